@@ -1,0 +1,113 @@
+// Package release holds pressbot's domain types: a press release, the posts
+// rendered from it for each channel, publishing receipts, and the state
+// machine a release and each of its posts move through. It imports nothing
+// of pressbot's own: every other package may depend on it.
+package release
+
+import "time"
+
+// Release is one press release as read from a Markdown file under content/.
+type Release struct {
+	// ID is the path under content/ without ".md", with forward slashes
+	// (e.g. "2020/imts-success").
+	ID string `json:"id"`
+	// Path is the file the release was read from, as given to the loader.
+	Path string `json:"path"`
+
+	Title          string    `json:"title"`
+	Date           time.Time `json:"date"`
+	Location       string    `json:"location,omitempty"`
+	Lang           string    `json:"lang"`
+	TranslationKey string    `json:"translation_key,omitempty"`
+	Summary        string    `json:"summary,omitempty"`
+	Tags           []string  `json:"tags,omitempty"`
+	Image          string    `json:"image,omitempty"`
+	ImageAlt       string    `json:"image_alt,omitempty"`
+	// Channels limits the release to these configured channel names; empty
+	// means every configured channel.
+	Channels []string `json:"channels,omitempty"`
+	// PublishAt is the embargo: never publish before it. Zero means none.
+	PublishAt time.Time `json:"publish_at,omitzero"`
+	Draft     bool      `json:"draft,omitempty"`
+	Withdrawn bool      `json:"withdrawn,omitempty"`
+
+	// Body is the Markdown after the front matter, with CRLF normalised to LF.
+	Body string `json:"body"`
+	// BodyLine is the 1-based line of the file on which Body starts.
+	BodyLine int `json:"body_line"`
+	// Hash is the hex SHA-256 content hash over the normalised front matter
+	// and body. An approval is bound to one hash.
+	Hash string `json:"hash"`
+	// Commit is the git commit the release was read at, when known.
+	Commit string `json:"commit,omitempty"`
+}
+
+// ShortHash returns the first 12 hex digits of the content hash.
+func (r Release) ShortHash() string {
+	if len(r.Hash) > 12 {
+		return r.Hash[:12]
+	}
+	return r.Hash
+}
+
+// Post is what one channel publishes for one release: one or more parts
+// (a Telegram message series, an X thread, a single Facebook post).
+type Post struct {
+	Release string `json:"release,omitempty"`
+	Hash    string `json:"hash,omitempty"`
+	// Channel is the configured channel name (e.g. "telegram", "x-ru").
+	Channel string `json:"channel"`
+	// Kind is the outlet kind: one of the Kind* constants.
+	Kind  string `json:"kind"`
+	Parts []Part `json:"parts"`
+}
+
+// Outlet kinds.
+const (
+	KindTelegram = "telegram"
+	KindFacebook = "facebook"
+	KindX        = "x"
+	KindWeb      = "web"
+)
+
+// Part is one message of a post.
+type Part struct {
+	// Format is "html" (Telegram HTML, web HTML) or "text".
+	Format string `json:"format"`
+	Text   string `json:"text"`
+	// Length is the count the platform applies: UTF-16 code units after
+	// entity parsing for Telegram, twitter-text weighted length for X, runes
+	// otherwise.
+	Length int `json:"length"`
+	// Limit is the platform's limit for this part (0: none).
+	Limit int     `json:"limit"`
+	Media []Media `json:"media,omitempty"`
+	// Link is a URL the platform attaches to the part (Facebook's link).
+	Link string `json:"link,omitempty"`
+}
+
+// Part formats.
+const (
+	FormatHTML = "html"
+	FormatText = "text"
+)
+
+// Media is a picture attached to a part.
+type Media struct {
+	URL string `json:"url"`
+	Alt string `json:"alt"`
+}
+
+// Receipt is what a channel returns for a published post: enough to link,
+// edit or delete it later.
+type Receipt struct {
+	Channel string `json:"channel"`
+	// Chat is the destination within the platform (Telegram chat id or
+	// @username, Facebook page id); empty where the platform has one.
+	Chat string `json:"chat,omitempty"`
+	// RemoteIDs are the platform's ids of the published parts, in order.
+	RemoteIDs []string `json:"remote_ids"`
+	// URL is the public link to the first part, when the platform has one.
+	URL         string    `json:"url,omitempty"`
+	PublishedAt time.Time `json:"published_at"`
+}
