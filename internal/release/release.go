@@ -111,3 +111,7 @@ type Receipt struct {
 	URL         string    `json:"url,omitempty"`
 	PublishedAt time.Time `json:"published_at"`
 }
+
+// PagePath returns the path of the release's page in the newsroom, relative
+// to the site's base URL: "/releases/{id}/".
+func (r Release) PagePath() string { return "/releases/" + r.ID + "/" }
