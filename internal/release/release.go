@@ -4,7 +4,10 @@
 // of pressbot's own: every other package may depend on it.
 package release
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Release is one press release as read from a Markdown file under content/.
 type Release struct {
@@ -115,3 +118,17 @@ type Receipt struct {
 // PagePath returns the path of the release's page in the newsroom, relative
 // to the site's base URL: "/releases/{id}/".
 func (r Release) PagePath() string { return "/releases/" + r.ID + "/" }
+
+// ImageURL returns the absolute URL of the release's image for a newsroom
+// at base (no trailing slash), or "" when it has none. An http(s) URL is
+// kept as is; a path under content/ is served from "{base}/media/{path}".
+func (r Release) ImageURL(base string) string {
+	img := r.Image
+	switch {
+	case img == "":
+		return ""
+	case strings.HasPrefix(img, "http://"), strings.HasPrefix(img, "https://"):
+		return img
+	}
+	return strings.TrimRight(base, "/") + "/media/" + strings.TrimLeft(img, "/")
+}
