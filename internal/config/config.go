@@ -1,0 +1,181 @@
+// Package config reads pressbot's YAML configuration file, applies
+// PRESSBOT_* environment overrides (with *_FILE variants for secrets), fills
+// defaults, validates every key with its line, and dumps the result with
+// secrets redacted.
+package config
+
+import (
+	"time"
+)
+
+// Config is the whole configuration of a pressbot process.
+type Config struct {
+	Office   Office    `yaml:"office"`
+	Content  Content   `yaml:"content"`
+	DB       string    `yaml:"db"`
+	HTTP     HTTP      `yaml:"http"`
+	Site     Site      `yaml:"site"`
+	Log      Log       `yaml:"log"`
+	Approval Approval  `yaml:"approval"`
+	Channels []Channel `yaml:"channels"`
+
+	// Source is the file the config was read from ("" for defaults only).
+	Source string `yaml:"-"`
+	// Zone is Office.Zone loaded; set by Load.
+	Zone *time.Location `yaml:"-"`
+}
+
+// Office describes the press office.
+type Office struct {
+	Name        string `yaml:"name"`
+	Zone        string `yaml:"zone"`
+	DefaultLang string `yaml:"default_lang"`
+}
+
+// Content says where releases come from.
+type Content struct {
+	Dir    string   `yaml:"dir"`
+	Rescan Duration `yaml:"rescan"`
+	Git    Git      `yaml:"git"`
+}
+
+// Git follows a remote content repository.
+type Git struct {
+	URL      string   `yaml:"url"`
+	Branch   string   `yaml:"branch"`
+	Interval Duration `yaml:"interval"`
+}
+
+// HTTP is the listener of serve.
+type HTTP struct {
+	Addr string `yaml:"addr"`
+}
+
+// Site is the public newsroom.
+type Site struct {
+	BaseURL string `yaml:"base_url"`
+	Title   string `yaml:"title"`
+	PerPage int    `yaml:"per_page"`
+}
+
+// Log sets logging.
+type Log struct {
+	Format string `yaml:"format"` // auto, text or json
+	Level  string `yaml:"level"`  // debug, info, warn, error
+}
+
+// Approval configures the Telegram review bot.
+type Approval struct {
+	Telegram          ApprovalBot    `yaml:"telegram"`
+	Users             []User         `yaml:"users"`
+	RequiredApprovals int            `yaml:"required_approvals"`
+	Rules             []ApprovalRule `yaml:"rules"`
+}
+
+// ApprovalBot is the bot the officers talk to.
+type ApprovalBot struct {
+	Token         Secret `yaml:"token"`
+	ChatID        int64  `yaml:"chat_id"`
+	Mode          string `yaml:"mode"` // polling or webhook
+	WebhookURL    string `yaml:"webhook_url"`
+	WebhookSecret Secret `yaml:"webhook_secret"`
+	APIURL        string `yaml:"api_url"`
+}
+
+// Enabled reports whether approval by Telegram is configured.
+func (b ApprovalBot) Enabled() bool { return b.Token.Set() && b.ChatID != 0 }
+
+// User is a Telegram user allowed in the approvers' chat.
+type User struct {
+	ID   int64  `yaml:"id"`
+	Name string `yaml:"name"`
+	Role string `yaml:"role"` // approver or viewer
+}
+
+// ApprovalRule raises the number of distinct approvers for tagged releases.
+type ApprovalRule struct {
+	Tag      string `yaml:"tag"`
+	Required int    `yaml:"required"`
+}
+
+// Schedule is a channel's posting policy in the office zone.
+type Schedule struct {
+	Slots  string   `yaml:"slots"`   // e.g. "Mon-Fri 09:30, 13:00, 17:00"
+	MinGap Duration `yaml:"min_gap"` // e.g. 2h
+	Quiet  []string `yaml:"quiet"`   // e.g. ["22:00-07:00"]
+}
+
+// Channel is one outlet. A channel whose kind's credentials are missing, or
+// with dry_run set, publishes to the outbox instead.
+type Channel struct {
+	Name     string   `yaml:"name"`
+	Kind     string   `yaml:"kind"` // telegram, facebook, x
+	DryRun   bool     `yaml:"dry_run"`
+	Thread   bool     `yaml:"thread"` // x: the lead as numbered replies
+	Schedule Schedule `yaml:"schedule"`
+	APIURL   string   `yaml:"api_url"` // override the platform's base URL
+
+	// Telegram.
+	Token          Secret `yaml:"token"`
+	ChatID         string `yaml:"chat_id"`
+	Username       string `yaml:"username"`
+	DisablePreview bool   `yaml:"disable_preview"`
+
+	// Facebook.
+	PageID       string `yaml:"page_id"`
+	PageToken    Secret `yaml:"page_token"`
+	AppSecret    Secret `yaml:"app_secret"`
+	GraphVersion string `yaml:"graph_version"`
+
+	// X.
+	ConsumerKey    Secret `yaml:"consumer_key"`
+	ConsumerSecret Secret `yaml:"consumer_secret"`
+	AccessToken    Secret `yaml:"access_token"`
+	AccessSecret   Secret `yaml:"access_secret"`
+	UploadURL      string `yaml:"upload_url"`
+}
+
+// Outbox reports whether the channel publishes to the outbox (dry run):
+// when asked to, or when its kind's credentials are missing.
+func (c Channel) Outbox() bool {
+	if c.DryRun {
+		return true
+	}
+	switch c.Kind {
+	case "telegram":
+		return !c.Token.Set() || c.ChatID == ""
+	case "facebook":
+		return !c.PageToken.Set() || c.PageID == ""
+	case "x":
+		return !c.ConsumerKey.Set() || !c.ConsumerSecret.Set() || !c.AccessToken.Set() || !c.AccessSecret.Set()
+	}
+	return true
+}
+
+// ChannelNames returns the configured channel names in order.
+func (c *Config) ChannelNames() []string {
+	names := make([]string, len(c.Channels))
+	for i, ch := range c.Channels {
+		names[i] = ch.Name
+	}
+	return names
+}
+
+// Duration is a time.Duration written as "90s", "2h30m".
+type Duration time.Duration
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (d *Duration) UnmarshalText(b []byte) error {
+	v, err := time.ParseDuration(string(b))
+	if err != nil {
+		return err
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// MarshalText implements encoding.TextMarshaler.
+func (d Duration) MarshalText() ([]byte, error) { return []byte(time.Duration(d).String()), nil }
+
+// D returns the value as a time.Duration.
+func (d Duration) D() time.Duration { return time.Duration(d) }

@@ -1,0 +1,184 @@
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// env returns a getenv over a fixed map.
+func env(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
+}
+
+// writeFile writes a config file and returns its path.
+func writeFile(t *testing.T, body string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "pressbot.yaml")
+	if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestDefaults(t *testing.T) {
+	c, err := Load("", env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.DB != "sqlite:pressbot.db" || c.HTTP.Addr != "127.0.0.1:8080" || c.Content.Dir != "content" {
+		t.Errorf("defaults: db %q http %q content %q", c.DB, c.HTTP.Addr, c.Content.Dir)
+	}
+	if got := strings.Join(c.ChannelNames(), ","); got != "telegram,facebook,x" {
+		t.Errorf("channels = %s", got)
+	}
+	for _, ch := range c.Channels {
+		if !ch.Outbox() {
+			t.Errorf("channel %s without credentials must be outbox", ch.Name)
+		}
+	}
+	if c.Zone.String() != "Asia/Tashkent" || c.Site.BaseURL != "http://127.0.0.1:8080" {
+		t.Errorf("zone %s base %s", c.Zone, c.Site.BaseURL)
+	}
+	if c.Approval.Telegram.Enabled() {
+		t.Error("approval bot enabled with no token")
+	}
+}
+
+func TestProblemsHaveLines(t *testing.T) {
+	tests := []struct {
+		name, body string
+		want       string // substring of the error
+	}{
+		{"unknown key", "office:\n  name: X\n  colour: red\n", "pressbot.yaml:3: colour: unknown key"},
+		{"bad zone", "office:\n  zone: Mars/Base\n", "pressbot.yaml:2: office.zone: unknown time zone \"Mars/Base\""},
+		{"bad lang", "office:\n  default_lang: \"english!\"\n", "pressbot.yaml:2: office.default_lang:"},
+		{"bad kind", "channels:\n  - name: tg\n    kind: myspace\n", "pressbot.yaml:3: channels.0.kind: kind \"myspace\""},
+		{"dup channel", "channels:\n  - name: tg\n    kind: telegram\n  - name: tg\n    kind: telegram\n", "pressbot.yaml:4: channels.1.name: channel \"tg\" is defined twice"},
+		{"bad role", "approval:\n  users:\n    - id: 5\n      role: boss\n", "pressbot.yaml:4: approval.users.0.role: role \"boss\""},
+		{"syntax", "office: [\n", "pressbot.yaml:"},
+		{"bad type", "site:\n  per_page: many\n", "pressbot.yaml:2:"},
+		{"bad db", "db: mysql://x\n", "pressbot.yaml:1: db:"},
+		{"webhook", "approval:\n  telegram:\n    mode: webhook\n", "pressbot.yaml:3: approval.telegram.mode: webhook mode needs"},
+		{"thread on telegram", "channels:\n  - name: t\n    kind: telegram\n    thread: true\n", "pressbot.yaml:4: channels.0.thread:"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Load(writeFile(t, tt.body), env(nil))
+			var ce *Error
+			if !errors.As(err, &ce) {
+				t.Fatalf("err = %v, want *Error", err)
+			}
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error:\n%v\nwant it to contain %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestEnvOverrides(t *testing.T) {
+	dir := t.TempDir()
+	secretFile := filepath.Join(dir, "fb")
+	if err := os.WriteFile(secretFile, []byte("from-file\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Load(writeFile(t, "db: sqlite:a.db\n"), env(map[string]string{
+		"PRESSBOT_DB":                               "postgres://u@127.0.0.1/p",
+		"PRESSBOT_CHANNEL_TELEGRAM_TOKEN":           "123:abc",
+		"PRESSBOT_CHANNEL_TELEGRAM_CHAT_ID":         "@office",
+		"PRESSBOT_CHANNEL_FACEBOOK_PAGE_ID":         "42",
+		"PRESSBOT_CHANNEL_FACEBOOK_PAGE_TOKEN":      "tok",
+		"PRESSBOT_CHANNEL_FACEBOOK_APP_SECRET_FILE": secretFile,
+		"PRESSBOT_APPROVAL_CHAT_ID":                 "-100",
+		"PRESSBOT_APPROVAL_TOKEN":                   "9:zz",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.DB != "postgres://u@127.0.0.1/p" {
+		t.Errorf("db = %q", c.DB)
+	}
+	tg, fb := c.Channels[0], c.Channels[1]
+	if tg.Token.Reveal() != "123:abc" || tg.ChatID != "@office" || tg.Outbox() {
+		t.Errorf("telegram channel = %+v outbox=%v", tg, tg.Outbox())
+	}
+	if fb.AppSecret.Reveal() != "from-file" || fb.Outbox() {
+		t.Errorf("facebook app secret from file = %q", fb.AppSecret.Reveal())
+	}
+	if !c.Approval.Telegram.Enabled() || c.Approval.Telegram.ChatID != -100 {
+		t.Errorf("approval = %+v", c.Approval.Telegram)
+	}
+	if !c.Channels[2].Outbox() {
+		t.Error("x without credentials must stay outbox")
+	}
+}
+
+func TestSecretFileMissing(t *testing.T) {
+	_, err := Load("", env(map[string]string{"PRESSBOT_APPROVAL_TOKEN_FILE": "/nonexistent/token"}))
+	if err == nil || !strings.Contains(err.Error(), "PRESSBOT_APPROVAL_TOKEN_FILE") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestSecretsNeverPrinted(t *testing.T) {
+	const secret = "s3cr3t-value-XYZ"
+	c, err := Load(writeFile(t, `
+approval:
+  telegram:
+    token: "`+secret+`"
+    chat_id: -1001
+channels:
+  - name: fb
+    kind: facebook
+    page_id: "1"
+    page_token: "`+secret+`"
+    app_secret: "`+secret+`"
+  - name: x
+    kind: x
+    consumer_key: "`+secret+`"
+    consumer_secret: "`+secret+`"
+    access_token: "`+secret+`"
+    access_secret: "`+secret+`"
+`), env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dump, err := c.Dump()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logBuf bytes.Buffer
+	slog.New(slog.NewJSONHandler(&logBuf, nil)).Info("config", "cfg", c, "token", c.Approval.Telegram.Token)
+	slog.New(slog.NewTextHandler(&logBuf, nil)).Info("config", "channel", c.Channels[0])
+	outputs := map[string]string{
+		"dump": string(dump), "log": logBuf.String(),
+		"%v": fmt.Sprintf("%v", c), "%+v": fmt.Sprintf("%+v", *c), "%#v": fmt.Sprintf("%#v", c.Channels[1]),
+	}
+	for name, out := range outputs {
+		if strings.Contains(out, secret) {
+			t.Errorf("%s reveals the secret:\n%s", name, out)
+		}
+	}
+	if !strings.Contains(string(dump), Redacted) {
+		t.Errorf("dump does not show %s:\n%s", Redacted, dump)
+	}
+	if c.Channels[0].PageToken.Reveal() != secret {
+		t.Error("Reveal lost the value")
+	}
+}
+
+func TestDurationAndZone(t *testing.T) {
+	c, err := Load(writeFile(t, "office:\n  zone: Europe/Berlin\ncontent:\n  rescan: 90s\n"), env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Content.Rescan.D() != 90*time.Second || c.Zone.String() != "Europe/Berlin" {
+		t.Errorf("rescan %v zone %v", c.Content.Rescan.D(), c.Zone)
+	}
+}

@@ -1,0 +1,23 @@
+package config
+
+import (
+	"bytes"
+	"fmt"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Dump returns the configuration as YAML with every secret redacted, as
+// `pressbot config` prints it.
+func (c *Config) Dump() ([]byte, error) {
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(c); err != nil {
+		return nil, fmt.Errorf("config: dump: %w", err)
+	}
+	if err := enc.Close(); err != nil {
+		return nil, fmt.Errorf("config: dump: %w", err)
+	}
+	return buf.Bytes(), nil
+}

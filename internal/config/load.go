@@ -1,0 +1,347 @@
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+	"golang.org/x/text/language"
+)
+
+// Defaults used when the file or environment says nothing.
+const (
+	DefaultZone         = "Asia/Tashkent"
+	DefaultLang         = "en"
+	DefaultContentDir   = "content"
+	DefaultDB           = "sqlite:pressbot.db"
+	DefaultHTTPAddr     = "127.0.0.1:8080"
+	DefaultGraphVersion = "v23.0"
+)
+
+// Problem is one invalid setting, with the line of the file where it is
+// (0 when it came from the environment or a default).
+type Problem struct {
+	File    string
+	Line    int
+	Key     string
+	Message string
+}
+
+// String formats the problem as "file:line: key: message".
+func (p Problem) String() string {
+	loc := p.File
+	if loc == "" {
+		loc = "environment"
+	}
+	if p.Line > 0 {
+		loc += ":" + strconv.Itoa(p.Line)
+	}
+	return fmt.Sprintf("%s: %s: %s", loc, p.Key, p.Message)
+}
+
+// Error lists every problem found in a configuration.
+type Error struct{ Problems []Problem }
+
+// Error implements error.
+func (e *Error) Error() string {
+	lines := make([]string, len(e.Problems))
+	for i, p := range e.Problems {
+		lines[i] = p.String()
+	}
+	return "config: invalid configuration:\n  " + strings.Join(lines, "\n  ")
+}
+
+// Default returns the configuration used with no file: ./content,
+// sqlite:pressbot.db, 127.0.0.1:8080, and channels telegram, facebook and x
+// as outbox (dry run), with approval by CLI only.
+func Default() *Config {
+	c := &Config{}
+	c.fillDefaults()
+	c.Zone, _ = time.LoadLocation(c.Office.Zone)
+	return c
+}
+
+// Load reads the YAML file at path ("" for none), applies environment
+// overrides read through getenv (nil: os.Getenv), fills defaults and
+// validates. A validation failure is an *Error naming each key and line.
+func Load(path string, getenv func(string) string) (*Config, error) {
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	c := &Config{Source: path}
+	var root yaml.Node
+	if path != "" {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil, fmt.Errorf("config: %w", err)
+		}
+		if err := decode(path, data, c, &root); err != nil {
+			return nil, err
+		}
+	}
+	c.defaultChannels()
+	var probs []Problem
+	probs = append(probs, c.applyEnv(getenv)...)
+	c.fillDefaults()
+	probs = append(probs, c.validate(lineFinder{file: path, root: &root})...)
+	if len(probs) > 0 {
+		return nil, &Error{Problems: probs}
+	}
+	return c, nil
+}
+
+var yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
+
+// decode parses data strictly (unknown keys are errors) into c and root.
+func decode(path string, data []byte, c *Config, root *yaml.Node) error {
+	if err := yaml.Unmarshal(data, root); err != nil {
+		return &Error{Problems: []Problem{yamlProblem(path, err.Error())}}
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	err := dec.Decode(c)
+	var te *yaml.TypeError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &te):
+		probs := make([]Problem, len(te.Errors))
+		for i, msg := range te.Errors {
+			probs[i] = yamlProblem(path, msg)
+		}
+		return &Error{Problems: probs}
+	case err.Error() == "EOF":
+		return nil // an empty file is a file of defaults
+	default:
+		return &Error{Problems: []Problem{yamlProblem(path, err.Error())}}
+	}
+}
+
+// yamlProblem turns a yaml error message into a Problem with its line.
+func yamlProblem(path, msg string) Problem {
+	p := Problem{File: path, Key: "yaml", Message: msg}
+	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+		p.Line, _ = strconv.Atoi(m[1])
+		p.Message = m[2]
+		if strings.Contains(p.Message, "not found in type") {
+			key := strings.TrimPrefix(strings.Fields(p.Message)[1], "field ")
+			p.Key, p.Message = key, "unknown key; see pressbot.example.yaml for every option"
+		}
+	}
+	return p
+}
+
+// fillDefaults sets every unset option to its default.
+func (c *Config) fillDefaults() {
+	def := func(s *string, v string) {
+		if *s == "" {
+			*s = v
+		}
+	}
+	def(&c.Office.Zone, DefaultZone)
+	def(&c.Office.DefaultLang, DefaultLang)
+	def(&c.Office.Name, "pressbot newsroom")
+	def(&c.Content.Dir, DefaultContentDir)
+	def(&c.Content.Git.Branch, "main")
+	def(&c.DB, DefaultDB)
+	def(&c.HTTP.Addr, DefaultHTTPAddr)
+	def(&c.Site.BaseURL, "http://"+c.HTTP.Addr)
+	c.Site.BaseURL = strings.TrimRight(c.Site.BaseURL, "/")
+	def(&c.Site.Title, c.Office.Name)
+	def(&c.Log.Format, "auto")
+	def(&c.Log.Level, "info")
+	def(&c.Approval.Telegram.Mode, "polling")
+	if c.Content.Rescan == 0 {
+		c.Content.Rescan = Duration(10 * time.Second)
+	}
+	if c.Content.Git.Interval == 0 {
+		c.Content.Git.Interval = Duration(time.Minute)
+	}
+	if c.Site.PerPage == 0 {
+		c.Site.PerPage = 20
+	}
+	if c.Approval.RequiredApprovals == 0 {
+		c.Approval.RequiredApprovals = 1
+	}
+	c.defaultChannels()
+	for i := range c.Channels {
+		ch := &c.Channels[i]
+		def(&ch.Kind, ch.Name)
+		if ch.Kind == "facebook" {
+			def(&ch.GraphVersion, DefaultGraphVersion)
+		}
+	}
+}
+
+// defaultChannels configures telegram, facebook and x when the file names
+// no channel; with no credentials they publish to the outbox.
+func (c *Config) defaultChannels() {
+	if len(c.Channels) == 0 {
+		c.Channels = []Channel{{Name: "telegram", Kind: "telegram"}, {Name: "facebook", Kind: "facebook"}, {Name: "x", Kind: "x"}}
+	}
+}
+
+// validate checks every option and returns the problems with their lines.
+func (c *Config) validate(lf lineFinder) []Problem {
+	var probs []Problem
+	bad := func(msg string, path ...any) {
+		probs = append(probs, lf.problem(msg, path...))
+	}
+	if z, err := time.LoadLocation(c.Office.Zone); err != nil {
+		bad(fmt.Sprintf("unknown time zone %q; use an IANA name such as Asia/Tashkent", c.Office.Zone), "office", "zone")
+	} else {
+		c.Zone = z
+	}
+	if _, err := language.Parse(c.Office.DefaultLang); err != nil {
+		bad(fmt.Sprintf("%q is not a BCP 47 language tag; use en, ru, uz or uz-Cyrl", c.Office.DefaultLang), "office", "default_lang")
+	}
+	if !strings.HasPrefix(c.DB, "sqlite:") && !strings.HasPrefix(c.DB, "postgres://") && !strings.HasPrefix(c.DB, "postgresql://") {
+		bad(fmt.Sprintf("%q: use sqlite:PATH or a postgres:// URL", c.DB), "db")
+	}
+	if !strings.HasPrefix(c.Site.BaseURL, "http://") && !strings.HasPrefix(c.Site.BaseURL, "https://") {
+		bad("must be an http:// or https:// URL", "site", "base_url")
+	}
+	if !oneOf(c.Log.Format, "auto", "text", "json") {
+		bad(fmt.Sprintf("%q: use auto, text or json", c.Log.Format), "log", "format")
+	}
+	if !oneOf(c.Log.Level, "debug", "info", "warn", "error") {
+		bad(fmt.Sprintf("%q: use debug, info, warn or error", c.Log.Level), "log", "level")
+	}
+	probs = append(probs, c.validateApproval(lf)...)
+	probs = append(probs, c.validateChannels(lf)...)
+	return probs
+}
+
+// validateApproval checks the approval section.
+func (c *Config) validateApproval(lf lineFinder) []Problem {
+	var probs []Problem
+	a := c.Approval
+	bad := func(msg string, path ...any) { probs = append(probs, lf.problem(msg, path...)) }
+	if !oneOf(a.Telegram.Mode, "polling", "webhook") {
+		bad(fmt.Sprintf("%q: use polling or webhook", a.Telegram.Mode), "approval", "telegram", "mode")
+	}
+	if a.Telegram.Mode == "webhook" && (a.Telegram.WebhookURL == "" || !a.Telegram.WebhookSecret.Set()) {
+		bad("webhook mode needs webhook_url and webhook_secret", "approval", "telegram", "mode")
+	}
+	if a.Telegram.Token.Set() && a.Telegram.ChatID == 0 {
+		bad("the approvers' chat id is missing: add the bot to the chat and use its id (e.g. -1001234567890)", "approval", "telegram", "token")
+	}
+	if a.RequiredApprovals < 1 {
+		bad("must be at least 1", "approval", "required_approvals")
+	}
+	seen := map[int64]bool{}
+	for i, u := range a.Users {
+		switch {
+		case u.ID == 0:
+			bad("missing Telegram user id (a number; ask @userinfobot)", "approval", "users", i, "id")
+		case seen[u.ID]:
+			bad(fmt.Sprintf("user %d is listed twice", u.ID), "approval", "users", i, "id")
+		}
+		seen[u.ID] = true
+		if !oneOf(u.Role, "approver", "viewer") {
+			bad(fmt.Sprintf("role %q: use approver or viewer", u.Role), "approval", "users", i, "role")
+		}
+	}
+	for i, r := range a.Rules {
+		if r.Tag == "" || r.Required < 1 {
+			bad("a rule needs a tag and required >= 1", "approval", "rules", i)
+		}
+	}
+	return probs
+}
+
+// validateChannels checks the channel list.
+func (c *Config) validateChannels(lf lineFinder) []Problem {
+	var probs []Problem
+	seen := map[string]bool{}
+	for i, ch := range c.Channels {
+		bad := func(msg string, key string) { probs = append(probs, lf.problem(msg, "channels", i, key)) }
+		switch {
+		case ch.Name == "":
+			bad("every channel needs a name", "name")
+		case !validName.MatchString(ch.Name):
+			bad(fmt.Sprintf("%q: use lowercase letters, digits, - and _", ch.Name), "name")
+		case seen[ch.Name]:
+			bad(fmt.Sprintf("channel %q is defined twice", ch.Name), "name")
+		}
+		seen[ch.Name] = true
+		if !oneOf(ch.Kind, "telegram", "facebook", "x") {
+			bad(fmt.Sprintf("kind %q: use telegram, facebook or x", ch.Kind), "kind")
+		}
+		if ch.Thread && ch.Kind != "x" {
+			bad("thread applies to x channels only", "thread")
+		}
+	}
+	return probs
+}
+
+var validName = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
+
+// oneOf reports whether s is one of opts.
+func oneOf(s string, opts ...string) bool {
+	for _, o := range opts {
+		if s == o {
+			return true
+		}
+	}
+	return false
+}
+
+// lineFinder finds the line of a key path in the parsed YAML.
+type lineFinder struct {
+	file string
+	root *yaml.Node
+}
+
+// problem builds a Problem for the key path (strings for map keys, ints for
+// sequence indexes), with the line of the deepest node found.
+func (lf lineFinder) problem(msg string, path ...any) Problem {
+	keys := make([]string, len(path))
+	for i, p := range path {
+		keys[i] = fmt.Sprint(p)
+	}
+	p := Problem{File: lf.file, Key: strings.Join(keys, "."), Message: msg}
+	if lf.root == nil || len(lf.root.Content) == 0 {
+		return p
+	}
+	n := lf.root.Content[0]
+	p.Line = n.Line
+	for _, step := range path {
+		next := child(n, step)
+		if next == nil {
+			break
+		}
+		n = next
+		p.Line = n.Line
+	}
+	return p
+}
+
+// child returns the node under n for a map key or sequence index.
+func child(n *yaml.Node, step any) *yaml.Node {
+	switch s := step.(type) {
+	case int:
+		if n.Kind == yaml.SequenceNode && s < len(n.Content) {
+			return n.Content[s]
+		}
+	case string:
+		if n.Kind != yaml.MappingNode {
+			return nil
+		}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if n.Content[i].Value == s {
+				if n.Content[i+1].Kind == yaml.ScalarNode {
+					return n.Content[i] // the key's line
+				}
+				return n.Content[i+1]
+			}
+		}
+	}
+	return nil
+}
