@@ -1,0 +1,220 @@
+// Package watch notices new, changed and removed release files in a content
+// folder: fsnotify events where the platform has them, plus a periodic
+// rescan that compares only sizes and modification times, so an unchanged
+// folder costs one directory walk and no file reads.
+package watch
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/fsnotify/fsnotify"
+)
+
+// Changes lists the release files that differ from the previous scan, as
+// paths relative to the content folder with forward slashes, sorted.
+type Changes struct {
+	Added, Changed, Removed []string
+}
+
+// Empty reports whether nothing changed.
+func (c Changes) Empty() bool {
+	return len(c.Added) == 0 && len(c.Changed) == 0 && len(c.Removed) == 0
+}
+
+type stamp struct {
+	size  int64
+	mtime time.Time
+}
+
+// Watcher tracks the release files (*.md) under one folder.
+type Watcher struct {
+	dir      string
+	interval time.Duration
+	debounce time.Duration
+	log      *slog.Logger
+	seen     map[string]stamp
+}
+
+// New returns a watcher of dir that rescans every interval (0: 10 s).
+// The first Scan reports every file as added.
+func New(dir string, interval time.Duration, log *slog.Logger) *Watcher {
+	if interval <= 0 {
+		interval = 10 * time.Second
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Watcher{dir: dir, interval: interval, debounce: 200 * time.Millisecond, log: log, seen: map[string]stamp{}}
+}
+
+// Scan walks the folder and returns what changed since the last Scan.
+// It never reads file contents.
+func (w *Watcher) Scan() (Changes, error) {
+	now := make(map[string]stamp, len(w.seen))
+	err := filepath.WalkDir(w.dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if path == w.dir {
+				return err
+			}
+			return nil // a file removed during the walk; the next scan sees it
+		}
+		if d.IsDir() {
+			if path != w.dir && strings.HasPrefix(d.Name(), ".") {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !isRelease(d.Name()) {
+			return nil
+		}
+		info, err := d.Info()
+		if err != nil {
+			return nil
+		}
+		rel, _ := filepath.Rel(w.dir, path)
+		now[filepath.ToSlash(rel)] = stamp{size: info.Size(), mtime: info.ModTime()}
+		return nil
+	})
+	if err != nil {
+		return Changes{}, fmt.Errorf("watch: scan %s: %w", w.dir, err)
+	}
+	ch := diff(w.seen, now)
+	w.seen = now
+	return ch, nil
+}
+
+// diff compares two scans.
+func diff(before, after map[string]stamp) Changes {
+	var c Changes
+	for p, s := range after {
+		old, ok := before[p]
+		switch {
+		case !ok:
+			c.Added = append(c.Added, p)
+		case old != s:
+			c.Changed = append(c.Changed, p)
+		}
+	}
+	for p := range before {
+		if _, ok := after[p]; !ok {
+			c.Removed = append(c.Removed, p)
+		}
+	}
+	slices.Sort(c.Added)
+	slices.Sort(c.Changed)
+	slices.Sort(c.Removed)
+	return c
+}
+
+// isRelease reports whether a file name is a release (not hidden, *.md).
+func isRelease(name string) bool {
+	return strings.HasSuffix(name, ".md") && !strings.HasPrefix(name, ".")
+}
+
+// Run scans at start, then on every file-system event (debounced) and
+// every interval, sending each non-empty Changes to out until ctx ends.
+// Without fsnotify support it falls back to the periodic rescan alone.
+func (w *Watcher) Run(ctx context.Context, out chan<- Changes) error {
+	events := w.notify(ctx)
+	tick := time.NewTicker(w.interval)
+	defer tick.Stop()
+	var debounce <-chan time.Time
+	scan := func() error {
+		c, err := w.Scan()
+		if err != nil || c.Empty() {
+			return err
+		}
+		select {
+		case out <- c:
+		case <-ctx.Done():
+		}
+		return nil
+	}
+	if err := scan(); err != nil {
+		return err
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-events:
+			if debounce == nil {
+				debounce = time.After(w.debounce)
+			}
+		case <-debounce:
+			debounce = nil
+			if err := scan(); err != nil {
+				w.log.Warn("content rescan failed", "dir", w.dir, "err", err)
+			}
+		case <-tick.C:
+			if err := scan(); err != nil {
+				w.log.Warn("content rescan failed", "dir", w.dir, "err", err)
+			}
+		}
+	}
+}
+
+// notify watches dir and its subfolders with fsnotify and returns a channel
+// that ticks on any event; nil (never ready) when fsnotify is unavailable.
+func (w *Watcher) notify(ctx context.Context) <-chan struct{} {
+	fw, err := fsnotify.NewWatcher()
+	if err != nil {
+		w.log.Info("fsnotify unavailable; relying on periodic rescan", "interval", w.interval, "err", err)
+		return nil
+	}
+	w.addTree(fw, w.dir)
+	out := make(chan struct{}, 1)
+	go func() {
+		defer fw.Close()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case ev, ok := <-fw.Events:
+				if !ok {
+					return
+				}
+				if ev.Has(fsnotify.Create) {
+					if fi, err := os.Stat(ev.Name); err == nil && fi.IsDir() {
+						w.addTree(fw, ev.Name)
+					}
+				}
+				select {
+				case out <- struct{}{}:
+				default:
+				}
+			case err, ok := <-fw.Errors:
+				if !ok {
+					return
+				}
+				w.log.Warn("fsnotify error; the periodic rescan continues", "err", err)
+			}
+		}
+	}()
+	return out
+}
+
+// addTree adds dir and every non-hidden subfolder to fw.
+func (w *Watcher) addTree(fw *fsnotify.Watcher, dir string) {
+	_ = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || !d.IsDir() {
+			return nil
+		}
+		if path != dir && strings.HasPrefix(d.Name(), ".") {
+			return filepath.SkipDir
+		}
+		if err := fw.Add(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			w.log.Warn("cannot watch folder", "dir", path, "err", err)
+		}
+		return nil
+	})
+}
