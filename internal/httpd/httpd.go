@@ -1,0 +1,182 @@
+// Package httpd serves pressbot's HTTP surface: the newsroom and feeds, the
+// officers' preview of every channel's rendering, the Telegram webhook,
+// health and readiness, and Prometheus metrics.
+package httpd
+
+import (
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html/template"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/pressbot/pressbot/internal/release"
+)
+
+// PreviewFunc returns a release and every channel's posts for /preview/{id}.
+// It returns an error wrapping ErrNotFound for an unknown id.
+type PreviewFunc func(ctx context.Context, id string) (release.Release, []release.Post, error)
+
+// ErrNotFound is wrapped by a PreviewFunc for an unknown release.
+var ErrNotFound = errors.New("not found")
+
+// Check is one readiness check: nil when ready.
+type Check struct {
+	Name string
+	Run  func(ctx context.Context) error
+}
+
+// Config assembles the handlers; nil parts are not served.
+type Config struct {
+	Site    http.Handler // newsroom and feeds, at /
+	Preview PreviewFunc  // /preview/{id...}
+	Metrics http.Handler // /metrics
+	// Webhook receives Telegram updates at WebhookPath; requests without
+	// the right X-Telegram-Bot-Api-Secret-Token get 401 before reaching it.
+	Webhook       http.Handler
+	WebhookPath   string
+	WebhookSecret string
+	Ready         []Check
+	Log           *slog.Logger
+}
+
+// Handler returns the HTTP handler for cfg.
+func Handler(cfg Config) http.Handler {
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		fmt.Fprintln(w, "ok")
+	})
+	mux.HandleFunc("GET /readyz", readyz(cfg.Ready))
+	if cfg.Metrics != nil {
+		mux.Handle("GET /metrics", cfg.Metrics)
+	}
+	if cfg.Preview != nil {
+		mux.HandleFunc("GET /preview/{id...}", preview(cfg.Preview, cfg.Log))
+	}
+	if cfg.Webhook != nil && cfg.WebhookPath != "" {
+		mux.Handle("POST "+cfg.WebhookPath, webhookGuard(cfg.WebhookSecret, cfg.Webhook, cfg.Log))
+	}
+	if cfg.Site != nil {
+		mux.Handle("/", cfg.Site)
+	}
+	return mux
+}
+
+// webhookGuard answers 401 unless the request carries the webhook secret.
+// go-telegram/bot answers 200 on a wrong secret, so we check it ourselves.
+func webhookGuard(secret string, next http.Handler, log *slog.Logger) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got := r.Header.Get("X-Telegram-Bot-Api-Secret-Token")
+		if secret == "" || subtle.ConstantTimeCompare([]byte(got), []byte(secret)) != 1 {
+			log.Warn("webhook request refused: wrong or missing secret token", "remote", r.RemoteAddr, "present", got != "")
+			http.Error(w, "unauthorized", http.StatusUnauthorized)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// readyz runs every check with a deadline and answers 503 listing failures.
+func readyz(checks []Check) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
+		defer cancel()
+		status := map[string]string{}
+		code := http.StatusOK
+		for _, c := range checks {
+			if err := c.Run(ctx); err != nil {
+				status[c.Name] = err.Error()
+				code = http.StatusServiceUnavailable
+			} else {
+				status[c.Name] = "ok"
+			}
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(code)
+		_ = json.NewEncoder(w).Encode(status)
+	}
+}
+
+// preview renders the officers' view of a release.
+func preview(get PreviewFunc, log *slog.Logger) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		id := strings.Trim(r.PathValue("id"), "/")
+		rel, posts, err := get(r.Context(), id)
+		switch {
+		case errors.Is(err, ErrNotFound):
+			http.Error(w, "no release "+id, http.StatusNotFound)
+			return
+		case err != nil:
+			log.Error("preview failed", "release", id, "err", err)
+			http.Error(w, "preview failed: see the server log", http.StatusInternalServerError)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		if err := previewTmpl.Execute(w, previewData{Release: rel, Posts: posts}); err != nil {
+			log.Warn("preview write failed", "release", id, "err", err)
+		}
+	}
+}
+
+type previewData struct {
+	Release release.Release
+	Posts   []release.Post
+}
+
+var previewTmpl = template.Must(template.New("preview").Funcs(template.FuncMap{
+	"over": func(p release.Part) bool { return p.Limit > 0 && p.Length > p.Limit },
+}).Parse(`<!doctype html>
+<html lang="{{.Release.Lang}}"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
+<title>Preview: {{.Release.Title}}</title>
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:48rem;margin:auto;padding:1rem;color:#1a1a1a}
+pre{white-space:pre-wrap;background:#f4f4f4;padding:.75rem;border-radius:4px}
+.meta{color:#555}.over{color:#b00020;font-weight:bold}</style></head>
+<body><main>
+<h1>{{.Release.Title}}</h1>
+<p class="meta">{{.Release.ID}} · {{.Release.Lang}} · hash {{.Release.ShortHash}}{{if .Release.Commit}} · commit {{.Release.Commit}}{{end}}</p>
+{{range .Posts}}<section><h2>{{.Channel}} ({{.Kind}})</h2>
+{{range $i, $p := .Parts}}<h3>Part {{$i}}: <span{{if over $p}} class="over"{{end}}>{{$p.Length}}/{{$p.Limit}}</span> ({{$p.Format}})</h3>
+{{range $p.Media}}<p>Image: <a href="{{.URL}}">{{.URL}}</a> — alt: {{.Alt}}</p>{{end}}
+{{if $p.Link}}<p>Link: <a href="{{$p.Link}}">{{$p.Link}}</a></p>{{end}}
+<pre>{{$p.Text}}</pre>{{end}}</section>
+{{end}}</main></body></html>
+`))
+
+// Serve listens on addr and serves h until ctx ends, then shuts down
+// gracefully within 10 s. It returns the listener's address through
+// started (if non-nil) once listening.
+func Serve(ctx context.Context, addr string, h http.Handler, started func(net.Addr)) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("httpd: listen: %w", err)
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	if started != nil {
+		started(ln.Addr())
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("httpd: serve: %w", err)
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("httpd: shutdown: %w", err)
+	}
+	return nil
+}
