@@ -1,0 +1,42 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"time"
+)
+
+func init() {
+	register(command{name: "health", summary: "probe a running pressbot (for container health checks)", run: runHealth})
+}
+
+// runHealth GETs a health URL and exits 0 on 200, 1 otherwise; images
+// without curl use it as their health check.
+func runHealth(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("health", "[-url URL]", "Probe a running pressbot's health endpoint; exit 0 when it answers 200.", stderr)
+	url := fs.String("url", "http://127.0.0.1:8080/healthz", "health `URL` (/healthz: alive; /readyz: database, queue and channels ready)")
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, *url, nil)
+	if err != nil {
+		fmt.Fprintln(stderr, "pressbot health:", err)
+		return exitUsage
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		fmt.Fprintln(stderr, "pressbot health:", err)
+		return exitProblems
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
+	fmt.Fprintf(stdout, "%s %s", resp.Status, body)
+	if resp.StatusCode != http.StatusOK {
+		return exitProblems
+	}
+	return exitOK
+}
