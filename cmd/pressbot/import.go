@@ -1,0 +1,105 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/pressbot/pressbot/internal/content/plaintext"
+)
+
+func init() {
+	register(command{name: "import", summary: "turn plain-text press releases into Markdown releases", run: runImport})
+}
+
+// runImport converts each plain-text FILE into DIR/YYYY/slug.md, never
+// overwriting, and reports what it inferred and what it could not.
+func runImport(args []string, stdout, stderr io.Writer) int {
+	fset := newFlagSet("import", "[-lang L] [-out DIR] FILE...",
+		"Convert plain-text press releases (title line, dateline, body, \"For more information:\" footer)\n"+
+			"into Markdown releases with front matter, written to DIR/YYYY/slug.md.\n"+
+			"Existing files are never overwritten. See docs/import.md.", stderr)
+	lang := fset.String("lang", "", "language of the releases (BCP 47: en, ru, uz, uz-Cyrl); default: detect")
+	out := fset.String("out", "content", "content folder to write into")
+	if code, ok := parseFlags(fset, args); !ok {
+		return code
+	}
+	if fset.NArg() == 0 {
+		fmt.Fprintln(stderr, "pressbot import: no FILE given")
+		fset.Usage()
+		return exitUsage
+	}
+	code := exitOK
+	for _, file := range fset.Args() {
+		if err := importFile(file, *out, plaintext.Options{Lang: *lang}, stdout); err != nil {
+			fmt.Fprintf(stderr, "pressbot import: %v\n", err)
+			code = exitProblems
+		}
+	}
+	return code
+}
+
+// errIncomplete marks a release that was written but lacks a required
+// field the text did not give (the date).
+var errIncomplete = errors.New("written, but incomplete")
+
+// importFile converts one file and writes it under outDir.
+func importFile(file, outDir string, opts plaintext.Options, stdout io.Writer) error {
+	text, err := os.ReadFile(file)
+	if err != nil {
+		return err
+	}
+	res, err := plaintext.Convert(text, opts)
+	if err != nil {
+		return fmt.Errorf("%s: %w", file, err)
+	}
+	rel := res.RelPath()
+	if err := validate(outDir, rel, res); err != nil {
+		return fmt.Errorf("%s: %w", file, err)
+	}
+	dst := filepath.Join(outDir, filepath.FromSlash(rel))
+	if err := writeNew(dst, res.Markdown); err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			return fmt.Errorf("%s: %s already exists; delete it or choose another -out", file, dst)
+		}
+		return fmt.Errorf("%s: %w", file, err)
+	}
+	fmt.Fprintf(stdout, "%s -> %s\n", file, dst)
+	for _, s := range res.Inferred {
+		fmt.Fprintf(stdout, "  inferred %s\n", s)
+	}
+	for _, s := range res.Missing {
+		fmt.Fprintf(stdout, "  missing  %s\n", s)
+	}
+	if res.Date.IsZero() {
+		return fmt.Errorf("%s: %w: %s has no date; add one before `pressbot check` will accept it", file, errIncomplete, dst)
+	}
+	return nil
+}
+
+// writeNew creates path (and its folder) with data; it fails with
+// fs.ErrExist rather than replace an existing file.
+func writeNew(path string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		os.Remove(path)
+		return err
+	}
+	return f.Close()
+}
+
+// validate checks the converted release before it is written. It is a
+// placeholder until internal/content lands.
+func validate(outDir, rel string, res plaintext.Result) error {
+	return nil
+}
