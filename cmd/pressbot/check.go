@@ -1,0 +1,114 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"golang.org/x/text/language"
+
+	"github.com/pressbot/pressbot/internal/content"
+)
+
+func init() {
+	register(command{name: "check", summary: "validate press releases and report problems", run: runCheck})
+}
+
+const checkDescription = `Check reads every *.md release under each PATH (default: content) and
+reports each problem as path:line:col: message, sorted by file and line,
+then a summary line "N releases, E errors, W warnings".
+It exits 1 if any error was found; warnings alone exit 0.
+
+With -format github, problems are printed as GitHub Actions workflow
+commands (::error file=...,line=...,col=...::message) so that a pull request
+is annotated on the offending lines.`
+
+// checkFlags are the flags of the check command.
+type checkFlags struct {
+	format   string
+	lang     string
+	zone     string
+	channels string
+}
+
+// runCheck implements "pressbot check".
+func runCheck(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("check", "[-format text|github] [-lang L] [-zone TZ] [-channels a,b] [PATH...]", checkDescription, stderr)
+	var f checkFlags
+	fs.StringVar(&f.format, "format", "text", "output `format`: text or github (GitHub Actions annotations)")
+	fs.StringVar(&f.lang, "lang", "en", "`language` of releases without lang (BCP 47)")
+	fs.StringVar(&f.zone, "zone", content.DefaultZone, "time `zone` for dates written without an offset")
+	fs.StringVar(&f.channels, "channels", strings.Join(content.DefaultChannels, ","), "comma-separated configured channel `names`")
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
+	}
+	opts, err := f.options()
+	if err != nil {
+		fmt.Fprintf(stderr, "pressbot check: %v\n", err)
+		fs.Usage()
+		return exitUsage
+	}
+	paths := fs.Args()
+	if len(paths) == 0 {
+		paths = []string{"content"}
+	}
+	res, err := content.LoadPaths(paths, opts)
+	if err != nil {
+		fmt.Fprintf(stderr, "pressbot check: %v\n", err)
+		return exitProblems
+	}
+	printProblems(stdout, res.Problems, f.format)
+	fmt.Fprintf(stdout, "%d releases, %d errors, %d warnings\n", len(res.Releases), res.Errors(), res.Warnings())
+	if res.Errors() > 0 {
+		return exitProblems
+	}
+	return exitOK
+}
+
+// options validates the flags and turns them into loader options.
+func (f checkFlags) options() (content.Options, error) {
+	var o content.Options
+	if f.format != "text" && f.format != "github" {
+		return o, fmt.Errorf("-format must be text or github, not %q", f.format)
+	}
+	tag, err := language.Parse(f.lang)
+	if err != nil {
+		return o, fmt.Errorf("-lang %q is not a BCP 47 language tag", f.lang)
+	}
+	o.DefaultLang = tag.String()
+	if o.Zone, err = time.LoadLocation(f.zone); err != nil && f.zone != content.DefaultZone {
+		return o, fmt.Errorf("-zone %q: %w", f.zone, err)
+	}
+	for c := range strings.SplitSeq(f.channels, ",") {
+		if c = strings.TrimSpace(c); c != "" {
+			o.Channels = append(o.Channels, c)
+		}
+	}
+	if len(o.Channels) == 0 {
+		return o, fmt.Errorf("-channels must name at least one channel")
+	}
+	return o, nil
+}
+
+// printProblems writes problems as text lines or GitHub annotations.
+func printProblems(w io.Writer, ps []content.Problem, format string) {
+	for _, p := range ps {
+		if format != "github" {
+			fmt.Fprintln(w, p.String())
+			continue
+		}
+		fmt.Fprintf(w, "::%s file=%s,line=%d,col=%d::%s\n", p.Severity, escapeProperty(p.Path), p.Line, p.Col, escapeData(p.Message))
+	}
+}
+
+// escapeData escapes a workflow command's message
+// (https://github.com/actions/toolkit/blob/main/packages/core/src/command.ts).
+func escapeData(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
+}
+
+// escapeProperty escapes a workflow command's property value.
+func escapeProperty(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
+}

@@ -1,0 +1,88 @@
+package content
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"hash"
+	"strings"
+	"time"
+
+	"github.com/pressbot/pressbot/internal/release"
+)
+
+// hashVersion is mixed into every hash; bump it when the normal form
+// changes, so that old approvals no longer match.
+const hashVersion = "pressbot-content-v1"
+
+// Hash returns the hex SHA-256 content hash of r: its front matter values
+// in a fixed order and normal form (dates as UTC instants, lists in
+// order) and its body with LF line endings and no trailing white space.
+// It does not cover ID, Path, BodyLine, Hash or Commit, so the same release
+// written in YAML or TOML, with CRLF or a BOM, or with keys in another order
+// hashes the same.
+func Hash(r release.Release) string {
+	h := sha256.New()
+	w := hashWriter{h: h}
+	w.str(hashVersion)
+	w.str(r.Title)
+	w.time(r.Date)
+	w.str(r.Location)
+	w.str(r.Lang)
+	w.str(r.TranslationKey)
+	w.str(r.Summary)
+	w.list(r.Tags)
+	w.str(r.Image)
+	w.str(r.ImageAlt)
+	w.list(r.Channels)
+	w.time(r.PublishAt)
+	w.bool(r.Draft)
+	w.bool(r.Withdrawn)
+	w.str(normalBody(r.Body))
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// normalBody returns body with LF line endings and no trailing white space.
+func normalBody(body string) string {
+	if strings.IndexByte(body, '\r') >= 0 {
+		body = strings.ReplaceAll(body, "\r\n", "\n")
+	}
+	return strings.TrimRight(body, " \t\n")
+}
+
+// hashWriter writes length-prefixed values, so that no two different
+// sequences of values produce the same bytes.
+type hashWriter struct {
+	h   hash.Hash
+	buf [binary.MaxVarintLen64]byte
+}
+
+func (w *hashWriter) str(s string) {
+	n := binary.PutUvarint(w.buf[:], uint64(len(s)))
+	w.h.Write(w.buf[:n])
+	w.h.Write([]byte(s))
+}
+
+func (w *hashWriter) list(l []string) {
+	n := binary.PutUvarint(w.buf[:], uint64(len(l)))
+	w.h.Write(w.buf[:n])
+	for _, s := range l {
+		w.str(s)
+	}
+}
+
+func (w *hashWriter) time(t time.Time) {
+	if t.IsZero() {
+		w.str("")
+		return
+	}
+	w.str(t.UTC().Format(time.RFC3339Nano))
+}
+
+func (w *hashWriter) bool(b bool) {
+	if b {
+		w.str("1")
+	} else {
+		w.str("0")
+	}
+}

@@ -1,0 +1,63 @@
+package content
+
+import (
+	"strings"
+	"sync"
+	"time"
+)
+
+// DefaultZone is the zone for dates written without an offset when Options
+// does not name one.
+const DefaultZone = "Asia/Tashkent"
+
+// DefaultChannels are the channel names when none are configured.
+var DefaultChannels = []string{"telegram", "facebook", "x"}
+
+// Options configures the loader.
+type Options struct {
+	// Zone is the time zone for dates without an offset; nil means
+	// Asia/Tashkent.
+	Zone *time.Location
+	// DefaultLang is the language of a release without lang; "" means "en".
+	DefaultLang string
+	// Channels are the configured channel names; nil means DefaultChannels.
+	Channels []string
+}
+
+// tashkent loads Asia/Tashkent once; without a zone database it falls back
+// to its fixed offset (UTC+5, no daylight saving since 1992).
+var tashkent = sync.OnceValue(func() *time.Location {
+	if loc, err := time.LoadLocation(DefaultZone); err == nil {
+		return loc
+	}
+	return time.FixedZone(DefaultZone, 5*60*60)
+})
+
+// settings are Options with the defaults applied, computed once per load.
+type settings struct {
+	zone        *time.Location
+	lang        string
+	channels    map[string]bool
+	channelList string // for messages: "telegram, facebook, x"
+	names       []string
+}
+
+// resolve applies the defaults to o.
+func (o Options) resolve() *settings {
+	s := &settings{zone: o.Zone, lang: o.DefaultLang, names: o.Channels}
+	if s.zone == nil {
+		s.zone = tashkent()
+	}
+	if s.lang == "" {
+		s.lang = "en"
+	}
+	if s.names == nil {
+		s.names = DefaultChannels
+	}
+	s.channels = make(map[string]bool, len(s.names))
+	for _, c := range s.names {
+		s.channels[c] = true
+	}
+	s.channelList = strings.Join(s.names, ", ")
+	return s
+}

@@ -1,0 +1,336 @@
+package content
+
+import (
+	"strings"
+	"time"
+
+	"golang.org/x/text/language"
+
+	"github.com/pressbot/pressbot/internal/release"
+)
+
+// Parse reads one release file. path is used in problems and Release.Path;
+// id becomes Release.ID. The release is valid when no problem is an error.
+// Parse never panics, whatever data holds.
+func Parse(path, id string, data []byte, opts Options) (release.Release, []Problem) {
+	r, ps, _ := parse(path, id, data, opts.resolve())
+	return r, ps
+}
+
+// fileInfo is what the loader needs from a file beyond the release, for the
+// checks across files.
+type fileInfo struct {
+	translationKeyAt pos
+}
+
+// parse is Parse with resolved settings.
+func parse(path, id string, data []byte, s *settings) (release.Release, []Problem, fileInfo) {
+	r := release.Release{ID: id, Path: path}
+	ps := &problems{path: path}
+	var info fileInfo
+	if len(data) > MaxFileSize {
+		ps.errorf(pos{1, 1}, "file is %d bytes, over the 1 MiB limit (%d bytes): shorten the text, and keep pictures as separate files named by 'image'", len(data), MaxFileSize)
+		return r, ps.list, info
+	}
+	data = normalize(data)
+	if at, bad := firstInvalidUTF8(data); bad {
+		ps.errorf(at, "invalid UTF-8 (first bad byte here): save the file with UTF-8 encoding in your editor")
+		return r, ps.list, info
+	}
+	fr, ok := split(data, ps)
+	if !ok {
+		return r, ps.list, info
+	}
+	var fields []field
+	if fr.format == formatYAML {
+		fields, ok = decodeYAML(&fr, ps)
+	} else {
+		fields, ok = decodeTOML(&fr, ps)
+	}
+	if !ok {
+		return r, ps.list, info
+	}
+	b := builder{r: &r, ps: ps, s: s, fr: &fr, set: index(fields, ps)}
+	b.build()
+	info.translationKeyAt = b.at(keyTranslationKey)
+	r.Hash = Hash(r)
+	return r, ps.list, info
+}
+
+// index maps canonical keys to their fields, warning about unknown keys and
+// reporting keys set twice.
+func index(fields []field, ps *problems) map[string]*field {
+	set := make(map[string]*field, len(fields))
+	for i := range fields {
+		f := &fields[i]
+		canon, known := canonicalKeys[f.key]
+		if !known {
+			unknownKey(f, ps)
+			continue
+		}
+		if prev, dup := set[canon]; dup {
+			ps.errorf(f.keyAt, "%q sets %s again (already set by %q on line %d): keep only one of them", f.key, canon, prev.key, prev.keyAt.line)
+			continue
+		}
+		set[canon] = f
+	}
+	return set
+}
+
+// unknownKey warns about a key pressbot does not know, suggesting the
+// closest known one.
+func unknownKey(f *field, ps *problems) {
+	if hugoIgnored[f.key] {
+		return
+	}
+	if hint, ok := hugoHints[f.key]; ok {
+		ps.warnf(f.keyAt, "%q is ignored: %s", f.key, hint)
+		return
+	}
+	if s := suggestKey(f.key); s != "" {
+		ps.warnf(f.keyAt, "unknown key %q is ignored: did you mean %q?", f.key, s)
+		return
+	}
+	ps.warnf(f.keyAt, "unknown key %q is ignored: remove it, or use one of title, date, location, lang, translation_key, summary, tags, image, image_alt, channels, publish_at, draft, withdrawn", f.key)
+}
+
+// builder fills a release from indexed fields.
+type builder struct {
+	r   *release.Release
+	ps  *problems
+	s   *settings
+	fr  *frame
+	set map[string]*field
+}
+
+// at returns the value position of a key, or the zero pos when absent.
+func (b *builder) at(key string) pos {
+	if f := b.set[key]; f != nil {
+		return f.valAt
+	}
+	return pos{}
+}
+
+// build applies every key and the body.
+func (b *builder) build() {
+	r := b.r
+	r.Title = b.required(keyTitle, `title: "Headline of the release"`)
+	r.Date = b.date(keyDate, true)
+	r.Location = strings.TrimSpace(b.text(keyLocation))
+	r.Lang = b.lang()
+	r.TranslationKey = strings.TrimSpace(b.text(keyTranslationKey))
+	r.Summary = strings.TrimSpace(b.text(keySummary))
+	r.Tags = b.list(keyTags)
+	r.Image, r.ImageAlt = b.image()
+	r.Channels = b.channels()
+	r.PublishAt = b.date(keyPublishAt, false)
+	r.Draft = b.bool(keyDraft)
+	r.Withdrawn = b.bool(keyWithdrawn)
+	r.Body, r.BodyLine = trimBody(b.fr.body, b.fr.bodyLine)
+	if r.Body == "" {
+		b.ps.errorf(pos{b.fr.closeLine, 1}, "the release has no text: write the body below the closing '%s' on line %d", b.fr.delim, b.fr.closeLine)
+	}
+	if r.Summary == "" {
+		r.Summary = defaultSummary(r.Body)
+	}
+}
+
+// text returns a single-valued key as text ("" when absent or null); a
+// list or table is reported.
+func (b *builder) text(key string) string {
+	f := b.set[key]
+	if f == nil {
+		return ""
+	}
+	switch f.kind {
+	case kindScalar:
+		return f.text
+	case kindNull:
+		return ""
+	case kindTime:
+		return f.when.Format(time.RFC3339Nano)
+	}
+	b.ps.errorf(f.valAt, "%s must be a single text value, not %s: write %s: \"...\"", f.key, f.describe(), f.key)
+	return ""
+}
+
+// required returns a key that must be present and not empty.
+func (b *builder) required(key, example string) string {
+	f := b.set[key]
+	if f == nil {
+		b.ps.errorf(pos{1, 1}, "no %s: add a line '%s' to the front matter", key, example)
+		return ""
+	}
+	v := strings.TrimSpace(b.text(key))
+	if v == "" && (f.kind == kindScalar || f.kind == kindNull) {
+		b.ps.errorf(f.valAt, "%s is empty: write it after '%s:', e.g. %s", key, f.key, example)
+	}
+	return v
+}
+
+// date reads a date key; a required one must be present.
+func (b *builder) date(key string, required bool) time.Time {
+	const how = "write it as RFC 3339 (2020-02-06T10:00:00+05:00) or as 2020-02-06 or 2020-02-06 10:00 (read in the configured zone)"
+	f := b.set[key]
+	if f == nil {
+		if required {
+			b.ps.errorf(pos{1, 1}, "no %s: add a line '%s: 2020-02-06T10:00:00+05:00' to the front matter", key, key)
+		}
+		return time.Time{}
+	}
+	switch f.kind {
+	case kindTime:
+		if f.local {
+			return inZone(f.when, b.s.zone)
+		}
+		return f.when
+	case kindScalar:
+		if t, ok := parseDate(f.text, b.s.zone); ok {
+			return t
+		}
+		b.ps.errorf(f.valAt, "%s %q is not a date: %s", f.key, f.text, how)
+	case kindNull:
+		b.ps.errorf(f.valAt, "%s is empty: %s", f.key, how)
+	default:
+		b.ps.errorf(f.valAt, "%s must be one date, not %s: %s", f.key, f.describe(), how)
+	}
+	return time.Time{}
+}
+
+// lang returns the canonical BCP 47 tag, or the default.
+func (b *builder) lang() string {
+	f := b.set[keyLang]
+	v := strings.TrimSpace(b.text(keyLang))
+	if f == nil || v == "" {
+		return b.s.lang
+	}
+	tag, err := language.Parse(v)
+	if err != nil {
+		b.ps.errorf(f.valAt, "lang %q is not a BCP 47 language tag: use a tag such as en, ru, uz or uz-Cyrl", v)
+		return b.s.lang
+	}
+	return tag.String()
+}
+
+// list reads a list of text values; a single value is a one-item list.
+// Empty items are dropped with a warning.
+func (b *builder) list(key string) []string {
+	f := b.set[key]
+	if f == nil || f.kind == kindNull {
+		return nil
+	}
+	switch f.kind {
+	case kindScalar:
+		if v := strings.TrimSpace(f.text); v != "" {
+			return []string{v}
+		}
+		return nil
+	case kindList:
+	default:
+		b.ps.errorf(f.valAt, "%s must be a list of text values, not %s: write %s: [\"a\", \"b\"]", f.key, f.describe(), f.key)
+		return nil
+	}
+	out := make([]string, 0, len(f.list))
+	for _, it := range f.list {
+		v := strings.TrimSpace(it.text)
+		switch {
+		case !it.ok:
+			b.ps.errorf(it.at, "every entry of %s must be a single text value: write %s: [\"a\", \"b\"]", f.key, f.key)
+		case v == "":
+			b.ps.warnf(it.at, "empty entry in %s is ignored: remove it", f.key)
+		default:
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// image returns image and image_alt; Hugo's images list sets image from its
+// first entry. An image needs alt text.
+func (b *builder) image() (string, string) {
+	img := strings.TrimSpace(b.text(keyImage))
+	imgAt := b.keyAt(keyImage)
+	if f := b.set[keyImages]; f != nil {
+		imgs := b.list(keyImages)
+		switch {
+		case img != "":
+			b.ps.warnf(f.keyAt, "images is ignored because image is set: keep only image")
+		case len(imgs) > 0:
+			img, imgAt = imgs[0], f.keyAt
+		}
+	}
+	alt := strings.TrimSpace(b.text(keyImageAlt))
+	switch {
+	case img != "" && alt == "":
+		b.ps.errorf(imgAt, "the image has no image_alt: add 'image_alt: \"what the picture shows\"' so that readers who cannot see it know")
+	case img == "" && alt != "":
+		b.ps.warnf(b.keyAt(keyImageAlt), "image_alt is set but there is no image: add 'image: path/or/url.jpg' or remove image_alt")
+	}
+	return img, alt
+}
+
+// keyAt returns the key position of a key, or the zero pos when absent.
+func (b *builder) keyAt(key string) pos {
+	if f := b.set[key]; f != nil {
+		return f.keyAt
+	}
+	return pos{}
+}
+
+// channels reads the channel list and checks every name is configured.
+func (b *builder) channels() []string {
+	f := b.set[keyChannels]
+	names := b.list(keyChannels)
+	if f == nil || len(names) == 0 {
+		return nil
+	}
+	items := f.list
+	if f.kind == kindScalar {
+		items = []item{{text: names[0], at: f.valAt, ok: true}}
+	}
+	out := names[:0]
+	for _, it := range items {
+		name := strings.TrimSpace(it.text)
+		if !it.ok || name == "" {
+			continue
+		}
+		if !b.s.channels[name] {
+			b.ps.errorf(it.at, "channel %q is not configured%s: use one of %s, or remove it", name, b.suggestChannel(name), b.s.channelList)
+			continue
+		}
+		out = append(out, name)
+	}
+	return out
+}
+
+// suggestChannel returns " (did you mean "x"?)" for a close configured name.
+func (b *builder) suggestChannel(name string) string {
+	best, bestD := "", 3
+	for _, c := range b.s.names {
+		if d := editDistance(lower(name), lower(c)); d < bestD {
+			best, bestD = c, d
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	return " (did you mean \"" + best + "\"?)"
+}
+
+// bool reads a true/false key.
+func (b *builder) bool(key string) bool {
+	f := b.set[key]
+	if f == nil || f.kind == kindNull {
+		return false
+	}
+	if f.kind == kindScalar {
+		switch lower(strings.TrimSpace(f.text)) {
+		case "true", "yes":
+			return true
+		case "false", "no":
+			return false
+		}
+	}
+	b.ps.errorf(f.valAt, "%s must be true or false, not %q: write %s: true", f.key, f.text, f.key)
+	return false
+}

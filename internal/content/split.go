@@ -1,0 +1,129 @@
+package content
+
+import (
+	"bytes"
+	"unicode/utf8"
+)
+
+// MaxFileSize is the largest release file accepted, in bytes (1 MiB).
+const MaxFileSize = 1 << 20
+
+var bom = []byte("\xef\xbb\xbf")
+
+// Front matter formats.
+const (
+	formatYAML = "YAML"
+	formatTOML = "TOML"
+)
+
+// frame is a file cut into front matter and body.
+type frame struct {
+	format    string // formatYAML or formatTOML
+	delim     string // "---" or "+++"
+	fm        []byte // the front matter, LF line endings
+	fmLine    int    // file line of the first front matter line
+	closeLine int    // file line of the closing delimiter
+	body      []byte // everything after the closing delimiter
+	bodyLine  int    // file line where body starts
+}
+
+// normalize strips a UTF-8 BOM and turns CRLF into LF.
+func normalize(data []byte) []byte {
+	data = bytes.TrimPrefix(data, bom)
+	if bytes.IndexByte(data, '\r') >= 0 {
+		data = bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
+	}
+	return data
+}
+
+// firstInvalidUTF8 returns the position of the first byte that is not part
+// of valid UTF-8, and whether there is one.
+func firstInvalidUTF8(data []byte) (pos, bool) {
+	if utf8.Valid(data) {
+		return pos{}, false
+	}
+	p := pos{line: 1, col: 1}
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && size == 1 {
+			return p, true
+		}
+		if r == '\n' {
+			p.line++
+			p.col = 1
+		} else {
+			p.col++
+		}
+		i += size
+	}
+	return p, true
+}
+
+// nextLine returns the line of data starting at off (without its newline)
+// and the offset of the following line.
+func nextLine(data []byte, off int) ([]byte, int) {
+	i := bytes.IndexByte(data[off:], '\n')
+	if i < 0 {
+		return data[off:], len(data)
+	}
+	return data[off : off+i], off + i + 1
+}
+
+// isDelim reports whether line is the delimiter d, allowing trailing blanks.
+func isDelim(line []byte, d string) bool {
+	return string(bytes.TrimRight(line, " \t")) == d
+}
+
+// split cuts normalised data into front matter and body. It reports a
+// missing or unterminated front matter to ps and returns false.
+func split(data []byte, ps *problems) (frame, bool) {
+	if len(bytes.TrimSpace(data)) == 0 {
+		ps.errorf(pos{1, 1}, "file is empty: write a front matter block between two '---' lines (title, date, ...) and the release text below it")
+		return frame{}, false
+	}
+	first, off := nextLine(data, 0)
+	var f frame
+	switch {
+	case isDelim(first, "---"):
+		f.format, f.delim = formatYAML, "---"
+	case isDelim(first, "+++"):
+		f.format, f.delim = formatTOML, "+++"
+	default:
+		ps.errorf(pos{1, 1}, "no front matter: start the file with a line '---', then the keys (title: ..., date: ...), then a closing '---' line")
+		return frame{}, false
+	}
+	f.fmLine = 2
+	start, line := off, 2
+	for off < len(data) {
+		l, next := nextLine(data, off)
+		if isDelim(l, f.delim) {
+			f.fm = data[start:off]
+			f.closeLine = line
+			f.body, f.bodyLine = data[next:], line+1
+			return f, true
+		}
+		off = next
+		line++
+	}
+	ps.errorf(pos{1, 1}, "front matter opened with '%s' on line 1 is never closed: add a line '%s' after the last key", f.delim, f.delim)
+	return frame{}, false
+}
+
+// trimBody drops the blank lines before the text (advancing the start
+// line) and the white space after it; a non-empty body ends in one newline.
+func trimBody(body []byte, line int) (string, int) {
+	off := 0
+	for off < len(body) {
+		l, next := nextLine(body, off)
+		if len(bytes.TrimSpace(l)) != 0 {
+			break
+		}
+		off = next
+		line++
+	}
+	b := bytes.TrimRight(body[off:], " \t\n")
+	if len(b) == 0 {
+		return "", line
+	}
+	return string(b) + "\n", line
+}

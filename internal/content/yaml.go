@@ -1,0 +1,139 @@
+package content
+
+import (
+	"bytes"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// decodeYAML parses YAML front matter into fields. A syntax error is
+// reported at its line in the file and makes it return false.
+func decodeYAML(fr *frame, ps *problems) ([]field, bool) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(fr.fm, &doc); err != nil {
+		line, msg := yamlErrorLine(err.Error())
+		at := fmErrorPos(fr, line)
+		ps.errorf(at, "YAML syntax error: %s: fix this line (put text containing ': ', '#' or a leading special character in double quotes, indent with spaces only)", msg)
+		return nil, false
+	}
+	if doc.Kind == 0 || len(doc.Content) == 0 {
+		return nil, true // empty front matter: required keys are reported later
+	}
+	root := deref(doc.Content[0])
+	if root.Kind == yaml.ScalarNode && root.Tag == "!!null" {
+		return nil, true
+	}
+	if root.Kind != yaml.MappingNode {
+		ps.errorf(yamlPos(fr, root), "front matter must be 'key: value' lines, found %s: write one key per line, such as 'title: ...'", yamlKind(root))
+		return nil, false
+	}
+	fields := make([]field, 0, len(root.Content)/2)
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		k, v := root.Content[i], deref(root.Content[i+1])
+		f := field{key: k.Value, keyAt: yamlPos(fr, k), valAt: yamlPos(fr, v)}
+		switch v.Kind {
+		case yaml.ScalarNode:
+			if v.Tag == "!!null" {
+				f.kind = kindNull
+				f.valAt = f.keyAt
+			} else {
+				f.kind, f.text, f.isBool = kindScalar, v.Value, v.Tag == "!!bool"
+			}
+		case yaml.SequenceNode:
+			f.kind = kindList
+			f.list = make([]item, 0, len(v.Content))
+			for _, c := range v.Content {
+				c = deref(c)
+				ok := c.Kind == yaml.ScalarNode && c.Tag != "!!null"
+				f.list = append(f.list, item{text: c.Value, at: yamlPos(fr, c), ok: ok})
+			}
+		default:
+			f.kind = kindOther
+		}
+		fields = append(fields, f)
+	}
+	return fields, true
+}
+
+// deref follows YAML aliases (one level at a time, bounded).
+func deref(n *yaml.Node) *yaml.Node {
+	for i := 0; i < 8 && n.Kind == yaml.AliasNode && n.Alias != nil; i++ {
+		n = n.Alias
+	}
+	return n
+}
+
+// yamlPos returns the file position of a node.
+func yamlPos(fr *frame, n *yaml.Node) pos {
+	return pos{line: fr.fmLine - 1 + n.Line, col: n.Column}
+}
+
+// yamlKind names a node's kind for messages.
+func yamlKind(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.ScalarNode:
+		return "a single value"
+	}
+	return "something else"
+}
+
+// yamlErrorLine extracts the line number (relative to the front matter, 0
+// if absent) and the message from a yaml.v3 error. yaml.v3 reports parser
+// errors ("did not find expected ...") one line early: correct for that.
+func yamlErrorLine(s string) (int, string) {
+	s = strings.TrimPrefix(s, "yaml: ")
+	line := 0
+	if rest, ok := strings.CutPrefix(s, "line "); ok {
+		if i := strings.Index(rest, ": "); i > 0 {
+			if n, err := strconv.Atoi(rest[:i]); err == nil {
+				line, s = n, rest[i+2:]
+			}
+		}
+	}
+	if line > 0 && strings.HasPrefix(s, "did not find expected") {
+		line++
+	}
+	return line, s
+}
+
+// fmErrorPos maps a front matter line (1-based, 0 if unknown) to a file
+// position within the front matter: the first non-blank character of that
+// line.
+func fmErrorPos(fr *frame, line int) pos {
+	nLines := bytes.Count(fr.fm, []byte("\n"))
+	if line < 1 {
+		line = 1
+	}
+	if line > nLines && nLines > 0 {
+		line = nLines
+	}
+	return pos{line: fr.fmLine - 1 + line, col: firstNonBlankCol(lineAt(fr.fm, line))}
+}
+
+// lineAt returns the n-th (1-based) line of data, without its newline.
+func lineAt(data []byte, n int) []byte {
+	off := 0
+	for i := 1; i < n && off < len(data); i++ {
+		_, off = nextLine(data, off)
+	}
+	if off >= len(data) {
+		return nil
+	}
+	l, _ := nextLine(data, off)
+	return l
+}
+
+// firstNonBlankCol returns the 1-based column of the first character of
+// line that is not a space or tab (1 for a blank line).
+func firstNonBlankCol(line []byte) int {
+	trimmed := bytes.TrimLeft(line, " \t")
+	if len(trimmed) == 0 {
+		return 1
+	}
+	return utf8.RuneCount(line[:len(line)-len(trimmed)]) + 1
+}
