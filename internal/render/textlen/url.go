@@ -1,0 +1,419 @@
+package textlen
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/net/idna"
+	"golang.org/x/net/publicsuffix"
+)
+
+// This file finds URLs the way twitter-text's extractor does (its
+// extractUrl regular expression and extractUrlsWithIndices), written as a
+// scanner: a URL is an optional http:// or https://, a domain that ends in
+// a known top-level domain, an optional port, path and query. Without a
+// scheme only ASCII (and Latin accented) domains count, and a bare
+// "name.cc" with a country TLD counts only with a path (or as .co or .tv).
+
+// maxURLLength is the longest URL the X backend accepts (with its scheme).
+const maxURLLength = 4096
+
+// span is a half-open byte range.
+type span struct{ start, end int }
+
+// urlMatch is one match of the URL pattern.
+type urlMatch struct {
+	end      int  // byte offset after the URL
+	domEnd   int  // byte offset after the domain
+	scheme   bool // http:// or https:// present
+	hasPath  bool
+	domStart int
+	short    bool // the domain is one label and a ccTLD
+}
+
+// findURLs returns the byte spans of the URLs twitter-text counts in s.
+func findURLs(s string) []span {
+	if !strings.Contains(s, ".") {
+		return nil
+	}
+	var out []span
+	for j := 0; j < len(s); {
+		before, w := utf8.DecodeRuneInString(s[j:])
+		m, ok := urlMatch{}, false
+		if validBefore(before) {
+			m, ok = matchURL(s, j+w)
+		}
+		start := j + w
+		if !ok && j == 0 {
+			before, start = 0, 0
+			m, ok = matchURL(s, 0)
+		}
+		if !ok {
+			j += w
+			continue
+		}
+		if sp, keep := acceptURL(s, start, before, m); keep {
+			out = append(out, sp)
+		}
+		j = m.end
+	}
+	return out
+}
+
+// acceptURL applies the checks twitter-text makes after a match and
+// returns the span that counts as the URL.
+func acceptURL(s string, start int, before rune, m urlMatch) (span, bool) {
+	if !validHost(s[m.domStart:m.domEnd], m.end-start, m.scheme) {
+		return span{}, false
+	}
+	if m.scheme {
+		return span{start, m.end}, true
+	}
+	if strings.ContainsRune("-_./", before) && before != 0 {
+		return span{}, false
+	}
+	if !m.hasPath {
+		if m.short && !specialShortDomain(s[m.domStart:m.domEnd]) {
+			return span{}, false
+		}
+		return span{start, m.domEnd}, true
+	}
+	return span{start, m.end}, true
+}
+
+// validBefore reports whether r may precede a URL.
+func validBefore(r rune) bool {
+	switch r {
+	case '@', '＠', '$', '#', '＃', 0xFFFE, 0xFEFF, 0xFFFF:
+		return false
+	}
+	return !isASCIIAlnum(r)
+}
+
+// matchURL matches the URL pattern at s[p:].
+func matchURL(s string, p int) (urlMatch, bool) {
+	m := urlMatch{domStart: p}
+	if n := schemeLen(s[p:]); n > 0 {
+		m.scheme, m.domStart = true, p+n
+	}
+	end, short, ok := matchDomain(s, m.domStart, m.scheme)
+	if !ok {
+		return m, false
+	}
+	m.domEnd, m.short = end, short
+	end = matchPort(s, end)
+	if end < len(s) && s[end] == '/' {
+		m.hasPath = true
+		end = matchPath(s, end+1)
+	}
+	if end < len(s) && s[end] == '?' {
+		end = matchQuery(s, end)
+	}
+	m.end = end
+	return m, true
+}
+
+// schemeLen returns the length of a leading http:// or https://, any case.
+func schemeLen(s string) int {
+	for _, p := range []string{"https://", "http://"} {
+		if len(s) >= len(p) && strings.EqualFold(s[:len(p)], p) {
+			return len(p)
+		}
+	}
+	return 0
+}
+
+// matchDomain matches subdomains, a domain name and a TLD at s[p:]; with a
+// scheme it also accepts one label of any letters before the TLD. short
+// reports a lone domain name with a country-code TLD.
+func matchDomain(s string, p int, scheme bool) (end int, short, ok bool) {
+	// Labels of ASCII letters, digits, Latin accents, '-' and '_', each followed by '.'.
+	var starts []int
+	for i := p; ; {
+		j := i
+		for j < len(s) {
+			r, w := utf8.DecodeRuneInString(s[j:])
+			if !isURLChar(r) && r != '-' && r != '_' {
+				break
+			}
+			j += w
+		}
+		if j == i || j >= len(s) || s[j] != '.' {
+			break
+		}
+		starts = append(starts, i)
+		i = j + 1
+	}
+	for k := len(starts); k >= 1; k-- {
+		if !validLabels(s, starts[:k]) {
+			continue
+		}
+		tldStart := labelEnd(s, starts[k-1]) + 1
+		if n, cc := matchTLD(s[tldStart:]); n > 0 {
+			return tldStart + n, k == 1 && cc, true
+		}
+	}
+	if scheme {
+		return matchUnicodeDomain(s, p)
+	}
+	return 0, false, false
+}
+
+// labelEnd returns the offset of the '.' that ends the label at i.
+func labelEnd(s string, i int) int {
+	return i + strings.IndexByte(s[i:], '.')
+}
+
+// validLabels checks the labels at starts: all but the last are subdomains
+// (may hold '_'), the last is the domain name; none starts or ends with '-' or '_'.
+func validLabels(s string, starts []int) bool {
+	for n, i := range starts {
+		l := s[i:labelEnd(s, i)]
+		if strings.HasPrefix(l, "-") || strings.HasPrefix(l, "_") ||
+			strings.HasSuffix(l, "-") || strings.HasSuffix(l, "_") {
+			return false
+		}
+		if n == len(starts)-1 && strings.Contains(l, "_") {
+			return false
+		}
+	}
+	return true
+}
+
+// matchUnicodeDomain matches one label of any letters and a TLD (only after
+// a scheme, like "http://☃.net").
+func matchUnicodeDomain(s string, p int) (int, bool, bool) {
+	j := p
+	for j < len(s) {
+		r, w := utf8.DecodeRuneInString(s[j:])
+		if !isUnicodeDomainChar(r) && r != '-' {
+			break
+		}
+		j += w
+	}
+	l := s[p:j]
+	if l == "" || j >= len(s) || s[j] != '.' || strings.HasPrefix(l, "-") || strings.HasSuffix(l, "-") {
+		return 0, false, false
+	}
+	n, _ := matchTLD(s[j+1:])
+	if n == 0 || strings.HasPrefix(strings.ToLower(s[j+1:]), "xn--") {
+		return 0, false, false
+	}
+	return j + 1 + n, false, true
+}
+
+// matchTLD returns the length of a top-level domain at the start of s and
+// whether it is a country code; 0 when there is none. A TLD must not be
+// followed by a letter, digit, '@', '+' or '-'. Known TLDs are the ICANN
+// section of the Public Suffix List; "xn--" labels count as TLDs as well.
+func matchTLD(s string) (int, bool) {
+	if len(s) > 4 && strings.EqualFold(s[:4], "xn--") {
+		n := 4
+		for n < len(s) && (isASCIIAlnum(rune(s[n])) || s[n] == '-') {
+			n++
+		}
+		return n, false
+	}
+	n := 0
+	for n < len(s) && isASCIIAlnum(rune(s[n])) {
+		n++
+	}
+	if n == 0 {
+		// A TLD in another script, like .рф or .پاکستان.
+		for n < len(s) {
+			r, w := utf8.DecodeRuneInString(s[n:])
+			if r < utf8.RuneSelf || !(unicode.IsLetter(r) || unicode.IsMark(r)) {
+				break
+			}
+			n += w
+		}
+	}
+	if n == 0 || !tldEnds(s[n:]) || !isTLD(s[:n]) {
+		return 0, false
+	}
+	return n, n == 2 || s[0] >= utf8.RuneSelf
+}
+
+// tldEnds reports whether what follows a TLD lets it end there.
+func tldEnds(rest string) bool {
+	if rest == "" {
+		return true
+	}
+	c := rest[0]
+	return !isASCIIAlnum(rune(c)) && c != '@' && c != '+' && c != '-'
+}
+
+// isTLD reports whether label is a top-level domain in the ICANN section
+// of the Public Suffix List.
+func isTLD(label string) bool {
+	l, err := idna.Punycode.ToASCII(strings.ToLower(label))
+	if err != nil || l == "" {
+		return false
+	}
+	suffix, icann := publicsuffix.PublicSuffix("a." + l)
+	return icann && (suffix == l || suffix == "a."+l)
+}
+
+// specialShortDomain reports whether a lone "name.cc" still counts as a URL
+// without a scheme (twitter-text allows .co and .tv, as in t.co).
+func specialShortDomain(domain string) bool {
+	d := strings.ToLower(domain)
+	return strings.HasSuffix(d, ".co") || strings.HasSuffix(d, ".tv")
+}
+
+// validHost converts the host to punycode as twitter-text does (IDNA, each
+// label 1–63 characters) and checks the URL's length with its scheme.
+func validHost(host string, urlLen int, scheme bool) bool {
+	ascii, err := idna.Punycode.ToASCII(host)
+	if err != nil || ascii == "" {
+		return false
+	}
+	for _, l := range strings.Split(ascii, ".") {
+		if l == "" || len(l) > 63 {
+			return false
+		}
+	}
+	n := urlLen + len(ascii) - len(host)
+	if !scheme {
+		n += len("https://")
+	}
+	return n <= maxURLLength
+}
+
+// matchPort skips ":digits" at s[p:].
+func matchPort(s string, p int) int {
+	if p+1 < len(s) && s[p] == ':' && isDigit(s[p+1]) {
+		p += 2
+		for p < len(s) && isDigit(s[p]) {
+			p++
+		}
+	}
+	return p
+}
+
+// matchPath returns the end of the path that starts at s[p:] (after '/'):
+// the longest run of path characters and balanced parentheses that ends in
+// a character that may end a path (so a trailing '.' or ',' stays out).
+func matchPath(s string, p int) int {
+	end := p
+	for i := p; i < len(s); {
+		r, w := utf8.DecodeRuneInString(s[i:])
+		if r == '(' {
+			n := balancedParens(s[i:])
+			if n == 0 {
+				break
+			}
+			i += n
+			end = i
+			continue
+		}
+		if !isPathChar(r) {
+			break
+		}
+		i += w
+		if isPathEndChar(r) {
+			end = i
+		}
+	}
+	return end
+}
+
+// balancedParens returns the length of "(…)" with up to one nested pair of
+// parentheses and at least one path character inside, or 0.
+func balancedParens(s string) int {
+	depth, inner := 0, 0
+	for i := 0; i < len(s); {
+		r, w := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == '(':
+			depth++
+			if depth > 2 {
+				return 0
+			}
+			inner = 0
+		case r == ')':
+			if inner == 0 {
+				return 0
+			}
+			depth--
+			if depth == 0 {
+				return i + w
+			}
+		case isPathChar(r):
+			inner++
+		default:
+			return 0
+		}
+		i += w
+	}
+	return 0
+}
+
+// matchQuery returns the end of a query string at s[p:] ('?' first), or p
+// when no query character that may end one follows.
+func matchQuery(s string, p int) int {
+	end := p
+	for i := p + 1; i < len(s); i++ {
+		c := s[i]
+		if !isQueryChar(c) {
+			break
+		}
+		if isASCIIAlnum(rune(c)) || strings.IndexByte("-_&=#/", c) >= 0 {
+			end = i + 1
+		}
+	}
+	return end
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+func isASCIIAlnum(r rune) bool {
+	return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9'
+}
+
+// isLatinAccent reports the accented Latin letters and marks twitter-text
+// allows in domains and paths.
+func isLatinAccent(r rune) bool {
+	switch {
+	case r >= 0xC0 && r <= 0xD6, r >= 0xD8 && r <= 0xF6, r >= 0xF8 && r <= 0x24F,
+		r == 0x253, r == 0x254, r == 0x256, r == 0x257, r == 0x259, r == 0x25B,
+		r == 0x263, r == 0x268, r == 0x26F, r == 0x272, r == 0x289, r == 0x28B,
+		r == 0x2BB, r >= 0x300 && r <= 0x36F, r >= 0x1E00 && r <= 0x1EFF:
+		return true
+	}
+	return false
+}
+
+// isURLChar reports a character of an ASCII (or Latin accented) domain label.
+func isURLChar(r rune) bool { return isASCIIAlnum(r) || isLatinAccent(r) }
+
+// isUnicodeDomainChar reports a character of a domain label in any script:
+// not ASCII punctuation, not a space or separator, not General Punctuation.
+func isUnicodeDomainChar(r rune) bool {
+	if r < utf8.RuneSelf {
+		return isASCIIAlnum(r)
+	}
+	return !unicode.IsSpace(r) && !unicode.Is(unicode.Z, r) && !(r >= 0x2000 && r <= 0x206F) && r != utf8.RuneError
+}
+
+// isPathChar reports a character allowed anywhere in a URL path.
+func isPathChar(r rune) bool {
+	if isASCIIAlnum(r) || isLatinAccent(r) || r >= 0x400 && r <= 0x4FF || r == '–' {
+		return true
+	}
+	return r < utf8.RuneSelf && strings.ContainsRune("!*';:=+,.$/%#[]-_~|&@", r)
+}
+
+// isPathEndChar reports a character a URL path may end with.
+func isPathEndChar(r rune) bool {
+	if isASCIIAlnum(r) || isLatinAccent(r) || r >= 0x400 && r <= 0x4FF {
+		return true
+	}
+	return r < utf8.RuneSelf && strings.ContainsRune("=_#/-+", r)
+}
+
+// isQueryChar reports a character allowed in a query string.
+func isQueryChar(c byte) bool {
+	return isASCIIAlnum(rune(c)) || strings.IndexByte("!?*'();:&=+$/%#[]-_.,~|@", c) >= 0
+}
