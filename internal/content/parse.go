@@ -1,6 +1,7 @@
 package content
 
 import (
+	"strconv"
 	"strings"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 // Parse never panics, whatever data holds.
 func Parse(path, id string, data []byte, opts Options) (release.Release, []Problem) {
 	r, ps, _ := parse(path, id, data, opts.resolve())
+	SortProblems(ps)
 	return r, ps
 }
 
@@ -205,8 +207,8 @@ func (b *builder) lang() string {
 		return b.s.lang
 	}
 	tag, err := language.Parse(v)
-	if err != nil {
-		b.ps.errorf(f.valAt, "lang %q is not a BCP 47 language tag: use a tag such as en, ru, uz or uz-Cyrl", v)
+	if err != nil || strings.IndexByte(v, '_') >= 0 {
+		b.ps.errorf(f.valAt, "lang %q is not a BCP 47 language tag: use a tag such as en, ru, uz, uz-Cyrl or en-GB (with '-', not '_')", v)
 		return b.s.lang
 	}
 	return tag.String()
@@ -331,6 +333,10 @@ func (b *builder) bool(key string) bool {
 			return false
 		}
 	}
-	b.ps.errorf(f.valAt, "%s must be true or false, not %q: write %s: true", f.key, f.text, f.key)
+	got := f.describe()
+	if f.kind == kindScalar {
+		got = strconv.Quote(f.text)
+	}
+	b.ps.errorf(f.valAt, "%s must be true or false, not %s: write %s: true", f.key, got, f.key)
 	return false
 }

@@ -56,10 +56,25 @@ func renderBody(doc document, dl dateline, hasDateline bool) ([]byte, []string) 
 			}
 			i += used - 1
 		default:
-			blocks = append(blocks, escapeLine(p.text))
+			if p.text != "" {
+				blocks = append(blocks, escapeLine(p.text))
+			}
+		}
+		if len(p.list) > 0 && !isFooterHeading(p.lines[0]) {
+			blocks = append(blocks, listBlock(p.list))
+			notes = append(notes, fmt.Sprintf("list: line %d: %d item(s) made a Markdown list", p.listLine, len(p.list)))
 		}
 	}
 	return []byte(strings.Join(blocks, "\n\n") + "\n"), notes
+}
+
+// listBlock writes a list kept from the plain text.
+func listBlock(list []item) string {
+	out := make([]string, len(list))
+	for i, it := range list {
+		out[i] = it.marker + " " + escapeLine(it.text)
+	}
+	return strings.Join(out, "\n")
 }
 
 // datelineBlock writes the first paragraph with its dateline in bold.
@@ -85,16 +100,13 @@ func footerList(paras []para) (string, int, int) {
 	}
 	var out []string
 	for _, it := range items {
-		it = strings.TrimSpace(bullet.ReplaceAllString(it, ""))
+		it = strings.TrimSpace(listMarker.ReplaceAllString(it, ""))
 		if it != "" {
 			out = append(out, "- "+escapeLine(it))
 		}
 	}
 	return strings.Join(out, "\n"), used, len(out)
 }
-
-// bullet matches a bullet that opens a footer line in the plain text.
-var bullet = regexp.MustCompile(`^(?:[-*•·▪–—]|\d{1,2}[.)])\s+`)
 
 // hasLongLine reports whether a line is too long to be a footer item.
 func hasLongLine(lines []string) bool {
@@ -109,7 +121,7 @@ func hasLongLine(lines []string) bool {
 // Inline escaping: characters that would start emphasis, code, links,
 // strikethrough or raw HTML, and & when it would start an entity.
 var (
-	inlineSpecial = regexp.MustCompile("[\\\\*_`\\[\\]<>~]|&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{0,31});")
+	inlineSpecial = regexp.MustCompile("[\\\\*_`\\[\\]<~]|&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{0,31});")
 	urlOrEmail    = regexp.MustCompile(`https?://[^\s<>"]+|[A-Za-z0-9._%+-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+`)
 	entityLike    = regexp.MustCompile(`&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{0,31});`)
 	// blockStart matches what would open a heading, list, quote or

@@ -2,6 +2,7 @@ package plaintext
 
 import (
 	"bytes"
+	"regexp"
 	"fmt"
 	"strings"
 	"unicode"
@@ -18,7 +19,16 @@ type line struct {
 type para struct {
 	lines []string
 	line  int    // number of its first line
-	text  string // lines joined with single spaces
+	text  string // the lines before any list, joined with single spaces
+	list  []item // a list the paragraph ends with, if any
+	// listLine is the number of the list's first line.
+	listLine int
+}
+
+// item is one entry of a list written in the plain text.
+type item struct {
+	marker string // "-" for bullets, else the item's number with "."
+	text   string
 }
 
 // document is the input cut into a title and paragraphs.
@@ -103,7 +113,61 @@ func split(lines []line) (document, error) {
 		return d, fmt.Errorf("plaintext: line %d: nothing follows the title %q; a release needs a body", d.titleLine, d.title)
 	}
 	for k := range d.paras {
-		d.paras[k].text = strings.Join(d.paras[k].lines, " ")
+		p := &d.paras[k]
+		n := listStart(p.lines)
+		p.text = strings.Join(p.lines[:n], " ")
+		p.list, p.listLine = items(p.lines[n:]), p.line+n
 	}
 	return d, nil
+}
+
+// listMarker matches a bullet or number opening a list line.
+var listMarker = regexp.MustCompile(`^(?:([-*•·▪–—])|(\d{1,9})[.)])\s+`)
+
+// markerKind returns "-" for a bullet line, "1" for a numbered one, "" else.
+func markerKind(l string) string {
+	m := listMarker.FindStringSubmatch(l)
+	switch {
+	case m == nil:
+		return ""
+	case m[1] != "":
+		return "-"
+	}
+	return "1"
+}
+
+// listStart returns the index of the line where a list begins: the first
+// bullet or numbered line, if at least two lines carry the same kind of
+// marker; else len(lines). One dash line is not a list: it is often an
+// attribution ("- said the Minister") wrapped onto its own line.
+func listStart(lines []string) int {
+	count := map[string]int{}
+	for _, l := range lines {
+		count[markerKind(l)]++
+	}
+	for i, l := range lines {
+		if k := markerKind(l); k != "" && count[k] >= 2 {
+			return i
+		}
+	}
+	return len(lines)
+}
+
+// items parses list lines; a line without a marker continues the item
+// before it.
+func items(lines []string) []item {
+	var out []item
+	for _, l := range lines {
+		m := listMarker.FindStringSubmatch(l)
+		if m == nil {
+			out[len(out)-1].text += " " + l
+			continue
+		}
+		marker := "-"
+		if m[2] != "" {
+			marker = m[2] + "."
+		}
+		out = append(out, item{marker: marker, text: l[len(m[0]):]})
+	}
+	return out
 }

@@ -1,0 +1,152 @@
+package content
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// writeFiles creates files (path → content) under dir.
+func writeFiles(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for name, data := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func releaseFile(title, extra string) string {
+	return "---\ntitle: " + title + "\ndate: 2020-02-06\n" + extra + "---\nText.\n"
+}
+
+// TestLoad checks walking, IDs, skipped files and that a bad file does not
+// stop the others.
+func TestLoad(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"2020/imts.md":        releaseFile("IMTs", ""),
+		"2020/ru/imts.md":     releaseFile("ИМТ", "lang: ru\n"),
+		"2021/broken.md":      "no front matter\n",
+		"2021/warned.md":      releaseFile("Warned", "titel: x\n"),
+		"_index.md":           "Hugo section page, not a release\n",
+		".git/x.md":           "not content\n",
+		"2020/.draft.md":      "editor backup\n",
+		"2020/notes.txt":      "not markdown\n",
+		"2022/deep/in/one.md": releaseFile("Deep", ""),
+	})
+	res, err := Load(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, r := range res.Releases {
+		ids = append(ids, r.ID)
+	}
+	if got, want := strings.Join(ids, " "), "2020/imts 2020/ru/imts 2021/warned 2022/deep/in/one"; got != want {
+		t.Errorf("IDs = %q, want %q", got, want)
+	}
+	if res.Files != 5 {
+		t.Errorf("Files = %d, want 5", res.Files)
+	}
+	if res.Errors() != 1 || res.Warnings() != 1 {
+		t.Fatalf("problems:\n%s\nwant 1 error and 1 warning", problemLines(res.Problems))
+	}
+	if p := res.Problems[0]; p.Path != filepath.Join(dir, "2021", "broken.md") || p.Line != 1 {
+		t.Errorf("first problem = %s, want broken.md:1", p)
+	}
+	if p := res.Problems[1]; p.Severity != SeverityWarning || p.Line != 4 {
+		t.Errorf("second problem = %s, want the warning on warned.md:4", p)
+	}
+}
+
+// TestLoadTranslationKey reports the second file of a (translation_key,
+// lang) pair, naming the first, and keeps other languages.
+func TestLoadTranslationKey(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"a.md": releaseFile("A", "translation_key: imts\n"),
+		"b.md": releaseFile("B", "lang: ru\ntranslationKey: imts\n"),
+		"c.md": releaseFile("C", "lang: en\n\ntranslation_key: imts\n"),
+		"d.md": releaseFile("D", "lang: ru\ntranslation_key: other\n"),
+	})
+	res, err := Load(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := filepath.Join(dir, "c.md")
+	checkProblems(t, res.Problems, []want{{6, 18, SeverityError, `translation_key "imts" with lang "en" is already used by ` + filepath.Join(dir, "a.md")}})
+	if res.Problems[0].Path != c {
+		t.Errorf("reported on %s, want %s", res.Problems[0].Path, c)
+	}
+	if len(res.Releases) != 3 {
+		t.Errorf("got %d releases, want 3 (c.md left out)", len(res.Releases))
+	}
+}
+
+// TestLoadPaths checks files and folders mixed, a path given twice, and
+// a missing path.
+func TestLoadPaths(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"content/2020/a.md": releaseFile("A", ""),
+		"content/2020/b.md": releaseFile("B", ""),
+		"other/c.md":        releaseFile("C", ""),
+	})
+	content := filepath.Join(dir, "content")
+	res, err := LoadPaths([]string{content, filepath.Join(content, "2020", "a.md"), filepath.Join(dir, "other", "c.md")}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, r := range res.Releases {
+		ids = append(ids, r.ID)
+	}
+	if got := strings.Join(ids, " "); got != "2020/a 2020/b c" || res.Files != 3 {
+		t.Errorf("IDs = %q from %d files, want \"2020/a 2020/b c\" from 3", got, res.Files)
+	}
+	if _, err := LoadPaths([]string{filepath.Join(dir, "missing")}, Options{}); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("missing path: err = %v, want fs.ErrNotExist", err)
+	}
+	if _, err := Load(filepath.Join(dir, "missing"), Options{}); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("Load of a missing dir: err = %v, want fs.ErrNotExist", err)
+	}
+}
+
+// TestLoadOversized reports a file over 1 MiB without reading it.
+func TestLoadOversized(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"big.md": releaseFile("Big", "") + strings.Repeat("x", MaxFileSize)})
+	res, err := Load(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkProblems(t, res.Problems, []want{{1, 1, SeverityError, "over the 1 MiB limit"}})
+}
+
+// TestLoadUnreadable reports a file that cannot be read as a problem.
+func TestLoadUnreadable(t *testing.T) {
+	if os.Geteuid() == 0 {
+		t.Skip("root can read any file")
+	}
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"a.md": releaseFile("A", ""), "b.md": releaseFile("B", "")})
+	if err := os.Chmod(filepath.Join(dir, "a.md"), 0); err != nil {
+		t.Fatal(err)
+	}
+	res, err := Load(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkProblems(t, res.Problems, []want{{1, 1, SeverityError, "cannot read the file"}})
+	if len(res.Releases) != 1 {
+		t.Errorf("got %d releases, want b.md only", len(res.Releases))
+	}
+}
