@@ -1,0 +1,375 @@
+package site
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"html"
+	"path"
+	"strings"
+	"time"
+)
+
+// feedScope is one set of feeds: all languages (lang "") or one language.
+type feedScope struct {
+	lang  string
+	dir   string // "" or "ru/"
+	title string
+	items []*item // newest first, at most FeedItems
+}
+
+// feedJobs renders RSS, Atom and JSON Feed for all languages and for each.
+func (s *Site) feedJobs(m *model) []job {
+	scopes := []feedScope{{title: s.cfg.Title, items: m.items}}
+	for _, l := range m.langs {
+		scopes = append(scopes, feedScope{lang: l, dir: l + "/", title: s.cfg.Title + " (" + langName(l) + ")", items: m.byLang[l]})
+	}
+	var jobs []job
+	for _, sc := range scopes {
+		sc.items = sc.items[:min(len(sc.items), s.cfg.FeedItems)]
+		jobs = append(jobs,
+			func() (string, []byte, error) { b, err := s.rss(sc); return sc.dir + "feed.xml", b, err },
+			func() (string, []byte, error) { b, err := s.atom(sc); return sc.dir + "atom.xml", b, err },
+			func() (string, []byte, error) { b, err := s.jsonFeed(sc); return sc.dir + "feed.json", b, err },
+		)
+	}
+	return jobs
+}
+
+// updated is the newest change among the scope's items; a feed without
+// items says the Unix epoch, so that output stays deterministic.
+func (s *Site) updated(sc feedScope) time.Time {
+	var t time.Time
+	for _, it := range sc.items {
+		if it.Upd.After(t) {
+			t = it.Upd
+		}
+	}
+	if t.IsZero() {
+		t = time.Unix(0, 0)
+	}
+	return t.In(s.cfg.Zone)
+}
+
+// description is the feed's subtitle.
+func (s *Site) description(sc feedScope) string {
+	lang := sc.lang
+	if lang == "" {
+		lang = s.defaultLang()
+	}
+	return wordsFor(lang).Latest + " — " + s.cfg.Title
+}
+
+// tagURI is an entry's Atom id (RFC 4151): stable for a release ID and its
+// date, e.g. "tag:newsroom.example.org,2020-02-06:/releases/2020/x/".
+func (s *Site) tagURI(it *item) string {
+	d := it.e.Release.Date
+	if d.IsZero() {
+		d = it.Pub
+	}
+	return "tag:" + s.host + "," + d.In(s.cfg.Zone).Format(time.DateOnly) + ":/" + it.Path
+}
+
+// imageType returns the MIME type of an item's image: the one given on the
+// entry, or one guessed from the file extension.
+func imageType(it *item) string {
+	if t := it.e.ImageType; t != "" {
+		return t
+	}
+	return ImageType(it.ImageAbs)
+}
+
+// ImageType guesses an image's MIME type from its extension, with a fixed
+// table so that output does not depend on the host's mime.types; it
+// returns "" when the extension is unknown.
+func ImageType(name string) string {
+	if i := strings.IndexAny(name, "?#"); i >= 0 {
+		name = name[:i]
+	}
+	switch strings.ToLower(path.Ext(name)) {
+	case ".jpg", ".jpeg":
+		return "image/jpeg"
+	case ".png":
+		return "image/png"
+	case ".gif":
+		return "image/gif"
+	case ".webp":
+		return "image/webp"
+	case ".avif":
+		return "image/avif"
+	case ".svg":
+		return "image/svg+xml"
+	}
+	return ""
+}
+
+// RSS 2.0 (https://www.rssboard.org/rss-specification) with content:encoded
+// (https://web.resource.org/rss/1.0/modules/content/) and dc:language.
+type rssDoc struct {
+	XMLName   xml.Name   `xml:"rss"`
+	Version   string     `xml:"version,attr"`
+	NSContent string     `xml:"xmlns:content,attr"`
+	NSAtom    string     `xml:"xmlns:atom,attr"`
+	NSDC      string     `xml:"xmlns:dc,attr"`
+	Channel   rssChannel `xml:"channel"`
+}
+
+type rssChannel struct {
+	Title         string    `xml:"title"`
+	Link          string    `xml:"link"`
+	Description   string    `xml:"description"`
+	Language      string    `xml:"language,omitempty"`
+	LastBuildDate string    `xml:"lastBuildDate"`
+	Generator     string    `xml:"generator"`
+	Self          atomLink  `xml:"atom:link"`
+	Items         []rssItem `xml:"item"`
+}
+
+type rssItem struct {
+	Title       string        `xml:"title"`
+	Link        string        `xml:"link"`
+	GUID        rssGUID       `xml:"guid"`
+	PubDate     string        `xml:"pubDate"`
+	Description string        `xml:"description,omitempty"`
+	Content     string        `xml:"content:encoded,omitempty"`
+	Lang        string        `xml:"dc:language,omitempty"`
+	Categories  []string      `xml:"category"`
+	Enclosure   *rssEnclosure `xml:"enclosure"`
+}
+
+type rssGUID struct {
+	IsPermaLink bool   `xml:"isPermaLink,attr"`
+	Value       string `xml:",chardata"`
+}
+
+type rssEnclosure struct {
+	URL    string `xml:"url,attr"`
+	Length int64  `xml:"length,attr"`
+	Type   string `xml:"type,attr"`
+}
+
+// rss renders the RSS 2.0 feed of a scope.
+func (s *Site) rss(sc feedScope) ([]byte, error) {
+	doc := rssDoc{
+		Version: "2.0", NSContent: "http://purl.org/rss/1.0/modules/content/",
+		NSAtom: "http://www.w3.org/2005/Atom", NSDC: "http://purl.org/dc/elements/1.1/",
+		Channel: rssChannel{
+			Title: sc.title, Link: s.cfg.BaseURL + "/" + sc.dir, Description: s.description(sc),
+			Language: sc.lang, LastBuildDate: s.updated(sc).Format(time.RFC1123Z), Generator: "pressbot",
+			Self:  atomLink{Rel: "self", Type: "application/rss+xml", Href: s.cfg.BaseURL + "/" + sc.dir + "feed.xml"},
+			Items: make([]rssItem, 0, len(sc.items)),
+		},
+	}
+	for _, it := range sc.items {
+		ri := rssItem{
+			Title: it.Title, Link: it.URL, GUID: rssGUID{IsPermaLink: true, Value: it.URL},
+			PubDate: it.Pub.Format(time.RFC1123Z), Description: html.EscapeString(it.Summary),
+			Content: string(it.e.BodyHTML), Lang: it.Lang,
+		}
+		for _, t := range it.Tags {
+			ri.Categories = append(ri.Categories, t.Name)
+		}
+		if it.ImageAbs != "" {
+			ri.Enclosure = &rssEnclosure{URL: it.ImageAbs, Length: it.e.ImageSize, Type: cmp.Or(imageType(it), "application/octet-stream")}
+		}
+		doc.Channel.Items = append(doc.Channel.Items, ri)
+	}
+	return marshalXML(doc)
+}
+
+// Atom 1.0 (RFC 4287).
+type atomFeed struct {
+	XMLName   xml.Name    `xml:"http://www.w3.org/2005/Atom feed"`
+	Lang      string      `xml:"xml:lang,attr,omitempty"`
+	ID        string      `xml:"id"`
+	Title     string      `xml:"title"`
+	Subtitle  string      `xml:"subtitle"`
+	Updated   string      `xml:"updated"`
+	Links     []atomLink  `xml:"link"`
+	Author    atomPerson  `xml:"author"`
+	Generator string      `xml:"generator"`
+	Entries   []atomEntry `xml:"entry"`
+}
+
+type atomLink struct {
+	Rel      string `xml:"rel,attr"`
+	Type     string `xml:"type,attr,omitempty"`
+	HrefLang string `xml:"hreflang,attr,omitempty"`
+	Length   int64  `xml:"length,attr,omitempty"`
+	Href     string `xml:"href,attr"`
+}
+
+type atomPerson struct {
+	Name string `xml:"name"`
+	URI  string `xml:"uri,omitempty"`
+}
+
+type atomEntry struct {
+	Lang       string         `xml:"xml:lang,attr"`
+	ID         string         `xml:"id"`
+	Title      atomText       `xml:"title"`
+	Published  string         `xml:"published"`
+	Updated    string         `xml:"updated"`
+	Links      []atomLink     `xml:"link"`
+	Categories []atomCategory `xml:"category"`
+	Summary    *atomText      `xml:"summary"`
+	Content    atomText       `xml:"content"`
+}
+
+type atomText struct {
+	Type  string `xml:"type,attr"`
+	Value string `xml:",chardata"`
+}
+
+type atomCategory struct {
+	Term  string `xml:"term,attr"`
+	Label string `xml:"label,attr,omitempty"`
+}
+
+// atom renders the Atom 1.0 feed of a scope. The feed's id is its own URL;
+// each entry's id is a tag: URI that does not change when the release does.
+func (s *Site) atom(sc feedScope) ([]byte, error) {
+	self := s.cfg.BaseURL + "/" + sc.dir + "atom.xml"
+	f := atomFeed{
+		Lang: sc.lang, ID: self, Title: sc.title, Subtitle: s.description(sc),
+		Updated: s.updated(sc).Format(time.RFC3339),
+		Links: []atomLink{
+			{Rel: "self", Type: "application/atom+xml", Href: self},
+			{Rel: "alternate", Type: "text/html", Href: s.cfg.BaseURL + "/" + sc.dir},
+		},
+		Author:    atomPerson{Name: s.cfg.Title, URI: s.cfg.BaseURL + "/"},
+		Generator: "pressbot",
+		Entries:   make([]atomEntry, 0, len(sc.items)),
+	}
+	for _, it := range sc.items {
+		e := atomEntry{
+			Lang: it.Lang, ID: s.tagURI(it), Title: atomText{Type: "text", Value: it.Title},
+			Published: it.Pub.Format(time.RFC3339), Updated: it.Upd.Format(time.RFC3339),
+			Links:   []atomLink{{Rel: "alternate", Type: "text/html", Href: it.URL}},
+			Content: atomText{Type: "html", Value: string(it.e.BodyHTML)},
+		}
+		for _, a := range it.Alts {
+			if a != it {
+				e.Links = append(e.Links, atomLink{Rel: "alternate", Type: "text/html", HrefLang: a.Lang, Href: a.URL})
+			}
+		}
+		if it.ImageAbs != "" {
+			e.Links = append(e.Links, atomLink{Rel: "enclosure", Type: imageType(it), Length: it.e.ImageSize, Href: it.ImageAbs})
+		}
+		if it.Summary != "" {
+			e.Summary = &atomText{Type: "text", Value: it.Summary}
+		}
+		for _, t := range it.Tags {
+			e.Categories = append(e.Categories, atomCategory{Term: t.Slug, Label: t.Name})
+		}
+		f.Entries = append(f.Entries, e)
+	}
+	return marshalXML(f)
+}
+
+// JSON Feed 1.1 (https://www.jsonfeed.org/version/1.1/).
+type jsonFeedDoc struct {
+	Version     string       `json:"version"`
+	Title       string       `json:"title"`
+	HomePageURL string       `json:"home_page_url"`
+	FeedURL     string       `json:"feed_url"`
+	Description string       `json:"description,omitempty"`
+	Language    string       `json:"language,omitempty"`
+	Authors     []jsonAuthor `json:"authors"`
+	Items       []jsonItem   `json:"items"`
+}
+
+type jsonAuthor struct {
+	Name string `json:"name"`
+	URL  string `json:"url,omitempty"`
+}
+
+type jsonItem struct {
+	ID            string           `json:"id"`
+	URL           string           `json:"url"`
+	Title         string           `json:"title"`
+	ContentHTML   string           `json:"content_html"`
+	Summary       string           `json:"summary,omitempty"`
+	Image         string           `json:"image,omitempty"`
+	DatePublished string           `json:"date_published"`
+	DateModified  string           `json:"date_modified"`
+	Tags          []string         `json:"tags,omitempty"`
+	Language      string           `json:"language"`
+	Attachments   []jsonAttachment `json:"attachments,omitempty"`
+}
+
+type jsonAttachment struct {
+	URL      string `json:"url"`
+	MIMEType string `json:"mime_type"`
+	Size     int64  `json:"size_in_bytes,omitempty"`
+}
+
+// jsonFeed renders the JSON Feed 1.1 of a scope.
+func (s *Site) jsonFeed(sc feedScope) ([]byte, error) {
+	f := jsonFeedDoc{
+		Version: "https://jsonfeed.org/version/1.1", Title: sc.title,
+		HomePageURL: s.cfg.BaseURL + "/" + sc.dir, FeedURL: s.cfg.BaseURL + "/" + sc.dir + "feed.json",
+		Description: s.description(sc), Language: sc.lang,
+		Authors: []jsonAuthor{{Name: s.cfg.Title, URL: s.cfg.BaseURL + "/"}},
+		Items:   make([]jsonItem, 0, len(sc.items)),
+	}
+	for _, it := range sc.items {
+		ji := jsonItem{
+			ID: it.URL, URL: it.URL, Title: it.Title, ContentHTML: string(it.e.BodyHTML), Summary: it.Summary,
+			Image: it.ImageAbs, DatePublished: it.Pub.Format(time.RFC3339), DateModified: it.Upd.Format(time.RFC3339),
+			Language: it.Lang,
+		}
+		for _, t := range it.Tags {
+			ji.Tags = append(ji.Tags, t.Name)
+		}
+		if it.ImageAbs != "" {
+			ji.Attachments = []jsonAttachment{{URL: it.ImageAbs, MIMEType: cmp.Or(imageType(it), "application/octet-stream"), Size: it.e.ImageSize}}
+		}
+		f.Items = append(f.Items, ji)
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false) // a feed is not embedded in HTML; keep content_html readable
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(f); err != nil {
+		return nil, fmt.Errorf("site: json feed: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// marshalXML writes an XML declaration and v, indented.
+func marshalXML(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	buf.WriteString(xml.Header)
+	enc := xml.NewEncoder(&buf)
+	enc.Indent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return nil, fmt.Errorf("site: feed: %w", err)
+	}
+	buf.WriteByte('\n')
+	return buf.Bytes(), nil
+}
+
+// sitemap lists every release page (https://www.sitemaps.org/protocol.html).
+func (s *Site) sitemap(m *model) ([]byte, error) {
+	type u struct {
+		Loc     string `xml:"loc"`
+		LastMod string `xml:"lastmod"`
+	}
+	doc := struct {
+		XMLName xml.Name `xml:"http://www.sitemaps.org/schemas/sitemap/0.9 urlset"`
+		URLs    []u      `xml:"url"`
+	}{}
+	doc.URLs = append(doc.URLs, u{Loc: s.cfg.BaseURL + "/", LastMod: s.updated(feedScope{items: m.items}).Format(time.RFC3339)})
+	for _, it := range m.items {
+		doc.URLs = append(doc.URLs, u{Loc: it.URL, LastMod: it.Upd.Format(time.RFC3339)})
+	}
+	return marshalXML(doc)
+}
+
+// robots points crawlers at the sitemap.
+func (s *Site) robots() []byte {
+	return []byte("User-agent: *\nAllow: /\nSitemap: " + s.cfg.BaseURL + "/sitemap.xml\n")
+}

@@ -1,0 +1,250 @@
+package site
+
+import (
+	"bytes"
+	"encoding/xml"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mmcdole/gofeed"
+	jsonfeed "github.com/mmcdole/gofeed/json"
+)
+
+// wantItem is what a feed must say about one release.
+type wantItem struct {
+	title, link, lang, published string
+}
+
+// TestFeedsReadBack parses every feed with gofeed and checks titles, links,
+// dates with the office offset, languages and entry counts.
+func TestFeedsReadBack(t *testing.T) {
+	cfg := testConfig()
+	fs := files(t, cfg, fixture(t))
+	newest := []wantItem{ // all languages, newest first, FeedItems = 3
+		{"Доступ к чистой воде", testBase + "/releases/2023/water-ru/", "ru", "2023-03-02T09:15:00+05:00"},
+		{hostileTitle, testBase + "/releases/2022/hostile/", "en", "2022-11-05T16:45:00+05:00"},
+		{"Regional forum discusses the Aral Sea", testBase + "/releases/2021/aral-sea-forum/", "en", "2021-06-21T09:30:00+05:00"},
+	}
+	byLang := map[string][]wantItem{
+		"":   newest,
+		"en": {newest[1], newest[2], {"IMTs' Success Impacts the Security and Health of Local Communities", testBase + "/releases/2020/imts-success/", "en", "2020-02-06T10:00:00+05:00"}},
+		"ru": {newest[0], {"Успех МВМГ влияет на безопасность и здоровье местных сообществ", testBase + "/releases/2020/imts-success-ru/", "ru", "2020-02-06T10:30:00+05:00"}},
+		"uz": {{"MIMGlar muvaffaqiyati mahalliy jamoalar xavfsizligiga ta’sir qiladi", testBase + "/releases/2020/imts-success-uz/", "uz", "2020-02-06T11:00:00+05:00"}},
+	}
+	for lang, want := range byLang {
+		dir := ""
+		if lang != "" {
+			dir = lang + "/"
+		}
+		for _, name := range []string{"feed.xml", "atom.xml", "feed.json"} {
+			t.Run(dir+name, func(t *testing.T) {
+				b, ok := fs[dir+name]
+				if !ok {
+					t.Fatalf("no %s%s", dir, name)
+				}
+				p := gofeed.NewParser()
+				p.KeepOriginalFeed = true
+				f, err := p.Parse(bytes.NewReader(b))
+				if err != nil {
+					t.Fatalf("gofeed: %v\n%s", err, b)
+				}
+				checkFeed(t, f, name, lang, want)
+			})
+		}
+	}
+}
+
+// checkFeed compares one parsed feed with the expected items.
+func checkFeed(t *testing.T, f *gofeed.Feed, name, lang string, want []wantItem) {
+	t.Helper()
+	kind := map[string]string{"feed.xml": "rss", "atom.xml": "atom", "feed.json": "json"}[name]
+	if f.FeedType != kind {
+		t.Errorf("type %q, want %q", f.FeedType, kind)
+	}
+	if !strings.HasPrefix(f.Title, "UNODC Regional Office for Central Asia") {
+		t.Errorf("feed title %q", f.Title)
+	}
+	if f.Language != lang {
+		t.Errorf("feed language %q, want %q", f.Language, lang)
+	}
+	home := testBase + "/"
+	if lang != "" {
+		home += lang + "/"
+	}
+	if f.Link != home {
+		t.Errorf("feed link %q, want %q", f.Link, home)
+	}
+	if name != "atom.xml" && f.FeedLink != home+name && !slices.Contains(f.Links, home+name) {
+		t.Errorf("feed self link missing: FeedLink %q Links %q", f.FeedLink, f.Links)
+	}
+	if len(f.Items) != len(want) {
+		t.Fatalf("%d items, want %d", len(f.Items), len(want))
+	}
+	for i, w := range want {
+		it := f.Items[i]
+		if it.Title != w.title || it.Link != w.link {
+			t.Errorf("item %d: %q %q, want %q %q", i, it.Title, it.Link, w.title, w.link)
+		}
+		checkDate(t, f.FeedType, it.Published, w.published)
+		if it.PublishedParsed == nil || !it.PublishedParsed.Equal(mustRFC3339(t, w.published)) {
+			t.Errorf("item %d parsed date %v", i, it.PublishedParsed)
+		}
+		if got := itemLang(f, i, it); got != w.lang && f.FeedType != "atom" {
+			t.Errorf("item %d language %q, want %q", i, got, w.lang)
+		}
+		if !strings.Contains(it.Content, "<strong>") {
+			t.Errorf("item %d: content is not the body HTML: %q", i, it.Content)
+		}
+	}
+	if name == "feed.xml" || name == "feed.json" {
+		checkEnclosures(t, f)
+	}
+}
+
+// checkDate checks that a feed's raw date string is the wanted instant
+// written in the office zone (+05:00), in the format of the feed type.
+func checkDate(t *testing.T, feedType, raw, want string) {
+	t.Helper()
+	layout := time.RFC3339
+	if feedType == "rss" {
+		layout = time.RFC1123Z
+	}
+	got, err := time.Parse(layout, raw)
+	if err != nil {
+		t.Errorf("date %q is not %s: %v", raw, layout, err)
+		return
+	}
+	if _, off := got.Zone(); off != 5*3600 || !got.Equal(mustRFC3339(t, want)) {
+		t.Errorf("date %q, want %s written with the office offset +05:00", raw, want)
+	}
+}
+
+// mustRFC3339 parses s.
+func mustRFC3339(t *testing.T, s string) time.Time {
+	t.Helper()
+	v, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// itemLang returns the language an RSS or JSON feed declares for item i
+// (gofeed drops Atom's entry xml:lang: TestAtomEntryLang checks it).
+func itemLang(f *gofeed.Feed, i int, it *gofeed.Item) string {
+	switch f.FeedType {
+	case "rss":
+		if it.DublinCoreExt != nil && len(it.DublinCoreExt.Language) > 0 {
+			return it.DublinCoreExt.Language[0]
+		}
+	case "json":
+		if jf, ok := f.OriginalFeed().(*jsonfeed.Feed); ok {
+			return jf.Items[i].Language
+		}
+	}
+	return ""
+}
+
+// checkEnclosures checks the image enclosure of the known releases.
+func checkEnclosures(t *testing.T, f *gofeed.Feed) {
+	t.Helper()
+	for _, it := range f.Items {
+		switch it.Link {
+		case testBase + "/releases/2020/imts-success/":
+			if f.FeedType == "rss" {
+				want := gofeed.Enclosure{URL: testBase + "/media/images/2020/imts.jpg", Length: "34567", Type: "image/jpeg"}
+				if len(it.Enclosures) != 1 || *it.Enclosures[0] != want {
+					t.Errorf("enclosure %+v, want %+v", it.Enclosures, want)
+				}
+			}
+		case testBase + "/releases/2021/aral-sea-forum/":
+			if len(it.Enclosures) != 1 || it.Enclosures[0].Type != "image/png" || it.Enclosures[0].URL != "https://cdn.example.net/aral.png" {
+				t.Errorf("remote image enclosure %+v", it.Enclosures)
+			}
+		case testBase + "/releases/2023/water-ru/":
+			if len(it.Enclosures) != 0 {
+				t.Errorf("release without image has enclosures %+v", it.Enclosures)
+			}
+		}
+	}
+}
+
+// TestAtomEntryLang checks what gofeed does not expose: each Atom entry's
+// xml:lang, its stable tag: id, rel="self" and the feed's updated.
+func TestAtomEntryLang(t *testing.T) {
+	fs := files(t, testConfig(), fixture(t))
+	var f struct {
+		Updated string `xml:"updated"`
+		Links   []struct {
+			Rel  string `xml:"rel,attr"`
+			Href string `xml:"href,attr"`
+		} `xml:"link"`
+		Entries []struct {
+			Lang string `xml:"http://www.w3.org/XML/1998/namespace lang,attr"`
+			ID   string `xml:"id"`
+		} `xml:"entry"`
+	}
+	if err := xml.Unmarshal(fs["en/atom.xml"], &f); err != nil {
+		t.Fatal(err)
+	}
+	if f.Updated != "2022-11-05T16:45:00+05:00" {
+		t.Errorf("updated %q: want the newest change in the feed", f.Updated)
+	}
+	if !slices.ContainsFunc(f.Links, func(l struct {
+		Rel  string `xml:"rel,attr"`
+		Href string `xml:"href,attr"`
+	}) bool {
+		return l.Rel == "self" && l.Href == testBase+"/en/atom.xml"
+	}) {
+		t.Errorf("no rel=self link to the feed: %+v", f.Links)
+	}
+	want := []string{
+		"tag:newsroom.example.org,2022-11-05:/releases/2022/hostile/",
+		"tag:newsroom.example.org,2021-06-21:/releases/2021/aral-sea-forum/",
+		"tag:newsroom.example.org,2020-02-06:/releases/2020/imts-success/",
+	}
+	if len(f.Entries) != len(want) {
+		t.Fatalf("%d entries, want %d", len(f.Entries), len(want))
+	}
+	for i, e := range f.Entries {
+		if e.Lang != "en" || e.ID != want[i] {
+			t.Errorf("entry %d: lang %q id %q, want en %q", i, e.Lang, e.ID, want[i])
+		}
+	}
+}
+
+// TestFeedUpdatedUsesEntryUpdated checks that an edit moves Atom updated
+// and JSON date_modified but not the publication date.
+func TestFeedUpdatedUsesEntryUpdated(t *testing.T) {
+	es := fixture(t)
+	fs := files(t, testConfig(), es)
+	f, err := gofeed.NewParser().Parse(bytes.NewReader(fs["en/feed.json"]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := f.Items[2]
+	if last.Updated != "2020-02-07T09:00:00+05:00" || last.Published != "2020-02-06T10:00:00+05:00" {
+		t.Errorf("published %q updated %q", last.Published, last.Updated)
+	}
+}
+
+// TestEmptyFeedsAreValid checks that a newsroom without releases still
+// writes parseable feeds for every configured language.
+func TestEmptyFeedsAreValid(t *testing.T) {
+	fs := files(t, testConfig(), nil)
+	for _, p := range []string{"feed.xml", "atom.xml", "feed.json", "uz/feed.xml", "uz/atom.xml", "uz/feed.json"} {
+		f, err := gofeed.NewParser().Parse(bytes.NewReader(fs[p]))
+		if err != nil {
+			t.Errorf("%s: %v", p, err)
+			continue
+		}
+		if len(f.Items) != 0 {
+			t.Errorf("%s: %d items", p, len(f.Items))
+		}
+	}
+	if _, ok := fs["index.html"]; !ok {
+		t.Error("no home page for an empty newsroom")
+	}
+}

@@ -1,0 +1,93 @@
+package site
+
+import (
+	"strconv"
+	"strings"
+	"time"
+)
+
+// words are the interface strings of the newsroom in one language.
+type words struct {
+	Skip, Home, AllLangs, Latest, Tags, TagsTitle, AlsoIn, Newer, Older, Page, Of, Feeds, LangNav, Pages, TaggedWith, Empty string
+}
+
+// ui holds the interface strings per primary language subtag; English is
+// the fallback for any other language.
+var ui = map[string]words{
+	"en": {
+		Skip: "Skip to content", Home: "Newsroom", AllLangs: "All languages", Latest: "Latest releases",
+		Tags: "Tags", TagsTitle: "All tags", AlsoIn: "Also available in", Newer: "Newer", Older: "Older",
+		Page: "Page", Of: "of", Feeds: "Subscribe", LangNav: "Languages", Pages: "Pages", TaggedWith: "Tagged", Empty: "No releases yet.",
+	},
+	"ru": {
+		Skip: "Перейти к содержанию", Home: "Пресс-центр", AllLangs: "Все языки", Latest: "Последние пресс-релизы",
+		Tags: "Теги", TagsTitle: "Все теги", AlsoIn: "Также на", Newer: "Новее", Older: "Старше",
+		Page: "Страница", Of: "из", Feeds: "Подписаться", LangNav: "Языки", Pages: "Страницы", TaggedWith: "Тег", Empty: "Пресс-релизов пока нет.",
+	},
+	"uz": {
+		Skip: "Asosiy mazmunga o‘tish", Home: "Matbuot markazi", AllLangs: "Barcha tillar", Latest: "So‘nggi press-relizlar",
+		Tags: "Teglar", TagsTitle: "Barcha teglar", AlsoIn: "Boshqa tillarda", Newer: "Yangiroq", Older: "Eskiroq",
+		Page: "Sahifa", Of: "/", Feeds: "Obuna bo‘lish", LangNav: "Tillar", Pages: "Sahifalar", TaggedWith: "Teg", Empty: "Hozircha press-relizlar yo‘q.",
+	},
+}
+
+// wordsFor returns the interface strings for a BCP 47 tag.
+func wordsFor(lang string) words {
+	if w, ok := ui[primary(lang)]; ok {
+		return w
+	}
+	return ui["en"]
+}
+
+// primary returns the lower-cased primary subtag of a BCP 47 tag.
+func primary(lang string) string {
+	if i := strings.IndexByte(lang, '-'); i >= 0 {
+		lang = lang[:i]
+	}
+	return strings.ToLower(lang)
+}
+
+// langNames are the endonyms shown in language menus.
+var langNames = map[string]string{
+	"en": "English", "ru": "Русский", "uz": "Oʻzbekcha", "uz-cyrl": "Ўзбекча", "uz-latn": "Oʻzbekcha",
+	"kk": "Қазақша", "ky": "Кыргызча", "tg": "Тоҷикӣ", "tk": "Türkmençe", "fr": "Français", "es": "Español",
+	"ar": "العربية", "zh": "中文", "de": "Deutsch",
+}
+
+// langName returns the name of a language in itself, or the tag when
+// unknown.
+func langName(lang string) string {
+	if n, ok := langNames[strings.ToLower(lang)]; ok {
+		return n
+	}
+	if n, ok := langNames[primary(lang)]; ok {
+		return n
+	}
+	return lang
+}
+
+var months = map[string][12]string{
+	"en":      {"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},
+	"ru":      {"января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября", "ноября", "декабря"},
+	"uz":      {"yanvar", "fevral", "mart", "aprel", "may", "iyun", "iyul", "avgust", "sentabr", "oktabr", "noyabr", "dekabr"},
+	"uz-cyrl": {"январ", "феврал", "март", "апрел", "май", "июн", "июл", "август", "сентябр", "октябр", "ноябр", "декабр"},
+}
+
+// formatDate writes t's calendar date the way the language writes it in a
+// dateline; languages without a table get ISO 8601.
+func formatDate(t time.Time, lang string) string {
+	l := strings.ToLower(lang)
+	d, y := strconv.Itoa(t.Day()), strconv.Itoa(t.Year())
+	if l == "uz-cyrl" {
+		return d + " " + months[l][t.Month()-1] + " " + y + " йил"
+	}
+	switch primary(l) {
+	case "en":
+		return d + " " + months["en"][t.Month()-1] + " " + y
+	case "ru":
+		return d + " " + months["ru"][t.Month()-1] + " " + y + " г."
+	case "uz":
+		return d + "-" + months["uz"][t.Month()-1] + " " + y + "-yil"
+	}
+	return t.Format(time.DateOnly)
+}

@@ -1,0 +1,232 @@
+package site
+
+import (
+	"cmp"
+	"encoding/hex"
+	"fmt"
+	"path"
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+)
+
+// item is an entry prepared for templates and feeds.
+type item struct {
+	e        *Entry
+	ID       string
+	Title    string
+	Lang     string
+	Summary  string
+	Location string
+	Path     string // page directory relative to the root: "releases/{id}/"
+	URL      string // absolute page URL
+	Date     string // display date in the release's language
+	DateISO  string // RFC 3339 in the office zone
+	Pub      time.Time
+	Upd      time.Time
+	Tags     []tagRef
+	Image    string  // local path under MediaDir ("" if remote or none)
+	ImageAbs string  // absolute image URL ("" if none)
+	Alts     []*item // the translation group, self included, by language
+}
+
+// tagRef is a tag as shown on a release.
+type tagRef struct{ Name, Slug string }
+
+// tag is a tag page: every item carrying it, newest first.
+type tag struct {
+	Name, Slug string
+	Items      []*item
+}
+
+// model is everything the pages and feeds are made from.
+type model struct {
+	items  []*item            // newest first
+	langs  []string           // index order
+	byLang map[string][]*item // newest first
+	tags   []*tag             // by slug
+}
+
+// model validates the entries and groups them.
+func (s *Site) model(entries []Entry) (*model, error) {
+	items := make([]*item, len(entries))
+	seen := make(map[string]bool, len(entries))
+	for i := range entries {
+		it, err := s.newItem(&entries[i])
+		if err != nil {
+			return nil, err
+		}
+		if seen[it.ID] {
+			return nil, fmt.Errorf("site: release %q appears twice", it.ID)
+		}
+		seen[it.ID] = true
+		items[i] = it
+	}
+	slices.SortFunc(items, func(a, b *item) int {
+		return cmp.Or(b.Pub.Compare(a.Pub), strings.Compare(a.ID, b.ID))
+	})
+	m := &model{items: items, byLang: map[string][]*item{}}
+	for _, it := range items {
+		m.byLang[it.Lang] = append(m.byLang[it.Lang], it)
+	}
+	m.langs = s.langOrder(m.byLang)
+	m.tags = groupTags(items)
+	linkTranslations(items, m.langs)
+	return m, nil
+}
+
+// newItem prepares one entry.
+func (s *Site) newItem(e *Entry) (*item, error) {
+	r := e.Release
+	if err := checkID(r.ID); err != nil {
+		return nil, err
+	}
+	lang := r.Lang
+	if lang == "" {
+		lang = s.defaultLang()
+	}
+	if !validLang(lang) {
+		return nil, fmt.Errorf("site: release %q: language %q is not a BCP 47 tag", r.ID, r.Lang)
+	}
+	pub := e.Published
+	if pub.IsZero() {
+		pub = r.Date
+	}
+	pub = pub.In(s.cfg.Zone)
+	upd := e.Updated
+	if upd.IsZero() || upd.Before(pub) {
+		upd = pub
+	}
+	dated := r.Date
+	if dated.IsZero() {
+		dated = pub
+	}
+	dated = dated.In(s.cfg.Zone)
+	p := strings.TrimPrefix(r.PagePath(), "/")
+	it := &item{
+		e: e, ID: r.ID, Title: r.Title, Lang: lang, Summary: e.Summary, Location: r.Location,
+		Path: p, URL: s.cfg.BaseURL + "/" + p,
+		Date: formatDate(dated, lang), DateISO: dated.Format(time.RFC3339),
+		Pub: pub, Upd: upd.In(s.cfg.Zone), ImageAbs: r.ImageURL(s.cfg.BaseURL),
+	}
+	if r.Image != "" && !isRemote(r.Image) {
+		it.Image = strings.TrimLeft(r.Image, "/")
+	}
+	for _, t := range r.Tags {
+		if sl := slug(t); sl != "" && !slices.ContainsFunc(it.Tags, func(x tagRef) bool { return x.Slug == sl }) {
+			it.Tags = append(it.Tags, tagRef{Name: t, Slug: sl})
+		}
+	}
+	return it, nil
+}
+
+// checkID rejects release IDs that would escape the releases/ directory
+// or make odd paths.
+func checkID(id string) error {
+	if id == "" || strings.HasPrefix(id, "/") || strings.HasSuffix(id, "/") || path.Clean(id) != id ||
+		strings.HasPrefix(id, "..") || strings.ContainsAny(id, "\\?#%\x00") {
+		return fmt.Errorf("site: release ID %q is not a clean relative path", id)
+	}
+	return nil
+}
+
+// isRemote reports whether an image reference is an http(s) URL.
+func isRemote(img string) bool {
+	return strings.HasPrefix(img, "http://") || strings.HasPrefix(img, "https://")
+}
+
+// defaultLang is the language of pages that mix languages.
+func (s *Site) defaultLang() string {
+	if len(s.cfg.Langs) > 0 {
+		return s.cfg.Langs[0]
+	}
+	return "en"
+}
+
+// langOrder lists the configured languages, then the other present ones
+// sorted.
+func (s *Site) langOrder(byLang map[string][]*item) []string {
+	langs := slices.Clone(s.cfg.Langs)
+	var rest []string
+	for l := range byLang {
+		if !slices.Contains(langs, l) {
+			rest = append(rest, l)
+		}
+	}
+	slices.Sort(rest)
+	return append(langs, rest...)
+}
+
+// groupTags collects the tag pages; a tag's display name is the spelling
+// on its newest release.
+func groupTags(items []*item) []*tag {
+	bySlug := map[string]*tag{}
+	for _, it := range items {
+		for _, t := range it.Tags {
+			g := bySlug[t.Slug]
+			if g == nil {
+				g = &tag{Name: t.Name, Slug: t.Slug}
+				bySlug[t.Slug] = g
+			}
+			g.Items = append(g.Items, it)
+		}
+	}
+	tags := make([]*tag, 0, len(bySlug))
+	for _, g := range bySlug {
+		tags = append(tags, g)
+	}
+	slices.SortFunc(tags, func(a, b *tag) int { return strings.Compare(a.Slug, b.Slug) })
+	return tags
+}
+
+// linkTranslations sets Alts on every item that shares a translation key
+// with another; one item per language, in index order.
+func linkTranslations(items []*item, langs []string) {
+	groups := map[string][]*item{}
+	for _, it := range items {
+		if k := it.e.Release.TranslationKey; k != "" {
+			groups[k] = append(groups[k], it)
+		}
+	}
+	rank := func(l string) int { return slices.Index(langs, l) }
+	for _, g := range groups {
+		if len(g) < 2 {
+			continue
+		}
+		var alts []*item
+		for _, it := range g { // g is newest first: keep the newest per language
+			if !slices.ContainsFunc(alts, func(a *item) bool { return a.Lang == it.Lang }) {
+				alts = append(alts, it)
+			}
+		}
+		slices.SortFunc(alts, func(a, b *item) int { return cmp.Compare(rank(a.Lang), rank(b.Lang)) })
+		for _, it := range g {
+			it.Alts = alts
+		}
+	}
+}
+
+// slug makes a path segment of a tag: lower case letters and digits in any
+// script, other runs become "-", apostrophes vanish ("sog‘liqni saqlash"
+// → "sogliqni-saqlash", "Aral Sea" → "aral-sea").
+func slug(s string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(s) {
+		switch {
+		case strings.ContainsRune("'‘’ʼʻ`´", r):
+		case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r):
+			b.WriteRune(r)
+			dash = false
+		case b.Len() > 0 && !dash:
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	out := strings.TrimRight(b.String(), "-")
+	if out == "" && strings.TrimSpace(s) != "" {
+		out = "t-" + hex.EncodeToString([]byte(s))
+	}
+	return out
+}

@@ -1,0 +1,199 @@
+package site
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"strconv"
+	"strings"
+
+	tfs "github.com/pressbot/pressbot/templates"
+)
+
+// templates are the parsed page templates, one set per page kind, each
+// sharing templates/site/layout.html.
+type templates struct {
+	list, release, tags *template.Template
+	css                 template.CSS
+}
+
+// parseTemplates reads templates/site from the embedded FS.
+func parseTemplates() (*templates, error) {
+	dir, err := fs.Sub(tfs.FS, "site")
+	if err != nil {
+		return nil, fmt.Errorf("site: templates: %w", err)
+	}
+	css, err := fs.ReadFile(dir, "style.css")
+	if err != nil {
+		return nil, fmt.Errorf("site: templates: %w", err)
+	}
+	t := &templates{css: template.CSS(css)}
+	for _, k := range []struct {
+		dst  **template.Template
+		file string
+	}{{&t.list, "list.html"}, {&t.release, "release.html"}, {&t.tags, "tags.html"}} {
+		*k.dst, err = template.New(k.file).Option("missingkey=error").ParseFS(dir, "layout.html", k.file)
+		if err != nil {
+			return nil, fmt.Errorf("site: templates: %w", err)
+		}
+	}
+	return t, nil
+}
+
+// link is an anchor or <link> element.
+type link struct {
+	Href, Text, Lang, Name, Type string
+	Current                      bool
+}
+
+// image is a release's picture on its page.
+type image struct{ Src, Alt string }
+
+// page is the data of every page template.
+type page struct {
+	Lang, Title, Heading, Desc, Canonical, Root, SiteTitle string
+
+	W                                 words
+	CSS                               template.CSS
+	Nav, Alternates, Feeds, FeedLinks []link
+
+	// Lists.
+	Items         []*item
+	PageNo, Pages int
+	Prev, Next    string
+	TagList       []*tag
+
+	// Release pages.
+	R      *item
+	Img    *image
+	Body   template.HTML
+	Others []link
+}
+
+// basePage fills what every page has for the page directory dir ("" for
+// the root, "ru/", "releases/2020/x/"), in language lang, with feeds of
+// scope feedLang ("" for all languages).
+func (s *Site) basePage(m *model, dir, lang, feedLang string) page {
+	root := rootFor(dir)
+	p := page{
+		Lang: lang, Root: root, SiteTitle: s.cfg.Title, W: wordsFor(lang), CSS: s.tmpl.css,
+		Canonical: s.cfg.BaseURL + "/" + dir,
+	}
+	p.Nav = append(p.Nav, link{Href: root, Text: p.W.AllLangs, Current: dir == ""})
+	for _, l := range m.langs {
+		p.Nav = append(p.Nav, link{Href: root + l + "/", Text: langName(l), Lang: l, Current: dir == l+"/"})
+	}
+	p.FeedLinks = s.feedLinks(feedLang)
+	p.Feeds = p.FeedLinks
+	if feedLang != "" {
+		p.Feeds = append(s.feedLinks(""), p.FeedLinks...)
+	}
+	return p
+}
+
+// rootFor returns the relative path from page directory dir to the root.
+func rootFor(dir string) string {
+	if dir == "" {
+		return "./"
+	}
+	return strings.Repeat("../", strings.Count(dir, "/"))
+}
+
+// feedLinks returns the three feeds of a scope ("" for all languages).
+func (s *Site) feedLinks(lang string) []link {
+	prefix, name := s.cfg.BaseURL+"/", s.cfg.Title
+	if lang != "" {
+		prefix += lang + "/"
+		name += " (" + langName(lang) + ")"
+	}
+	return []link{
+		{Href: prefix + "feed.xml", Type: "application/rss+xml", Text: "RSS", Name: name},
+		{Href: prefix + "atom.xml", Type: "application/atom+xml", Text: "Atom", Name: name},
+		{Href: prefix + "feed.json", Type: "application/feed+json", Text: "JSON Feed", Name: name},
+	}
+}
+
+// listJobs renders a paginated list of items under dir.
+func (s *Site) listJobs(m *model, dir, lang, feedLang, heading, title string, items []*item) []job {
+	per := s.cfg.PerPage
+	pages := max(1, (len(items)+per-1)/per)
+	jobs := make([]job, 0, pages)
+	for n := 1; n <= pages; n++ {
+		jobs = append(jobs, func() (string, []byte, error) {
+			pdir := pageDir(dir, n)
+			p := s.basePage(m, pdir, lang, feedLang)
+			p.Heading, p.PageNo, p.Pages = heading, n, pages
+			p.Title = title
+			if n > 1 {
+				p.Title = heading + ", " + p.W.Page + " " + strconv.Itoa(n) + " — " + s.cfg.Title
+			}
+			p.Items = items[(n-1)*per : min(n*per, len(items))]
+			if n > 1 {
+				p.Prev = p.Root + pageDir(dir, n-1)
+				if p.Prev == "./" {
+					p.Prev = p.Root
+				}
+			}
+			if n < pages {
+				p.Next = p.Root + pageDir(dir, n+1)
+			}
+			b, err := execute(s.tmpl.list, &p)
+			return pdir + "index.html", b, err
+		})
+	}
+	return jobs
+}
+
+// pageDir is the directory of page n of the list at dir.
+func pageDir(dir string, n int) string {
+	if n == 1 {
+		return dir
+	}
+	return dir + "page/" + strconv.Itoa(n) + "/"
+}
+
+// releaseJob renders one release page.
+func (s *Site) releaseJob(m *model, it *item) job {
+	return func() (string, []byte, error) {
+		p := s.basePage(m, it.Path, it.Lang, it.Lang)
+		p.R, p.Body, p.Desc = it, it.e.BodyHTML, it.Summary
+		p.Title = it.Title + " — " + s.cfg.Title
+		switch {
+		case it.Image != "" && s.cfg.MediaDir != "":
+			p.Img = &image{Src: p.Root + "media/" + it.Image, Alt: it.e.Release.ImageAlt}
+		case it.ImageAbs != "":
+			p.Img = &image{Src: it.ImageAbs, Alt: it.e.Release.ImageAlt}
+		}
+		for _, a := range it.Alts {
+			p.Alternates = append(p.Alternates, link{Href: a.URL, Lang: a.Lang})
+			if a != it {
+				p.Others = append(p.Others, link{Href: p.Root + a.Path, Text: a.Title, Lang: a.Lang, Name: langName(a.Lang)})
+			}
+		}
+		b, err := execute(s.tmpl.release, &p)
+		return it.Path + "index.html", b, err
+	}
+}
+
+// tagIndexJob renders the list of all tags.
+func (s *Site) tagIndexJob(m *model) job {
+	return func() (string, []byte, error) {
+		lang := s.defaultLang()
+		p := s.basePage(m, "tags/", lang, "")
+		p.Heading, p.TagList = p.W.TagsTitle, m.tags
+		p.Title = p.W.TagsTitle + " — " + s.cfg.Title
+		b, err := execute(s.tmpl.tags, &p)
+		return "tags/index.html", b, err
+	}
+}
+
+// execute runs the layout of t with p.
+func execute(t *template.Template, p *page) ([]byte, error) {
+	var buf bytes.Buffer
+	buf.Grow(8192 + len(p.Body))
+	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
+		return nil, fmt.Errorf("site: page %s: %w", p.Canonical, err)
+	}
+	return buf.Bytes(), nil
+}

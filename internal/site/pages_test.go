@@ -1,0 +1,358 @@
+package site
+
+import (
+	"bytes"
+	"flag"
+	"io/fs"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/golden from the current output")
+
+// parsePage parses an HTML page or fails the test.
+func parsePage(t testing.TB, name string, b []byte) *html.Node {
+	t.Helper()
+	doc, err := html.Parse(bytes.NewReader(b))
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return doc
+}
+
+// walk calls fn on every node of the tree.
+func walk(n *html.Node, fn func(*html.Node)) {
+	fn(n)
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		walk(c, fn)
+	}
+}
+
+// liveMarkup returns a description of the first piece of live script in
+// the tree: a script-like element, an on* handler or a javascript: URL.
+func liveMarkup(doc *html.Node) string {
+	var found string
+	walk(doc, func(n *html.Node) {
+		if found != "" || n.Type != html.ElementNode {
+			return
+		}
+		switch n.DataAtom {
+		case atom.Script, atom.Iframe, atom.Object, atom.Embed, atom.Frame, atom.Base, atom.Form:
+			found = "<" + n.Data + "> element"
+			return
+		}
+		for _, a := range n.Attr {
+			v := strings.ToLower(strings.TrimSpace(a.Val))
+			switch {
+			case strings.HasPrefix(strings.ToLower(a.Key), "on"):
+				found = "attribute " + a.Key + " on <" + n.Data + ">"
+			case (a.Key == "href" || a.Key == "src" || a.Key == "action") &&
+				(strings.HasPrefix(v, "javascript:") || strings.HasPrefix(v, "data:") || strings.HasPrefix(v, "vbscript:")):
+				found = a.Key + "=" + a.Val + " on <" + n.Data + ">"
+			}
+		}
+	})
+	return found
+}
+
+// text returns the text content of the first element with the given atom.
+func text(doc *html.Node, a atom.Atom) (string, bool) {
+	var out *html.Node
+	walk(doc, func(n *html.Node) {
+		if out == nil && n.Type == html.ElementNode && n.DataAtom == a {
+			out = n
+		}
+	})
+	if out == nil {
+		return "", false
+	}
+	var b strings.Builder
+	walk(out, func(n *html.Node) {
+		if n.Type == html.TextNode {
+			b.WriteString(n.Data)
+		}
+	})
+	return b.String(), true
+}
+
+// attr returns an attribute of n.
+func attr(n *html.Node, key string) (string, bool) {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return a.Val, true
+		}
+	}
+	return "", false
+}
+
+// elements returns every element with the given atom.
+func elements(doc *html.Node, a atom.Atom) []*html.Node {
+	var out []*html.Node
+	walk(doc, func(n *html.Node) {
+		if n.Type == html.ElementNode && n.DataAtom == a {
+			out = append(out, n)
+		}
+	})
+	return out
+}
+
+// TestPagesHaveNoLiveHostileMarkup parses every page and checks that the
+// hostile title, summary, location, tags and alt text come out as text.
+func TestPagesHaveNoLiveHostileMarkup(t *testing.T) {
+	fs := files(t, testConfig(), fixture(t))
+	pages := 0
+	for name, b := range fs {
+		if !strings.HasSuffix(name, ".html") {
+			continue
+		}
+		pages++
+		doc := parsePage(t, name, b)
+		if live := liveMarkup(doc); live != "" {
+			t.Errorf("%s: live markup: %s", name, live)
+		}
+	}
+	if pages < 20 {
+		t.Fatalf("only %d pages", pages)
+	}
+	doc := parsePage(t, "hostile", fs["releases/2022/hostile/index.html"])
+	if h1, _ := text(doc, atom.H1); h1 != hostileTitle {
+		t.Errorf("h1 %q, want the title as text %q", h1, hostileTitle)
+	}
+	imgs := elements(doc, atom.Img)
+	if len(imgs) != 1 {
+		t.Fatalf("%d images", len(imgs))
+	}
+	if alt, _ := attr(imgs[0], "alt"); alt != hostileAlt {
+		t.Errorf("alt %q, want %q", alt, hostileAlt)
+	}
+	page := string(fs["releases/2022/hostile/index.html"])
+	for _, s := range []string{hostileLoc, hostileTag} {
+		if !strings.Contains(page, html.EscapeString(s)) {
+			t.Errorf("hostile %q not shown escaped", s)
+		}
+	}
+	if list := string(fs["en/index.html"]); !strings.Contains(list, "Summary &lt;img src=x onerror=alert(1)&gt; end") {
+		t.Error("hostile summary not shown escaped on the language index")
+	}
+}
+
+// TestReleasePage checks the structure of a release page: language,
+// viewport, landmarks, skip link, image alt, tags, hreflang alternates and
+// feed discovery.
+func TestReleasePage(t *testing.T) {
+	fs := files(t, testConfig(), fixture(t))
+	doc := parsePage(t, "ru", fs["releases/2020/imts-success-ru/index.html"])
+	htmlEl := elements(doc, atom.Html)[0]
+	if l, _ := attr(htmlEl, "lang"); l != "ru" {
+		t.Errorf("html lang %q", l)
+	}
+	var viewport, skip bool
+	for _, m := range elements(doc, atom.Meta) {
+		if n, _ := attr(m, "name"); n == "viewport" {
+			viewport = true
+		}
+	}
+	for _, a := range elements(doc, atom.A) {
+		if h, _ := attr(a, "href"); h == "#main" {
+			skip = true
+		}
+	}
+	if !viewport || !skip {
+		t.Errorf("viewport %v, skip link %v", viewport, skip)
+	}
+	for _, a := range []atom.Atom{atom.Header, atom.Nav, atom.Main, atom.Footer, atom.Article, atom.Time} {
+		if len(elements(doc, a)) == 0 {
+			t.Errorf("no <%s>", a)
+		}
+	}
+	if m := elements(doc, atom.Main); len(m) != 1 || func() string { v, _ := attr(m[0], "id"); return v }() != "main" {
+		t.Error("want one <main id=main>")
+	}
+	hreflang := map[string]string{}
+	var feeds []string
+	for _, l := range elements(doc, atom.Link) {
+		rel, _ := attr(l, "rel")
+		href, _ := attr(l, "href")
+		if hl, ok := attr(l, "hreflang"); ok && rel == "alternate" {
+			hreflang[hl] = href
+		}
+		if typ, ok := attr(l, "type"); ok && rel == "alternate" {
+			feeds = append(feeds, typ+" "+href)
+		}
+	}
+	wantAlt := map[string]string{
+		"en": testBase + "/releases/2020/imts-success/",
+		"ru": testBase + "/releases/2020/imts-success-ru/",
+		"uz": testBase + "/releases/2020/imts-success-uz/",
+	}
+	if !mapsEqual(hreflang, wantAlt) {
+		t.Errorf("hreflang alternates %v, want %v", hreflang, wantAlt)
+	}
+	for _, f := range []string{"application/rss+xml " + testBase + "/feed.xml", "application/atom+xml " + testBase + "/ru/atom.xml", "application/feed+json " + testBase + "/ru/feed.json"} {
+		if !slices.Contains(feeds, f) {
+			t.Errorf("no feed discovery link %q in %q", f, feeds)
+		}
+	}
+	page := string(fs["releases/2020/imts-success-ru/index.html"])
+	for _, s := range []string{
+		`<time datetime="2020-02-06T10:30:00&#43;05:00">6 февраля 2020 г.</time>`,
+		`<a href="../../../releases/2020/imts-success/" hreflang="en" lang="en">IMTs&#39; Success`,
+		`<a rel="tag" href="../../../tags/%d0%bd%d0%b0%d1%80%d0%ba%d0%be%d1%82%d0%b8%d0%ba%d0%b8/">наркотики</a>`,
+	} {
+		if !strings.Contains(page, s) {
+			t.Errorf("page lacks %s", s)
+		}
+	}
+	en := parsePage(t, "en", fs["releases/2020/imts-success/index.html"])
+	img := elements(en, atom.Img)
+	if len(img) != 1 {
+		t.Fatalf("%d images on the English page", len(img))
+	}
+	if src, _ := attr(img[0], "src"); src != testBase+"/media/images/2020/imts.jpg" {
+		t.Errorf("img src %q (no MediaDir: absolute URL)", src)
+	}
+}
+
+// mapsEqual compares two string maps.
+func mapsEqual(a, b map[string]string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if b[k] != v {
+			return false
+		}
+	}
+	return true
+}
+
+// TestEveryPageLinksFeeds checks that every page has feed discovery and a
+// language.
+func TestEveryPageLinksFeeds(t *testing.T) {
+	for name, b := range files(t, testConfig(), fixture(t)) {
+		if !strings.HasSuffix(name, ".html") {
+			continue
+		}
+		doc := parsePage(t, name, b)
+		n := 0
+		for _, l := range elements(doc, atom.Link) {
+			if typ, _ := attr(l, "type"); strings.HasPrefix(typ, "application/") {
+				n++
+			}
+		}
+		if n < 3 {
+			t.Errorf("%s: %d feed links", name, n)
+		}
+		if l, _ := attr(elements(doc, atom.Html)[0], "lang"); l == "" {
+			t.Errorf("%s: no lang", name)
+		}
+	}
+}
+
+// TestPagination checks page counts and prev/next links.
+func TestPagination(t *testing.T) {
+	fs := files(t, testConfig(), fixture(t)) // 6 releases, 2 per page
+	for _, p := range []string{"index.html", "page/2/index.html", "page/3/index.html", "en/index.html", "en/page/2/index.html", "ru/index.html", "uz/index.html", "tags/drugs/index.html", "tags/index.html"} {
+		if _, ok := fs[p]; !ok {
+			t.Errorf("missing %s", p)
+		}
+	}
+	for _, p := range []string{"page/4/index.html", "ru/page/2/index.html", "page/1/index.html"} {
+		if _, ok := fs[p]; ok {
+			t.Errorf("unexpected %s", p)
+		}
+	}
+	doc := parsePage(t, "page 2", fs["page/2/index.html"])
+	rels := map[string]string{}
+	for _, a := range elements(doc, atom.A) {
+		if r, ok := attr(a, "rel"); ok {
+			rels[r], _ = attr(a, "href")
+		}
+	}
+	if rels["prev"] != "../../" || rels["next"] != "../../page/3/" {
+		t.Errorf("pager links %v", rels)
+	}
+	if n := len(elements(doc, atom.Article)); n != 2 {
+		t.Errorf("%d articles on page 2", n)
+	}
+	tagDoc := parsePage(t, "tag", fs["tags/drugs/index.html"])
+	if n := len(elements(tagDoc, atom.Article)); n != 2 { // "Drugs" on the en and ru versions
+		t.Errorf("tag page lists %d releases, want 2", n)
+	}
+}
+
+// TestDeterministic renders the fixture twice, in different orders, and
+// wants byte-identical files.
+func TestDeterministic(t *testing.T) {
+	es := fixture(t)
+	a := files(t, testConfig(), es)
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 3 {
+		shuffled := slices.Clone(es)
+		r.Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
+		b := files(t, testConfig(), shuffled)
+		if len(a) != len(b) {
+			t.Fatalf("%d files, then %d", len(a), len(b))
+		}
+		for p := range a {
+			if !bytes.Equal(a[p], b[p]) {
+				t.Errorf("%s differs between builds", p)
+			}
+		}
+	}
+}
+
+// TestGolden compares the fixture newsroom with testdata/golden; run
+// `go test -run TestGolden -update` after an intended change.
+func TestGolden(t *testing.T) {
+	got := files(t, testConfig(), fixture(t))
+	dir := filepath.Join("testdata", "golden")
+	if *update {
+		if err := os.RemoveAll(dir); err != nil {
+			t.Fatal(err)
+		}
+		for p, b := range got {
+			full := filepath.Join(dir, filepath.FromSlash(p))
+			if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(full, b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	seen := map[string]bool{}
+	err := filepath.WalkDir(dir, func(full string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, full)
+		p := filepath.ToSlash(rel)
+		seen[p] = true
+		want, err := os.ReadFile(full)
+		if err != nil {
+			return err
+		}
+		if g, ok := got[p]; !ok {
+			t.Errorf("%s: in golden, not built", p)
+		} else if !bytes.Equal(g, want) {
+			t.Errorf("%s differs from golden (run with -update if intended)", p)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for p := range got {
+		if !seen[p] {
+			t.Errorf("%s: built, not in golden (run with -update)", p)
+		}
+	}
+}

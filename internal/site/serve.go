@@ -1,0 +1,154 @@
+package site
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// snapshot is one rendered newsroom as served by Handler.
+type snapshot struct {
+	files map[string][]byte
+	etags map[string]string
+	media map[string]bool // local images that pages reference
+}
+
+// Update renders entries and makes Handler serve them. Requests in flight
+// finish on the previous snapshot; on error the previous one stays.
+func (s *Site) Update(entries []Entry) error {
+	m, err := s.model(entries)
+	if err != nil {
+		return err
+	}
+	files, err := s.render(m)
+	if err != nil {
+		return err
+	}
+	snap := &snapshot{files: files, etags: make(map[string]string, len(files)), media: map[string]bool{}}
+	for p, b := range files {
+		sum := sha256.Sum256(b)
+		snap.etags[p] = `"` + hex.EncodeToString(sum[:12]) + `"`
+	}
+	for _, img := range localImages(m) {
+		snap.media[img] = true
+	}
+	s.snap.Store(snap)
+	return nil
+}
+
+// Handler serves the snapshot of the last Update: pages, feeds and, when
+// MediaDir is set, the local images that releases reference. It answers
+// 503 until the first Update.
+func (s *Site) Handler() http.Handler {
+	return http.HandlerFunc(s.serve)
+}
+
+// serve answers one request.
+func (s *Site) serve(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	snap := s.snap.Load()
+	if snap == nil {
+		http.Error(w, "newsroom not built yet", http.StatusServiceUnavailable)
+		return
+	}
+	p := strings.TrimPrefix(path.Clean("/"+r.URL.Path), "/")
+	if strings.HasSuffix(r.URL.Path, "/") && p != "" {
+		p += "/"
+	}
+	if img, ok := strings.CutPrefix(p, "media/"); ok && snap.media[img] {
+		s.serveMedia(w, r, img)
+		return
+	}
+	key := p
+	if key == "" || strings.HasSuffix(key, "/") {
+		key += "index.html"
+	}
+	b, ok := snap.files[key]
+	if !ok {
+		if _, dir := snap.files[p+"/index.html"]; dir {
+			http.Redirect(w, r, r.URL.Path+"/", http.StatusMovedPermanently)
+			return
+		}
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", contentType(key))
+	w.Header().Set("ETag", snap.etags[key])
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Content-Security-Policy", "default-src 'none'; img-src *; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+	http.ServeContent(w, r, key, time.Time{}, bytes.NewReader(b))
+}
+
+// serveMedia serves a referenced image from MediaDir without leaving it.
+func (s *Site) serveMedia(w http.ResponseWriter, r *http.Request, img string) {
+	if s.cfg.MediaDir == "" {
+		http.NotFound(w, r)
+		return
+	}
+	f, err := os.OpenInRoot(s.cfg.MediaDir, filepath.FromSlash(img))
+	if err != nil {
+		http.NotFound(w, r)
+		return
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil || !st.Mode().IsRegular() {
+		http.NotFound(w, r)
+		return
+	}
+	if t := ImageType(img); t != "" {
+		w.Header().Set("Content-Type", t)
+	}
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	http.ServeContent(w, r, img, st.ModTime(), f)
+}
+
+// contentType returns the media type of a generated file.
+func contentType(p string) string {
+	switch base := path.Base(p); {
+	case base == "feed.xml":
+		return "application/rss+xml; charset=utf-8"
+	case base == "atom.xml":
+		return "application/atom+xml; charset=utf-8"
+	case base == "feed.json":
+		return "application/feed+json; charset=utf-8"
+	case strings.HasSuffix(base, ".xml"):
+		return "application/xml; charset=utf-8"
+	case strings.HasSuffix(base, ".txt"):
+		return "text/plain; charset=utf-8"
+	}
+	return "text/html; charset=utf-8"
+}
+
+// IsLocalImage reports whether a release's image reference is a path
+// under the content directory rather than a URL.
+func IsLocalImage(img string) bool { return img != "" && !isRemote(img) }
+
+// StatImage returns the size of a local image under mediaDir; the error
+// wraps fs.ErrNotExist when it is missing.
+func StatImage(mediaDir, img string) (int64, error) {
+	root, err := os.OpenRoot(mediaDir)
+	if err != nil {
+		return 0, fmt.Errorf("site: media: %w", err)
+	}
+	defer root.Close()
+	st, err := root.Stat(filepath.FromSlash(strings.TrimLeft(img, "/")))
+	if err != nil {
+		return 0, fmt.Errorf("site: media: %w", err)
+	}
+	if !st.Mode().IsRegular() {
+		return 0, fmt.Errorf("site: media %s: not a regular file", img)
+	}
+	return st.Size(), nil
+}

@@ -1,0 +1,148 @@
+// Package site builds pressbot's public newsroom: an HTML archive (home,
+// one page per release, one index per language, tag pages) and RSS 2.0,
+// Atom 1.0 and JSON Feed 1.1 feeds for all releases and for each language.
+// It takes entries whose body HTML is already rendered and sanitized, so it
+// depends on no other pressbot package but release. Output is
+// deterministic: the same entries give byte-identical files.
+package site
+
+import (
+	"errors"
+	"fmt"
+	"html/template"
+	"net/url"
+	"strings"
+	"sync/atomic"
+	"time"
+	_ "time/tzdata" // the default office zone must load on hosts without tzdata
+
+	"github.com/pressbot/pressbot/internal/release"
+)
+
+// Defaults used when the Config leaves a field zero.
+const (
+	DefaultZone      = "Asia/Tashkent"
+	DefaultPerPage   = 20
+	DefaultFeedItems = 50
+	DefaultTitle     = "Newsroom"
+)
+
+// Config describes one newsroom.
+type Config struct {
+	// BaseURL is the public root, e.g. "https://newsroom.example.org" or
+	// "https://example.org/news"; every absolute URL starts with it.
+	BaseURL string
+	// Title is the office name, shown on every page and used as feed title.
+	Title string
+	// Zone is the office zone for displayed and feed dates (nil: Asia/Tashkent).
+	Zone *time.Location
+	// PerPage is the page size of the home, language and tag indexes (0: 20).
+	PerPage int
+	// FeedItems is how many of the latest releases each feed carries (0: 50).
+	FeedItems int
+	// Langs optionally orders the languages; each gets an index and feeds
+	// even before its first release. Other languages follow, sorted.
+	Langs []string
+	// MediaDir is the directory that local image paths are relative to
+	// (the content directory). Write copies referenced images from it to
+	// media/ and Handler serves them; empty means local images are not
+	// copied or served.
+	MediaDir string
+}
+
+// Entry is one release in the newsroom, with its body already rendered.
+type Entry struct {
+	Release release.Release
+	// BodyHTML is the sanitized web HTML of the body (render.WebHTML). It
+	// is the only field inserted without escaping.
+	BodyHTML template.HTML
+	// Summary is plain text for lists and feeds.
+	Summary string
+	// Published is when it was published (the release date for build -all).
+	Published time.Time
+	// Updated is the last change (Atom updated, JSON date_modified); zero
+	// means Published.
+	Updated time.Time
+	// ImageSize and ImageType describe the image for feed enclosures when
+	// known (0 and "" when not).
+	ImageSize int64
+	ImageType string
+}
+
+// Site renders a newsroom for one Config. Its methods are safe for
+// concurrent use.
+type Site struct {
+	cfg  Config
+	host string // BaseURL's host name, the authority of tag: URIs
+	tmpl *templates
+	snap atomic.Pointer[snapshot]
+}
+
+// New checks cfg, fills in defaults and parses the embedded templates.
+func New(cfg Config) (*Site, error) {
+	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
+	u, err := url.Parse(cfg.BaseURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+		return nil, fmt.Errorf("site: base URL %q: want an absolute http(s) URL like https://newsroom.example.org", cfg.BaseURL)
+	}
+	if cfg.Zone == nil {
+		if cfg.Zone, err = time.LoadLocation(DefaultZone); err != nil {
+			return nil, fmt.Errorf("site: zone: %w", err)
+		}
+	}
+	if cfg.PerPage < 0 || cfg.FeedItems < 0 {
+		return nil, errors.New("site: PerPage and FeedItems must not be negative")
+	}
+	if cfg.PerPage == 0 {
+		cfg.PerPage = DefaultPerPage
+	}
+	if cfg.FeedItems == 0 {
+		cfg.FeedItems = DefaultFeedItems
+	}
+	if strings.TrimSpace(cfg.Title) == "" {
+		cfg.Title = DefaultTitle
+	}
+	for _, l := range cfg.Langs {
+		if !validLang(l) {
+			return nil, fmt.Errorf("site: language %q: want a BCP 47 tag such as en, ru or uz-Cyrl", l)
+		}
+	}
+	t, err := parseTemplates()
+	if err != nil {
+		return nil, err
+	}
+	return &Site{cfg: cfg, host: u.Hostname(), tmpl: t}, nil
+}
+
+// Files renders the whole newsroom and returns it as a map from slash
+// path ("index.html", "releases/2020/x/index.html", "feed.xml",
+// "en/atom.xml", …) to content. Local images are not included.
+func (s *Site) Files(entries []Entry) (map[string][]byte, error) {
+	m, err := s.model(entries)
+	if err != nil {
+		return nil, err
+	}
+	return s.render(m)
+}
+
+// validLang reports whether a language tag is usable as a path segment:
+// a 2–3 letter primary subtag, then subtags of letters and digits
+// ("en", "ru", "uz-Cyrl", "es-419"). The rule keeps language directories
+// apart from releases/, tags/, page/ and media/.
+func validLang(l string) bool {
+	if len(l) > 35 {
+		return false
+	}
+	for i, sub := range strings.Split(l, "-") {
+		if i == 0 && (len(sub) < 2 || len(sub) > 3) || sub == "" || len(sub) > 8 {
+			return false
+		}
+		for _, r := range sub {
+			letter := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z'
+			if !letter && (i == 0 || r < '0' || r > '9') {
+				return false
+			}
+		}
+	}
+	return true
+}

@@ -1,0 +1,203 @@
+package site
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+)
+
+// ManifestName is the file in the output directory that lists what the
+// last Write produced, so that the next one removes only its own stale
+// files and never anything else in the directory.
+const ManifestName = ".pressbot-site"
+
+// Write renders the newsroom into dir, copies the referenced local images
+// that exist under MediaDir to dir/media/, and removes files a previous
+// Write made that are gone now. Each file is replaced atomically (temporary
+// file, then rename) and only when its content changed, so unchanged files
+// keep their modification time.
+func (s *Site) Write(dir string, entries []Entry) error {
+	m, err := s.model(entries)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("site: write: %w", err)
+	}
+	var (
+		mu      sync.Mutex
+		written = make(map[string]bool, len(m.items)*2)
+	)
+	claim := func(p string) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if written[p] {
+			return fmt.Errorf("site: two pages want %s", p)
+		}
+		written[p] = true
+		return nil
+	}
+	err = s.generate(m, func(p string, b []byte) error {
+		if err := claim(p); err != nil {
+			return err
+		}
+		return writeFile(dir, p, b)
+	})
+	if err != nil {
+		return err
+	}
+	media, err := s.copyMedia(dir, m)
+	if err != nil {
+		return err
+	}
+	for _, p := range media {
+		written[p] = true
+	}
+	return updateManifest(dir, written)
+}
+
+// writeFile replaces dir/p with b unless it already holds exactly b.
+func writeFile(dir, p string, b []byte) error {
+	full := filepath.Join(dir, filepath.FromSlash(p))
+	if old, err := os.ReadFile(full); err == nil && bytes.Equal(old, b) {
+		return nil
+	}
+	return atomicWrite(full, func(w io.Writer) error { _, err := w.Write(b); return err })
+}
+
+// atomicWrite writes a temporary file next to full with fill and renames it
+// over full.
+func atomicWrite(full string, fill func(io.Writer) error) error {
+	parent := filepath.Dir(full)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return fmt.Errorf("site: write: %w", err)
+	}
+	f, err := os.CreateTemp(parent, ".tmp-*")
+	if err != nil {
+		return fmt.Errorf("site: write: %w", err)
+	}
+	defer os.Remove(f.Name()) // no-op after a successful rename
+	err = fill(f)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(f.Name(), 0o644)
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), full)
+	}
+	if err != nil {
+		return fmt.Errorf("site: write %s: %w", full, err)
+	}
+	return nil
+}
+
+// localImages lists the distinct local image paths of the items, sorted.
+func localImages(m *model) []string {
+	var imgs []string
+	for _, it := range m.items {
+		if it.Image != "" {
+			imgs = append(imgs, it.Image)
+		}
+	}
+	slices.Sort(imgs)
+	return slices.Compact(imgs)
+}
+
+// copyMedia copies each referenced local image found under MediaDir to
+// dir/media/ and returns the slash paths it wrote. Missing images are left
+// out: callers report them (see ImageFile).
+func (s *Site) copyMedia(dir string, m *model) ([]string, error) {
+	if s.cfg.MediaDir == "" {
+		return nil, nil
+	}
+	root, err := os.OpenRoot(s.cfg.MediaDir)
+	if err != nil {
+		return nil, fmt.Errorf("site: media: %w", err)
+	}
+	defer root.Close()
+	var out []string
+	for _, img := range localImages(m) {
+		ok, err := copyFrom(root, img, filepath.Join(dir, "media", filepath.FromSlash(img)))
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out = append(out, "media/"+img)
+		}
+	}
+	return out, nil
+}
+
+// copyFrom copies name inside root to dst unless dst already has the same
+// size and is not older. It reports false when name does not exist.
+func copyFrom(root *os.Root, name, dst string) (bool, error) {
+	src, err := root.Open(filepath.FromSlash(name))
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("site: media %s: %w", name, err)
+	}
+	defer src.Close()
+	st, err := src.Stat()
+	if err != nil || !st.Mode().IsRegular() {
+		return false, nil
+	}
+	if d, err := os.Stat(dst); err == nil && d.Size() == st.Size() && !d.ModTime().Before(st.ModTime()) {
+		return true, nil
+	}
+	if err := atomicWrite(dst, func(w io.Writer) error { _, err := io.Copy(w, src); return err }); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
+// updateManifest removes the files listed by the previous manifest that
+// this Write did not produce, then records the new list.
+func updateManifest(dir string, written map[string]bool) error {
+	mf := filepath.Join(dir, ManifestName)
+	if f, err := os.Open(mf); err == nil {
+		sc := bufio.NewScanner(f)
+		for sc.Scan() {
+			p := sc.Text()
+			if p == "" || written[p] || !filepath.IsLocal(filepath.FromSlash(p)) {
+				continue
+			}
+			full := filepath.Join(dir, filepath.FromSlash(p))
+			if err := os.Remove(full); err == nil {
+				removeEmptyParents(dir, filepath.Dir(full))
+			}
+		}
+		f.Close()
+	}
+	paths := make([]string, 0, len(written))
+	for p := range written {
+		paths = append(paths, p)
+	}
+	slices.Sort(paths)
+	return atomicWrite(mf, func(w io.Writer) error {
+		_, err := io.WriteString(w, strings.Join(paths, "\n")+"\n")
+		return err
+	})
+}
+
+// removeEmptyParents removes d and its parents up to (not including) top
+// while they are empty.
+func removeEmptyParents(top, d string) {
+	for d != top && strings.HasPrefix(d, top) {
+		if os.Remove(d) != nil {
+			return
+		}
+		d = filepath.Dir(d)
+	}
+}
