@@ -2,8 +2,8 @@ package plaintext
 
 import (
 	"bytes"
-	"regexp"
 	"fmt"
+	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"

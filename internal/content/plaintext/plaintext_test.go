@@ -30,30 +30,30 @@ func readFixture(t testing.TB, name string) []byte {
 func TestConvert(t *testing.T) {
 	tashkent := officeZone()
 	tests := []struct {
-		name                      string
-		file, text                string
-		opts                      Options
-		title, date, loc, lang    string
-		path                      string
-		inBody, notInBody         []string
-		missing                   []string
-		inferred                  []string
+		name                   string
+		file, text             string
+		opts                   Options
+		title, date, loc, lang string
+		path                   string
+		inBody, notInBody      []string
+		missing                []string
+		inferred               []string
 	}{
 		{
 			name: "seed en", file: "en_seed.txt",
 			title: "IMTs' Success Impacts the Security and Health of Local Communities",
 			date:  "2020-02-06T00:00:00+05:00", loc: "Tashkent, Uzbekistan", lang: "en",
-			path:     "2020/imts-success-impacts-the-security.md",
-			inBody:   []string{"**6 February 2020, Tashkent, Uzbekistan** - The United Nations", "For more information:\n\n- UNODC ROCA on Twitter\n- UNODC in Central Asia on Facebook\n", "\n\n\"As a part of"},
+			path:      "2020/imts-success-impacts-the-security.md",
+			inBody:    []string{"**6 February 2020, Tashkent, Uzbekistan** - The United Nations", "For more information:\n\n- UNODC ROCA on Twitter\n- UNODC in Central Asia on Facebook\n", "\n\n\"As a part of"},
 			notInBody: []string{"http", "](", "\u00a0"},
-			inferred: []string{`month word "February"`, "made a list of 2 item(s)"},
+			inferred:  []string{`month word "February"`, "made a list of 2 item(s)"},
 		},
 		{
 			name: "ru", file: "ru.txt",
 			title: "УНП ООН передало Узбекистану мобильную криминалистическую лабораторию",
 			date:  "2020-02-06T00:00:00+05:00", loc: "Ташкент, Узбекистан", lang: "ru",
-			path:   "2020/unp-oon-peredalo-uzbekistanu-mobilnuyu.md",
-			inBody: []string{"**6 февраля 2020 г., Ташкент, Узбекистан** – Региональное представительство Управления Организации", "- Пресс-служба: <press@example.org>\n"},
+			path:     "2020/unp-oon-peredalo-uzbekistanu-mobilnuyu.md",
+			inBody:   []string{"**6 февраля 2020 г., Ташкент, Узбекистан** – Региональное представительство Управления Организации", "- Пресс-служба: <press@example.org>\n"},
 			inferred: []string{`month word "февраля"`},
 		},
 		{
