@@ -1,13 +1,18 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
+	"golang.org/x/text/language"
+
+	"github.com/pressbot/pressbot/internal/content"
 	"github.com/pressbot/pressbot/internal/content/plaintext"
 )
 
@@ -31,6 +36,13 @@ func runImport(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "pressbot import: no FILE given")
 		fset.Usage()
 		return exitUsage
+	}
+	if *lang != "" {
+		if _, err := language.Parse(*lang); err != nil {
+			fmt.Fprintf(stderr, "pressbot import: -lang %q is not a BCP 47 language tag (e.g. en, ru, uz, uz-Cyrl)\n", *lang)
+			fset.Usage()
+			return exitUsage
+		}
 	}
 	code := exitOK
 	for _, file := range fset.Args() {
@@ -98,8 +110,23 @@ func writeNew(path string, data []byte) error {
 	return f.Close()
 }
 
-// validate checks the converted release before it is written. It is a
-// placeholder until internal/content lands.
+// validate parses the converted release as `pressbot check` would and
+// refuses output with errors: that is a converter bug, not bad input. An
+// undated release is checked with a stand-in date, since the missing date
+// is reported to the user instead.
 func validate(outDir, rel string, res plaintext.Result) error {
-	return nil
+	data := res.Markdown
+	if res.Date.IsZero() {
+		data = append([]byte("---\ndate: 2000-01-01T00:00:00+05:00\n"), bytes.TrimPrefix(data, []byte("---\n"))...)
+	}
+	path := filepath.Join(outDir, filepath.FromSlash(rel))
+	_, problems := content.Parse(path, strings.TrimSuffix(rel, ".md"), data, content.Options{})
+	if !content.HasErrors(problems) {
+		return nil
+	}
+	var b strings.Builder
+	for _, p := range problems {
+		b.WriteString("\n  " + p.String())
+	}
+	return fmt.Errorf("not written: the converted release would fail `pressbot check`; this is a bug in pressbot import, please report it with the input file:%s", b.String())
 }

@@ -52,7 +52,7 @@ func renderBody(doc document, dl dateline, hasDateline bool) ([]byte, []string) 
 			blocks = append(blocks, escapeLine(p.lines[0]))
 			if n > 0 {
 				blocks = append(blocks, list)
-				notes = append(notes, fmt.Sprintf("footer: %q (line %d) made a list of %d item(s); links kept as written", p.lines[0], p.line, n))
+				notes = append(notes, fmt.Sprintf("footer: %q (line %d) made a list of %d item(s), text as written", p.lines[0], p.line, n))
 			}
 			i += used - 1
 		default:
