@@ -1,7 +1,9 @@
 package faketg
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -346,6 +348,30 @@ func (s *Server) Calls(methods ...string) []Call {
 		}
 	}
 	return out
+}
+
+// WaitCalls waits until at least n calls of method (case-insensitive; ""
+// for any) have been received, and returns them. It fails when ctx ends.
+func (s *Server) WaitCalls(ctx context.Context, method string, n int) ([]Call, error) {
+	for {
+		s.mu.Lock()
+		var got []Call
+		for _, c := range s.calls {
+			if method == "" || strings.EqualFold(method, c.Method) {
+				got = append(got, c)
+			}
+		}
+		ch := s.called
+		s.mu.Unlock()
+		if len(got) >= n {
+			return got, nil
+		}
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return got, fmt.Errorf("faketg: waiting for %d %s calls, got %d: %w", n, method, len(got), ctx.Err())
+		}
+	}
 }
 
 func containsFold(list []string, s string) bool {
