@@ -567,8 +567,11 @@ func TestCheck(t *testing.T) {
 			class: release.ClassAuth, text: "without the right to post messages",
 		},
 		{
-			name:  "bot not in private channel",
-			setup: func(e *env) { e.srv.AddChat(faketg.Chat{ID: chanID, Type: faketg.ChatChannel, Title: "T"}); e.srv.SetMember(chanID, botID(e), faketg.Member{}) },
+			name: "bot not in private channel",
+			setup: func(e *env) {
+				e.srv.AddChat(faketg.Chat{ID: chanID, Type: faketg.ChatChannel, Title: "T"})
+				e.srv.SetMember(chanID, botID(e), faketg.Member{})
+			},
 			class: release.ClassPermanent, text: "chat not found",
 		},
 	}
@@ -610,7 +613,10 @@ func TestTokenNeverInErrorsOrLogs(t *testing.T) {
 		hang,
 		func(t *testing.T, e *env) context.Context { e.ch.cfg.BaseURL = closedURL(t); return rebuild(t, e) },
 		// A URL the client cannot parse: its error quotes the URL.
-		func(t *testing.T, e *env) context.Context { e.ch.bot.SetToken(e.srv.Token() + " /"); return context.Background() },
+		func(t *testing.T, e *env) context.Context {
+			e.ch.bot.SetToken(e.srv.Token() + "\x7f")
+			return context.Background()
+		},
 	}
 	for _, f := range faults {
 		e := newEnv(t, func(c *Config) { c.ChatID = "-1001234567890" })
