@@ -1,0 +1,324 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/pressbot/pressbot/internal/release"
+	"github.com/riverqueue/river"
+)
+
+// ClaimOutcome says what a publish job may do.
+type ClaimOutcome int
+
+// Claim outcomes.
+const (
+	// ClaimSend: the post is now publishing; send it.
+	ClaimSend ClaimOutcome = iota + 1
+	// ClaimStale: the post changed, was cancelled, withdrawn or already
+	// handled; cancel the job without sending.
+	ClaimStale
+	// ClaimInterrupted: a previous attempt crashed between sending and
+	// recording; the post is now uncertain and must not be sent again.
+	ClaimInterrupted
+)
+
+// Claim is StartPublish's answer.
+type Claim struct {
+	Outcome ClaimOutcome
+	// Post is the stored rendered post to send (ClaimSend).
+	Post release.Post
+	// State is the post's state after the claim.
+	State release.Status
+	// Attempts counts the sends started, this one included.
+	Attempts int
+}
+
+// StartPublish is the worker's first step: in one transaction it checks
+// that the post of args is still scheduled with the job's hash and
+// generation and marks it publishing. A post already publishing was
+// interrupted by a crash: it becomes uncertain instead (never re-sent).
+func (s *Store) StartPublish(ctx context.Context, args PublishArgs) (Claim, error) {
+	var c Claim
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		p, err := s.lockPost(ctx, tx, args)
+		if errors.Is(err, ErrNotFound) {
+			c.Outcome = ClaimStale
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		c.State, c.Attempts = p.State, p.Attempts
+		if p.Hash != args.Hash || p.Gen != args.Gen {
+			c.Outcome = ClaimStale
+			return nil
+		}
+		switch p.State {
+		case release.StatusScheduled:
+			c.Outcome, c.Post, c.Attempts = ClaimSend, p.Post, p.Attempts+1
+			c.State, err = s.movePost(ctx, tx, args.Release, args.Channel, p.State, release.EventStart, ActorSystem,
+				fmt.Sprintf("attempt %d", c.Attempts), &postUpdate{attempt: true})
+		case release.StatusPublishing:
+			c.Outcome = ClaimInterrupted
+			msg := "interrupted between sending and recording the result; check the channel"
+			c.State, err = s.movePost(ctx, tx, args.Release, args.Channel, p.State, release.EventUncertain, ActorSystem, msg,
+				&postUpdate{lastError: &msg})
+		default:
+			c.Outcome = ClaimStale
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		_, err = s.refreshRelease(ctx, tx, args.Release, ActorSystem)
+		return err
+	})
+	return c, err
+}
+
+// lockPost locks the release of args and reads its post.
+func (s *Store) lockPost(ctx context.Context, tx *sql.Tx, args PublishArgs) (PostRecord, error) {
+	if err := lockRelease(ctx, tx, args.Release); err != nil {
+		return PostRecord{}, err
+	}
+	return s.post(ctx, tx, args.Release, args.Channel)
+}
+
+// Result is the outcome of one send, for FinishPublish.
+type Result struct {
+	// Receipt is set on success.
+	Receipt *release.Receipt
+	// Event is EventSucceed, EventRetry (back to scheduled), EventFail or
+	// EventUncertain.
+	Event release.Event
+	// Err is the reason kept for a failure (no secrets).
+	Err string
+	// RetryAt is the next try's time for EventRetry (zero: unknown).
+	RetryAt time.Time
+}
+
+// FinishPublish records the result of a send started by StartPublish and
+// returns the post's new state. A receipt that arrives after the post was
+// declared uncertain (by SweepStale) still marks it published.
+func (s *Store) FinishPublish(ctx context.Context, args PublishArgs, r Result) (release.Status, error) {
+	var to release.Status
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		p, err := s.lockPost(ctx, tx, args)
+		if err != nil {
+			return err
+		}
+		if p.Hash != args.Hash || p.Gen != args.Gen {
+			return fmt.Errorf("store: finish %s on %s: the post was replaced while sending", args.Release, args.Channel)
+		}
+		ev, u := r.Event, &postUpdate{receipt: r.Receipt}
+		if r.Err != "" {
+			u.lastError = &r.Err
+		}
+		if !r.RetryAt.IsZero() {
+			u.at = &r.RetryAt
+		}
+		if p.State == release.StatusUncertain && ev == release.EventSucceed {
+			ev = release.EventMarkPublished
+		}
+		if to, err = s.movePost(ctx, tx, args.Release, args.Channel, p.State, ev, ActorSystem, r.Err, u); err != nil {
+			return err
+		}
+		_, err = s.refreshRelease(ctx, tx, args.Release, ActorSystem)
+		return err
+	})
+	return to, err
+}
+
+// PostKey names one post.
+type PostKey struct {
+	Release string
+	Channel string
+	Hash    string
+}
+
+// SweepStale marks uncertain every post that has been publishing since
+// before cutoff: its worker died (or hung past its timeout) between
+// sending and recording. Nothing is re-sent. It returns the posts marked.
+func (s *Store) SweepStale(ctx context.Context, cutoff time.Time) ([]PostKey, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT release_id, channel, hash FROM posts WHERE state = $1 AND updated < $2`,
+		string(release.StatusPublishing), formatTime(cutoff))
+	if err != nil {
+		return nil, wrap(err, "sweep", "")
+	}
+	var stale []PostKey
+	for rows.Next() {
+		var k PostKey
+		if err := rows.Scan(&k.Release, &k.Channel, &k.Hash); err != nil {
+			rows.Close()
+			return nil, wrap(err, "sweep", "")
+		}
+		stale = append(stale, k)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, wrap(err, "sweep", "")
+	}
+	var marked []PostKey
+	for _, k := range stale {
+		ok, err := s.markStale(ctx, k, cutoff)
+		if err != nil {
+			return marked, err
+		}
+		if ok {
+			marked = append(marked, k)
+		}
+	}
+	return marked, nil
+}
+
+// markStale marks one post uncertain if it is still publishing since
+// before cutoff.
+func (s *Store) markStale(ctx context.Context, k PostKey, cutoff time.Time) (bool, error) {
+	var ok bool
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		p, err := s.lockPost(ctx, tx, PublishArgs{Release: k.Release, Channel: k.Channel})
+		if err != nil || p.State != release.StatusPublishing || !p.Updated.Before(cutoff) {
+			return err
+		}
+		msg := "no result recorded since " + p.Updated.Format(time.RFC3339) + " (worker stopped mid-send?); check the channel"
+		if _, err := s.movePost(ctx, tx, k.Release, k.Channel, p.State, release.EventUncertain, ActorSystem, msg, &postUpdate{lastError: &msg}); err != nil {
+			return err
+		}
+		ok = true
+		_, err = s.refreshRelease(ctx, tx, k.Release, ActorSystem)
+		return err
+	})
+	return ok, err
+}
+
+// MarkPublished records an officer's word that a failed or uncertain post
+// did reach the platform (receipt may be nil).
+func (s *Store) MarkPublished(ctx context.Context, id, channel, actor string, receipt *release.Receipt) error {
+	return s.officer(ctx, id, channel, actor, release.EventMarkPublished, "marked as published", &postUpdate{receipt: receipt})
+}
+
+// Skip gives up a failed or uncertain post: it will not be sent on this
+// channel (the post becomes withdrawn; the release's other posts go on).
+func (s *Store) Skip(ctx context.Context, id, channel, actor string) error {
+	return s.officer(ctx, id, channel, actor, release.EventWithdraw, "skipped", nil)
+}
+
+// Retry queues a failed or uncertain post again, now or at at, with a new
+// job in the same transaction. For an uncertain post the officer must have
+// checked that it did not go out.
+func (s *Store) Retry(ctx context.Context, id, channel, actor string, at time.Time) error {
+	if at.IsZero() {
+		at = s.now()
+	}
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		p, err := s.lockPost(ctx, tx, PublishArgs{Release: id, Channel: channel})
+		if err != nil {
+			return err
+		}
+		if _, err := release.Transition(p.State, release.EventRetry); err != nil || p.State == release.StatusPublishing {
+			return fmt.Errorf("store: retry %s on %s: post is %s", id, channel, p.State)
+		}
+		if err := s.cancelJob(ctx, tx, p.JobID); err != nil {
+			return err
+		}
+		gen := p.Gen + 1
+		if _, err := tx.ExecContext(ctx, `UPDATE posts SET gen = $1 WHERE release_id = $2 AND channel = $3`, gen, id, channel); err != nil {
+			return wrap(err, "retry", id)
+		}
+		if _, err := s.movePost(ctx, tx, id, channel, p.State, release.EventRetry, actor, "at "+formatTime(at), &postUpdate{at: &at}); err != nil {
+			return err
+		}
+		args := PublishArgs{Release: id, Channel: channel, Hash: p.Hash, Gen: gen}
+		if err := s.insertJobs(ctx, tx, []river.InsertManyParams{{Args: args, InsertOpts: &river.InsertOpts{ScheduledAt: at}}}); err != nil {
+			return err
+		}
+		_, err = s.refreshRelease(ctx, tx, id, actor)
+		return err
+	})
+}
+
+// officer applies an officer's event to one post.
+func (s *Store) officer(ctx context.Context, id, channel, actor string, ev release.Event, detail string, u *postUpdate) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		p, err := s.lockPost(ctx, tx, PublishArgs{Release: id, Channel: channel})
+		if err != nil {
+			return err
+		}
+		if p.State != release.StatusFailed && p.State != release.StatusUncertain {
+			return fmt.Errorf("store: %s %s on %s: post is %s, not failed or uncertain", ev, id, channel, p.State)
+		}
+		if _, err := s.movePost(ctx, tx, id, channel, p.State, ev, actor, detail, u); err != nil {
+			return err
+		}
+		_, err = s.refreshRelease(ctx, tx, id, actor)
+		return err
+	})
+}
+
+// Published returns the releases with at least one published post (not
+// withdrawn), newest first, with the approved content and the receipts.
+func (s *Store) Published(ctx context.Context) ([]PublishedRelease, error) {
+	var out []PublishedRelease
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		recs, err := s.publishedRecords(ctx, tx)
+		if err != nil {
+			return err
+		}
+		for _, rec := range recs {
+			posts, err := s.posts(ctx, tx, rec.ID)
+			if err != nil {
+				return err
+			}
+			out = append(out, toPublished(rec, posts))
+		}
+		sort.SliceStable(out, func(i, j int) bool { return out[i].PublishedAt.After(out[j].PublishedAt) })
+		return nil
+	})
+	return out, err
+}
+
+// publishedRecords reads the releases that have a published post.
+func (s *Store) publishedRecords(ctx context.Context, tx *sql.Tx) ([]Record, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT `+releaseCols+` FROM releases r WHERE state <> $1
+		AND EXISTS (SELECT 1 FROM posts p WHERE p.release_id = r.id AND p.state = $2)`,
+		string(release.StatusWithdrawn), string(release.StatusPublished))
+	if err != nil {
+		return nil, wrap(err, "published", "")
+	}
+	defer rows.Close()
+	var recs []Record
+	for rows.Next() {
+		rec, err := scanRelease(rows)
+		if err != nil {
+			return nil, wrap(err, "published", "")
+		}
+		recs = append(recs, rec)
+	}
+	return recs, wrap(rows.Err(), "published", "")
+}
+
+// toPublished builds the newsroom's view of one release.
+func toPublished(rec Record, posts []PostRecord) PublishedRelease {
+	pr := PublishedRelease{Release: rec.Release}
+	if rec.Approved != nil {
+		pr.Release = *rec.Approved
+	}
+	for _, p := range posts {
+		if p.State != release.StatusPublished {
+			continue
+		}
+		if pr.PublishedAt.IsZero() || (!p.PublishedAt.IsZero() && p.PublishedAt.Before(pr.PublishedAt)) {
+			pr.PublishedAt = p.PublishedAt
+		}
+		if p.Receipt != nil {
+			pr.Receipts = append(pr.Receipts, *p.Receipt)
+		}
+	}
+	return pr
+}
+

@@ -1,0 +1,316 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/pressbot/pressbot/internal/release"
+)
+
+// UpsertRelease records the release as loaded from content/ and reports what
+// changed. A new release awaits approval (a draft stays new); a changed one
+// loses the approvals of its old hash, and any post not yet sent has its job
+// cancelled in the same transaction; withdrawn: true withdraws it.
+func (s *Store) UpsertRelease(ctx context.Context, rel release.Release, actor string) (Change, error) {
+	if rel.ID == "" || rel.Hash == "" {
+		return Change{}, errors.New("store: upsert: release needs an ID and a hash")
+	}
+	snap, err := json.Marshal(rel)
+	if err != nil {
+		return Change{}, fmt.Errorf("store: upsert %s: %w", rel.ID, err)
+	}
+	var ch Change
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		created, err := s.insertRelease(ctx, tx, rel, string(snap), actor)
+		if err != nil || created != nil {
+			if created != nil {
+				ch = *created
+			}
+			return err
+		}
+		ch, err = s.updateRelease(ctx, tx, rel, string(snap), actor)
+		return err
+	})
+	return ch, err
+}
+
+// insertRelease inserts rel if its id is unknown, and returns nil when it
+// already existed.
+func (s *Store) insertRelease(ctx context.Context, tx *sql.Tx, rel release.Release, snap, actor string) (*Change, error) {
+	now := formatTime(s.now())
+	res, err := tx.ExecContext(ctx, `INSERT INTO releases (id, lang, translation_key, title, hash, state, source_commit, snapshot, first_seen, updated)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) ON CONFLICT (id) DO NOTHING`,
+		rel.ID, rel.Lang, rel.TranslationKey, rel.Title, rel.Hash, string(release.StatusNew), rel.Commit, snap, now)
+	if err != nil {
+		return nil, fmt.Errorf("store: upsert %s: %w", rel.ID, err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return nil, err
+	}
+	if err := s.audit(ctx, tx, AuditEntry{Release: rel.ID, To: release.StatusNew, Event: "create", Actor: actor, Detail: "hash " + short(rel.Hash)}); err != nil {
+		return nil, err
+	}
+	ch := &Change{Kind: ChangeNew, State: release.StatusNew}
+	switch {
+	case rel.Withdrawn:
+		ch.State, err = s.moveRelease(ctx, tx, rel.ID, release.StatusNew, release.EventWithdraw, actor, "withdrawn in front matter")
+	case !rel.Draft:
+		ch.State, err = s.moveRelease(ctx, tx, rel.ID, release.StatusNew, release.EventSubmit, actor, "")
+	}
+	return ch, err
+}
+
+// updateRelease handles a release that is already stored.
+func (s *Store) updateRelease(ctx context.Context, tx *sql.Tx, rel release.Release, snap, actor string) (Change, error) {
+	if err := lockRelease(ctx, tx, rel.ID); err != nil {
+		return Change{}, err
+	}
+	var hash, state string
+	if err := tx.QueryRowContext(ctx, `SELECT hash, state FROM releases WHERE id = $1`, rel.ID).Scan(&hash, &state); err != nil {
+		return Change{}, fmt.Errorf("store: upsert %s: %w", rel.ID, err)
+	}
+	ch := Change{PrevHash: hash, State: release.Status(state)}
+	if hash == rel.Hash {
+		ch.Kind = ChangeUnchanged
+		if rel.Commit != "" {
+			_, err := tx.ExecContext(ctx, `UPDATE releases SET source_commit = $1 WHERE id = $2`, rel.Commit, rel.ID)
+			return ch, wrap(err, "upsert", rel.ID)
+		}
+		return ch, nil
+	}
+	posts, err := s.posts(ctx, tx, rel.ID)
+	if err != nil {
+		return Change{}, err
+	}
+	ch.Kind = classifyChange(ch.State, posts, rel)
+	detail := fmt.Sprintf("hash %s → %s", short(hash), short(rel.Hash))
+	ev := release.EventChange
+	if rel.Withdrawn {
+		ev = release.EventWithdraw
+	}
+	if ch.Cancelled, err = s.stopPosts(ctx, tx, rel.ID, posts, ev, actor, detail); err != nil {
+		return Change{}, err
+	}
+	if ch.State, err = s.releaseOnChange(ctx, tx, rel, ch.State, actor, detail); err != nil {
+		return Change{}, err
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE releases SET lang = $1, translation_key = $2, title = $3, hash = $4,
+		source_commit = $5, snapshot = $6, updated = $7 WHERE id = $8`,
+		rel.Lang, rel.TranslationKey, rel.Title, rel.Hash, rel.Commit, snap, formatTime(s.now()), rel.ID)
+	return ch, wrap(err, "upsert", rel.ID)
+}
+
+// classifyChange tells how far a release had gone when its content changed.
+func classifyChange(state release.Status, posts []PostRecord, rel release.Release) ChangeKind {
+	if rel.Withdrawn {
+		return ChangeWithdrawn
+	}
+	for _, p := range posts {
+		if p.State == release.StatusPublished {
+			return ChangeAfterPublishing
+		}
+	}
+	switch state {
+	case release.StatusNew, release.StatusPendingApproval, release.StatusRejected, release.StatusWithdrawn:
+		return ChangeBeforeApproval
+	}
+	return ChangeAfterApproval
+}
+
+// releaseOnChange moves the release itself after a content change.
+func (s *Store) releaseOnChange(ctx context.Context, tx *sql.Tx, rel release.Release, state release.Status, actor, detail string) (release.Status, error) {
+	ev := release.EventChange
+	switch {
+	case rel.Withdrawn && state == release.StatusWithdrawn:
+		return state, nil
+	case rel.Withdrawn:
+		ev = release.EventWithdraw
+	case state == release.StatusWithdrawn, state == release.StatusNew && !rel.Draft:
+		ev = release.EventSubmit
+	}
+	if _, err := release.Transition(state, ev); err != nil {
+		// publishing or uncertain: the state stays until the send is
+		// resolved; the new hash is still recorded.
+		return state, s.audit(ctx, tx, AuditEntry{Release: rel.ID, From: state, To: state, Event: string(release.EventChange), Actor: actor, Detail: detail})
+	}
+	return s.moveRelease(ctx, tx, rel.ID, state, ev, actor, detail)
+}
+
+// stopPosts cancels the jobs of the release's posts that have not been sent
+// and moves those posts with ev (change or withdraw). It returns the
+// channels whose post was stopped.
+func (s *Store) stopPosts(ctx context.Context, tx *sql.Tx, id string, posts []PostRecord, ev release.Event, actor, detail string) ([]string, error) {
+	var stopped []string
+	for _, p := range posts {
+		switch p.State {
+		case release.StatusScheduled, release.StatusApproved, release.StatusFailed, release.StatusUncertain:
+		default:
+			continue
+		}
+		if _, err := release.Transition(p.State, ev); err != nil {
+			continue // e.g. an uncertain post on change: officers resolve it
+		}
+		if err := s.cancelJob(ctx, tx, p.JobID); err != nil {
+			return nil, err
+		}
+		if _, err := s.movePost(ctx, tx, id, p.Channel, p.State, ev, actor, detail, nil); err != nil {
+			return nil, err
+		}
+		stopped = append(stopped, p.Channel)
+	}
+	return stopped, nil
+}
+
+// moveRelease applies ev to a release known to be in state from, writes the
+// new state and an audit entry, and returns the new state.
+func (s *Store) moveRelease(ctx context.Context, tx *sql.Tx, id string, from release.Status, ev release.Event, actor, detail string) (release.Status, error) {
+	to, err := release.Transition(from, ev)
+	if err != nil {
+		return from, fmt.Errorf("store: %s: %w", id, err)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE releases SET state = $1, updated = $2 WHERE id = $3`, string(to), formatTime(s.now()), id); err != nil {
+		return from, wrap(err, string(ev), id)
+	}
+	return to, s.audit(ctx, tx, AuditEntry{Release: id, From: from, To: to, Event: string(ev), Actor: actor, Detail: detail})
+}
+
+// Get returns release id with its approvals (of the current hash) and posts.
+func (s *Store) Get(ctx context.Context, id string) (Record, error) {
+	var rec Record
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		rec, err = s.get(ctx, tx, id)
+		return err
+	})
+	return rec, err
+}
+
+// get reads release id inside tx.
+func (s *Store) get(ctx context.Context, tx *sql.Tx, id string) (Record, error) {
+	row := tx.QueryRowContext(ctx, `SELECT `+releaseCols+` FROM releases WHERE id = $1`, id)
+	rec, err := scanRelease(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Record{}, fmt.Errorf("store: release %q: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return Record{}, wrap(err, "get", id)
+	}
+	if rec.Approvals, err = s.approvals(ctx, tx, id, rec.Hash); err != nil {
+		return Record{}, err
+	}
+	rec.Posts, err = s.posts(ctx, tx, id)
+	return rec, err
+}
+
+// releaseCols are the columns scanRelease reads.
+const releaseCols = `id, lang, translation_key, title, hash, state, source_commit, snapshot, approved_hash, approved_snapshot, first_seen, updated`
+
+// scanner is *sql.Row or *sql.Rows.
+type scanner interface{ Scan(...any) error }
+
+// scanRelease reads releaseCols.
+func scanRelease(r scanner) (Record, error) {
+	var (
+		rec             Record
+		state           string
+		snap, approved  string
+		first, upd      dbTime
+		approvedRelease release.Release
+	)
+	if err := r.Scan(&rec.ID, &rec.Lang, &rec.TranslationKey, &rec.Title, &rec.Hash, &state, &rec.Commit,
+		&snap, &rec.ApprovedHash, &approved, &first, &upd); err != nil {
+		return Record{}, err
+	}
+	rec.State, rec.FirstSeen, rec.Updated = release.Status(state), first.T, upd.T
+	if err := json.Unmarshal([]byte(snap), &rec.Release); err != nil {
+		return Record{}, fmt.Errorf("snapshot: %w", err)
+	}
+	if approved != "" {
+		if err := json.Unmarshal([]byte(approved), &approvedRelease); err != nil {
+			return Record{}, fmt.Errorf("approved snapshot: %w", err)
+		}
+		rec.Approved = &approvedRelease
+	}
+	return rec, nil
+}
+
+// List returns the releases that match f (with their posts, without
+// approvals), newest first.
+func (s *Store) List(ctx context.Context, f ListFilter) ([]Record, error) {
+	q, args := listQuery(f)
+	var out []Record
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, q, args...)
+		if err != nil {
+			return wrap(err, "list", "")
+		}
+		defer rows.Close()
+		for rows.Next() {
+			rec, err := scanRelease(rows)
+			if err != nil {
+				return wrap(err, "list", "")
+			}
+			out = append(out, rec)
+		}
+		if err := rows.Err(); err != nil {
+			return wrap(err, "list", "")
+		}
+		rows.Close()
+		for i := range out {
+			if out[i].Posts, err = s.posts(ctx, tx, out[i].ID); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// listQuery builds List's query.
+func listQuery(f ListFilter) (string, []any) {
+	var (
+		where []string
+		args  []any
+	)
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
+	}
+	if len(f.States) > 0 {
+		ph := make([]string, len(f.States))
+		for i, st := range f.States {
+			ph[i] = arg(string(st))
+		}
+		where = append(where, "state IN ("+strings.Join(ph, ", ")+")")
+	}
+	if f.Lang != "" {
+		where = append(where, "lang = "+arg(f.Lang))
+	}
+	if f.TranslationKey != "" {
+		where = append(where, "translation_key = "+arg(f.TranslationKey))
+	}
+	q := `SELECT ` + releaseCols + ` FROM releases`
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	q += " ORDER BY first_seen DESC, id"
+	if f.Limit > 0 {
+		q += " LIMIT " + arg(f.Limit)
+	}
+	return q, args
+}
+
+// wrap prefixes a database error with the operation and release.
+func wrap(err error, op, id string) error {
+	if err == nil {
+		return nil
+	}
+	if id == "" {
+		return fmt.Errorf("store: %s: %w", op, err)
+	}
+	return fmt.Errorf("store: %s %s: %w", op, id, err)
+}
