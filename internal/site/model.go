@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"path"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -112,6 +113,9 @@ func (s *Site) newItem(e *Entry) (*item, error) {
 	}
 	if r.Image != "" && !isRemote(r.Image) {
 		it.Image = strings.TrimLeft(r.Image, "/")
+		if !filepath.IsLocal(filepath.FromSlash(it.Image)) || strings.ContainsAny(it.Image, "\\?#") {
+			it.Image, it.ImageAbs = "", "" // outside the content directory: never shown or copied
+		}
 	}
 	for _, t := range r.Tags {
 		if sl := slug(t); sl != "" && !slices.ContainsFunc(it.Tags, func(x tagRef) bool { return x.Slug == sl }) {

@@ -1,0 +1,159 @@
+package site
+
+import (
+	"html/template"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pressbot/pressbot/internal/release"
+)
+
+func TestNewRejectsBadConfig(t *testing.T) {
+	tests := []struct {
+		name string
+		cfg  Config
+		want string
+	}{
+		{"no base", Config{}, "base URL"},
+		{"relative base", Config{BaseURL: "/news"}, "base URL"},
+		{"ftp base", Config{BaseURL: "ftp://example.org"}, "base URL"},
+		{"query", Config{BaseURL: "https://example.org/?a=1"}, "base URL"},
+		{"negative page", Config{BaseURL: "https://example.org", PerPage: -1}, "negative"},
+		{"bad lang", Config{BaseURL: "https://example.org", Langs: []string{"en", "../x"}}, "language"},
+		{"reserved dir", Config{BaseURL: "https://example.org", Langs: []string{"tags"}}, "language"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := New(tt.cfg)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("err %v, want one mentioning %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestNewDefaults(t *testing.T) {
+	s := newSite(t, Config{BaseURL: "https://example.org/news/"})
+	if s.cfg.BaseURL != "https://example.org/news" || s.cfg.PerPage != 20 || s.cfg.FeedItems != 50 ||
+		s.cfg.Zone.String() != "Asia/Tashkent" || s.cfg.Title != "Newsroom" {
+		t.Errorf("defaults: %+v", s.cfg)
+	}
+}
+
+func TestModelRejectsBadEntries(t *testing.T) {
+	ok := release.Release{ID: "2020/a", Lang: "en", Title: "A", Date: time.Unix(1e9, 0)}
+	tests := []struct {
+		name string
+		rels []release.Release
+		want string
+	}{
+		{"duplicate", []release.Release{ok, ok}, "twice"},
+		{"escaping id", []release.Release{{ID: "../etc/x", Lang: "en"}}, "clean relative path"},
+		{"absolute id", []release.Release{{ID: "/x", Lang: "en"}}, "clean relative path"},
+		{"dotted id", []release.Release{{ID: "a/./b", Lang: "en"}}, "clean relative path"},
+		{"bad lang", []release.Release{{ID: "a", Lang: "e n"}}, "language"},
+	}
+	s := newSite(t, testConfig())
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var es []Entry
+			for _, r := range tt.rels {
+				es = append(es, Entry{Release: r})
+			}
+			_, err := s.Files(es)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("err %v, want %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestSlug(t *testing.T) {
+	tests := map[string]string{
+		"Aral Sea":           "aral-sea",
+		"aral-sea":           "aral-sea",
+		"  COVID-19  ":       "covid-19",
+		"sog‘liqni saqlash":  "sogliqni-saqlash",
+		"Аральское море":     "аральское-море",
+		"ЦУР":                "цур",
+		"gender equality!!":  "gender-equality",
+		"<script>x</script>": "script-x-script",
+		"!!!":                "t-212121",
+		"":                   "",
+		"ta’lim":             "talim",
+		"qishloq xo‘jaligi":  "qishloq-xojaligi",
+		"../../etc/passwd":   "etc-passwd",
+		"Ўзбекистон Республикаси": "ўзбекистон-республикаси",
+	}
+	for in, want := range tests {
+		if got := slug(in); got != want {
+			t.Errorf("slug(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestFormatDate(t *testing.T) {
+	d := time.Date(2020, 2, 6, 10, 0, 0, 0, time.UTC)
+	tests := map[string]string{
+		"en": "6 February 2020", "en-GB": "6 February 2020", "ru": "6 февраля 2020 г.",
+		"uz": "6-fevral 2020-yil", "uz-Cyrl": "6 феврал 2020 йил", "fr": "2020-02-06",
+	}
+	for lang, want := range tests {
+		if got := formatDate(d, lang); got != want {
+			t.Errorf("formatDate(%s) = %q, want %q", lang, got, want)
+		}
+	}
+}
+
+func TestValidLang(t *testing.T) {
+	for l, want := range map[string]bool{
+		"en": true, "ru": true, "uz-Cyrl": true, "es-419": true, "zh-Hant-TW": true,
+		"": false, "e": false, "tags": false, "media": false, "en_US": false, "en-": false, "-en": false,
+		"../en": false, "en/ru": false, "1a": false,
+	} {
+		if got := validLang(l); got != want {
+			t.Errorf("validLang(%q) = %v, want %v", l, got, want)
+		}
+	}
+}
+
+func TestImageType(t *testing.T) {
+	for name, want := range map[string]string{
+		"a.JPG": "image/jpeg", "https://x/a.png?w=2": "image/png", "a.webp": "image/webp", "a.tiff": "", "a": "",
+	} {
+		if got := ImageType(name); got != want {
+			t.Errorf("ImageType(%q) = %q, want %q", name, got, want)
+		}
+	}
+}
+
+// FuzzPages feeds arbitrary text fields through the site and checks that
+// every page still parses without live markup.
+func FuzzPages(f *testing.F) {
+	f.Add("Title", "Summary", "tag", "alt", "Tashkent", "images/a.jpg")
+	f.Add(hostileTitle, hostileSummary, hostileTag, hostileAlt, hostileLoc, "javascript:alert(1)")
+	f.Add("</title><script>x</script>", "]]><x>", "\"'><img onerror=1>", "\x00\ufffd", "&amp;", "//evil.example/x.png")
+	s := newSite(f, Config{BaseURL: testBase, Langs: []string{"en"}})
+	f.Fuzz(func(t *testing.T, title, summary, tag, alt, loc, img string) {
+		e := Entry{
+			Release: release.Release{
+				ID: "2020/x", Lang: "en", Title: title, Location: loc, Tags: []string{tag, "ok"},
+				Image: img, ImageAlt: alt, Date: time.Unix(1.6e9, 0),
+			},
+			BodyHTML: template.HTML("<p>body</p>"), Summary: summary,
+		}
+		fs, err := s.Files([]Entry{e})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, b := range fs {
+			if !strings.HasSuffix(name, ".html") {
+				continue
+			}
+			if live := liveMarkup(parsePage(t, name, b)); live != "" {
+				t.Fatalf("%s: live markup %s", name, live)
+			}
+		}
+	})
+}

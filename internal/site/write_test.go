@@ -1,0 +1,203 @@
+package site
+
+import (
+	"bytes"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// mediaDir makes a content directory holding the fixture's local image and
+// a secret next to it that no release may reach.
+func mediaDir(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	content := filepath.Join(dir, "content")
+	if err := os.MkdirAll(filepath.Join(content, "images", "2020"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(content, "images", "2020", "imts.jpg"), []byte("\xff\xd8\xff jpeg"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "secret.txt"), []byte("secret"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return content
+}
+
+// TestWrite writes the newsroom twice, checks it equals Files, that media
+// are copied, that unchanged files are not rewritten and that stale files
+// of the previous build go while foreign files stay.
+func TestWrite(t *testing.T) {
+	cfg := testConfig()
+	cfg.MediaDir = mediaDir(t)
+	s := newSite(t, cfg)
+	out := filepath.Join(t.TempDir(), "public")
+	es := fixture(t)
+	escape := es[0]
+	escape.Release.ID, escape.Release.TranslationKey = "2019/escape", ""
+	escape.Release.Image = "../secret.txt"
+	es = append(es, escape)
+	if err := s.Write(out, es); err != nil {
+		t.Fatal(err)
+	}
+	want, err := s.Files(es)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for p, b := range want {
+		got, err := os.ReadFile(filepath.Join(out, filepath.FromSlash(p)))
+		if err != nil || !bytes.Equal(got, b) {
+			t.Errorf("%s: written file differs from Files (%v)", p, err)
+		}
+	}
+	if b, err := os.ReadFile(filepath.Join(out, "media", "images", "2020", "imts.jpg")); err != nil || string(b) != "\xff\xd8\xff jpeg" {
+		t.Errorf("image not copied: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(out, "secret.txt")); err == nil {
+		t.Error("an image path escaped the content directory")
+	}
+	page, _ := os.ReadFile(filepath.Join(out, "releases", "2020", "imts-success", "index.html"))
+	if !strings.Contains(string(page), `<img src="../../../media/images/2020/imts.jpg"`) {
+		t.Error("with MediaDir the page links the copied image relatively")
+	}
+
+	foreign := filepath.Join(out, "CNAME")
+	if err := os.WriteFile(foreign, []byte("newsroom.example.org\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	home := filepath.Join(out, "index.html")
+	old := time.Date(2001, 1, 1, 0, 0, 0, 0, time.UTC)
+	if err := os.Chtimes(home, old, old); err != nil {
+		t.Fatal(err)
+	}
+	// Second build: the Uzbek release is gone.
+	var fewer []Entry
+	for _, e := range es {
+		if e.Release.Lang != "uz" {
+			fewer = append(fewer, e)
+		}
+	}
+	cfg.Langs = []string{"en", "ru"}
+	if err := newSite(t, cfg).Write(out, fewer); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"releases/2020/imts-success-uz/index.html", "uz/feed.xml", "tags/giyohvandlik/index.html"} {
+		if _, err := os.Stat(filepath.Join(out, p)); !os.IsNotExist(err) {
+			t.Errorf("stale %s not removed (%v)", p, err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(out, "releases", "2020", "imts-success-uz")); !os.IsNotExist(err) {
+		t.Error("empty directory of a removed release left behind")
+	}
+	if _, err := os.Stat(foreign); err != nil {
+		t.Errorf("a file pressbot did not write was removed: %v", err)
+	}
+	if hs, err := os.Stat(home); err != nil || hs.ModTime().Equal(old) {
+		t.Errorf("the changed home page was not rewritten (%v)", err)
+	}
+}
+
+// TestWriteKeepsUnchangedFiles checks that a rebuild with the same input
+// rewrites nothing.
+func TestWriteKeepsUnchangedFiles(t *testing.T) {
+	s := newSite(t, testConfig())
+	out := t.TempDir()
+	if err := s.Write(out, fixture(t)); err != nil {
+		t.Fatal(err)
+	}
+	old := time.Date(2001, 1, 1, 0, 0, 0, 0, time.UTC)
+	page := filepath.Join(out, "releases", "2021", "aral-sea-forum", "index.html")
+	if err := os.Chtimes(page, old, old); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Write(out, fixture(t)); err != nil {
+		t.Fatal(err)
+	}
+	st, err := os.Stat(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !st.ModTime().Equal(old) {
+		t.Error("an unchanged page was rewritten")
+	}
+}
+
+// TestHandler serves the snapshot over HTTP.
+func TestHandler(t *testing.T) {
+	cfg := testConfig()
+	cfg.MediaDir = mediaDir(t)
+	s := newSite(t, cfg)
+	srv := httptest.NewServer(s.Handler())
+	defer srv.Close()
+	if code := get(t, srv.URL+"/", nil).StatusCode; code != http.StatusServiceUnavailable {
+		t.Errorf("before Update: %d, want 503", code)
+	}
+	if err := s.Update(fixture(t)); err != nil {
+		t.Fatal(err)
+	}
+	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	tests := []struct {
+		path, method string
+		code         int
+		ctype        string
+	}{
+		{"/", "GET", 200, "text/html; charset=utf-8"},
+		{"/releases/2020/imts-success/", "GET", 200, "text/html; charset=utf-8"},
+		{"/releases/2020/imts-success", "GET", 301, ""},
+		{"/feed.xml", "GET", 200, "application/rss+xml; charset=utf-8"},
+		{"/ru/atom.xml", "GET", 200, "application/atom+xml; charset=utf-8"},
+		{"/uz/feed.json", "HEAD", 200, "application/feed+json; charset=utf-8"},
+		{"/media/images/2020/imts.jpg", "GET", 200, "image/jpeg"},
+		{"/media/../../secret.txt", "GET", 404, ""},
+		{"/releases/2019/nothing/", "GET", 404, ""},
+		{"/feed.xml", "POST", 405, ""},
+	}
+	for _, tt := range tests {
+		req, _ := http.NewRequest(tt.method, srv.URL+tt.path, nil)
+		resp, err := noRedirect.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != tt.code {
+			t.Errorf("%s %s: %d, want %d", tt.method, tt.path, resp.StatusCode, tt.code)
+		}
+		if tt.ctype != "" && resp.Header.Get("Content-Type") != tt.ctype {
+			t.Errorf("%s: Content-Type %q, want %q", tt.path, resp.Header.Get("Content-Type"), tt.ctype)
+		}
+	}
+	first := get(t, srv.URL+"/feed.json", nil)
+	etag := first.Header.Get("ETag")
+	if etag == "" {
+		t.Fatal("no ETag")
+	}
+	if code := get(t, srv.URL+"/feed.json", map[string]string{"If-None-Match": etag}).StatusCode; code != http.StatusNotModified {
+		t.Errorf("If-None-Match: %d, want 304", code)
+	}
+	if err := s.Update(fixture(t)[:1]); err != nil {
+		t.Fatal(err)
+	}
+	if code := get(t, srv.URL+"/releases/2020/imts-success/", nil).StatusCode; code != http.StatusNotFound {
+		t.Errorf("after Update without it: %d, want 404", code)
+	}
+}
+
+// get makes a GET request with headers.
+func get(t *testing.T, url string, h map[string]string) *http.Response {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, url, nil)
+	for k, v := range h {
+		req.Header.Set(k, v)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp
+}
