@@ -186,7 +186,7 @@ func (s *Store) schedule(ctx context.Context, tx *sql.Tx, rec Record, req Approv
 		req.Hash, string(snap), rec.ID); err != nil {
 		return nil, "", wrap(err, "approve", rec.ID)
 	}
-	if state, err = s.moveRelease(ctx, tx, rec.ID, state, release.EventSchedule, actor, fmt.Sprintf("%d posts", len(jobs))); err != nil {
+	if _, err = s.moveRelease(ctx, tx, rec.ID, state, release.EventSchedule, actor, fmt.Sprintf("%d posts", len(jobs))); err != nil {
 		return nil, "", err
 	}
 	state, err = s.refreshRelease(ctx, tx, rec.ID, actor)

@@ -321,4 +321,3 @@ func toPublished(rec Record, posts []PostRecord) PublishedRelease {
 	}
 	return pr
 }
-

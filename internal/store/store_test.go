@@ -565,4 +565,3 @@ func TestOpenBadURL(t *testing.T) {
 		}
 	}
 }
-
