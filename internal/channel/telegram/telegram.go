@@ -83,7 +83,9 @@ func New(cfg Config) (*Channel, error) {
 	if err != nil {
 		return nil, fmt.Errorf("telegram %q: %w", cfg.Name, err)
 	}
-	if strings.TrimSpace(cfg.Token) == "" {
+	// A token read from a secret file often ends in a newline.
+	cfg.Token = strings.TrimSpace(cfg.Token)
+	if cfg.Token == "" {
 		return nil, fmt.Errorf("telegram %q: no token: create a bot with @BotFather and set its token", cfg.Name)
 	}
 	cfg = withDefaults(cfg)
