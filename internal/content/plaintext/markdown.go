@@ -93,7 +93,7 @@ func footerList(paras []para) (string, int, int) {
 	items := paras[0].lines[1:]
 	used := 1
 	for ; used < len(paras); used++ {
-		if hasLongLine(paras[used].lines) || isFooterHeading(paras[used].lines[0]) {
+		if hasLongLine(paras[used].lines, maxFooterItem) || isFooterHeading(paras[used].lines[0]) {
 			break
 		}
 		items = append(items, paras[used].lines...)
@@ -108,10 +108,10 @@ func footerList(paras []para) (string, int, int) {
 	return strings.Join(out, "\n"), used, len(out)
 }
 
-// hasLongLine reports whether a line is too long to be a footer item.
-func hasLongLine(lines []string) bool {
+// hasLongLine reports whether a line is longer than n characters.
+func hasLongLine(lines []string, n int) bool {
 	for _, l := range lines {
-		if utf8.RuneCountInString(l) > maxFooterItem {
+		if utf8.RuneCountInString(l) > n {
 			return true
 		}
 	}

@@ -103,7 +103,7 @@ func split(lines []line) (document, error) {
 			cur = nil
 			continue
 		}
-		if cur == nil {
+		if cur == nil || isFooterHeading(l.text) {
 			d.paras = append(d.paras, para{line: l.num})
 			cur = &d.paras[len(d.paras)-1]
 		}
@@ -112,6 +112,7 @@ func split(lines []line) (document, error) {
 	if len(d.paras) == 0 {
 		return d, fmt.Errorf("plaintext: line %d: nothing follows the title %q; a release needs a body", d.titleLine, d.title)
 	}
+	d.paras = unwrapLong(d.paras)
 	for k := range d.paras {
 		p := &d.paras[k]
 		n := listStart(p.lines)
@@ -168,6 +169,37 @@ func items(lines []string) []item {
 			marker = m[2] + "."
 		}
 		out = append(out, item{marker: marker, text: l[len(m[0]):]})
+	}
+	return out
+}
+
+// longLine is the length, in characters, above which a line is taken for a
+// whole paragraph: hard-wrapped text has shorter lines, while files saved
+// from a word processor hold one paragraph per line, often without blank
+// lines between them.
+const longLine = 120
+
+// unwrapLong splits each paragraph that has a long line into one paragraph
+// per line, keeping consecutive lines with the same kind of list marker
+// together.
+func unwrapLong(paras []para) []para {
+	out := make([]para, 0, len(paras))
+	for _, p := range paras {
+		if len(p.lines) < 2 || !hasLongLine(p.lines, longLine) {
+			out = append(out, p)
+			continue
+		}
+		prevKind := ""
+		for i, l := range p.lines {
+			k := markerKind(l)
+			if k != "" && k == prevKind {
+				last := &out[len(out)-1]
+				last.lines = append(last.lines, l)
+				continue
+			}
+			out = append(out, para{lines: []string{l}, line: p.line + i})
+			prevKind = k
+		}
 	}
 	return out
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/pressbot/pressbot/internal/content"
 	"github.com/yuin/goldmark"
 	"go.yaml.in/yaml/v3"
 	"golang.org/x/net/html"
@@ -68,7 +69,7 @@ func TestConvert(t *testing.T) {
 			title: "Yoshlar raqamli koʻnikmalarni oʻrganmoqda",
 			date:  "2022-05-05T00:00:00+05:00", loc: "Samarqand, Oʻzbekiston", lang: "uz",
 			path:      "2022/yoshlar-raqamli-konikmalarni-organmoqda.md",
-			inBody:    []string{"ochildi. Kurslar BMT", "Qo'shimcha ma'lumot uchun:\n\n- Loyiha sahifasi\n"},
+			inBody:    []string{"ochildi.\n\nKurslar BMT", "Qo'shimcha ma'lumot uchun:\n\n- Loyiha sahifasi\n"},
 			notInBody: []string{"\r", "\uFEFF", "  "},
 		},
 		{
@@ -145,6 +146,12 @@ func TestConvert(t *testing.T) {
 			name: "dateline alone on its line", text: "Title\n\n6 February 2020, Tashkent\n\nText.\n",
 			title: "Title", date: "2020-02-06T00:00:00+05:00", loc: "Tashkent", lang: "en",
 			path: "2020/title.md", inBody: []string{"**6 February 2020, Tashkent**\n\nText.\n"},
+		},
+		{
+			name: "one paragraph per line, no blank lines", text: "Title\n6 February 2020, Tashkent - " + strings.Repeat("Long first paragraph. ", 8) +
+				"\n\"A short quote.\" - said the Minister.\n" + strings.Repeat("Another long paragraph. ", 6) + "\n- one\n- two\nFor more information:\nOffice on Facebook\n",
+			title: "Title", date: "2020-02-06T00:00:00+05:00", loc: "Tashkent", lang: "en", path: "2020/title.md",
+			inBody: []string{"paragraph.\n\n\"A short quote.\" - said the Minister.\n\nAnother long", "paragraph.\n\n- one\n- two\n\nFor more information:\n\n- Office on Facebook\n"},
 		},
 		{
 			name: "lines of a paragraph are joined", text: "Title\n\nOne\ntwo\n- three\n",
@@ -315,6 +322,26 @@ func checkMarkdown(t testing.TB, res Result) {
 	}
 	if strings.TrimSpace(body) == "" {
 		t.Errorf("empty body")
+	}
+	passesCheck(t, res)
+}
+
+// passesCheck asserts that the content loader finds no error in the
+// release (an undated one is given a stand-in date: its missing date is
+// reported to the user, not hidden).
+func passesCheck(t testing.TB, res Result) {
+	t.Helper()
+	md := res.Markdown
+	if res.Date.IsZero() {
+		md = append([]byte("---\ndate: 2000-01-01\n"), md[len("---\n"):]...)
+	}
+	rel := res.RelPath()
+	r, problems := content.Parse(rel, strings.TrimSuffix(rel, ".md"), md, content.Options{})
+	for _, p := range problems {
+		t.Errorf("check: %s", p)
+	}
+	if r.Title != res.Title || r.Lang != res.Lang {
+		t.Errorf("loader read title %q lang %q, want %q %q", r.Title, r.Lang, res.Title, res.Lang)
 	}
 }
 
