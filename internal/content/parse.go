@@ -307,7 +307,7 @@ func (b *builder) channels() []string {
 
 // suggestChannel returns " (did you mean "x"?)" for a close configured name.
 func (b *builder) suggestChannel(name string) string {
-	best, bestD := "", 3
+	best, bestD := "", max(1, len(name)/3)+1
 	for _, c := range b.s.names {
 		if d := editDistance(lower(name), lower(c)); d < bestD {
 			best, bestD = c, d

@@ -15,8 +15,22 @@ func defaultSummary(body string) string {
 	if para == "" {
 		return ""
 	}
+	if len(para) > maxSummarySource {
+		cut := strings.LastIndexByte(para[:maxSummarySource], ' ')
+		if cut <= 0 {
+			cut = maxSummarySource
+		}
+		para = strings.ToValidUTF8(para[:cut], "")
+	}
 	return strings.Join(strings.Fields(stripInline(para)), " ")
 }
+
+// maxSummarySource caps the paragraph text a default summary is made from,
+// which keeps the work per file small whatever the file holds.
+const maxSummarySource = 8 << 10
+
+// maxLinkPart caps how far a link's text or target is searched for.
+const maxLinkPart = 2 << 10
 
 // firstParagraph returns the lines of the first plain paragraph of body.
 func firstParagraph(body string) string {
@@ -72,7 +86,12 @@ func isParagraphStart(t string) bool {
 	case '#', '>', '|', '<', '=':
 		return false
 	case '-', '*', '+':
-		return len(t) > 1 && t[1] != ' ' && t[1] != '-' && t[1] != '*'
+		if len(t) == 1 || t[1] == ' ' || t[1] == '\t' {
+			return false // list item
+		}
+		if strings.Trim(t, string(t[0])+" ") == "" {
+			return false // thematic break: ---, ***, * * *
+		}
 	}
 	if i := strings.IndexAny(t, ".)"); i > 0 && i <= 9 && i+1 < len(t) && t[i+1] == ' ' {
 		if strings.Trim(t[:i], "0123456789") == "" {
@@ -108,10 +127,15 @@ func stripInline(s string) string {
 			i++
 			continue
 		case c == '*' || c == '_' || c == '~':
-			if isEmphasisMarker(s, i) {
-				i++
-				continue
+			end := i
+			for end < len(s) && s[end] == c {
+				end++
 			}
+			if !isEmphasisRun(s, i, end) {
+				b.WriteString(s[i:end])
+			}
+			i = end
+			continue
 		}
 		b.WriteByte(c)
 		i++
@@ -122,7 +146,7 @@ func stripInline(s string) string {
 // link parses "[text](url)" or "[text][ref]" at s[i] == '['; it returns
 // the text and the index after the link.
 func link(s string, i int) (string, int, bool) {
-	closeText := strings.IndexByte(s[i+1:], ']')
+	closeText := strings.IndexByte(window(s, i+1), ']')
 	if closeText < 0 {
 		return "", 0, false
 	}
@@ -140,38 +164,30 @@ func link(s string, i int) (string, int, bool) {
 	default:
 		return "", 0, false
 	}
-	k := strings.IndexByte(s[j+1:], closer)
+	k := strings.IndexByte(window(s, j+1), closer)
 	if k < 0 {
 		return "", 0, false
 	}
 	return text, j + 1 + k + 1, true
 }
 
-// isEmphasisMarker reports whether the '*', '_' or '~' at s[i] is markup:
-// part of a run that touches a word boundary on one side ("**bold**",
-// "_it_"), rather than a character inside a word (snake_case).
-func isEmphasisMarker(s string, i int) bool {
-	c := s[i]
-	start, end := i, i
-	for start > 0 && s[start-1] == c {
-		start--
-	}
-	for end < len(s) && s[end] == c {
-		end++
-	}
-	if c == '~' && end-start < 2 {
+// window returns s from i, at most maxLinkPart bytes of it.
+func window(s string, i int) string {
+	return s[i:min(len(s), i+maxLinkPart)]
+}
+
+// isEmphasisRun reports whether the run s[start:end] of '*', '_' or '~' is
+// markup: it touches a word boundary on one side ("**bold**", "_it_"),
+// rather than sitting inside a word (snake_case, 2*3). A single '~' is text.
+func isEmphasisRun(s string, start, end int) bool {
+	if s[start] == '~' && end-start < 2 {
 		return false
 	}
 	before, _ := utf8.DecodeLastRuneInString(s[:start])
 	after, _ := utf8.DecodeRuneInString(s[end:])
 	wordBefore := start > 0 && isWord(before)
 	wordAfter := end < len(s) && isWord(after)
-	if c == '*' {
-		return !(isSpace(before, start == 0) && isSpace(after, end == len(s)))
-	}
 	return !(wordBefore && wordAfter)
 }
 
 func isWord(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
-
-func isSpace(r rune, edge bool) bool { return edge || unicode.IsSpace(r) }

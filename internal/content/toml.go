@@ -60,13 +60,14 @@ func tomlValue(f *field, v any, fr *frame, loc tomlLoc) {
 		f.local = strings.HasSuffix(v.Location().String(), "-local")
 	case []any:
 		f.kind = kindList
+		c := cursor{fr: fr, at: pos{fr.fmLine, 1}}
 		off := loc.valOff
 		for _, e := range v {
 			text, ok := tomlScalar(e)
 			it := item{text: text, at: f.valAt, ok: ok}
-			if ok {
-				if i := bytes.Index(fr.fm[off:], []byte(text)); i >= 0 && text != "" {
-					it.at = offsetPos(fr, off+i)
+			if ok && text != "" {
+				if i := bytes.Index(fr.fm[off:], []byte(text)); i >= 0 {
+					it.at = c.pos(off + i)
 					off += i + len(text)
 				}
 			}
@@ -170,10 +171,27 @@ func isBareKeyByte(b byte) bool {
 	return b == '_' || b == '-' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9'
 }
 
-// offsetPos converts a byte offset in the front matter to a file position.
-func offsetPos(fr *frame, off int) pos {
-	before := fr.fm[:off]
-	line := bytes.Count(before, []byte("\n")) + 1
-	start := bytes.LastIndexByte(before, '\n') + 1
-	return pos{line: fr.fmLine - 1 + line, col: utf8.RuneCount(before[start:]) + 1}
+// cursor converts increasing byte offsets in the front matter to file
+// positions, scanning each byte once.
+type cursor struct {
+	fr        *frame
+	off       int // offset of at
+	at        pos
+}
+
+// pos returns the file position of offset off (not before the last one).
+func (c *cursor) pos(off int) pos {
+	fm := c.fr.fm
+	newLine := false
+	for i := bytes.IndexByte(fm[c.off:off], '\n'); i >= 0; i = bytes.IndexByte(fm[c.off:off], '\n') {
+		c.off += i + 1
+		c.at.line++
+		newLine = true
+	}
+	if newLine {
+		c.at.col = 1
+	}
+	c.at.col += utf8.RuneCount(fm[c.off:off])
+	c.off = off
+	return c.at
 }

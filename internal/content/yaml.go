@@ -16,6 +16,9 @@ func decodeYAML(fr *frame, ps *problems) ([]field, bool) {
 	if err := yaml.Unmarshal(fr.fm, &doc); err != nil {
 		line, msg := yamlErrorLine(err.Error())
 		at := fmErrorPos(fr, line)
+		if strings.HasPrefix(msg, "mapping values are not allowed") {
+			at.col = secondColon(lineAt(fr.fm, at.line-fr.fmLine+1), at.col)
+		}
 		ps.errorf(at, "YAML syntax error: %s: fix this line (put text containing ': ', '#' or a leading special character in double quotes, indent with spaces only)", msg)
 		return nil, false
 	}
@@ -113,6 +116,28 @@ func fmErrorPos(fr *frame, line int) pos {
 		line = nLines
 	}
 	return pos{line: fr.fmLine - 1 + line, col: firstNonBlankCol(lineAt(fr.fm, line))}
+}
+
+// secondColon returns the column of the ": " that made "mapping values
+// are not allowed": on a key line, the one after the key's own colon (an
+// unquoted value containing ": "); on an indented line, which continues the
+// previous value, the first one. It returns col when there is none.
+func secondColon(line []byte, col int) int {
+	first := bytes.Index(line, []byte(": "))
+	if first < 0 {
+		return col
+	}
+	if line[0] == ' ' || line[0] == '\t' {
+		return utf8.RuneCount(line[:first]) + 1
+	}
+	second := bytes.Index(line[first+2:], []byte(": "))
+	if second < 0 && bytes.HasSuffix(line, []byte(":")) && len(line) > first+2 {
+		second = len(line) - 1 - (first + 2)
+	}
+	if second < 0 {
+		return col
+	}
+	return utf8.RuneCount(line[:first+2+second]) + 1
 }
 
 // lineAt returns the n-th (1-based) line of data, without its newline.
