@@ -174,9 +174,9 @@ func isBareKeyByte(b byte) bool {
 // cursor converts increasing byte offsets in the front matter to file
 // positions, scanning each byte once.
 type cursor struct {
-	fr        *frame
-	off       int // offset of at
-	at        pos
+	fr  *frame
+	off int // offset of at
+	at  pos
 }
 
 // pos returns the file position of offset off (not before the last one).
