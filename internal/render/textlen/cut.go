@@ -12,7 +12,8 @@ const Ellipsis = "…"
 // CutX cuts s for a post of at most max weighted characters on X.
 //
 // When all of s fits (XWeight(s) <= max) it returns s, "" and no ellipsis is
-// needed. Otherwise head is the longest prefix of s that ends at a word
+// needed; rest is "" only when no word of s is left out (trailing whitespace
+// may be). Otherwise head is the longest prefix of s that ends at a word
 // (before whitespace, without trailing whitespace) such that
 // XWeight(head+"…") <= max; the caller appends the "…". A cut never falls
 // inside a URL or an emoji sequence. If not even the first word fits, head

@@ -67,6 +67,11 @@ func weigh(s string, emoji bool) int {
 		if len(urls) > 0 {
 			limit = urls[0].start
 		}
+		if s[i] < utf8.RuneSelf && (i+1 == limit || s[i+1] < utf8.RuneSelf) {
+			total++ // an ASCII character that starts no longer cluster
+			i++
+			continue
+		}
 		if !emoji {
 			r, w := utf8.DecodeRuneInString(s[i:])
 			total += runeWeight(r)

@@ -19,6 +19,10 @@ import (
 // maxURLLength is the longest URL the X backend accepts (with its scheme).
 const maxURLLength = 4096
 
+// maxHostLength bounds the dotted runs examined as hosts (DNS allows 253
+// characters); longer runs count as plain text, which keeps scanning linear.
+const maxHostLength = 256
+
 // span is a half-open byte range.
 type span struct{ start, end int }
 
@@ -30,7 +34,17 @@ type urlMatch struct {
 	hasPath  bool
 	domStart int
 	short    bool // the domain is one label and a ccTLD
+	tooLong  bool // a dotted run longer than any host: matched, never a URL
 }
+
+// domainStatus is the outcome of matchDomain.
+type domainStatus int
+
+const (
+	noHost      domainStatus = iota // no domain here
+	hostFound                       // a domain with a known TLD
+	hostTooLong                     // a run of labels longer than maxHostLength
+)
 
 // findURLs returns the byte spans of the URLs twitter-text counts in s.
 func findURLs(s string) []span {
@@ -64,6 +78,9 @@ func findURLs(s string) []span {
 // acceptURL applies the checks twitter-text makes after a match and
 // returns the span that counts as the URL.
 func acceptURL(s string, start int, before rune, m urlMatch) (span, bool) {
+	if m.tooLong {
+		return span{}, false
+	}
 	if !validHost(s[m.domStart:m.domEnd], m.end-start, m.scheme) {
 		return span{}, false
 	}
@@ -97,9 +114,13 @@ func matchURL(s string, p int) (urlMatch, bool) {
 	if n := schemeLen(s[p:]); n > 0 {
 		m.scheme, m.domStart = true, p+n
 	}
-	end, short, ok := matchDomain(s, m.domStart, m.scheme)
-	if !ok {
+	end, short, st := matchDomain(s, m.domStart, m.scheme)
+	switch st {
+	case noHost:
 		return m, false
+	case hostTooLong:
+		m.end, m.tooLong = end, true
+		return m, true
 	}
 	m.domEnd, m.short = end, short
 	end = matchPort(s, end)
@@ -127,7 +148,7 @@ func schemeLen(s string) int {
 // matchDomain matches subdomains, a domain name and a TLD at s[p:]; with a
 // scheme it also accepts one label of any letters before the TLD. short
 // reports a lone domain name with a country-code TLD.
-func matchDomain(s string, p int, scheme bool) (end int, short, ok bool) {
+func matchDomain(s string, p int, scheme bool) (end int, short bool, st domainStatus) {
 	// Labels of ASCII letters, digits, Latin accents, '-' and '_', each followed by '.'.
 	var starts []int
 	for i := p; ; {
@@ -139,25 +160,42 @@ func matchDomain(s string, p int, scheme bool) (end int, short, ok bool) {
 			}
 			j += w
 		}
+		if j-p > maxHostLength {
+			// No host is this long: the whole dotted run is no URL.
+			return j, false, hostTooLong
+		}
 		if j == i || j >= len(s) || s[j] != '.' {
 			break
 		}
 		starts = append(starts, i)
 		i = j + 1
 	}
+	if len(starts) == 0 {
+		if scheme {
+			return matchUnicodeDomain(s, p)
+		}
+		return 0, false, noHost
+	}
+	subOK := true // the labels before the k-th are valid subdomains
+	valid := make([]bool, len(starts)+1)
+	for k := 1; k <= len(starts); k++ {
+		l := s[starts[k-1]:labelEnd(s, starts[k-1])]
+		valid[k] = subOK && validLabel(l, false)
+		subOK = subOK && validLabel(l, true)
+	}
 	for k := len(starts); k >= 1; k-- {
-		if !validLabels(s, starts[:k]) {
+		if !valid[k] {
 			continue
 		}
 		tldStart := labelEnd(s, starts[k-1]) + 1
 		if n, cc := matchTLD(s[tldStart:]); n > 0 {
-			return tldStart + n, k == 1 && cc, true
+			return tldStart + n, k == 1 && cc, hostFound
 		}
 	}
 	if scheme {
 		return matchUnicodeDomain(s, p)
 	}
-	return 0, false, false
+	return 0, false, noHost
 }
 
 // labelEnd returns the offset of the '.' that ends the label at i.
@@ -165,25 +203,19 @@ func labelEnd(s string, i int) int {
 	return i + strings.IndexByte(s[i:], '.')
 }
 
-// validLabels checks the labels at starts: all but the last are subdomains
-// (may hold '_'), the last is the domain name; none starts or ends with '-' or '_'.
-func validLabels(s string, starts []int) bool {
-	for n, i := range starts {
-		l := s[i:labelEnd(s, i)]
-		if strings.HasPrefix(l, "-") || strings.HasPrefix(l, "_") ||
-			strings.HasSuffix(l, "-") || strings.HasSuffix(l, "_") {
-			return false
-		}
-		if n == len(starts)-1 && strings.Contains(l, "_") {
-			return false
-		}
+// validLabel reports whether l may be a domain label: it neither starts nor
+// ends with '-' or '_', and holds '_' only if it is a subdomain.
+func validLabel(l string, sub bool) bool {
+	if strings.HasPrefix(l, "-") || strings.HasPrefix(l, "_") ||
+		strings.HasSuffix(l, "-") || strings.HasSuffix(l, "_") {
+		return false
 	}
-	return true
+	return sub || !strings.Contains(l, "_")
 }
 
 // matchUnicodeDomain matches one label of any letters and a TLD (only after
 // a scheme, like "http://☃.net").
-func matchUnicodeDomain(s string, p int) (int, bool, bool) {
+func matchUnicodeDomain(s string, p int) (int, bool, domainStatus) {
 	j := p
 	for j < len(s) {
 		r, w := utf8.DecodeRuneInString(s[j:])
@@ -194,13 +226,13 @@ func matchUnicodeDomain(s string, p int) (int, bool, bool) {
 	}
 	l := s[p:j]
 	if l == "" || j >= len(s) || s[j] != '.' || strings.HasPrefix(l, "-") || strings.HasSuffix(l, "-") {
-		return 0, false, false
+		return 0, false, noHost
 	}
 	n, _ := matchTLD(s[j+1:])
 	if n == 0 || strings.HasPrefix(strings.ToLower(s[j+1:]), "xn--") {
-		return 0, false, false
+		return 0, false, noHost
 	}
-	return j + 1 + n, false, true
+	return j + 1 + n, false, hostFound
 }
 
 // matchTLD returns the length of a top-level domain at the start of s and
