@@ -1,0 +1,307 @@
+// Package render turns a release into what each outlet publishes: Telegram
+// HTML messages, a Facebook plain-text post, an X post or thread, and the
+// sanitized body HTML of the newsroom. A release's Markdown is parsed once
+// by goldmark (GFM and footnotes, typographer off, raw HTML never passed
+// through) and the one AST is rendered by pressbot's own node renderers for
+// each profile; the wrappers around the body (title, dateline, hashtags,
+// "Read more") come from the templates in templates/channel.
+package render
+
+import (
+	"bytes"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"strings"
+	"sync"
+	"text/template"
+	"time"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/renderer"
+
+	"github.com/pressbot/pressbot/internal/release"
+	"github.com/pressbot/pressbot/templates"
+)
+
+// Platform limits of one part.
+const (
+	TelegramTextLimit    = 4096  // sendMessage text, UTF-16 after entity parsing
+	TelegramCaptionLimit = 1024  // sendPhoto caption
+	XLimit               = 280   // weighted characters
+	FacebookLimit        = 63206 // characters of a Page post
+)
+
+// Channel is one configured outlet.
+type Channel struct {
+	// Name is the configured channel name ("telegram", "x-ru").
+	Name string
+	// Kind is release.KindTelegram, release.KindFacebook or release.KindX.
+	Kind string
+	// Thread (X only) posts the lead as numbered replies under the first
+	// post.
+	Thread bool
+}
+
+// Config configures a Renderer.
+type Config struct {
+	// BaseURL is the newsroom's base URL; links point to BaseURL +
+	// release.PagePath().
+	BaseURL string
+	// Channels are the configured outlets; nil means DefaultChannels().
+	Channels []Channel
+	// Zone is the office's time zone for datelines; nil means Asia/Tashkent.
+	Zone *time.Location
+	// Templates holds channel/<kind>.tmpl; nil means the embedded
+	// templates.FS.
+	Templates fs.FS
+}
+
+// DefaultChannels returns one channel of each kind, named after its kind.
+func DefaultChannels() []Channel {
+	return []Channel{
+		{Name: release.KindTelegram, Kind: release.KindTelegram},
+		{Name: release.KindFacebook, Kind: release.KindFacebook},
+		{Name: release.KindX, Kind: release.KindX},
+	}
+}
+
+// Renderer renders releases. It is safe for concurrent use.
+type Renderer struct {
+	cfg   Config
+	zone  *time.Location
+	md    goldmark.Markdown
+	text  renderer.Renderer
+	tmpl  map[string]*template.Template
+	chans []Channel
+}
+
+// New checks cfg and returns a Renderer.
+func New(cfg Config) (*Renderer, error) {
+	u, err := url.Parse(cfg.BaseURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("render: base URL %q: want an absolute http(s) URL such as http://127.0.0.1:8080", cfg.BaseURL)
+	}
+	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
+	chans := cfg.Channels
+	if chans == nil {
+		chans = DefaultChannels()
+	}
+	if err := checkChannels(chans); err != nil {
+		return nil, err
+	}
+	zone := cfg.Zone
+	if zone == nil {
+		zone = tashkent()
+	}
+	fsys := cfg.Templates
+	if fsys == nil {
+		fsys = templates.FS
+	}
+	tmpl, err := loadTemplates(fsys)
+	if err != nil {
+		return nil, err
+	}
+	return &Renderer{
+		cfg: cfg, zone: zone, md: newMarkdown(cfg.BaseURL), text: newTextRenderer(),
+		tmpl: tmpl, chans: chans,
+	}, nil
+}
+
+// checkChannels refuses unnamed, duplicate and unknown-kind channels.
+func checkChannels(chans []Channel) error {
+	seen := map[string]bool{}
+	for _, c := range chans {
+		switch {
+		case c.Name == "":
+			return fmt.Errorf("render: a channel of kind %q has no name", c.Kind)
+		case seen[c.Name]:
+			return fmt.Errorf("render: channel %q is configured twice", c.Name)
+		case templateNames[c.Kind] == nil:
+			return fmt.Errorf("render: channel %q: unknown kind %q (want telegram, facebook or x)", c.Name, c.Kind)
+		}
+		seen[c.Name] = true
+	}
+	return nil
+}
+
+// tashkent loads the default office zone once; without a zone database it
+// uses its fixed offset (UTC+5, no daylight saving since 1992).
+var tashkent = sync.OnceValue(func() *time.Location {
+	if loc, err := time.LoadLocation("Asia/Tashkent"); err == nil {
+		return loc
+	}
+	return time.FixedZone("Asia/Tashkent", 5*60*60)
+})
+
+// Channels returns the configured channels.
+func (r *Renderer) Channels() []Channel { return append([]Channel(nil), r.chans...) }
+
+// Render returns one post per configured channel the release targets
+// (rel.Channels, when set, names them), parsing the body once.
+func (r *Renderer) Render(rel release.Release) ([]release.Post, error) {
+	d := r.newDoc(rel)
+	var posts []release.Post
+	for _, ch := range r.chans {
+		if len(rel.Channels) > 0 && !contains(rel.Channels, ch.Name) {
+			continue
+		}
+		p, err := r.post(d, ch)
+		if err != nil {
+			return nil, err
+		}
+		posts = append(posts, p)
+	}
+	return posts, nil
+}
+
+// Post renders the release for one channel, whether or not the release
+// targets it.
+func (r *Renderer) Post(rel release.Release, ch Channel) (release.Post, error) {
+	if templateNames[ch.Kind] == nil {
+		return release.Post{}, fmt.Errorf("render: channel %q: unknown kind %q", ch.Name, ch.Kind)
+	}
+	return r.post(r.newDoc(rel), ch)
+}
+
+// Rendered is every profile of one release, from one parse.
+type Rendered struct {
+	Posts   []release.Post
+	WebHTML string
+	Summary string
+}
+
+// All renders the posts of every targeted channel, the newsroom HTML and
+// the summary from a single parse of the body.
+func (r *Renderer) All(rel release.Release) (Rendered, error) {
+	d := r.newDoc(rel)
+	var out Rendered
+	for _, ch := range r.chans {
+		if len(rel.Channels) > 0 && !contains(rel.Channels, ch.Name) {
+			continue
+		}
+		p, err := r.post(d, ch)
+		if err != nil {
+			return Rendered{}, err
+		}
+		out.Posts = append(out.Posts, p)
+	}
+	var err error
+	if out.WebHTML, err = d.web(); err != nil {
+		return Rendered{}, err
+	}
+	out.Summary = d.summary()
+	return out, nil
+}
+
+// WebHTML returns the release body as sanitized HTML for the newsroom.
+func (r *Renderer) WebHTML(rel release.Release) (string, error) {
+	return r.newDoc(rel).web()
+}
+
+// Summary returns rel.Summary, or the plain text of the body's first
+// paragraph when it has none.
+func (r *Renderer) Summary(rel release.Release) string {
+	if s := strings.TrimSpace(rel.Summary); s != "" {
+		return s
+	}
+	return r.newDoc(rel).firstPara()
+}
+
+// post renders one channel's post from a parsed document.
+func (r *Renderer) post(d *doc, ch Channel) (release.Post, error) {
+	p := release.Post{Release: d.rel.ID, Hash: d.rel.Hash, Channel: ch.Name, Kind: ch.Kind}
+	var err error
+	switch ch.Kind {
+	case release.KindTelegram:
+		p.Parts, err = r.telegram(d)
+	case release.KindFacebook:
+		p.Parts, err = r.facebook(d)
+	case release.KindX:
+		p.Parts, err = r.x(d, ch.Thread)
+	default:
+		err = fmt.Errorf("unknown kind %q", ch.Kind)
+	}
+	if err != nil {
+		return release.Post{}, fmt.Errorf("render: %s: channel %s: %w", d.rel.ID, ch.Name, err)
+	}
+	return p, nil
+}
+
+// doc is one parsed release with the profiles rendered so far.
+type doc struct {
+	r    *Renderer
+	rel  release.Release
+	src  []byte
+	root ast.Node
+
+	tg, plain *writer
+	para      *string
+}
+
+// newDoc parses the release body.
+func (r *Renderer) newDoc(rel release.Release) *doc {
+	src := []byte(rel.Body)
+	return &doc{r: r, rel: rel, src: src, root: parse(r.md.Parser(), src)}
+}
+
+// telegramBody returns the body as Telegram HTML (rendered once per doc).
+func (d *doc) telegramBody() *writer {
+	if d.tg == nil {
+		d.tg = d.render(true)
+	}
+	return d.tg
+}
+
+// plainBody returns the body as plain text (rendered once per doc).
+func (d *doc) plainBody() *writer {
+	if d.plain == nil {
+		d.plain = d.render(false)
+	}
+	return d.plain
+}
+
+func (d *doc) render(html bool) *writer {
+	w := newWriter(html, d.r.cfg.BaseURL)
+	w.buf = make([]byte, 0, len(d.src)+len(d.src)/4)
+	_ = d.r.text.Render(w, d.src, d.root) // a *writer never fails
+	return w
+}
+
+// web renders the newsroom HTML.
+func (d *doc) web() (string, error) {
+	var b bytes.Buffer
+	b.Grow(len(d.src) * 5 / 4)
+	if err := d.r.md.Renderer().Render(&b, d.src, d.root); err != nil {
+		return "", fmt.Errorf("render: %s: web: %w", d.rel.ID, err)
+	}
+	return b.String(), nil
+}
+
+// firstPara returns the plain text of the body's first top-level
+// paragraph, on one line.
+func (d *doc) firstPara() string {
+	if d.para != nil {
+		return *d.para
+	}
+	s := ""
+	for c := d.root.FirstChild(); c != nil; c = c.NextSibling() {
+		if c.Kind() == ast.KindParagraph {
+			w := newWriter(false, d.r.cfg.BaseURL)
+			_ = d.r.text.Render(w, d.src, c)
+			s = strings.Join(strings.Fields(w.String()), " ")
+			break
+		}
+	}
+	d.para = &s
+	return s
+}
+
+// summary is Renderer.Summary on a parsed document.
+func (d *doc) summary() string {
+	if s := strings.TrimSpace(d.rel.Summary); s != "" {
+		return s
+	}
+	return d.firstPara()
+}

@@ -1,0 +1,141 @@
+package render
+
+import (
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+)
+
+// words are the wrapper words of one language.
+type words struct {
+	months   [12]string
+	readMore string
+	// dateline formats day, month name and year.
+	dateline func(day int, month string, year int) string
+}
+
+// languages holds the languages the office publishes in; any other tag
+// falls back to English.
+var languages = map[string]words{
+	"en": {
+		months:   [12]string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},
+		readMore: "Read more",
+		dateline: func(d int, m string, y int) string { return strconv.Itoa(d) + " " + m + " " + strconv.Itoa(y) },
+	},
+	"ru": {
+		months:   [12]string{"января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября", "ноября", "декабря"},
+		readMore: "Подробнее",
+		dateline: func(d int, m string, y int) string { return strconv.Itoa(d) + " " + m + " " + strconv.Itoa(y) + " г." },
+	},
+	"uz": {
+		months:   [12]string{"yanvar", "fevral", "mart", "aprel", "may", "iyun", "iyul", "avgust", "sentabr", "oktabr", "noyabr", "dekabr"},
+		readMore: "Batafsil",
+		dateline: func(d int, m string, y int) string { return strconv.Itoa(d) + "-" + m + " " + strconv.Itoa(y) + "-yil" },
+	},
+	"uz-cyrl": {
+		months:   [12]string{"январ", "феврал", "март", "апрел", "май", "июн", "июл", "август", "сентябр", "октябр", "ноябр", "декабр"},
+		readMore: "Батафсил",
+		dateline: func(d int, m string, y int) string {
+			return strconv.Itoa(d) + "-" + m + " " + strconv.Itoa(y) + " йил"
+		},
+	},
+}
+
+// wordsFor returns the words of a BCP 47 language tag: "uz-Cyrl" has its
+// own, "ru-RU" those of "ru", anything unknown English.
+func wordsFor(lang string) words {
+	l := strings.ToLower(lang)
+	if w, ok := languages[l]; ok {
+		return w
+	}
+	if strings.HasPrefix(l, "uz-cyrl") {
+		return languages["uz-cyrl"]
+	}
+	if i := strings.IndexAny(l, "-_"); i > 0 {
+		if w, ok := languages[l[:i]]; ok {
+			return w
+		}
+	}
+	return languages["en"]
+}
+
+// dateOnly returns the date part of a dateline: "6 February 2020".
+func dateOnly(t time.Time, lang string) string {
+	w := wordsFor(lang)
+	return w.dateline(t.Day(), w.months[t.Month()-1], t.Year())
+}
+
+// dateline returns "6 February 2020, Tashkent, Uzbekistan" in the
+// release's language (without the place when it has none).
+func dateline(t time.Time, lang, location string) string {
+	d := dateOnly(t, lang)
+	if location = strings.TrimSpace(location); location != "" {
+		d += ", " + location
+	}
+	return d
+}
+
+// Hashtag turns a tag into a hashtag: words are joined in CamelCase
+// ("gender-equality" → "#GenderEquality", "Aral Sea" → "#AralSea"), or
+// with "_" in scripts without case; apostrophes vanish inside a word
+// ("ta’lim" → "#Talim") and other non-letters separate words. Digits stay
+// ("COVID-19" → "#COVID19"). It returns "" for a tag with no letter.
+func Hashtag(tag string) string {
+	var b strings.Builder
+	letter, prevCased := false, false
+	for i, word := range hashtagWords(tag) {
+		r := []rune(word)
+		cased := unicode.ToUpper(r[0]) != unicode.ToLower(r[0])
+		if i > 0 && !(cased && prevCased) {
+			b.WriteByte('_')
+		}
+		r[0] = unicode.ToUpper(r[0])
+		b.WriteString(string(r))
+		prevCased = cased
+		for _, c := range r {
+			letter = letter || unicode.IsLetter(c)
+		}
+	}
+	if !letter {
+		return ""
+	}
+	return "#" + b.String()
+}
+
+// hashtagWords splits a tag into runs of letters, marks and digits;
+// apostrophe-like characters are dropped without splitting.
+func hashtagWords(tag string) []string {
+	var out []string
+	var cur []rune
+	for _, r := range tag {
+		switch {
+		case strings.ContainsRune("'’‘ʻʼ`´", r):
+		case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r):
+			cur = append(cur, r)
+		default:
+			if len(cur) > 0 {
+				out = append(out, string(cur))
+				cur = cur[:0]
+			}
+		}
+	}
+	if len(cur) > 0 {
+		out = append(out, string(cur))
+	}
+	return out
+}
+
+// hashtags returns the distinct hashtags of tags, in order.
+func hashtags(tags []string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, t := range tags {
+		h := Hashtag(t)
+		if h != "" && !seen[strings.ToLower(h)] {
+			seen[strings.ToLower(h)] = true
+			out = append(out, h)
+		}
+	}
+	return out
+}
