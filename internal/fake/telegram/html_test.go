@@ -89,3 +89,13 @@ func FuzzParseHTML(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkParseHTML(b *testing.B) {
+	s := strings.Repeat(`<b>UN</b> and <a href="https://un.org">partners</a> &amp; Oʻzbekiston; `, 50)
+	b.SetBytes(int64(len(s)))
+	for b.Loop() {
+		if _, err := ParseHTML(s); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
