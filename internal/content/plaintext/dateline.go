@@ -149,7 +149,11 @@ func parseHead(head string) (dateline, bool) {
 		if sm[2*dp.mon] < start {
 			start = sm[2*dp.mon]
 		}
-		loc, ok := placeParts(head[:start] + "," + head[sm[1]:])
+		before, after := strings.TrimSpace(head[:start]), strings.TrimSpace(head[sm[1]:])
+		if before != "" && !strings.HasSuffix(before, ",") || after != "" && !strings.HasPrefix(after, ",") {
+			continue // the date is inside a sentence, not a dateline
+		}
+		loc, ok := placeParts(before + "," + after)
 		if !ok {
 			continue
 		}
@@ -176,6 +180,11 @@ func (dp datePattern) date(s string, sm []int) (dateline, bool) {
 	return dl, ok
 }
 
+// weekdays are left out of the location ("Thursday, 6 February 2020, Tashkent").
+var weekdays = set("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+	"понедельник", "вторник", "среда", "четверг", "пятница", "суббота", "воскресенье",
+	"dushanba", "seshanba", "chorshanba", "payshanba", "juma", "shanba", "yakshanba")
+
 // placeParts returns the comma-separated parts of s joined by ", ", or
 // false if a part does not look like a place name (a capitalised name of
 // at most 50 characters without digits; at most four parts).
@@ -183,7 +192,7 @@ func placeParts(s string) (string, bool) {
 	var parts []string
 	for _, p := range strings.Split(s, ",") {
 		p = strings.TrimSpace(p)
-		if p == "" {
+		if p == "" || weekdays[strings.ToLower(p)] {
 			continue
 		}
 		r, _ := utf8.DecodeRuneInString(p)

@@ -141,6 +141,9 @@ func escapeLine(s string) string {
 // escapeText escapes s for use inside a Markdown line; web addresses and
 // e-mail addresses become autolinks (their text unchanged).
 func escapeText(s string) string {
+	if !strings.Contains(s, "://") && !strings.Contains(s, "@") {
+		return escapeInline(s)
+	}
 	var b strings.Builder
 	last := 0
 	for _, m := range urlOrEmail.FindAllStringIndex(s, -1) {
@@ -158,6 +161,9 @@ func escapeText(s string) string {
 
 // escapeInline backslash-escapes inline Markdown syntax in s.
 func escapeInline(s string) string {
+	if !strings.ContainsAny(s, "\\*_`[]<~&") {
+		return s
+	}
 	return inlineSpecial.ReplaceAllStringFunc(s, func(m string) string { return `\` + m })
 }
 

@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"path"
+	"sync"
 	"time"
 
 	"golang.org/x/text/language"
@@ -129,11 +130,11 @@ func chooseLang(override string, dl dateline, hasDateline bool, doc document) (l
 	return detectLang(doc.allText())
 }
 
-// officeZone loads DefaultZone, falling back to its fixed offset (+05:00
-// since 1992) where the system has no time zone database.
-func officeZone() *time.Location {
+// officeZone loads DefaultZone once, falling back to its fixed offset
+// (+05:00 since 1992) where the system has no time zone database.
+var officeZone = sync.OnceValue(func() *time.Location {
 	if loc, err := time.LoadLocation(DefaultZone); err == nil {
 		return loc
 	}
 	return time.FixedZone(DefaultZone, 5*60*60)
-}
+})

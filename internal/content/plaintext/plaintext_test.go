@@ -129,6 +129,15 @@ func TestConvert(t *testing.T) {
 			path: "2021/title.md", inBody: []string{"**Bishkek, Kyrgyzstan, 3 March 2021** — Text.\n"},
 		},
 		{
+			name: "date inside a sentence is no dateline", text: "Title\n\nOn 6 February 2020 Tashkent - hosted a forum.\n",
+			title: "Title", lang: "en", path: "undated/title.md", missing: []string{"date: no dateline"},
+		},
+		{
+			name: "weekday is not a place", text: "Title\n\nThursday, 6 February 2020, Tashkent – Text.\n",
+			title: "Title", date: "2020-02-06T00:00:00+05:00", loc: "Tashkent", lang: "en", path: "2020/title.md",
+			inBody: []string{"**Thursday, 6 February 2020, Tashkent** – Text."},
+		},
+		{
 			name: "date without place", text: "Title\n\n3 March 2021 – Text here.\n",
 			title: "Title", date: "2021-03-03T00:00:00+05:00", lang: "en", path: "2021/title.md",
 			missing: []string{"location: the dateline names no place"},
@@ -416,4 +425,15 @@ func stripSpace(s string) string {
 		}
 		return r
 	}, s)
+}
+
+// BenchmarkConvert converts the seed release.
+func BenchmarkConvert(b *testing.B) {
+	in := readFixture(b, "en_seed.txt")
+	b.SetBytes(int64(len(in)))
+	for b.Loop() {
+		if _, err := Convert(in, Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
