@@ -274,7 +274,6 @@ func attrValue(s string) (string, string, string) {
 	return unescapeAttr(s[:end]), s[end:], ""
 }
 
-func unescapeAttr(s string) string {
-	r := strings.NewReplacer("&lt;", "<", "&gt;", ">", "&quot;", `"`, "&amp;", "&")
-	return r.Replace(s)
-}
+var attrUnescaper = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&quot;", `"`, "&amp;", "&")
+
+func unescapeAttr(s string) string { return attrUnescaper.Replace(s) }
