@@ -96,6 +96,10 @@ func (r *Renderer) facebook(d *doc) ([]release.Part, error) {
 	return []release.Part{p}, nil
 }
 
+// XMaxReplies caps a thread: a lead longer than this many replies ends
+// with "…" in the last one.
+const XMaxReplies = 5
+
 // x renders the X post: the headline and the newsroom link, with the
 // hashtags that fit; with thread, the lead follows as numbered replies.
 func (r *Renderer) x(d *doc, thread bool) ([]release.Part, error) {
@@ -207,6 +211,9 @@ func (r *Renderer) xPieces(t *template.Template, lead string, total int) ([]stri
 		}
 		pieces = append(pieces, head)
 		rest = strings.TrimSpace(tail)
+		if len(pieces) == XMaxReplies && rest != "" {
+			break // the newsroom link in the first post has the rest
+		}
 	}
 	return pieces, nil
 }

@@ -86,7 +86,8 @@ func Hashtag(tag string) string {
 	letter, prevCased := false, false
 	for i, word := range hashtagWords(tag) {
 		r := []rune(word)
-		cased := unicode.ToUpper(r[0]) != unicode.ToLower(r[0])
+		// Digits join like cased letters: "COVID-19" → "COVID19".
+		cased := unicode.IsDigit(r[0]) || unicode.ToUpper(r[0]) != unicode.ToLower(r[0])
 		if i > 0 && !(cased && prevCased) {
 			b.WriteByte('_')
 		}
