@@ -152,3 +152,25 @@ func ParseWindow(spec string) (Window, error) {
 	}
 	return w, nil
 }
+
+// NewPolicy builds a Policy from its configuration text: slots as
+// ParseSlots reads them, a minimum gap, and quiet-hour windows as
+// ParseWindow reads them. A negative gap is an error.
+func NewPolicy(zone *time.Location, slots string, minGap time.Duration, quiet []string) (Policy, error) {
+	p := Policy{Zone: zone, MinGap: minGap}
+	if minGap < 0 {
+		return Policy{}, fmt.Errorf("schedule: min_gap %s is negative; use 0 or a duration like 2h", minGap)
+	}
+	var err error
+	if p.Slots, err = ParseSlots(slots); err != nil {
+		return Policy{}, err
+	}
+	for _, q := range quiet {
+		w, err := ParseWindow(q)
+		if err != nil {
+			return Policy{}, err
+		}
+		p.Quiet = append(p.Quiet, w)
+	}
+	return p, nil
+}

@@ -330,7 +330,7 @@ func TestNextBruteForce(t *testing.T) {
 		after := base.Add(time.Duration(rng.IntN(7*24*60)) * time.Minute)
 		var busy []time.Time
 		for range rng.IntN(3) {
-			busy = append(busy, after.Add(time.Duration(rng.IntN(3*24*60)) * time.Minute))
+			busy = append(busy, after.Add(time.Duration(rng.IntN(3*24*60))*time.Minute))
 		}
 		got, err := p.Next(after, time.Time{}, busy)
 		want, ok := bruteNext(p, after, busy, 15*24*60)
