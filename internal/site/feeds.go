@@ -133,7 +133,7 @@ type rssItem struct {
 	GUID        rssGUID       `xml:"guid"`
 	PubDate     string        `xml:"pubDate"`
 	Description string        `xml:"description,omitempty"`
-	Content     string        `xml:"content:encoded,omitempty"`
+	Content     *rawText      `xml:"content:encoded"`
 	Lang        string        `xml:"dc:language,omitempty"`
 	Categories  []string      `xml:"category"`
 	Enclosure   *rssEnclosure `xml:"enclosure"`
@@ -166,7 +166,7 @@ func (s *Site) rss(sc feedScope) ([]byte, error) {
 		ri := rssItem{
 			Title: it.Title, Link: it.URL, GUID: rssGUID{IsPermaLink: true, Value: it.URL},
 			PubDate: it.Pub.Format(time.RFC1123Z), Description: html.EscapeString(it.Summary),
-			Content: string(it.e.BodyHTML), Lang: it.Lang,
+			Content: &rawText{Inner: escapeXML(string(it.e.BodyHTML))}, Lang: it.Lang,
 		}
 		for _, t := range it.Tags {
 			ri.Categories = append(ri.Categories, t.Name)
@@ -215,7 +215,7 @@ type atomEntry struct {
 	Links      []atomLink     `xml:"link"`
 	Categories []atomCategory `xml:"category"`
 	Summary    *atomText      `xml:"summary"`
-	Content    atomText       `xml:"content"`
+	Content    rawText        `xml:"content"`
 }
 
 type atomText struct {
@@ -248,7 +248,7 @@ func (s *Site) atom(sc feedScope) ([]byte, error) {
 			Lang: it.Lang, ID: s.tagURI(it), Title: atomText{Type: "text", Value: it.Title},
 			Published: it.Pub.Format(time.RFC3339), Updated: it.Upd.Format(time.RFC3339),
 			Links:   []atomLink{{Rel: "alternate", Type: "text/html", Href: it.URL}},
-			Content: atomText{Type: "html", Value: string(it.e.BodyHTML)},
+			Content: rawText{Type: "html", Inner: escapeXML(string(it.e.BodyHTML))},
 		}
 		for _, a := range it.Alts {
 			if a != it {

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 )
@@ -47,6 +48,7 @@ type model struct {
 	langs  []string           // index order
 	byLang map[string][]*item // newest first
 	tags   []*tag             // by slug
+	chrome sync.Map           // page chrome by depth, language, scope (*chrome)
 }
 
 // model validates the entries and groups them.

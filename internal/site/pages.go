@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -56,6 +57,7 @@ type page struct {
 
 	W                                 words
 	CSS                               template.CSS
+	Chrome                            *chrome
 	Nav, Alternates, Feeds, FeedLinks []link
 
 	// Lists.
@@ -71,14 +73,27 @@ type page struct {
 	Others []link
 }
 
+// chrome is the parts of a page shared by every page of the same depth,
+// language and feed scope, rendered once from the layout's partials.
+type chrome struct{ Feeds, Header, Footer template.HTML }
+
 // basePage fills what every page has for the page directory dir ("" for
 // the root, "ru/", "releases/2020/x/"), in language lang, with feeds of
 // scope feedLang ("" for all languages).
-func (s *Site) basePage(m *model, dir, lang, feedLang string) page {
+func (s *Site) basePage(m *model, dir, lang, feedLang string) (page, error) {
 	root := rootFor(dir)
 	p := page{
 		Lang: lang, Root: root, SiteTitle: s.cfg.Title, W: wordsFor(lang), CSS: s.tmpl.css,
 		Canonical: s.cfg.BaseURL + "/" + dir,
+	}
+	current := ""
+	if dir == "" || slices.Contains(m.langs, strings.TrimSuffix(dir, "/")) {
+		current = dir
+	}
+	key := root + "\x00" + lang + "\x00" + feedLang + "\x00" + current
+	if c, ok := m.chrome.Load(key); ok {
+		p.Chrome = c.(*chrome)
+		return p, nil
 	}
 	p.Nav = append(p.Nav, link{Href: root, Text: p.W.AllLangs, Current: dir == ""})
 	for _, l := range m.langs {
@@ -89,7 +104,20 @@ func (s *Site) basePage(m *model, dir, lang, feedLang string) page {
 	if feedLang != "" {
 		p.Feeds = append(s.feedLinks(""), p.FeedLinks...)
 	}
-	return p
+	c := &chrome{}
+	for _, part := range []struct {
+		dst  *template.HTML
+		name string
+	}{{&c.Feeds, "head-feeds"}, {&c.Header, "site-header"}, {&c.Footer, "site-footer"}} {
+		var buf bytes.Buffer
+		if err := s.tmpl.list.ExecuteTemplate(&buf, part.name, &p); err != nil {
+			return p, fmt.Errorf("site: %s: %w", part.name, err)
+		}
+		*part.dst = template.HTML(buf.String()) // html/template output, escaped in the same context
+	}
+	actual, _ := m.chrome.LoadOrStore(key, c)
+	p.Chrome = actual.(*chrome)
+	return p, nil
 }
 
 // rootFor returns the relative path from page directory dir to the root.
@@ -122,7 +150,10 @@ func (s *Site) listJobs(m *model, dir, lang, feedLang, heading, title string, it
 	for n := 1; n <= pages; n++ {
 		jobs = append(jobs, func() (string, []byte, error) {
 			pdir := pageDir(dir, n)
-			p := s.basePage(m, pdir, lang, feedLang)
+			p, err := s.basePage(m, pdir, lang, feedLang)
+			if err != nil {
+				return "", nil, err
+			}
 			p.Heading, p.PageNo, p.Pages = heading, n, pages
 			p.Title = title
 			if n > 1 {
@@ -156,7 +187,10 @@ func pageDir(dir string, n int) string {
 // releaseJob renders one release page.
 func (s *Site) releaseJob(m *model, it *item) job {
 	return func() (string, []byte, error) {
-		p := s.basePage(m, it.Path, it.Lang, it.Lang)
+		p, err := s.basePage(m, it.Path, it.Lang, it.Lang)
+		if err != nil {
+			return "", nil, err
+		}
 		p.R, p.Body, p.Desc = it, it.e.BodyHTML, it.Summary
 		p.Title = it.Title + " — " + s.cfg.Title
 		switch {
@@ -180,7 +214,10 @@ func (s *Site) releaseJob(m *model, it *item) job {
 func (s *Site) tagIndexJob(m *model) job {
 	return func() (string, []byte, error) {
 		lang := s.defaultLang()
-		p := s.basePage(m, "tags/", lang, "")
+		p, err := s.basePage(m, "tags/", lang, "")
+		if err != nil {
+			return "", nil, err
+		}
 		p.Heading, p.TagList = p.W.TagsTitle, m.tags
 		p.Title = p.W.TagsTitle + " — " + s.cfg.Title
 		b, err := execute(s.tmpl.tags, &p)
