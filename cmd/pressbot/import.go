@@ -64,6 +64,9 @@ func importFile(file, outDir string, opts plaintext.Options, stdout io.Writer) e
 	if err != nil {
 		return err
 	}
+	if len(text) > content.MaxFileSize {
+		return fmt.Errorf("%s: %d bytes is over the %d-byte limit of one release; is this one press release?", file, len(text), content.MaxFileSize)
+	}
 	res, err := plaintext.Convert(text, opts)
 	if err != nil {
 		return fmt.Errorf("%s: %w", file, err)
