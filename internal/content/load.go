@@ -5,6 +5,7 @@ package content
 
 import (
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -71,7 +72,7 @@ func LoadPaths(paths []string, opts Options) (Result, error) {
 				return Result{}, err
 			}
 		} else {
-			found = []file{{path: p, id: strings.TrimSuffix(filepath.Base(p), ".md"), size: st.Size()}}
+			found = []file{{path: p, id: strings.TrimSuffix(filepath.Base(p), ".md")}}
 		}
 		for _, f := range found {
 			key := filepath.Clean(f.path)
@@ -88,7 +89,6 @@ func LoadPaths(paths []string, opts Options) (Result, error) {
 type file struct {
 	path string
 	id   string
-	size int64
 }
 
 // walk lists the release files under dir.
@@ -112,7 +112,7 @@ func walk(dir string) ([]file, error) {
 		if err != nil {
 			return err
 		}
-		files = append(files, file{path: p, id: strings.TrimSuffix(filepath.ToSlash(rel), ".md"), size: -1})
+		files = append(files, file{path: p, id: strings.TrimSuffix(filepath.ToSlash(rel), ".md")})
 		return nil
 	})
 	if err != nil {
@@ -153,22 +153,51 @@ func load(files []file, opts Options) Result {
 // file as a problem.
 func readOne(f file, s *settings) parsed {
 	ps := &problems{path: f.path}
-	if f.size < 0 {
-		if st, err := os.Stat(f.path); err == nil {
-			f.size = st.Size()
+	data, size, err := readLimited(f.path)
+	switch {
+	case err != nil:
+		ps.errorf(pos{1, 1}, "cannot read the file: %v: check that it exists and is readable", err)
+	case size > MaxFileSize:
+		ps.errorf(pos{1, 1}, "file is %d bytes, over the 1 MiB limit (%d bytes): shorten the text, and keep pictures as separate files named by 'image'", size, MaxFileSize)
+	default:
+		r, list, info := parse(f.path, f.id, data, s)
+		return parsed{rel: r, problems: list, info: info}
+	}
+	return parsed{problems: ps.list}
+}
+
+// readLimited reads a file unless it is larger than MaxFileSize; it
+// returns the size either way.
+func readLimited(path string) ([]byte, int64, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer fh.Close()
+	st, err := fh.Stat()
+	if err != nil {
+		return nil, 0, err
+	}
+	if st.Size() > MaxFileSize {
+		return nil, st.Size(), nil
+	}
+	// One byte more than the size: a file that grew meanwhile is still read
+	// to its end, up to the limit.
+	data := make([]byte, 0, st.Size()+1)
+	for int64(len(data)) <= MaxFileSize {
+		if len(data) == cap(data) {
+			data = append(data, 0)[:len(data)]
+		}
+		n, err := fh.Read(data[len(data):min(cap(data), MaxFileSize+1)])
+		data = data[:len(data)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, 0, err
 		}
 	}
-	if f.size > MaxFileSize {
-		ps.errorf(pos{1, 1}, "file is %d bytes, over the 1 MiB limit (%d bytes): shorten the text, and keep pictures as separate files named by 'image'", f.size, MaxFileSize)
-		return parsed{problems: ps.list}
-	}
-	data, err := os.ReadFile(f.path)
-	if err != nil {
-		ps.errorf(pos{1, 1}, "cannot read the file: %v: check that it exists and is readable", err)
-		return parsed{problems: ps.list}
-	}
-	r, list, info := parse(f.path, f.id, data, s)
-	return parsed{rel: r, problems: list, info: info}
+	return data, int64(len(data)), nil
 }
 
 // crossCheck reports (translation_key, lang) pairs used twice, on the
