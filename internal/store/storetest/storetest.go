@@ -55,7 +55,14 @@ func URL(t testing.TB, dialect string) string {
 		defer db.Close()
 		_, _ = db.Exec(`DROP SCHEMA ` + schema + ` CASCADE`)
 	})
-	u, err := url.Parse(base)
+	return SchemaURL(t, schema)
+}
+
+// SchemaURL returns the URL of schema in the PostgreSQL server of
+// PRESSBOT_TEST_POSTGRES (a second connection to a database from URL).
+func SchemaURL(t testing.TB, schema string) string {
+	t.Helper()
+	u, err := url.Parse(os.Getenv(EnvPostgres))
 	if err != nil {
 		t.Fatalf("%s: %v", EnvPostgres, err)
 	}

@@ -1,0 +1,247 @@
+// Package queue runs pressbot's publish jobs on River: at each post's slot
+// it sends the stored, approved rendering through the channel's Publisher and
+// records the result in the store. It never sends a post twice: the post's
+// row is claimed (scheduled → publishing) before the send, and a job that
+// finds its post already publishing (a crash between send and record) marks
+// it uncertain instead of sending.
+package queue
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/pressbot/pressbot/internal/release"
+	"github.com/pressbot/pressbot/internal/store"
+	"github.com/riverqueue/river"
+)
+
+// Publisher sends one post to one outlet. It returns the receipt, or an
+// error classified with *release.SendError (an unclassified error counts as
+// transient, except after the job's context ended: then uncertain).
+type Publisher interface {
+	Publish(ctx context.Context, post release.Post) (release.Receipt, error)
+}
+
+// Notifier hears about every send's outcome (the approval bot alerts the
+// officers; metrics count). Notify must not block for long.
+type Notifier interface {
+	Notify(ctx context.Context, ev Event)
+}
+
+// EventKind is what happened to a post.
+type EventKind string
+
+// Event kinds.
+const (
+	EventPublished   EventKind = "published"
+	EventRetrying    EventKind = "retrying"     // transient error, retried at RetryAt
+	EventRateLimited EventKind = "rate_limited" // retried exactly at RetryAt
+	EventFailed      EventKind = "failed"       // permanent; needs a human
+	EventAuth        EventKind = "auth"         // dead or insufficient token; failed
+	EventUncertain   EventKind = "uncertain"    // may have gone out; needs a human
+	EventCancelled   EventKind = "cancelled"    // the job was stale (content changed, withdrawn)
+)
+
+// Event is one outcome of a publish job.
+type Event struct {
+	Kind    EventKind
+	Release string
+	Channel string
+	Hash    string
+	// Attempt is the job's attempt number (1 for the first send).
+	Attempt int
+	// Lateness is the time from the slot to the worker's start.
+	Lateness time.Duration
+	Receipt  *release.Receipt
+	Err      string
+	RetryAt  time.Time
+}
+
+// Options tune the queue; zero values take the defaults.
+type Options struct {
+	// Workers is the number of sends in flight at once (default 4).
+	Workers int
+	// PublishTimeout bounds one send (default 2 minutes); the context given
+	// to the Publisher ends then.
+	PublishTimeout time.Duration
+	// RescueAfter is River's RescueStuckJobsAfter (default 10 minutes);
+	// it must exceed PublishTimeout.
+	RescueAfter time.Duration
+	// StaleAfter is how long a post may stay publishing before it is
+	// declared uncertain (default PublishTimeout + 1 minute).
+	StaleAfter time.Duration
+	// SweepEvery is how often stale sends are looked for (default 30 s).
+	SweepEvery time.Duration
+	// FetchPollInterval and FetchCooldown are River's (defaults 100 ms and
+	// 20 ms): neither SQLite nor database/sql PostgreSQL has a listener
+	// here, so a due job waits at most one poll interval.
+	FetchPollInterval time.Duration
+	FetchCooldown     time.Duration
+	// MaxBackoff caps the delay between transient retries (default 10 min).
+	MaxBackoff time.Duration
+	Notifier   Notifier
+	Logger     *slog.Logger
+	// ID names this instance among several (default: River's random id).
+	ID string
+}
+
+// withDefaults fills the zero fields of o.
+func (o Options) withDefaults() Options {
+	def := func(d *time.Duration, v time.Duration) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
+	if o.Workers <= 0 {
+		o.Workers = 4
+	}
+	def(&o.PublishTimeout, 2*time.Minute)
+	def(&o.RescueAfter, 10*time.Minute)
+	def(&o.StaleAfter, o.PublishTimeout+time.Minute)
+	def(&o.SweepEvery, 30*time.Second)
+	def(&o.FetchPollInterval, 100*time.Millisecond)
+	def(&o.FetchCooldown, 20*time.Millisecond)
+	def(&o.MaxBackoff, 10*time.Minute)
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	return o
+}
+
+// Queue is a running River client with the publish worker.
+type Queue struct {
+	store      *store.Store
+	publishers map[string]Publisher
+	opts       Options
+	client     *river.Client[*sql.Tx]
+
+	mu   sync.Mutex
+	stop context.CancelFunc
+	done chan struct{}
+}
+
+// New builds the queue over s with one Publisher per channel name.
+func New(s *store.Store, publishers map[string]Publisher, opts Options) (*Queue, error) {
+	opts = opts.withDefaults()
+	if opts.RescueAfter <= opts.PublishTimeout || opts.StaleAfter <= opts.PublishTimeout {
+		return nil, fmt.Errorf("queue: RescueAfter (%s) and StaleAfter (%s) must exceed PublishTimeout (%s)",
+			opts.RescueAfter, opts.StaleAfter, opts.PublishTimeout)
+	}
+	q := &Queue{store: s, publishers: publishers, opts: opts}
+	workers := river.NewWorkers()
+	if err := river.AddWorkerSafely(workers, &worker{q: q}); err != nil {
+		return nil, fmt.Errorf("queue: %w", err)
+	}
+	cfg := store.JobClientConfig()
+	cfg.ID = opts.ID
+	cfg.Logger = opts.Logger
+	cfg.Workers = workers
+	cfg.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: opts.Workers}}
+	cfg.FetchPollInterval = opts.FetchPollInterval
+	cfg.FetchCooldown = opts.FetchCooldown
+	cfg.JobTimeout = opts.PublishTimeout
+	// A job still "running" after RescueAfter belonged to a worker that
+	// died (SIGKILL, power loss). River then runs it again; our worker sees
+	// the post still "publishing" and marks it uncertain instead of sending,
+	// so a rescue can never duplicate a post. It must exceed
+	// PublishTimeout, or a slow but live send would be rescued while in
+	// flight. Ten minutes is long enough for any send and short enough that
+	// the River job does not linger; officers hear of the uncertain post
+	// sooner, from the sweeper (StaleAfter).
+	cfg.RescueStuckJobsAfter = opts.RescueAfter
+	cfg.MaxAttempts = store.PublishMaxAttempts
+	client, err := river.NewClient(s.Driver(), cfg)
+	if err != nil {
+		return nil, fmt.Errorf("queue: river client: %w", err)
+	}
+	q.client = client
+	return q, nil
+}
+
+// Client returns the River client (for subscriptions and health checks).
+func (q *Queue) Client() *river.Client[*sql.Tx] { return q.client }
+
+// Start marks sends interrupted long ago as uncertain, then starts working
+// jobs and sweeping for stale sends until Stop.
+func (q *Queue) Start(ctx context.Context) error {
+	q.sweep(ctx)
+	if err := q.client.Start(ctx); err != nil {
+		return fmt.Errorf("queue: start: %w", err)
+	}
+	sctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	q.mu.Lock()
+	q.stop, q.done = cancel, make(chan struct{})
+	done := q.done
+	q.mu.Unlock()
+	go func() {
+		defer close(done)
+		t := time.NewTicker(q.opts.SweepEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-sctx.Done():
+				return
+			case <-t.C:
+				q.sweep(sctx)
+			}
+		}
+	}()
+	return nil
+}
+
+// Stop stops taking jobs and waits for the sends in flight (until ctx ends,
+// when their contexts are cancelled and they are recorded as uncertain).
+func (q *Queue) Stop(ctx context.Context) error {
+	q.mu.Lock()
+	cancel, done := q.stop, q.done
+	q.mu.Unlock()
+	if cancel != nil {
+		cancel()
+		<-done
+	}
+	if err := q.client.Stop(ctx); err != nil && !errors.Is(err, context.Canceled) {
+		return fmt.Errorf("queue: stop: %w", err)
+	}
+	return nil
+}
+
+// sweep declares uncertain the posts publishing for longer than StaleAfter.
+func (q *Queue) sweep(ctx context.Context) {
+	stale, err := q.store.SweepStale(ctx, time.Now().Add(-q.opts.StaleAfter))
+	if err != nil {
+		q.opts.Logger.Error("queue: sweep stale sends", slog.Any("err", err))
+	}
+	for _, k := range stale {
+		q.notify(ctx, Event{Kind: EventUncertain, Release: k.Release, Channel: k.Channel, Hash: k.Hash,
+			Err: "no result recorded within " + q.opts.StaleAfter.String() + "; check the channel"})
+	}
+}
+
+// notify logs ev and passes it to the Notifier.
+func (q *Queue) notify(ctx context.Context, ev Event) {
+	level := slog.LevelInfo
+	switch ev.Kind {
+	case EventFailed, EventAuth, EventUncertain:
+		level = slog.LevelWarn
+	}
+	q.opts.Logger.Log(ctx, level, "publish "+string(ev.Kind), slog.String("release", ev.Release),
+		slog.String("channel", ev.Channel), slog.Int("attempt", ev.Attempt), slog.String("err", ev.Err))
+	if q.opts.Notifier != nil {
+		q.opts.Notifier.Notify(ctx, ev)
+	}
+}
+
+// backoff returns the delay before transient retry number attempt (1-based):
+// 5 s doubled each time, capped at max.
+func backoff(attempt int, maxDelay time.Duration) time.Duration {
+	d := 5 * time.Second
+	for i := 1; i < attempt && d < maxDelay; i++ {
+		d *= 2
+	}
+	return min(d, maxDelay)
+}

@@ -1,0 +1,137 @@
+package queue
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/pressbot/pressbot/internal/release"
+	"github.com/pressbot/pressbot/internal/store"
+	"github.com/riverqueue/river"
+)
+
+// recordTimeout bounds writing a send's result, which happens even after
+// the job's context ended.
+const recordTimeout = 30 * time.Second
+
+// worker is the River worker of publish jobs.
+type worker struct {
+	river.WorkerDefaults[store.PublishArgs]
+	q *Queue
+}
+
+// Timeout bounds one job; it is shorter than RescueStuckJobsAfter.
+func (w *worker) Timeout(*river.Job[store.PublishArgs]) time.Duration {
+	return w.q.opts.PublishTimeout
+}
+
+// NextRetry is the bounded exponential backoff for transient errors.
+func (w *worker) NextRetry(job *river.Job[store.PublishArgs]) time.Time {
+	return time.Now().Add(backoff(job.Attempt, w.q.opts.MaxBackoff))
+}
+
+// Errors a job ends with (River keeps them in the job's errors).
+var (
+	errStale       = errors.New("queue: post changed, cancelled or already handled; not sent")
+	errInterrupted = errors.New("queue: a previous attempt was interrupted mid-send; marked uncertain, not re-sent")
+)
+
+// Work publishes one post: claim it, send it, record the result.
+func (w *worker) Work(ctx context.Context, job *river.Job[store.PublishArgs]) error {
+	a := job.Args
+	ev := Event{Release: a.Release, Channel: a.Channel, Hash: a.Hash, Attempt: job.Attempt,
+		Lateness: time.Since(job.ScheduledAt)}
+	claim, err := w.q.store.StartPublish(ctx, a)
+	if err != nil {
+		return fmt.Errorf("queue: claim %s on %s: %w", a.Release, a.Channel, err) // nothing sent: River retries
+	}
+	switch claim.Outcome {
+	case store.ClaimStale:
+		ev.Kind, ev.Err = EventCancelled, "post is "+string(claim.State)
+		w.q.notify(ctx, ev)
+		return river.JobCancel(errStale)
+	case store.ClaimInterrupted:
+		ev.Kind, ev.Err = EventUncertain, errInterrupted.Error()
+		w.q.notify(ctx, ev)
+		return river.JobCancel(errInterrupted)
+	}
+	pub, ok := w.q.publishers[a.Channel]
+	if !ok {
+		return w.record(ctx, job, ev, release.Receipt{}, &release.SendError{Class: release.ClassPermanent,
+			Err: fmt.Errorf("no publisher configured for channel %q", a.Channel)})
+	}
+	receipt, sendErr := pub.Publish(ctx, claim.Post)
+	if sendErr != nil && ctx.Err() != nil && !isClassified(sendErr) {
+		// Our deadline or shutdown cut the send short: it may have reached
+		// the platform.
+		sendErr = &release.SendError{Class: release.ClassUncertain, Err: sendErr}
+	}
+	return w.record(ctx, job, ev, receipt, sendErr)
+}
+
+// isClassified reports whether err carries a *release.SendError.
+func isClassified(err error) bool {
+	var se *release.SendError
+	return errors.As(err, &se)
+}
+
+// record stores the send's result and tells River what to do next.
+func (w *worker) record(ctx context.Context, job *river.Job[store.PublishArgs], ev Event, receipt release.Receipt, sendErr error) error {
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
+	defer cancel()
+	res, next := w.outcome(job, &ev, receipt, sendErr)
+	if _, err := w.q.store.FinishPublish(rctx, job.Args, res); err != nil {
+		// The post stays publishing; the sweeper will call it uncertain.
+		// Do not let River retry: that would find it publishing anyway.
+		return river.JobCancel(fmt.Errorf("queue: record result of %s on %s: %w", job.Args.Release, job.Args.Channel, err))
+	}
+	w.q.notify(rctx, ev)
+	return next
+}
+
+// outcome maps a send's result to the store's event, the notification and
+// River's next step.
+func (w *worker) outcome(job *river.Job[store.PublishArgs], ev *Event, receipt release.Receipt, sendErr error) (store.Result, error) {
+	if sendErr == nil {
+		if receipt.Channel == "" {
+			receipt.Channel = job.Args.Channel
+		}
+		if receipt.PublishedAt.IsZero() {
+			receipt.PublishedAt = time.Now().UTC()
+		}
+		ev.Kind, ev.Receipt = EventPublished, &receipt
+		return store.Result{Event: release.EventSucceed, Receipt: &receipt}, nil
+	}
+	ev.Err = sendErr.Error()
+	var se *release.SendError
+	errors.As(sendErr, &se)
+	class := release.Classify(sendErr)
+	if se != nil && se.Done != nil && len(se.Done.RemoteIDs) > 0 && class != release.ClassPermanent && class != release.ClassAuth {
+		// Some parts went out: sending again from the start would repeat
+		// them. A human finishes the thread.
+		class = release.ClassUncertain
+		ev.Err = fmt.Sprintf("parts %s went out before: %s", strings.Join(se.Done.RemoteIDs, ", "), ev.Err)
+	}
+	switch class {
+	case release.ClassRateLimited:
+		ev.Kind, ev.RetryAt = EventRateLimited, time.Now().Add(se.RetryAfter)
+		return store.Result{Event: release.EventRetry, Err: ev.Err, RetryAt: ev.RetryAt}, river.JobSnooze(se.RetryAfter)
+	case release.ClassTransient:
+		if job.Attempt >= job.MaxAttempts {
+			ev.Kind, ev.Err = EventFailed, fmt.Sprintf("gave up after %d attempts: %s", job.Attempt, ev.Err)
+			return store.Result{Event: release.EventFail, Err: ev.Err}, river.JobCancel(sendErr)
+		}
+		ev.Kind, ev.RetryAt = EventRetrying, w.NextRetry(job)
+		return store.Result{Event: release.EventRetry, Err: ev.Err, RetryAt: ev.RetryAt}, fmt.Errorf("queue: send %s on %s: %w", job.Args.Release, job.Args.Channel, sendErr)
+	case release.ClassUncertain:
+		ev.Kind = EventUncertain
+		return store.Result{Event: release.EventUncertain, Err: ev.Err}, river.JobCancel(sendErr)
+	case release.ClassAuth:
+		ev.Kind = EventAuth
+	default:
+		ev.Kind = EventFailed
+	}
+	return store.Result{Event: release.EventFail, Err: ev.Err}, river.JobCancel(sendErr)
+}
