@@ -48,10 +48,11 @@ func loadWeightedCases(t *testing.T, section string) []weightedCase {
 	return cases
 }
 
-// TestTwitterTextConformance runs every case of the two weighted-length
+// TestTwitterTextConformance runs every case of the weighted-length
 // sections of twitter-text's validate.yml. WeightedTweetsCounterTest is
 // twitter-text's v2 configuration (no emoji parsing);
-// WeightedTweetsWithDiscountedEmojiCounterTest is v3, what XWeight does.
+// WeightedTweetsWithDiscountedEmojiCounterTest is v3, what XWeight does;
+// UnicodeDirectionalMarkerCounterTest adds bidi marks around a URL.
 func TestTwitterTextConformance(t *testing.T) {
 	sections := []struct {
 		name  string
@@ -59,6 +60,7 @@ func TestTwitterTextConformance(t *testing.T) {
 	}{
 		{"WeightedTweetsCounterTest", false},
 		{"WeightedTweetsWithDiscountedEmojiCounterTest", true},
+		{"UnicodeDirectionalMarkerCounterTest", true},
 	}
 	total := 0
 	for _, sec := range sections {
