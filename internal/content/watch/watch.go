@@ -115,9 +115,10 @@ func diff(before, after map[string]stamp) Changes {
 	return c
 }
 
-// isRelease reports whether a file name is a release (not hidden, *.md).
+// isRelease reports whether a file name is a release: *.md, neither hidden
+// nor starting with "_" (Hugo's _index.md), as content.Load reads them.
 func isRelease(name string) bool {
-	return strings.HasSuffix(name, ".md") && !strings.HasPrefix(name, ".")
+	return strings.HasSuffix(name, ".md") && !strings.HasPrefix(name, ".") && !strings.HasPrefix(name, "_")
 }
 
 // Run scans at start, then on every file-system event (debounced) and

@@ -27,6 +27,7 @@ func TestScanSequence(t *testing.T) {
 	write(t, dir, "2020/a.md", "a")
 	write(t, dir, "2020/b.md", "b")
 	write(t, dir, "notes.txt", "ignored")
+	write(t, dir, "2020/_index.md", "ignored: Hugo section page")
 	write(t, dir, ".git/x.md", "ignored: hidden folder")
 	w := New(dir, time.Hour, nil)
 

@@ -1,0 +1,247 @@
+// Package ingest turns what the content watcher saw into state: it parses
+// each new or changed release file, records valid releases in the store,
+// offers new and changed ones for approval, and reports files that fail
+// `check` to the officers and the log, once per distinct problem. One bad
+// file never stops the others.
+package ingest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/pressbot/pressbot/internal/content"
+	"github.com/pressbot/pressbot/internal/content/watch"
+	"github.com/pressbot/pressbot/internal/release"
+	"github.com/pressbot/pressbot/internal/store"
+)
+
+// Store is what ingest needs of the store.
+type Store interface {
+	UpsertRelease(ctx context.Context, rel release.Release, actor string) (store.Change, error)
+	Get(ctx context.Context, id string) (store.Record, error)
+	Withdraw(ctx context.Context, id, actor, reason string) error
+}
+
+// Offerer shows releases to the officers: the approval bot, or a log line
+// when approval is by CLI only.
+type Offerer interface {
+	Offer(ctx context.Context, rel release.Release, ch store.Change) error
+	ReportProblems(ctx context.Context, path string, problems []string)
+	Alert(ctx context.Context, text string)
+}
+
+// Ingest applies content changes. It is safe for one goroutine at a time.
+type Ingest struct {
+	dir     string
+	opts    content.Options
+	store   Store
+	offer   Offerer
+	log     *slog.Logger
+	commit  func() string
+	mu      sync.Mutex
+	problem map[string]string // path → last reported problems
+	offered func(id string, at time.Time)
+}
+
+// Config assembles an Ingest.
+type Config struct {
+	Dir     string
+	Options content.Options
+	Store   Store
+	Offer   Offerer
+	Log     *slog.Logger
+	// Commit returns the source commit of the content folder ("" unknown).
+	Commit func() string
+	// Offered, if set, is called when a release is offered for approval
+	// (metrics: time from a file change to the approval request).
+	Offered func(id string, at time.Time)
+}
+
+// New returns an Ingest for cfg.
+func New(cfg Config) *Ingest {
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Commit == nil {
+		cfg.Commit = func() string { return "" }
+	}
+	return &Ingest{dir: cfg.Dir, opts: cfg.Options, store: cfg.Store, offer: cfg.Offer, log: cfg.Log,
+		commit: cfg.Commit, problem: map[string]string{}, offered: cfg.Offered}
+}
+
+// Apply processes one batch of changes and returns how many releases were
+// offered for approval. Errors of single files are reported, not returned;
+// the error is for the store failing.
+func (in *Ingest) Apply(ctx context.Context, ch watch.Changes) (int, error) {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	paths := append(append([]string{}, ch.Added...), ch.Changed...)
+	releases := in.parse(ctx, paths)
+	offered := 0
+	var errs []error
+	for _, rel := range releases {
+		ok, err := in.record(ctx, rel)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		if ok {
+			offered++
+		}
+	}
+	for _, p := range ch.Removed {
+		if err := in.removed(ctx, p); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return offered, errors.Join(errs...)
+}
+
+// parse reads the files (relative to dir), reports problems, and returns
+// the valid releases. A full batch goes through content.LoadPaths so
+// cross-file rules (duplicate translation_key) apply.
+func (in *Ingest) parse(ctx context.Context, rels []string) []release.Release {
+	if len(rels) == 0 {
+		return nil
+	}
+	full := make([]string, len(rels))
+	for i, p := range rels {
+		full[i] = filepath.Join(in.dir, filepath.FromSlash(p))
+	}
+	var res content.Result
+	if len(rels) > 1 {
+		res, _ = content.Load(in.dir, in.opts) // whole folder: cross-file rules
+		res = only(res, in.dir, full)
+	} else {
+		res = in.parseOne(full[0], rels[0])
+	}
+	in.report(ctx, full, res.Problems)
+	commit := in.commit()
+	for i := range res.Releases {
+		res.Releases[i].Commit = commit
+	}
+	return res.Releases
+}
+
+// parseOne reads a single file.
+func (in *Ingest) parseOne(path, rel string) content.Result {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return content.Result{Problems: []content.Problem{{Path: path, Line: 1, Col: 1,
+			Severity: content.SeverityError, Message: "cannot read: " + err.Error()}}}
+	}
+	r, probs := content.Parse(path, strings.TrimSuffix(rel, ".md"), data, in.opts)
+	res := content.Result{Problems: probs, Files: 1}
+	if !content.HasErrors(probs) {
+		res.Releases = []release.Release{r}
+	}
+	return res
+}
+
+// only keeps the releases and problems of the given files.
+func only(res content.Result, dir string, files []string) content.Result {
+	want := map[string]bool{}
+	for _, f := range files {
+		want[filepath.Clean(f)] = true
+	}
+	var out content.Result
+	for _, r := range res.Releases {
+		if want[filepath.Clean(r.Path)] {
+			out.Releases = append(out.Releases, r)
+		}
+	}
+	for _, p := range res.Problems {
+		if want[filepath.Clean(p.Path)] {
+			out.Problems = append(out.Problems, p)
+		}
+	}
+	return out
+}
+
+// report logs and sends each file's problems once; a file that became
+// valid again is forgotten so a later problem is reported anew.
+func (in *Ingest) report(ctx context.Context, files []string, probs []content.Problem) {
+	byFile := map[string][]string{}
+	for _, p := range probs {
+		byFile[p.Path] = append(byFile[p.Path], p.String())
+		in.log.Warn("release has a problem", "path", p.Path, "line", p.Line, "col", p.Col,
+			"severity", p.Severity.String(), "problem", p.Message)
+	}
+	for _, f := range files {
+		lines, bad := byFile[f]
+		if !bad {
+			delete(in.problem, f)
+			continue
+		}
+		key := strings.Join(lines, "\n")
+		if in.problem[f] == key || !anyError(probs, f) {
+			continue
+		}
+		in.problem[f] = key
+		in.offer.ReportProblems(ctx, f, lines)
+	}
+}
+
+// anyError reports whether probs holds an error for file f.
+func anyError(probs []content.Problem, f string) bool {
+	for _, p := range probs {
+		if p.Path == f && p.Severity == content.SeverityError {
+			return true
+		}
+	}
+	return false
+}
+
+// record stores rel and offers it when new or changed; it reports whether
+// it was offered.
+func (in *Ingest) record(ctx context.Context, rel release.Release) (bool, error) {
+	ch, err := in.store.UpsertRelease(ctx, rel, store.ActorSystem)
+	if err != nil {
+		return false, fmt.Errorf("ingest: %s: %w", rel.ID, err)
+	}
+	in.log.Info("release synced", "release", rel.ID, "change", ch.Kind.String(), "state", string(ch.State), "hash", rel.ShortHash())
+	if ch.Kind == store.ChangeUnchanged || rel.Draft {
+		return false, nil
+	}
+	if err := in.offer.Offer(ctx, rel, ch); err != nil {
+		in.log.Error("cannot offer release for approval; it stays pending", "release", rel.ID, "err", err)
+		return false, nil
+	}
+	if in.offered != nil {
+		in.offered(rel.ID, time.Now())
+	}
+	return true, nil
+}
+
+// removed handles a deleted release file: pending posts are withdrawn; a
+// published release is left alone and the officers are told how to remove
+// its posts.
+func (in *Ingest) removed(ctx context.Context, rel string) error {
+	id := strings.TrimSuffix(rel, ".md")
+	delete(in.problem, filepath.Join(in.dir, filepath.FromSlash(rel)))
+	rec, err := in.store.Get(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("ingest: removed %s: %w", id, err)
+	}
+	switch rec.State {
+	case release.StatusWithdrawn, release.StatusRejected:
+		return nil
+	case release.StatusPublished:
+		in.offer.Alert(ctx, fmt.Sprintf("The file of the published release %s was removed. Its posts stay online; to delete them, restore the file with withdrawn: true.", id))
+		return nil
+	}
+	if err := in.store.Withdraw(ctx, id, store.ActorSystem, "file removed from content"); err != nil {
+		return fmt.Errorf("ingest: removed %s: %w", id, err)
+	}
+	in.offer.Alert(ctx, fmt.Sprintf("The file of %s was removed: its pending posts were withdrawn.", id))
+	return nil
+}

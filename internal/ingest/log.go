@@ -1,0 +1,30 @@
+package ingest
+
+import (
+	"context"
+	"log/slog"
+
+	"github.com/pressbot/pressbot/internal/release"
+	"github.com/pressbot/pressbot/internal/store"
+)
+
+// LogOfferer is the Offerer when no approvers' chat is configured: it tells
+// the log how to approve from the command line.
+type LogOfferer struct{ Log *slog.Logger }
+
+// Offer logs that rel awaits approval and the command that approves it.
+func (o LogOfferer) Offer(_ context.Context, rel release.Release, ch store.Change) error {
+	o.Log.Info("release awaits approval (no Telegram approvers' chat configured)",
+		"release", rel.ID, "change", ch.Kind.String(), "hash", rel.ShortHash(),
+		"approve", "pressbot approve "+rel.ID+" -at now", "preview", "/preview/"+rel.ID)
+	return nil
+}
+
+// ReportProblems logs a file that fails check (each problem is logged by
+// Ingest already; this adds the summary line).
+func (o LogOfferer) ReportProblems(_ context.Context, path string, problems []string) {
+	o.Log.Warn("release not offered: fix it and save again", "path", path, "problems", len(problems))
+}
+
+// Alert logs text at warning level.
+func (o LogOfferer) Alert(_ context.Context, text string) { o.Log.Warn(text) }
