@@ -1,6 +1,7 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -8,6 +9,7 @@ import (
 
 	"golang.org/x/text/language"
 
+	"github.com/pressbot/pressbot/internal/config"
 	"github.com/pressbot/pressbot/internal/content"
 )
 
@@ -15,17 +17,22 @@ func init() {
 	register(command{name: "check", summary: "validate press releases and report problems", run: runCheck})
 }
 
-const checkDescription = `Check reads every *.md release under each PATH (default: content) and
+const checkDescription = `Check reads every *.md release under each PATH (default: content, or the
+content.dir of -config) and
 reports each problem as path:line:col: message, sorted by file and line,
 then a summary line "N releases, E errors, W warnings".
 It exits 1 if any error was found; warnings alone exit 0.
 
 With -format github, problems are printed as GitHub Actions workflow
 commands (::error file=...,line=...,col=...::message) so that a pull request
-is annotated on the offending lines.`
+is annotated on the offending lines.
+
+With -config, the configured zone, default language and channel names are
+used; -zone, -lang and -channels given on the command line win.`
 
 // checkFlags are the flags of the check command.
 type checkFlags struct {
+	config   string
 	format   string
 	lang     string
 	zone     string
@@ -34,14 +41,20 @@ type checkFlags struct {
 
 // runCheck implements "pressbot check".
 func runCheck(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("check", "[-format text|github] [-lang L] [-zone TZ] [-channels a,b] [PATH...]", checkDescription, stderr)
+	fs := newFlagSet("check", "[-format text|github] [-config FILE] [-lang L] [-zone TZ] [-channels a,b] [PATH...]", checkDescription, stderr)
 	var f checkFlags
+	fs.StringVar(&f.config, "config", "", "configuration `file` to take the zone, default language and channels from")
 	fs.StringVar(&f.format, "format", "text", "output `format`: text or github (GitHub Actions annotations)")
 	fs.StringVar(&f.lang, "lang", "en", "`language` of releases without lang (BCP 47)")
 	fs.StringVar(&f.zone, "zone", content.DefaultZone, "time `zone` for dates written without an offset")
 	fs.StringVar(&f.channels, "channels", strings.Join(content.DefaultChannels, ","), "comma-separated configured channel `names`")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
+	}
+	dir, err := f.fromConfig(fs)
+	if err != nil {
+		fmt.Fprintf(stderr, "pressbot check: %v\n", err)
+		return exitProblems
 	}
 	opts, err := f.options()
 	if err != nil {
@@ -51,7 +64,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	}
 	paths := fs.Args()
 	if len(paths) == 0 {
-		paths = []string{"content"}
+		paths = []string{dir}
 	}
 	res, err := content.LoadPaths(paths, opts)
 	if err != nil {
@@ -64,6 +77,33 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		return exitProblems
 	}
 	return exitOK
+}
+
+// fromConfig loads -config, if given, into the flags not set on the
+// command line, and returns the content folder to check by default.
+func (f *checkFlags) fromConfig(fs *flag.FlagSet) (string, error) {
+	if f.config == "" {
+		return "content", nil
+	}
+	cfg, err := config.Load(f.config, nil)
+	if err != nil {
+		return "", err
+	}
+	set := map[string]bool{}
+	fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
+	if !set["lang"] && cfg.Office.DefaultLang != "" {
+		f.lang = cfg.Office.DefaultLang
+	}
+	if !set["zone"] && cfg.Office.Zone != "" {
+		f.zone = cfg.Office.Zone
+	}
+	if !set["channels"] && len(cfg.Channels) > 0 {
+		f.channels = strings.Join(cfg.ChannelNames(), ",")
+	}
+	if cfg.Content.Dir != "" {
+		return cfg.Content.Dir, nil
+	}
+	return "content", nil
 }
 
 // options validates the flags and turns them into loader options.
