@@ -77,20 +77,25 @@ func cutText(s string, limit int, html bool) (head, tail string, cut bool) {
 }
 
 // chooseBreak picks the best class whose last break leaves the part at
-// least half full; failing that, the latest break of any class.
+// least half full; failing that, the latest break between words (or
+// better); a word is cut between grapheme clusters only when the text has
+// no other break at all.
 func chooseBreak(best [brkClasses]breakAt, limit int) breakAt {
-	for c := brkClasses - 1; c >= 0; c-- {
+	for c := brkClasses - 1; c >= brkWord; c-- {
 		if best[c].ok && best[c].units*2 >= limit {
 			return best[c]
 		}
 	}
 	var late breakAt
-	for _, br := range best {
+	for _, br := range best[brkWord:] {
 		if br.ok && br.a > late.a {
 			late = br
 		}
 	}
-	return late
+	if late.ok {
+		return late
+	}
+	return best[brkGrapheme]
 }
 
 // scanner walks s and records the last break of each class that keeps the
@@ -126,10 +131,10 @@ func scanBreaks(s string, limit int, html bool) ([brkClasses]breakAt, bool) {
 			continue
 		}
 		r, n, u := sc.char(i)
+		sc.grapheme(i, r)
 		if sc.units+u > limit {
 			return sc.best, true
 		}
-		sc.grapheme(i, r)
 		sc.units += u
 		sc.prev2, sc.prev = sc.prev, r
 		i += n
