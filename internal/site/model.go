@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 	"unicode"
+	"unicode/utf8"
 )
 
 // item is an entry prepared for templates and feeds.
@@ -20,6 +21,7 @@ type item struct {
 	Title    string
 	Lang     string
 	Summary  string
+	Short    string // Summary cut for lists
 	Location string
 	Path     string // page directory relative to the root: "releases/{id}/"
 	URL      string // absolute page URL
@@ -108,7 +110,7 @@ func (s *Site) newItem(e *Entry) (*item, error) {
 	dated = dated.In(s.cfg.Zone)
 	p := strings.TrimPrefix(r.PagePath(), "/")
 	it := &item{
-		e: e, ID: r.ID, Title: r.Title, Lang: lang, Summary: e.Summary, Location: r.Location,
+		e: e, ID: r.ID, Title: r.Title, Lang: lang, Summary: e.Summary, Short: shorten(e.Summary, shortSummary), Location: r.Location,
 		Path: p, URL: s.cfg.BaseURL + "/" + p,
 		Date: formatDate(dated, lang), DateISO: dated.Format(time.RFC3339),
 		Pub: pub, Upd: upd.In(s.cfg.Zone), ImageAbs: r.ImageURL(s.cfg.BaseURL),
@@ -235,4 +237,30 @@ func slug(s string) string {
 		out = "t-" + hex.EncodeToString([]byte(s))
 	}
 	return out
+}
+
+// shortSummary is the longest summary, in characters, that lists show.
+const shortSummary = 240
+
+// shorten cuts s to at most n characters at a word boundary and adds "…"
+// when it cut.
+func shorten(s string, n int) string {
+	s = strings.TrimSpace(s)
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	cut, count := 0, 0
+	for i, r := range s {
+		if count == n {
+			break
+		}
+		if unicode.IsSpace(r) {
+			cut = i
+		}
+		count++
+	}
+	if cut == 0 { // one long word
+		cut = len(string([]rune(s)[:n]))
+	}
+	return strings.TrimRightFunc(s[:cut], func(r rune) bool { return unicode.IsSpace(r) || unicode.IsPunct(r) && r != ')' }) + "…"
 }

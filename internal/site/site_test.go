@@ -157,3 +157,24 @@ func FuzzPages(f *testing.F) {
 		}
 	})
 }
+
+func TestShorten(t *testing.T) {
+	long := strings.Repeat("word ", 100)
+	tests := []struct {
+		in   string
+		n    int
+		want string
+	}{
+		{"short text", 240, "short text"},
+		{"one two three four", 9, "one two…"},
+		{"one two, three", 10, "one two…"},
+		{"Ташкент Узбекистан", 10, "Ташкент…"},
+		{"abcdefghij", 4, "abcd…"},
+		{long, 240, strings.TrimSpace(strings.Repeat("word ", 48)) + "…"},
+	}
+	for _, tt := range tests {
+		if got := shorten(tt.in, tt.n); got != tt.want {
+			t.Errorf("shorten(%q, %d) = %q, want %q", tt.in, tt.n, got, tt.want)
+		}
+	}
+}
