@@ -6,6 +6,8 @@ package config
 
 import (
 	"time"
+
+	"github.com/pressbot/pressbot/internal/schedule"
 )
 
 // Config is the whole configuration of a pressbot process.
@@ -179,3 +181,9 @@ func (d Duration) MarshalText() ([]byte, error) { return []byte(time.Duration(d)
 
 // D returns the value as a time.Duration.
 func (d Duration) D() time.Duration { return time.Duration(d) }
+
+// Policy returns the channel's posting policy in the office zone.
+func (c Channel) Policy(zone *time.Location) (schedule.Policy, error) {
+	s := c.Schedule
+	return schedule.NewPolicy(zone, s.Slots, s.MinGap.D(), s.Quiet)
+}

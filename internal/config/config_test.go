@@ -66,6 +66,7 @@ func TestProblemsHaveLines(t *testing.T) {
 		{"bad type", "site:\n  per_page: many\n", "pressbot.yaml:2:"},
 		{"bad db", "db: mysql://x\n", "pressbot.yaml:1: db:"},
 		{"webhook", "approval:\n  telegram:\n    mode: webhook\n", "pressbot.yaml:3: approval.telegram.mode: webhook mode needs"},
+		{"bad slot", "channels:\n  - name: t\n    kind: telegram\n    schedule:\n      slots: \"Mon-Fry 09:30\"\n", "pressbot.yaml:5: channels.0.schedule.slots: schedule: slot \"Mon-Fry 09:30\": unknown day \"Fry\""},
 		{"thread on telegram", "channels:\n  - name: t\n    kind: telegram\n    thread: true\n", "pressbot.yaml:4: channels.0.thread:"},
 	}
 	for _, tt := range tests {

@@ -277,6 +277,9 @@ func (c *Config) validateChannels(lf lineFinder) []Problem {
 		if ch.Thread && ch.Kind != "x" {
 			bad("thread applies to x channels only", "thread")
 		}
+		if _, err := ch.Policy(c.Zone); err != nil {
+			probs = append(probs, lf.problem(err.Error(), "channels", i, "schedule", "slots"))
+		}
 	}
 	return probs
 }
