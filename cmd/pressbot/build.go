@@ -1,0 +1,184 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"html/template"
+	"io"
+	"io/fs"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/pressbot/pressbot/internal/content"
+	"github.com/pressbot/pressbot/internal/release"
+	"github.com/pressbot/pressbot/internal/render"
+	"github.com/pressbot/pressbot/internal/site"
+)
+
+func init() {
+	register(command{name: "build", summary: "write the newsroom and feeds as static files", run: runBuild})
+}
+
+// buildFlags are the flags of pressbot build.
+type buildFlags struct {
+	all                       bool
+	content, db, out, baseURL string
+	title                     string
+}
+
+const buildDescription = `Write the public newsroom (HTML archive, RSS/Atom/JSON feeds for all
+languages and for each) to the -out directory.
+
+With -all, the newsroom holds every valid release under -content that is not
+a draft, not withdrawn and past its publish_at embargo, dated by its date.
+Invalid releases are reported on stderr as path:line:col: message and left
+out; the build goes on and exits 0. Local images named by 'image' are copied
+to OUT/media/.
+
+Without -all, the newsroom holds the releases published through pressbot
+(read from -db).`
+
+// runBuild parses the flags and builds the newsroom.
+func runBuild(args []string, stdout, stderr io.Writer) int {
+	var f buildFlags
+	fset := newFlagSet("build", "[-all] [-content DIR] [-db URL] [-out DIR] [-base-url URL] [-title NAME]", buildDescription, stderr)
+	fset.BoolVar(&f.all, "all", false, "every valid, non-draft release past its embargo, instead of the published ones")
+	fset.StringVar(&f.content, "content", "content", "`directory` of the Markdown releases and their images")
+	fset.StringVar(&f.db, "db", "sqlite:pressbot.db", "database `URL`: sqlite:PATH or postgres://…")
+	fset.StringVar(&f.out, "out", "public", "output `directory`")
+	fset.StringVar(&f.baseURL, "base-url", "http://127.0.0.1:8080", "public `URL` of the newsroom; every absolute link and feed id starts with it")
+	fset.StringVar(&f.title, "title", site.DefaultTitle, "office `name` shown on every page and as the feed title")
+	if code, ok := parseFlags(fset, args); !ok {
+		return code
+	}
+	if fset.NArg() > 0 {
+		fset.Usage()
+		return exitUsage
+	}
+	if !f.all {
+		// TODO(lead): read the published releases from internal/store (-db)
+		// once its API is fixed, turn them into site.Entry with
+		// Published/Updated from the store, and call buildSite.
+		fmt.Fprintf(stderr, "pressbot build: building from the published releases in %s is not available yet; use -all to build from -content\n", f.db)
+		return exitProblems
+	}
+	return buildAll(f, time.Now(), stdout, stderr)
+}
+
+// buildAll builds the newsroom from every eligible release under f.content.
+func buildAll(f buildFlags, now time.Time, stdout, stderr io.Writer) int {
+	s, err := site.New(site.Config{BaseURL: f.baseURL, Title: f.title, MediaDir: f.content})
+	if err != nil {
+		fmt.Fprintf(stderr, "pressbot build: %v\n", err)
+		return exitUsage
+	}
+	rdr, err := render.New(render.Config{BaseURL: f.baseURL})
+	if err != nil {
+		fmt.Fprintf(stderr, "pressbot build: %v\n", err)
+		return exitUsage
+	}
+	res, err := content.Load(f.content, content.Options{})
+	if err != nil {
+		fmt.Fprintf(stderr, "pressbot build: %v\n", err)
+		return exitProblems
+	}
+	for _, p := range res.Problems {
+		fmt.Fprintln(stderr, p.String())
+	}
+	rels, skipped := eligible(res.Releases, now)
+	entries, failed := renderEntries(rdr, rels, f.content, stderr)
+	if err := s.Write(f.out, entries); err != nil {
+		fmt.Fprintf(stderr, "pressbot build: %v\n", err)
+		return exitProblems
+	}
+	fmt.Fprintf(stdout, "built %s into %s (%d invalid, %d not rendered, %d drafts, withdrawn or embargoed left out)\n",
+		plural(len(entries), "release"), f.out, res.Files-len(res.Releases), failed, skipped)
+	return exitOK
+}
+
+// plural writes n and the noun, with an s unless n is 1.
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// eligible keeps the releases the public may see now: not drafts, not
+// withdrawn, past their embargo. It returns them and how many it left out.
+func eligible(rels []release.Release, now time.Time) ([]release.Release, int) {
+	out := make([]release.Release, 0, len(rels))
+	for _, r := range rels {
+		if r.Draft || r.Withdrawn || (!r.PublishAt.IsZero() && r.PublishAt.After(now)) {
+			continue
+		}
+		out = append(out, r)
+	}
+	return out, len(rels) - len(out)
+}
+
+// renderEntries renders each release's web HTML on GOMAXPROCS workers and
+// describes its local image. A release that fails to render is reported
+// and left out; the count of those is returned.
+func renderEntries(rdr *render.Renderer, rels []release.Release, contentDir string, stderr io.Writer) ([]site.Entry, int) {
+	type result struct {
+		e    site.Entry
+		warn string
+		err  error
+	}
+	results := make([]result, len(rels))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), max(len(rels), 1)) {
+		wg.Go(func() {
+			for j := int(next.Add(1)) - 1; j < len(rels); j = int(next.Add(1)) - 1 {
+				r := &results[j]
+				r.e, r.warn, r.err = entry(rdr, rels[j], contentDir)
+			}
+		})
+	}
+	wg.Wait()
+	out, failed := make([]site.Entry, 0, len(rels)), 0
+	for j, r := range results {
+		if r.err != nil {
+			fmt.Fprintf(stderr, "%s: %v: release left out\n", rels[j].Path, r.err)
+			failed++
+			continue
+		}
+		if r.warn != "" {
+			fmt.Fprintf(stderr, "%s: warning: %s\n", rels[j].Path, r.warn)
+		}
+		out = append(out, r.e)
+	}
+	return out, failed
+}
+
+// entry renders one release. A local image that cannot be found gives a
+// warning; the entry is still usable.
+func entry(rdr *render.Renderer, r release.Release, contentDir string) (site.Entry, string, error) {
+	body, err := rdr.WebHTML(r)
+	if err != nil {
+		return site.Entry{}, "", err
+	}
+	e := site.Entry{
+		Release: r, BodyHTML: template.HTML(body), Summary: r.Summary,
+		Published: r.Date, Updated: r.Date,
+	}
+	if e.Summary == "" {
+		e.Summary = rdr.Summary(r)
+	}
+	if !site.IsLocalImage(r.Image) {
+		return e, "", nil
+	}
+	size, err := site.StatImage(contentDir, r.Image)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return e, fmt.Sprintf("image %q is not in %s: the page links it, but build cannot copy it to media/", r.Image, contentDir), nil
+	case err != nil:
+		return e, fmt.Sprintf("image %q: %v: put the picture under %s and name it by its path there", r.Image, err, contentDir), nil
+	}
+	e.ImageSize, e.ImageType = size, site.ImageType(r.Image)
+	return e, "", nil
+}
