@@ -200,7 +200,7 @@ func bodyWords(r *Renderer, rel release.Release) []string {
 		}
 		return ast.WalkContinue, nil
 	})
-	return strings.Fields(string(b))
+	return strings.Fields(strings.ReplaceAll(string(b), "\x00", "\uFFFD"))
 }
 
 // isCode reports whether a text node is inside a code span.

@@ -16,6 +16,7 @@ import (
 	"sync"
 	"text/template"
 	"time"
+	"unicode/utf8"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
@@ -242,7 +243,13 @@ type doc struct {
 
 // newDoc parses the release body.
 func (r *Renderer) newDoc(rel release.Release) *doc {
-	src := []byte(rel.Body)
+	body := rel.Body
+	if !utf8.ValidString(body) {
+		// content.Parse refuses such files; a caller that builds a
+		// Release by hand still gets text Telegram accepts.
+		body = strings.ToValidUTF8(body, "\uFFFD")
+	}
+	src := []byte(body)
 	return &doc{r: r, rel: rel, src: src, root: parse(r.md.Parser(), src)}
 }
 

@@ -101,21 +101,21 @@ func chooseBreak(best [brkClasses]breakAt, limit int) breakAt {
 // scanner walks s and records the last break of each class that keeps the
 // head within the limit.
 type scanner struct {
-	s      string
-	html   bool
-	units  int
-	open   *openTag
-	pre    int // depth of <pre>
-	prev   rune
-	prev2  rune
-	ris    int // regional indicators in a row (flag pairs)
-	best   [brkClasses]breakAt
-	lastOK int
+	s     string
+	html  bool
+	limit int
+	units int
+	open  *openTag
+	pre   int // depth of <pre>
+	prev  rune
+	prev2 rune
+	ris   int // regional indicators in a row (flag pairs)
+	best  [brkClasses]breakAt
 }
 
 // scanBreaks returns the best breaks and whether s exceeds limit.
 func scanBreaks(s string, limit int, html bool) ([brkClasses]breakAt, bool) {
-	sc := &scanner{s: s, html: html}
+	sc := &scanner{s: s, html: html, limit: limit}
 	for i := 0; i < len(s); {
 		c := s[i]
 		switch {
@@ -193,16 +193,14 @@ func (sc *scanner) space(i int) int {
 		// Inside <pre> whitespace is content: break after a newline only
 		// (dropping it) or after a space (keeping it).
 		c := sc.s[i]
-		sc.units++
 		if c == '\n' {
 			cls := brkLine
 			if i+1 < len(sc.s) && sc.s[i+1] == '\n' {
 				cls = brkPara
 			}
-			sc.units--
 			sc.mark(cls, i, i+1)
 			sc.units++
-		} else {
+		} else if sc.units++; sc.units <= sc.limit {
 			sc.mark(brkWord, i+1, i+1)
 		}
 		sc.prev2, sc.prev = sc.prev, rune(c)

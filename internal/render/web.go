@@ -23,9 +23,8 @@ func (o *webOverrides) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 	reg.Register(ast.KindHTMLBlock, skip)
 }
 
-// linkStack marks links rendered without <a> so their exit writes nothing:
-// goldmark calls the same func on entering and leaving, and a refused link
-// is refused both times because the check is deterministic.
+// link writes <a> only for an allowed target; a refused link keeps its
+// text. The check is deterministic, so entering and leaving agree.
 func (o *webOverrides) link(w util.BufWriter, _ []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
 	n := node.(*ast.Link)
 	u, ok := linkURL(n.Destination, o.base, webSchemes)

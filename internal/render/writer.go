@@ -138,13 +138,17 @@ func (w *writer) rawString(s string) {
 	}
 }
 
-// appendEscaped appends s with &, <, > and " escaped.
+// appendEscaped appends s with &, <, > and " escaped and NUL replaced.
 func appendEscaped(dst, s []byte) []byte {
 	last := 0
 	for i, c := range s {
 		if e := util.EscapeHTMLByte(c); e != nil {
 			dst = append(dst, s[last:i]...)
 			dst = append(dst, e...)
+			last = i + 1
+		} else if c == 0 {
+			dst = append(dst, s[last:i]...)
+			dst = append(dst, "\uFFFD"...)
 			last = i + 1
 		}
 	}

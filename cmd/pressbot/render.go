@@ -1,0 +1,194 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/pressbot/pressbot/internal/content"
+	"github.com/pressbot/pressbot/internal/release"
+	"github.com/pressbot/pressbot/internal/render"
+)
+
+func init() {
+	register(command{name: "render", summary: "show what each channel would post for a release", run: runRender})
+}
+
+const renderDescription = `Render reads one release FILE and prints what each channel would post:
+Telegram HTML messages, the Facebook post and the X post (or thread), with
+each part's length as the platform counts it and the platform's limit
+(length/limit). With -json it prints one JSON object:
+
+  {"id","lang","hash","posts":[{"channel","kind","parts":[{"format","text",
+   "length","limit","media":[{"url","alt"}],"link"}]}]}
+
+The channels are telegram, facebook and x; -channel shows one of them.
+The release ID is the path under content/ without .md when FILE lies in a
+content folder, else the file name without .md. A release with errors is
+not rendered: its problems are printed and the exit code is 1.`
+
+// renderFlags are the flags of the render command.
+type renderFlags struct {
+	channel string
+	json    bool
+	baseURL string
+	thread  bool
+	lang    string
+	zone    string
+}
+
+// runRender implements "pressbot render".
+func runRender(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("render", "[-channel NAME] [-json] [-base-url URL] [-thread] FILE", renderDescription, stderr)
+	var f renderFlags
+	fs.StringVar(&f.channel, "channel", "", "render only the channel `name`d (telegram, facebook or x)")
+	fs.BoolVar(&f.json, "json", false, "print JSON instead of a preview")
+	fs.StringVar(&f.baseURL, "base-url", "http://127.0.0.1:8080", "newsroom base `URL` for links")
+	fs.BoolVar(&f.thread, "thread", false, "post the lead on X as a thread of numbered replies")
+	fs.StringVar(&f.lang, "lang", "en", "`language` of a release without lang (BCP 47)")
+	fs.StringVar(&f.zone, "zone", content.DefaultZone, "time `zone` for dates written without an offset")
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return exitUsage
+	}
+	zone, err := time.LoadLocation(f.zone)
+	if err != nil {
+		fmt.Fprintf(stderr, "pressbot render: -zone %q: %v\n", f.zone, err)
+		return exitUsage
+	}
+	chans := render.DefaultChannels()
+	for i := range chans {
+		chans[i].Thread = chans[i].Kind == release.KindX && f.thread
+	}
+	if f.channel != "" {
+		ch, ok := renderFindChannel(chans, f.channel)
+		if !ok {
+			fmt.Fprintf(stderr, "pressbot render: unknown channel %q (want telegram, facebook or x)\n", f.channel)
+			return exitUsage
+		}
+		chans = []render.Channel{ch}
+	}
+	r, err := render.New(render.Config{BaseURL: f.baseURL, Channels: chans, Zone: zone})
+	if err != nil {
+		fmt.Fprintf(stderr, "pressbot render: %v\n", err)
+		return exitUsage
+	}
+	rel, code := renderReadRelease(fs.Arg(0), content.Options{Zone: zone, DefaultLang: f.lang}, stderr)
+	if code != exitOK {
+		return code
+	}
+	posts, err := renderChosen(r, rel, chans)
+	if err != nil {
+		fmt.Fprintf(stderr, "pressbot render: %v\n", err)
+		return exitProblems
+	}
+	if f.json {
+		return renderWriteJSON(stdout, stderr, rel, posts)
+	}
+	renderWritePreview(stdout, rel, posts)
+	return exitOK
+}
+
+// renderFindChannel returns the channel called name.
+func renderFindChannel(chans []render.Channel, name string) (render.Channel, bool) {
+	for _, c := range chans {
+		if c.Name == name {
+			return c, true
+		}
+	}
+	return render.Channel{}, false
+}
+
+// renderReadRelease reads and parses FILE, printing its problems; a release with
+// errors gives exit code 1.
+func renderReadRelease(path string, opts content.Options, stderr io.Writer) (release.Release, int) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		fmt.Fprintf(stderr, "pressbot render: %v\n", err)
+		return release.Release{}, exitProblems
+	}
+	rel, problems := content.Parse(path, renderReleaseID(path), data, opts)
+	for _, p := range problems {
+		fmt.Fprintln(stderr, p.String())
+	}
+	if content.HasErrors(problems) {
+		return release.Release{}, exitProblems
+	}
+	return rel, exitOK
+}
+
+// renderReleaseID is the path under the last "content" folder without ".md", or
+// the file name without ".md".
+func renderReleaseID(path string) string {
+	p := filepath.ToSlash(filepath.Clean(path))
+	if i := strings.LastIndex("/"+p, "/content/"); i >= 0 {
+		p = p[i+len("content/"):]
+	} else {
+		p = filepath.Base(p)
+	}
+	return strings.TrimSuffix(p, ".md")
+}
+
+// renderChosen renders the release for the chosen channels: with one
+// channel named, even if the release's channels leave it out.
+func renderChosen(r *render.Renderer, rel release.Release, chans []render.Channel) ([]release.Post, error) {
+	if len(chans) == 1 {
+		p, err := r.Post(rel, chans[0])
+		return []release.Post{p}, err
+	}
+	return r.Render(rel)
+}
+
+// renderOutJSON is the JSON of DESIGN.md's CLI contract.
+type renderOutJSON struct {
+	ID    string     `json:"id"`
+	Lang  string     `json:"lang"`
+	Hash  string     `json:"hash"`
+	Posts []renderPostJSON `json:"posts"`
+}
+
+type renderPostJSON struct {
+	Channel string         `json:"channel"`
+	Kind    string         `json:"kind"`
+	Parts   []release.Part `json:"parts"`
+}
+
+func renderWriteJSON(stdout, stderr io.Writer, rel release.Release, posts []release.Post) int {
+	out := renderOutJSON{ID: rel.ID, Lang: rel.Lang, Hash: rel.Hash, Posts: []renderPostJSON{}}
+	for _, p := range posts {
+		out.Posts = append(out.Posts, renderPostJSON{Channel: p.Channel, Kind: p.Kind, Parts: p.Parts})
+	}
+	enc := json.NewEncoder(stdout)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(out); err != nil {
+		fmt.Fprintf(stderr, "pressbot render: %v\n", err)
+		return exitProblems
+	}
+	return exitOK
+}
+
+// renderWritePreview prints each channel's parts with their counts.
+func renderWritePreview(w io.Writer, rel release.Release, posts []release.Post) {
+	fmt.Fprintf(w, "%s (%s) hash %s\n", rel.ID, rel.Lang, rel.ShortHash())
+	for _, p := range posts {
+		fmt.Fprintf(w, "\n=== %s (%s): %d part(s)\n", p.Channel, p.Kind, len(p.Parts))
+		for i, part := range p.Parts {
+			fmt.Fprintf(w, "--- part %d/%d: %s %d/%d", i+1, len(p.Parts), part.Format, part.Length, part.Limit)
+			for _, m := range part.Media {
+				fmt.Fprintf(w, ", media %s (alt %q)", m.URL, m.Alt)
+			}
+			if part.Link != "" {
+				fmt.Fprintf(w, ", link %s", part.Link)
+			}
+			fmt.Fprintf(w, "\n%s\n", part.Text)
+		}
+	}
+}

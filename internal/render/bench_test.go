@@ -1,0 +1,123 @@
+package render
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/extension"
+
+	"github.com/pressbot/pressbot/internal/content"
+	"github.com/pressbot/pressbot/internal/release"
+)
+
+// benchCorpus generates the shared corpus (PRESSBOT_BENCH_N releases,
+// 10,000 by default) with ../shared/bench/gen_corpus.py and loads it.
+func benchCorpus(b *testing.B) []release.Release {
+	b.Helper()
+	gen, err := filepath.Abs("../../../shared/bench/gen_corpus.py")
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := os.Stat(gen); err != nil {
+		b.Skipf("corpus generator not found: %v", err)
+	}
+	n := 10000
+	if s := os.Getenv("PRESSBOT_BENCH_N"); s != "" {
+		if n, err = strconv.Atoi(s); err != nil {
+			b.Fatalf("PRESSBOT_BENCH_N=%q: %v", s, err)
+		}
+	}
+	dir := b.TempDir()
+	out, err := exec.Command("python3", gen, "--n", strconv.Itoa(n), "--out", dir, "--seed", "1").CombinedOutput()
+	if err != nil {
+		b.Skipf("gen_corpus.py: %v: %s", err, out)
+	}
+	res, err := content.Load(dir, content.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if len(res.Releases) != n {
+		b.Fatalf("loaded %d of %d releases (%d problems)", len(res.Releases), n, len(res.Problems))
+	}
+	return res.Releases
+}
+
+// goldmarkHTML converts every body with plain goldmark (same extensions).
+func goldmarkHTML(md goldmark.Markdown, rels []release.Release) int {
+	var buf bytes.Buffer
+	total := 0
+	for _, rel := range rels {
+		buf.Reset()
+		_ = md.Convert([]byte(rel.Body), &buf)
+		total += buf.Len()
+	}
+	return total
+}
+
+// renderAll renders every release in all four profiles.
+func renderAll(b *testing.B, r *Renderer, rels []release.Release) {
+	for _, rel := range rels {
+		if _, err := r.All(rel); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func corpusBytes(rels []release.Release) int64 {
+	var n int64
+	for _, r := range rels {
+		n += int64(len(r.Body))
+	}
+	return n
+}
+
+// BenchmarkGoldmarkHTML is the baseline: plain goldmark HTML of the corpus.
+func BenchmarkGoldmarkHTML(b *testing.B) {
+	rels := benchCorpus(b)
+	md := goldmark.New(goldmark.WithExtensions(extension.GFM, extension.Footnote))
+	b.SetBytes(corpusBytes(rels))
+	b.ResetTimer()
+	for b.Loop() {
+		goldmarkHTML(md, rels)
+	}
+}
+
+// BenchmarkRenderAll renders Telegram, Facebook, X (thread) and web for
+// the corpus from one parse per release.
+func BenchmarkRenderAll(b *testing.B) {
+	rels := benchCorpus(b)
+	r := newTestRenderer(b)
+	b.SetBytes(corpusBytes(rels))
+	b.ResetTimer()
+	for b.Loop() {
+		renderAll(b, r, rels)
+	}
+}
+
+// BenchmarkRatio times both on the same corpus in the same run and
+// reports RenderAll's time as a multiple of plain goldmark's (target: at
+// most 1.5).
+func BenchmarkRatio(b *testing.B) {
+	rels := benchCorpus(b)
+	md := goldmark.New(goldmark.WithExtensions(extension.GFM, extension.Footnote))
+	r := newTestRenderer(b)
+	var gm, all time.Duration
+	b.ResetTimer()
+	for b.Loop() {
+		t0 := time.Now()
+		goldmarkHTML(md, rels)
+		t1 := time.Now()
+		renderAll(b, r, rels)
+		gm += t1.Sub(t0)
+		all += time.Since(t1)
+	}
+	b.ReportMetric(float64(all)/float64(gm), "x-goldmark")
+	b.ReportMetric(float64(gm.Milliseconds())/float64(b.N), "goldmark-ms/op")
+	b.ReportMetric(float64(all.Milliseconds())/float64(b.N), "renderall-ms/op")
+}
