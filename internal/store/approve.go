@@ -348,3 +348,70 @@ func (s *Store) lockState(ctx context.Context, tx *sql.Tx, id string) (release.S
 	err := tx.QueryRowContext(ctx, `SELECT state FROM releases WHERE id = $1`, id).Scan(&state)
 	return release.Status(state), wrap(err, "state", id)
 }
+
+// RescheduleRequest moves the scheduled posts of an approved release.
+type RescheduleRequest struct {
+	ID string
+	// Hash is the content the officer saw; a changed one fails with a
+	// *StaleHashError.
+	Hash  string
+	Actor string
+	// At is the new time (zero: now); ChannelAt overrides it per channel.
+	// Neither can precede the embargo.
+	At        time.Time
+	ChannelAt map[string]time.Time
+}
+
+// Reschedule moves every scheduled post of req.ID to its new time: the old
+// jobs are cancelled and new ones inserted in the same transaction. It
+// returns the new time of each post moved.
+func (s *Store) Reschedule(ctx context.Context, req RescheduleRequest) (map[string]time.Time, error) {
+	moved := map[string]time.Time{}
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := lockRelease(ctx, tx, req.ID); err != nil {
+			return err
+		}
+		rec, err := s.get(ctx, tx, req.ID)
+		if err != nil {
+			return err
+		}
+		if req.Hash != rec.Hash {
+			return &StaleHashError{ID: req.ID, Hash: req.Hash, Current: rec.Hash}
+		}
+		slot := ApproveRequest{At: req.At, ChannelAt: req.ChannelAt}
+		var jobs []river.InsertManyParams
+		for _, p := range rec.Posts {
+			if p.State != release.StatusScheduled {
+				continue
+			}
+			at := s.slot(slot, p.Channel, rec.Release.PublishAt)
+			args, err := s.requeue(ctx, tx, req.ID, p, at)
+			if err != nil {
+				return err
+			}
+			if err := s.audit(ctx, tx, AuditEntry{Release: req.ID, Channel: p.Channel, From: p.State, To: p.State,
+				Event: "reschedule", Actor: req.Actor, Detail: "at " + formatTime(at)}); err != nil {
+				return err
+			}
+			moved[p.Channel] = at
+			jobs = append(jobs, river.InsertManyParams{Args: args, InsertOpts: &river.InsertOpts{ScheduledAt: at}})
+		}
+		if len(jobs) == 0 {
+			return fmt.Errorf("store: reschedule %s: no scheduled post (the release is %s)", req.ID, rec.State)
+		}
+		return s.insertJobs(ctx, tx, jobs)
+	})
+	return moved, err
+}
+
+// requeue cancels p's job and gives it a new generation and time; it
+// returns the new job's arguments.
+func (s *Store) requeue(ctx context.Context, tx *sql.Tx, id string, p PostRecord, at time.Time) (PublishArgs, error) {
+	if err := s.cancelJob(ctx, tx, p.JobID); err != nil {
+		return PublishArgs{}, err
+	}
+	gen := p.Gen + 1
+	_, err := tx.ExecContext(ctx, `UPDATE posts SET gen = $1, scheduled_at = $2, updated = $3 WHERE release_id = $4 AND channel = $5`,
+		gen, formatTime(at), formatTime(s.now()), id, p.Channel)
+	return PublishArgs{Release: id, Channel: p.Channel, Hash: p.Hash, Gen: gen}, wrap(err, "requeue", id)
+}

@@ -223,17 +223,13 @@ func (s *Store) Retry(ctx context.Context, id, channel, actor string, at time.Ti
 		if _, err := release.Transition(p.State, release.EventRetry); err != nil || p.State == release.StatusPublishing {
 			return fmt.Errorf("store: retry %s on %s: post is %s", id, channel, p.State)
 		}
-		if err := s.cancelJob(ctx, tx, p.JobID); err != nil {
+		args, err := s.requeue(ctx, tx, id, p, at)
+		if err != nil {
 			return err
 		}
-		gen := p.Gen + 1
-		if _, err := tx.ExecContext(ctx, `UPDATE posts SET gen = $1 WHERE release_id = $2 AND channel = $3`, gen, id, channel); err != nil {
-			return wrap(err, "retry", id)
-		}
-		if _, err := s.movePost(ctx, tx, id, channel, p.State, release.EventRetry, actor, "at "+formatTime(at), &postUpdate{at: &at}); err != nil {
+		if _, err := s.movePost(ctx, tx, id, channel, p.State, release.EventRetry, actor, "at "+formatTime(at), nil); err != nil {
 			return err
 		}
-		args := PublishArgs{Release: id, Channel: channel, Hash: p.Hash, Gen: gen}
 		if err := s.insertJobs(ctx, tx, []river.InsertManyParams{{Args: args, InsertOpts: &river.InsertOpts{ScheduledAt: at}}}); err != nil {
 			return err
 		}

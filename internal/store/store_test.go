@@ -565,3 +565,28 @@ func TestOpenBadURL(t *testing.T) {
 		}
 	}
 }
+
+func TestReschedule(t *testing.T) {
+	forEach(t, func(t *testing.T, s *store.Store) {
+		mustUpsert(t, s, rel("2024/a", "h1"))
+		approve(t, s, "2024/a", "h1", alice, 1, "telegram", "x")
+		at := time.Now().Add(2 * time.Hour).UTC().Truncate(time.Millisecond)
+		if _, err := s.Reschedule(ctx, store.RescheduleRequest{ID: "2024/a", Hash: "h0", Actor: "cli:root", At: at}); !errors.Is(err, store.ErrStaleHash) {
+			t.Errorf("stale reschedule: %v", err)
+		}
+		moved, err := s.Reschedule(ctx, store.RescheduleRequest{ID: "2024/a", Hash: "h1", Actor: "cli:root", At: at,
+			ChannelAt: map[string]time.Time{"x": at.Add(time.Hour)}})
+		if err != nil || len(moved) != 2 || !moved["x"].Equal(at.Add(time.Hour)) {
+			t.Fatalf("moved %v %v", moved, err)
+		}
+		for _, p := range get(t, s, "2024/a").Posts {
+			if !p.ScheduledAt.Equal(moved[p.Channel]) || p.Gen != 2 || p.State != release.StatusScheduled {
+				t.Errorf("%s: %+v", p.Channel, p)
+			}
+		}
+		js := jobStates(t, s)
+		if !slices.Equal(js["2024/a/x/1"], []string{"cancelled"}) || !slices.Equal(js["2024/a/x/2"], []string{"available"}) {
+			t.Errorf("jobs %v", js)
+		}
+	})
+}
