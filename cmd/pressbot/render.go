@@ -148,9 +148,9 @@ func renderChosen(r *render.Renderer, rel release.Release, chans []render.Channe
 
 // renderOutJSON is the JSON of DESIGN.md's CLI contract.
 type renderOutJSON struct {
-	ID    string     `json:"id"`
-	Lang  string     `json:"lang"`
-	Hash  string     `json:"hash"`
+	ID    string           `json:"id"`
+	Lang  string           `json:"lang"`
+	Hash  string           `json:"hash"`
 	Posts []renderPostJSON `json:"posts"`
 }
 

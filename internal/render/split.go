@@ -173,10 +173,7 @@ func (sc *scanner) char(i int) (rune, int, int) {
 // selector, emoji modifier or tag, second half of a flag).
 func (sc *scanner) grapheme(i int, r rune) {
 	ri := r >= 0x1F1E6 && r <= 0x1F1FF
-	joins := sc.prev == 0x200D || r == 0x200D || r == 0x20E3 ||
-		(r >= 0xFE00 && r <= 0xFE0F) || (r >= 0x1F3FB && r <= 0x1F3FF) ||
-		(r >= 0xE0020 && r <= 0xE007F) || unicode.In(r, unicode.Mn, unicode.Me, unicode.Mc) ||
-		(ri && sc.ris%2 == 1)
+	joins := sc.prev == 0x200D || extends(r) || (ri && sc.ris%2 == 1)
 	if ri {
 		sc.ris++
 	} else {
@@ -212,6 +209,13 @@ func (sc *scanner) space(i int) int {
 			nl++
 		}
 		j++
+	}
+	if j < len(sc.s) && continues(sc.s[j:]) {
+		// " 🏼": a modifier or mark after a space belongs to the space's
+		// cluster; keep them together rather than orphan the mark.
+		sc.units += j - i
+		sc.prev2, sc.prev, sc.ris = sc.prev, ' ', 0
+		return j
 	}
 	cls := brkWord
 	switch {
@@ -371,4 +375,19 @@ func utf16Units(r rune) int {
 		return 2
 	}
 	return 1
+}
+
+// extends reports whether r never starts a grapheme cluster: a combining
+// mark, joiner, variation selector, keycap, emoji modifier or tag.
+func extends(r rune) bool {
+	return r == 0x200D || r == 0x20E3 || (r >= 0xFE00 && r <= 0xFE0F) ||
+		(r >= 0x1F3FB && r <= 0x1F3FF) || (r >= 0xE0020 && r <= 0xE007F) ||
+		unicode.In(r, unicode.Mn, unicode.Me, unicode.Mc)
+}
+
+// continues reports whether s starts with a character that extends the
+// cluster before it.
+func continues(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return extends(r)
 }
