@@ -1,0 +1,94 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/pressbot/pressbot/internal/config"
+)
+
+func init() {
+	register(command{name: "serve", summary: "run everything: content watching, approvals, scheduler, newsroom", run: runServe})
+}
+
+const serveDescription = `Run the whole loop in one process: watch the content folder, offer new and
+changed releases for approval, publish approved posts on schedule, serve the
+newsroom and feeds, and report health and metrics.
+
+With no configuration it uses ./content, sqlite:pressbot.db, the channels
+telegram, facebook and x as outbox dry runs (files under ./outbox/), approval
+by CLI only ('pressbot approve ID'), and http://127.0.0.1:8080.
+Flags override the configuration file, which overrides the defaults;
+PRESSBOT_* environment variables override the file (see pressbot.example.yaml).`
+
+// serveFlags are serve's command-line overrides.
+type serveFlags struct {
+	config, content, db, http, logFormat, logLevel, outbox string
+}
+
+// runServe loads the configuration, builds every part, and runs them until
+// SIGINT or SIGTERM.
+func runServe(args []string, stdout, stderr io.Writer) int {
+	var f serveFlags
+	fs := newFlagSet("serve", "[-config FILE] [-content DIR] [-db URL] [-http ADDR] [-log-format auto|text|json]", serveDescription, stderr)
+	fs.StringVar(&f.config, "config", "", "configuration `file` (YAML); none: defaults and PRESSBOT_* environment")
+	fs.StringVar(&f.content, "content", "", "`directory` of the Markdown releases (default content)")
+	fs.StringVar(&f.db, "db", "", "database `URL`: sqlite:PATH or postgres://… (default sqlite:pressbot.db)")
+	fs.StringVar(&f.http, "http", "", "listen `address` (default 127.0.0.1:8080)")
+	fs.StringVar(&f.logFormat, "log-format", "", "log `format`: auto (text on a terminal, JSON otherwise), text or json")
+	fs.StringVar(&f.logLevel, "log-level", "", "log `level`: debug, info, warn or error")
+	fs.StringVar(&f.outbox, "outbox", "outbox", "`directory` where dry-run channels write their posts")
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
+	}
+	if fs.NArg() > 0 {
+		fs.Usage()
+		return exitUsage
+	}
+	cfg, err := loadServeConfig(f)
+	if err != nil {
+		fmt.Fprintln(stderr, "pressbot serve:", err)
+		return exitProblems
+	}
+	log, err := newLogger(stderr, cfg.Log.Format, cfg.Log.Level)
+	if err != nil {
+		fmt.Fprintln(stderr, "pressbot serve:", err)
+		return exitUsage
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	srv, err := newServer(ctx, cfg, f.outbox, log)
+	if err != nil {
+		log.Error("cannot start", "err", err)
+		return exitProblems
+	}
+	if err := srv.run(ctx); err != nil && !errors.Is(err, context.Canceled) {
+		log.Error("stopped with an error", "err", err)
+		return exitProblems
+	}
+	log.Info("stopped cleanly")
+	return exitOK
+}
+
+// loadServeConfig reads the configuration and applies the flags.
+func loadServeConfig(f serveFlags) (*config.Config, error) {
+	getenv := os.Getenv
+	overrides := map[string]string{
+		config.EnvPrefix + "CONTENT_DIR": f.content,
+		config.EnvPrefix + "DB":          f.db,
+		config.EnvPrefix + "HTTP_ADDR":   f.http,
+		config.EnvPrefix + "LOG_FORMAT":  f.logFormat,
+		config.EnvPrefix + "LOG_LEVEL":   f.logLevel,
+	}
+	return config.Load(f.config, func(k string) string {
+		if v := overrides[k]; v != "" {
+			return v
+		}
+		return getenv(k)
+	})
+}

@@ -1,0 +1,281 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"sync"
+	"time"
+
+	"github.com/pressbot/pressbot/internal/config"
+	"github.com/pressbot/pressbot/internal/content"
+	"github.com/pressbot/pressbot/internal/content/watch"
+	"github.com/pressbot/pressbot/internal/health"
+	"github.com/pressbot/pressbot/internal/httpd"
+	"github.com/pressbot/pressbot/internal/ingest"
+	"github.com/pressbot/pressbot/internal/metrics"
+	"github.com/pressbot/pressbot/internal/queue"
+	"github.com/pressbot/pressbot/internal/release"
+	"github.com/pressbot/pressbot/internal/render"
+	"github.com/pressbot/pressbot/internal/site"
+	"github.com/pressbot/pressbot/internal/store"
+)
+
+// server is every part of a running pressbot, wired together.
+type server struct {
+	cfg      *config.Config
+	log      *slog.Logger
+	store    *store.Store
+	render   *render.Renderer
+	outlets  map[string]outlet
+	queue    *queue.Queue
+	site     *site.Site
+	metrics  *metrics.Metrics
+	health   *health.Monitor
+	ingest   *ingest.Ingest
+	watcher  *watch.Watcher
+	offer    ingest.Offerer
+	bot      approvalBot // nil without an approvers' chat
+	refresh  chan struct{}
+	queueRun bool
+	mu       sync.Mutex
+}
+
+// approvalBot is what serve runs of the approval package.
+type approvalBot interface {
+	ingest.Offerer
+	queue.Notifier
+	Run(ctx context.Context) error
+}
+
+// newServer builds every part from cfg; nothing runs yet.
+func newServer(ctx context.Context, cfg *config.Config, outboxDir string, log *slog.Logger) (*server, error) {
+	s := &server{cfg: cfg, log: log, refresh: make(chan struct{}, 1)}
+	var err error
+	if s.store, err = store.Open(ctx, cfg.DB); err != nil {
+		return nil, err
+	}
+	if s.render, err = render.New(render.Config{BaseURL: cfg.Site.BaseURL, Channels: renderChannels(cfg), Zone: cfg.Zone}); err != nil {
+		return nil, err
+	}
+	if s.outlets, err = newOutlets(cfg, outboxDir, log); err != nil {
+		return nil, err
+	}
+	if s.site, err = site.New(site.Config{BaseURL: cfg.Site.BaseURL, Title: cfg.Site.Title, Zone: cfg.Zone,
+		PerPage: cfg.Site.PerPage, MediaDir: cfg.Content.Dir}); err != nil {
+		return nil, err
+	}
+	s.metrics = metrics.New(s.countStates, log)
+	if err := s.setupApproval(ctx); err != nil {
+		return nil, err
+	}
+	s.health = health.New(health.Config{Channels: s.checkers(), Upcoming: s.nextDue, Alert: s.offer, Log: log})
+	pubs := make(map[string]queue.Publisher, len(s.outlets))
+	for name, o := range s.outlets {
+		pubs[name] = o
+	}
+	if s.queue, err = queue.New(s.store, pubs, queue.Options{Notifier: s, Logger: log}); err != nil {
+		return nil, err
+	}
+	s.watcher = watch.New(cfg.Content.Dir, cfg.Content.Rescan.D(), log)
+	s.ingest = ingest.New(ingest.Config{Dir: cfg.Content.Dir, Store: s.store, Offer: s.offer, Log: log,
+		Options: content.Options{Zone: cfg.Zone, DefaultLang: cfg.Office.DefaultLang, Channels: cfg.ChannelNames()}})
+	return s, nil
+}
+
+// checkers returns the channels that talk to a platform (the outbox needs
+// no credentials, but is checked too: its folder must be writable).
+func (s *server) checkers() map[string]health.Checker {
+	out := make(map[string]health.Checker, len(s.outlets))
+	for n, o := range s.outlets {
+		out[n] = o
+	}
+	return out
+}
+
+// nextDue returns when the next post on channel is due.
+func (s *server) nextDue(ctx context.Context, channel string) (time.Time, error) {
+	times, err := s.store.ChannelTimes(ctx, channel, time.Now())
+	if err != nil || len(times) == 0 {
+		return time.Time{}, err
+	}
+	return times[0], nil
+}
+
+// countStates counts releases by state for the metrics.
+func (s *server) countStates(ctx context.Context) (map[string]int, error) {
+	rows, err := s.store.DB().QueryContext(ctx, `SELECT state, COUNT(*) FROM releases GROUP BY state`)
+	if err != nil {
+		return nil, fmt.Errorf("count states: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var st string
+		var n int
+		if err := rows.Scan(&st, &n); err != nil {
+			return nil, fmt.Errorf("count states: %w", err)
+		}
+		out[st] = n
+	}
+	return out, rows.Err()
+}
+
+// Notify fans a queue event out to the metrics, the officers and the
+// newsroom.
+func (s *server) Notify(ctx context.Context, ev queue.Event) {
+	s.metrics.Notify(ctx, ev)
+	if s.bot != nil {
+		s.bot.Notify(ctx, ev)
+	}
+	if ev.Kind == queue.EventPublished {
+		s.refreshNewsroom()
+	}
+}
+
+// refreshNewsroom asks the newsroom loop to rebuild (coalesced).
+func (s *server) refreshNewsroom() {
+	select {
+	case s.refresh <- struct{}{}:
+	default:
+	}
+}
+
+// preview returns a stored release and its renderings for /preview.
+func (s *server) preview(ctx context.Context, id string) (release.Release, []release.Post, error) {
+	rec, err := s.store.Get(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return release.Release{}, nil, fmt.Errorf("preview %s: %w", id, httpd.ErrNotFound)
+	}
+	if err != nil {
+		return release.Release{}, nil, err
+	}
+	posts, err := s.render.Render(rec.Release)
+	return rec.Release, posts, err
+}
+
+// handler assembles the HTTP surface.
+func (s *server) handler() httpd.Config {
+	return httpd.Config{
+		Site: s.site.Handler(), Preview: s.preview, Metrics: s.metrics.Handler(), Log: s.log,
+		Ready: []httpd.Check{
+			{Name: "database", Run: s.store.Ping},
+			{Name: "queue", Run: s.queueReady},
+			{Name: "channels", Run: s.health.Ready},
+		},
+	}
+}
+
+// queueReady reports whether the queue was started.
+func (s *server) queueReady(context.Context) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.queueRun {
+		return errors.New("queue not running")
+	}
+	return nil
+}
+
+// run starts every part and blocks until ctx ends, then stops them in
+// order: no new jobs, in-flight sends finish (or are marked), store closed.
+func (s *server) run(ctx context.Context) error {
+	defer s.store.Close()
+	s.welcome()
+	if err := s.updateNewsroom(ctx); err != nil {
+		s.log.Warn("newsroom: first build failed; it is retried on the next change", "err", err)
+	}
+	// River stops hard when its start context ends: give it one that
+	// outlives the signal, and stop it softly below.
+	if err := s.queue.Start(context.WithoutCancel(ctx)); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	s.queueRun = true
+	s.mu.Unlock()
+	var wg sync.WaitGroup
+	errc := make(chan error, 4)
+	wg.Go(func() { errc <- s.watch(ctx) })
+	wg.Go(func() { s.health.Run(ctx) })
+	wg.Go(func() { s.newsroomLoop(ctx) })
+	if s.bot != nil {
+		wg.Go(func() { errc <- s.bot.Run(ctx) })
+	}
+	httpHandler := s.httpHandler()
+	err := httpd.Serve(ctx, s.cfg.HTTP.Addr, httpHandler, func(a net.Addr) {
+		s.log.Info("newsroom and API listening", "url", "http://"+a.String(), "preview", "http://"+a.String()+"/preview/{id}")
+	})
+	s.shutdown(ctx)
+	wg.Wait()
+	close(errc)
+	for e := range errc {
+		err = errors.Join(err, e)
+	}
+	return err
+}
+
+// shutdown stops the queue softly within a minute.
+func (s *server) shutdown(ctx context.Context) {
+	s.log.Info("stopping: no new jobs; waiting for sends in flight")
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+	defer cancel()
+	if err := s.queue.Stop(sctx); err != nil {
+		s.log.Error("queue stop", "err", err)
+	}
+	s.mu.Lock()
+	s.queueRun = false
+	s.mu.Unlock()
+}
+
+// watch feeds content changes to ingest until ctx ends.
+func (s *server) watch(ctx context.Context) error {
+	changes := make(chan watch.Changes, 1)
+	errc := make(chan error, 1)
+	go func() { errc <- s.watcher.Run(ctx, changes) }()
+	for {
+		select {
+		case <-ctx.Done():
+			return <-errc
+		case err := <-errc:
+			return err
+		case ch := <-changes:
+			start := time.Now()
+			n, err := s.ingest.Apply(ctx, ch)
+			if err != nil {
+				s.log.Error("content sync", "err", err)
+			}
+			if n > 0 {
+				s.metrics.ObserveOffer(time.Since(start))
+			}
+			s.log.Info("content synced", "added", len(ch.Added), "changed", len(ch.Changed), "removed", len(ch.Removed), "offered", n)
+		}
+	}
+}
+
+// newsroomLoop rebuilds the newsroom after publications and every minute
+// (embargoes pass, approvals elsewhere).
+func (s *server) newsroomLoop(ctx context.Context) {
+	t := time.NewTicker(time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		case <-s.refresh:
+		}
+		if err := s.updateNewsroom(ctx); err != nil {
+			s.log.Warn("newsroom update failed", "err", err)
+		}
+	}
+}
+
+// updateNewsroom rebuilds the live newsroom from the published releases.
+func (s *server) updateNewsroom(ctx context.Context) error {
+	entries, err := publishedEntries(ctx, s.store, s.render, s.cfg.Content.Dir)
+	if err != nil {
+		return err
+	}
+	return s.site.Update(entries)
+}

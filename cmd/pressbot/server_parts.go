@@ -1,0 +1,95 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"html/template"
+	"net/http"
+	"sort"
+	"strings"
+
+	"github.com/pressbot/pressbot/internal/httpd"
+	"github.com/pressbot/pressbot/internal/ingest"
+	"github.com/pressbot/pressbot/internal/render"
+	"github.com/pressbot/pressbot/internal/site"
+	"github.com/pressbot/pressbot/internal/store"
+)
+
+// webhookPath is where Telegram delivers the approval bot's updates in
+// webhook mode.
+const webhookPath = "/telegram/webhook"
+
+// setupApproval chooses how releases are offered: the Telegram approvers'
+// chat when configured, else the log (approval by CLI).
+func (s *server) setupApproval(context.Context) error {
+	s.offer = ingest.LogOfferer{Log: s.log}
+	return nil
+}
+
+// httpHandler builds the HTTP handler, with the webhook in webhook mode.
+func (s *server) httpHandler() http.Handler {
+	return httpd.Handler(s.handler())
+}
+
+// welcome logs what runs, and with no configuration how to connect the
+// real channels and the approvers' chat.
+func (s *server) welcome() {
+	var dry, live []string
+	for _, ch := range s.cfg.Channels {
+		if ch.Outbox() {
+			dry = append(dry, ch.Name)
+		} else {
+			live = append(live, ch.Name)
+		}
+	}
+	sort.Strings(dry)
+	s.log.Info("pressbot starting", "content", s.cfg.Content.Dir, "db", redactDB(s.cfg.DB),
+		"live_channels", strings.Join(live, ","), "dry_run_channels", strings.Join(dry, ","),
+		"approval", map[bool]string{true: "telegram chat", false: "CLI only"}[s.cfg.Approval.Telegram.Enabled()])
+	if len(dry) > 0 {
+		s.log.Info("dry run: channels " + strings.Join(dry, ", ") + " write their posts to outbox/<channel>/ instead of publishing. " +
+			"To publish for real, copy pressbot.example.yaml to pressbot.yaml, fill in the credentials, and run: pressbot serve -config pressbot.yaml")
+	}
+	if !s.cfg.Approval.Telegram.Enabled() {
+		s.log.Info("approval by CLI: run 'pressbot queue' to list releases and 'pressbot approve ID -at now' to publish one. " +
+			"To approve in Telegram, set approval.telegram.token and chat_id (see README: Approval in Telegram)")
+	}
+}
+
+// redactDB hides a password in a database URL.
+func redactDB(url string) string {
+	at := strings.LastIndex(url, "@")
+	scheme := strings.Index(url, "://")
+	if at < 0 || scheme < 0 || at < scheme {
+		return url
+	}
+	return url[:scheme+3] + "…" + url[at:]
+}
+
+// publishedEntries turns the releases published through pressbot into
+// newsroom entries, dated by their publication.
+func publishedEntries(ctx context.Context, st *store.Store, rdr *render.Renderer, contentDir string) ([]site.Entry, error) {
+	pubs, err := st.Published(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]site.Entry, 0, len(pubs))
+	for _, p := range pubs {
+		body, err := rdr.WebHTML(p.Release)
+		if err != nil {
+			return nil, fmt.Errorf("newsroom: %s: %w", p.Release.ID, err)
+		}
+		e := site.Entry{Release: p.Release, BodyHTML: template.HTML(body), Summary: p.Release.Summary,
+			Published: p.PublishedAt, Updated: p.PublishedAt}
+		if e.Summary == "" {
+			e.Summary = rdr.Summary(p.Release)
+		}
+		if site.IsLocalImage(p.Release.Image) {
+			if size, err := site.StatImage(contentDir, p.Release.Image); err == nil {
+				e.ImageSize, e.ImageType = size, site.ImageType(p.Release.Image)
+			}
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
