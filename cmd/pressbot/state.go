@@ -1,0 +1,95 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/user"
+	"strings"
+	"time"
+
+	"github.com/pressbot/pressbot/internal/config"
+	"github.com/pressbot/pressbot/internal/store"
+)
+
+// stateFlags are the flags shared by queue, approve, reject and status.
+type stateFlags struct {
+	config  string
+	db      string
+	content string
+}
+
+// define adds -config, -db (and -content when withContent) to fs.
+func (f *stateFlags) define(fs *flag.FlagSet, withContent bool) {
+	fs.StringVar(&f.config, "config", "", "configuration `file` (zone, channels, schedules, database); none: defaults and PRESSBOT_* environment")
+	fs.StringVar(&f.db, "db", "", "database `URL`: sqlite:PATH or postgres://… (default: the config's db, sqlite:pressbot.db)")
+	if withContent {
+		fs.StringVar(&f.content, "content", "", "`directory` of the releases (default: the config's content.dir, ./content)")
+	}
+}
+
+// stateEnv is what a state command works with.
+type stateEnv struct {
+	cfg   *config.Config
+	store *store.Store
+	zone  *time.Location
+}
+
+// open loads the configuration and opens the store. On failure it prints
+// the reason and returns a nil env.
+func (f *stateFlags) open(ctx context.Context, name string, stderr io.Writer) *stateEnv {
+	cfg, err := config.Load(f.config, nil)
+	if err != nil {
+		fmt.Fprintf(stderr, "pressbot %s: %v\n", name, err)
+		return nil
+	}
+	if f.db != "" {
+		cfg.DB = f.db
+	}
+	if f.content != "" {
+		cfg.Content.Dir = f.content
+	}
+	s, err := store.Open(ctx, cfg.DB)
+	if err != nil {
+		fmt.Fprintf(stderr, "pressbot %s: %v\n", name, err)
+		return nil
+	}
+	zone := cfg.Zone
+	if zone == nil {
+		zone = time.UTC
+	}
+	return &stateEnv{cfg: cfg, store: s, zone: zone}
+}
+
+// cliActor is the audit actor of the person at the terminal: "cli:$USER".
+func cliActor() store.Approver {
+	name := os.Getenv("USER")
+	if name == "" {
+		if u, err := user.Current(); err == nil {
+			name = u.Username
+		}
+	}
+	if name == "" {
+		name = "unknown"
+	}
+	return store.Approver{Kind: "cli", ID: name, Name: name}
+}
+
+// oneID returns the single ID argument of fs, or prints the usage.
+func oneID(fs *flag.FlagSet) (string, bool) {
+	if fs.NArg() != 1 || strings.TrimSpace(fs.Arg(0)) == "" {
+		fs.Usage()
+		return "", false
+	}
+	return strings.TrimSuffix(strings.Trim(fs.Arg(0), "/"), ".md"), true
+}
+
+// localTime formats t in zone for tables ("-" for zero).
+func localTime(t time.Time, zone *time.Location) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return t.In(zone).Format("2006-01-02 15:04 MST")
+}

@@ -1,0 +1,281 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/pressbot/pressbot/internal/config"
+	"github.com/pressbot/pressbot/internal/content"
+	"github.com/pressbot/pressbot/internal/release"
+	"github.com/pressbot/pressbot/internal/render"
+	"github.com/pressbot/pressbot/internal/schedule"
+	"github.com/pressbot/pressbot/internal/store"
+)
+
+func init() {
+	register(command{name: "approve", summary: "approve a release as it is on disk now and schedule it", run: runApprove})
+}
+
+const approveDescription = `Approve reads release ID (its path under the content directory without .md)
+as it is on disk now, renders it for each channel, and approves exactly that
+rendering: the approval is bound to its content hash, and the rendered posts
+are stored and are what will be sent. Each post is then queued:
+
+  -at now        publish as soon as the queue runs
+  -at RFC3339    publish then (e.g. 2025-03-31T09:30:00+05:00)
+  (no -at)       each channel's next free slot (its schedule in -config),
+                 never before the release's publish_at embargo
+
+-channels limits it to some of the release's channels. If the configuration
+requires more than one approver, this counts as one ("cli:$USER"). It works
+while 'pressbot serve' runs, which publishes at the scheduled time.`
+
+// approveFlags are the flags of approve.
+type approveFlags struct {
+	stateFlags
+	at       string
+	channels string
+}
+
+// runApprove implements "pressbot approve".
+func runApprove(args []string, stdout, stderr io.Writer) int {
+	var f approveFlags
+	fs := newFlagSet("approve", "ID [-at now|RFC3339] [-channels a,b] [-config FILE] [-content DIR] [-db URL]", approveDescription, stderr)
+	f.define(fs, true)
+	fs.StringVar(&f.at, "at", "", "`when`: now, or an RFC 3339 time; default: each channel's next free slot")
+	fs.StringVar(&f.channels, "channels", "", "comma-separated channel `names` (default: the release's channels)")
+	if code, ok := parseFlags(fs, reorderArgs(args)); !ok {
+		return code
+	}
+	id, ok := oneID(fs)
+	if !ok {
+		return exitUsage
+	}
+	now := time.Now()
+	at, err := parseAt(f.at, now)
+	if err != nil {
+		fmt.Fprintf(stderr, "pressbot approve: %v\n", err)
+		return exitUsage
+	}
+	ctx := context.Background()
+	env := f.open(ctx, "approve", stderr)
+	if env == nil {
+		return exitProblems
+	}
+	defer env.store.Close()
+	if err := approve(ctx, env, id, at, f.at != "", splitList(f.channels), now, stdout); err != nil {
+		fmt.Fprintf(stderr, "pressbot approve: %v\n", err)
+		return exitProblems
+	}
+	return exitOK
+}
+
+// parseAt reads -at: "" (next slot, zero), "now", or RFC 3339.
+func parseAt(s string, now time.Time) (time.Time, error) {
+	switch s {
+	case "":
+		return time.Time{}, nil
+	case "now":
+		return now, nil
+	}
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("-at %q: want now or an RFC 3339 time such as 2025-03-31T09:30:00+05:00", s)
+	}
+	return t, nil
+}
+
+// splitList splits a comma-separated list, dropping blanks.
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// approve loads, renders, records and approves release id.
+//
+// A release approved before keeps its schedule, unless -at was given
+// (explicitAt): then its unsent posts move to the new time.
+func approve(ctx context.Context, env *stateEnv, id string, at time.Time, explicitAt bool, channels []string, now time.Time, stdout io.Writer) error {
+	rel, err := loadRelease(env.cfg, id)
+	if err != nil {
+		return err
+	}
+	if rel.Draft {
+		return fmt.Errorf("%s is a draft (draft: true): remove that line from its front matter first", rel.Path)
+	}
+	posts, err := renderPosts(env.cfg, rel)
+	if err != nil {
+		return err
+	}
+	if channels, err = pickChannels(rel, posts, channels); err != nil {
+		return err
+	}
+	if _, err := env.store.UpsertRelease(ctx, rel, cliActor().Actor()); err != nil {
+		return err
+	}
+	req := store.ApproveRequest{ID: rel.ID, Hash: rel.Hash, Approver: cliActor(), Channels: channels, At: at,
+		Posts: posts, Required: requiredApprovals(env.cfg, rel)}
+	if at.IsZero() {
+		if req.ChannelAt, err = nextSlots(ctx, env, rel, channels, now); err != nil {
+			return err
+		}
+	}
+	res, err := env.store.Approve(ctx, req)
+	if errors.Is(err, store.ErrStaleHash) {
+		return fmt.Errorf("%w (the file changed while approving; run approve again)", err)
+	}
+	if err != nil {
+		return err
+	}
+	if res.Already && res.Scheduled && explicitAt {
+		// Approved before: -at moves the posts that have not gone out.
+		moved, err := env.store.Reschedule(ctx, store.RescheduleRequest{ID: rel.ID, Hash: rel.Hash,
+			Actor: cliActor().Actor(), At: at, ChannelAt: req.ChannelAt})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "rescheduled %s (hash %s)\n", rel.ID, rel.ShortHash())
+		printTimes(stdout, moved, env.zone)
+		return nil
+	}
+	printApproval(stdout, rel, res, env.zone)
+	return nil
+}
+
+// loadRelease reads release id from the content directory, reporting its
+// problems as path:line:col: message.
+func loadRelease(cfg *config.Config, id string) (release.Release, error) {
+	res, err := content.Load(cfg.Content.Dir, content.Options{Zone: cfg.Zone, DefaultLang: cfg.Office.DefaultLang, Channels: cfg.ChannelNames()})
+	if err != nil {
+		return release.Release{}, err
+	}
+	for _, r := range res.Releases {
+		if r.ID == id {
+			return r, nil
+		}
+	}
+	var probs []string
+	for _, p := range res.Problems {
+		if strings.TrimSuffix(p.Path, ".md") == cfg.Content.Dir+"/"+id || strings.HasSuffix(strings.TrimSuffix(p.Path, ".md"), "/"+id) {
+			probs = append(probs, p.String())
+		}
+	}
+	if len(probs) > 0 {
+		return release.Release{}, fmt.Errorf("%s is not valid; fix it first ('pressbot check'):\n%s", id, strings.Join(probs, "\n"))
+	}
+	return release.Release{}, fmt.Errorf("no release %q under %s (an ID is the path under the content directory without .md)", id, cfg.Content.Dir)
+}
+
+// renderPosts renders rel for the configured channels.
+func renderPosts(cfg *config.Config, rel release.Release) ([]release.Post, error) {
+	var chans []render.Channel
+	for _, c := range cfg.Channels {
+		chans = append(chans, render.Channel{Name: c.Name, Kind: c.Kind, Thread: c.Thread})
+	}
+	r, err := render.New(render.Config{BaseURL: cfg.Site.BaseURL, Channels: chans, Zone: cfg.Zone})
+	if err != nil {
+		return nil, err
+	}
+	return r.Render(rel)
+}
+
+// pickChannels checks the -channels choice against the rendered posts.
+func pickChannels(rel release.Release, posts []release.Post, want []string) ([]string, error) {
+	var have []string
+	for _, p := range posts {
+		have = append(have, p.Channel)
+	}
+	if len(have) == 0 {
+		return nil, fmt.Errorf("%s renders for no configured channel (check its channels: list)", rel.ID)
+	}
+	for _, c := range want {
+		if !slices.Contains(have, c) {
+			return nil, fmt.Errorf("-channels: %q is not one of this release's channels (%s)", c, strings.Join(have, ", "))
+		}
+	}
+	if len(want) == 0 {
+		return have, nil
+	}
+	return want, nil
+}
+
+// requiredApprovals is the configured number of distinct approvers for rel:
+// the default, raised by any rule whose tag rel carries.
+func requiredApprovals(cfg *config.Config, rel release.Release) int {
+	n := max(cfg.Approval.RequiredApprovals, 1)
+	for _, rule := range cfg.Approval.Rules {
+		if slices.Contains(rel.Tags, rule.Tag) {
+			n = max(n, rule.Required)
+		}
+	}
+	return n
+}
+
+// nextSlots returns each channel's next free slot after now.
+func nextSlots(ctx context.Context, env *stateEnv, rel release.Release, channels []string, now time.Time) (map[string]time.Time, error) {
+	out := map[string]time.Time{}
+	for _, name := range channels {
+		policy, err := channelPolicy(env.cfg, name)
+		if err != nil {
+			return nil, err
+		}
+		busy, err := env.store.ChannelTimes(ctx, name, now.Add(-policy.MinGap))
+		if err != nil {
+			return nil, err
+		}
+		t, err := policy.Next(now, rel.PublishAt, busy)
+		if err != nil {
+			return nil, fmt.Errorf("channel %s: %w", name, err)
+		}
+		out[name] = t
+	}
+	return out, nil
+}
+
+// channelPolicy builds the scheduling policy of channel name.
+func channelPolicy(cfg *config.Config, name string) (schedule.Policy, error) {
+	for _, c := range cfg.Channels {
+		if c.Name == name {
+			return schedule.NewPolicy(cfg.Zone, c.Schedule.Slots, c.Schedule.MinGap.D(), c.Schedule.Quiet)
+		}
+	}
+	return schedule.Policy{Zone: cfg.Zone}, nil
+}
+
+// printApproval says what happened.
+func printApproval(w io.Writer, rel release.Release, res store.ApproveResult, zone *time.Location) {
+	switch {
+	case res.Already && res.Scheduled:
+		fmt.Fprintf(w, "%s (hash %s) was already approved; nothing changed\n", rel.ID, rel.ShortHash())
+		return
+	case !res.Scheduled:
+		fmt.Fprintf(w, "approved %s (hash %s): %d of %d approvals; it needs another approver\n",
+			rel.ID, rel.ShortHash(), res.Approvals, res.Required)
+		return
+	}
+	fmt.Fprintf(w, "approved %s (hash %s), %s\n", rel.ID, rel.ShortHash(), res.State)
+	printTimes(w, res.At, zone)
+}
+
+// printTimes lists each channel's time in zone.
+func printTimes(w io.Writer, at map[string]time.Time, zone *time.Location) {
+	names := make([]string, 0, len(at))
+	for ch := range at {
+		names = append(names, ch)
+	}
+	sort.Strings(names)
+	for _, ch := range names {
+		fmt.Fprintf(w, "  %-10s %s\n", ch, localTime(at[ch], zone))
+	}
+}

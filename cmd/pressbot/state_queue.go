@@ -1,0 +1,180 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/pressbot/pressbot/internal/release"
+	"github.com/pressbot/pressbot/internal/store"
+)
+
+func init() {
+	register(command{name: "queue", summary: "list releases awaiting approval or publication", run: runQueue})
+	register(command{name: "reject", summary: "reject a release awaiting approval", run: runReject})
+}
+
+const queueDescription = `Queue prints a table of the releases that still need something: awaiting
+approval, scheduled, being published, failed or uncertain. TIME is the next
+post's time (or the last one's) in the office time zone. With -all, every
+release, including published, rejected and withdrawn ones.
+
+It reads the same database as a running 'pressbot serve'.`
+
+// runQueue implements "pressbot queue".
+func runQueue(args []string, stdout, stderr io.Writer) int {
+	var f stateFlags
+	fs := newFlagSet("queue", "[-all] [-config FILE] [-db URL]", queueDescription, stderr)
+	f.define(fs, false)
+	all := fs.Bool("all", false, "list every release, not only those that need something")
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
+	}
+	if fs.NArg() > 0 {
+		fs.Usage()
+		return exitUsage
+	}
+	ctx := context.Background()
+	env := f.open(ctx, "queue", stderr)
+	if env == nil {
+		return exitProblems
+	}
+	defer env.store.Close()
+	filter := store.ListFilter{}
+	if !*all {
+		filter.States = []release.Status{release.StatusNew, release.StatusPendingApproval, release.StatusApproved,
+			release.StatusScheduled, release.StatusPublishing, release.StatusFailed, release.StatusUncertain}
+	}
+	recs, err := env.store.List(ctx, filter)
+	if err != nil {
+		fmt.Fprintf(stderr, "pressbot queue: %v\n", err)
+		return exitProblems
+	}
+	writeQueue(stdout, recs, env.zone)
+	return exitOK
+}
+
+// writeQueue prints recs as a table, soonest first.
+func writeQueue(w io.Writer, recs []store.Record, zone *time.Location) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tLANG\tSTATE\tCHANNELS\tTIME")
+	for _, r := range recs {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.ID, r.Lang, r.State, queueChannels(r), localTime(queueTime(r), zone))
+	}
+	tw.Flush()
+	if len(recs) == 0 {
+		fmt.Fprintln(w, "(nothing queued)")
+	}
+}
+
+// queueChannels lists each post as channel or channel:state when the
+// post's state differs from the release's.
+func queueChannels(r store.Record) string {
+	if len(r.Posts) == 0 {
+		if len(r.Release.Channels) > 0 {
+			return strings.Join(r.Release.Channels, ",")
+		}
+		return "-"
+	}
+	parts := make([]string, len(r.Posts))
+	for i, p := range r.Posts {
+		parts[i] = p.Channel
+		if p.State != r.State {
+			parts[i] += ":" + string(p.State)
+		}
+	}
+	return strings.Join(parts, ",")
+}
+
+// queueTime is the earliest time of a post still to go out, else the
+// latest post time, else the embargo.
+func queueTime(r store.Record) time.Time {
+	var next, last time.Time
+	for _, p := range r.Posts {
+		t := p.ScheduledAt
+		if !p.PublishedAt.IsZero() {
+			t = p.PublishedAt
+		}
+		if p.State == release.StatusScheduled && (next.IsZero() || t.Before(next)) {
+			next = t
+		}
+		if t.After(last) {
+			last = t
+		}
+	}
+	switch {
+	case !next.IsZero():
+		return next
+	case !last.IsZero():
+		return last
+	}
+	return r.Release.PublishAt
+}
+
+const rejectDescription = `Reject refuses a release that awaits approval, with a reason kept in its
+audit log. Editing the file offers it for approval again.`
+
+// runReject implements "pressbot reject".
+func runReject(args []string, stdout, stderr io.Writer) int {
+	var f stateFlags
+	fs := newFlagSet("reject", "ID [-reason TEXT] [-config FILE] [-db URL]", rejectDescription, stderr)
+	f.define(fs, false)
+	reason := fs.String("reason", "", "why, for the audit log and the editors")
+	if code, ok := parseFlags(fs, reorderArgs(args)); !ok {
+		return code
+	}
+	id, ok := oneID(fs)
+	if !ok {
+		return exitUsage
+	}
+	ctx := context.Background()
+	env := f.open(ctx, "reject", stderr)
+	if env == nil {
+		return exitProblems
+	}
+	defer env.store.Close()
+	actor := cliActor()
+	if err := env.store.Reject(ctx, id, actor.Actor(), *reason); err != nil {
+		fmt.Fprintf(stderr, "pressbot reject: %v\n", err)
+		return exitProblems
+	}
+	fmt.Fprintf(stdout, "rejected %s (by %s)\n", id, actor.Actor())
+	return exitOK
+}
+
+// reorderArgs moves flags after the positional ID in front of it, so that
+// both "approve ID -at now" (as DESIGN.md writes it) and "approve -at now
+// ID" parse. Every flag of these commands takes a value except -all and
+// -h/-help.
+func reorderArgs(args []string) []string {
+	var flags, pos []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--":
+			pos = append(pos, args[i+1:]...)
+			i = len(args)
+		case strings.HasPrefix(a, "-") && len(a) > 1:
+			flags = append(flags, a)
+			if !strings.Contains(a, "=") && !isBoolFlag(a) && i+1 < len(args) {
+				flags = append(flags, args[i+1])
+				i++
+			}
+		default:
+			pos = append(pos, a)
+		}
+	}
+	return append(flags, pos...)
+}
+
+// isBoolFlag reports whether a names a flag without a value.
+func isBoolFlag(a string) bool {
+	switch strings.TrimLeft(a, "-") {
+	case "all", "h", "help":
+		return true
+	}
+	return false
+}

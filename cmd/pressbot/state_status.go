@@ -1,0 +1,109 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/pressbot/pressbot/internal/store"
+)
+
+func init() {
+	register(command{name: "status", summary: "show a release's posts, receipts and audit history", run: runStatus})
+}
+
+const statusDescription = `Status prints release ID's state, each channel's post (state, time,
+attempts, receipt link or last error), and its audit history: every
+transition with its time in the office zone and who caused it.`
+
+// runStatus implements "pressbot status".
+func runStatus(args []string, stdout, stderr io.Writer) int {
+	var f stateFlags
+	fs := newFlagSet("status", "ID [-config FILE] [-db URL]", statusDescription, stderr)
+	f.define(fs, false)
+	if code, ok := parseFlags(fs, reorderArgs(args)); !ok {
+		return code
+	}
+	id, ok := oneID(fs)
+	if !ok {
+		return exitUsage
+	}
+	ctx := context.Background()
+	env := f.open(ctx, "status", stderr)
+	if env == nil {
+		return exitProblems
+	}
+	defer env.store.Close()
+	rec, err := env.store.Get(ctx, id)
+	if err != nil {
+		fmt.Fprintf(stderr, "pressbot status: %v\n", err)
+		return exitProblems
+	}
+	audit, err := env.store.Audit(ctx, id)
+	if err != nil {
+		fmt.Fprintf(stderr, "pressbot status: %v\n", err)
+		return exitProblems
+	}
+	writeStatus(stdout, rec, audit, env.zone)
+	return exitOK
+}
+
+// writeStatus prints the record, its posts and its audit log.
+func writeStatus(w io.Writer, rec store.Record, audit []store.AuditEntry, zone *time.Location) {
+	fmt.Fprintf(w, "%s  %q\n", rec.ID, rec.Title)
+	fmt.Fprintf(w, "state:    %s\nlanguage: %s\nhash:     %s\n", rec.State, rec.Lang, rec.Hash)
+	if rec.Commit != "" {
+		fmt.Fprintf(w, "commit:   %s\n", rec.Commit)
+	}
+	if rec.ApprovedHash != "" && rec.ApprovedHash != rec.Hash {
+		fmt.Fprintf(w, "approved: %s (the file changed since)\n", rec.ApprovedHash)
+	}
+	for _, a := range rec.Approvals {
+		fmt.Fprintf(w, "approval: %s (%s) at %s\n", a.Approver.Actor(), a.Approver.Name, localTime(a.At, zone))
+	}
+	if len(rec.Posts) > 0 {
+		fmt.Fprintln(w, "\nposts:")
+		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "  CHANNEL\tSTATE\tTIME\tATTEMPTS\tRESULT")
+		for _, p := range rec.Posts {
+			t := p.ScheduledAt
+			if !p.PublishedAt.IsZero() {
+				t = p.PublishedAt
+			}
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%d\t%s\n", p.Channel, p.State, localTime(t, zone), p.Attempts, postResult(p))
+		}
+		tw.Flush()
+	}
+	fmt.Fprintln(w, "\nhistory:")
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	for _, e := range audit {
+		what := e.Event
+		if e.Channel != "" {
+			what += " " + e.Channel
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s → %s\t%s\n", localTime(e.At, zone), e.Actor, what, orDash(string(e.From)), e.To, e.Detail)
+	}
+	tw.Flush()
+}
+
+// postResult is a post's receipt (link or remote ids) or its last error.
+func postResult(p store.PostRecord) string {
+	if p.Receipt != nil {
+		if p.Receipt.URL != "" {
+			return p.Receipt.URL
+		}
+		return "ids " + strings.Join(p.Receipt.RemoteIDs, ", ")
+	}
+	return p.LastError
+}
+
+// orDash returns s or "-" when empty.
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
