@@ -87,6 +87,8 @@ type Fault struct {
 	// end of the path after the version (e.g. "/feed").
 	Method string
 	Path   string
+	// After lets that many matching requests through first.
+	After int
 
 	// Code, Subcode, Type and Message make a Graph error answer; Status is
 	// its HTTP status (default by code: 500 for 1 and 2, 403 for
@@ -97,7 +99,8 @@ type Fault struct {
 	Subcode int
 	Type    string
 	Message string
-	// Header is added to the answer (e.g. X-App-Usage).
+	// Header is added to the answer (e.g. X-App-Usage); a Fault with only
+	// a Header adds it to a normal answer.
 	Header http.Header
 
 	// Hang holds the answer until the client gives up.
@@ -377,6 +380,10 @@ func parseBody(hr *http.Request) (url.Values, error) {
 func (s *Server) takeFault(c Call) (Fault, bool) {
 	for i, f := range s.faults {
 		if (f.Method == "" || strings.EqualFold(f.Method, c.Method)) && strings.HasSuffix(c.Path, f.Path) {
+			if f.After > 0 {
+				s.faults[i].After--
+				continue
+			}
 			s.faults = slices.Delete(s.faults, i, i+1)
 			return f, true
 		}
