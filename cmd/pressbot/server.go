@@ -67,7 +67,7 @@ func newServer(ctx context.Context, cfg *config.Config, outboxDir string, log *s
 		PerPage: cfg.Site.PerPage, MediaDir: cfg.Content.Dir}); err != nil {
 		return nil, err
 	}
-	s.metrics = metrics.New(s.countStates, log)
+	s.metrics = metrics.New(metrics.Sources{States: s.countStates, Approvals: s.approvalTimes}, log)
 	if err := s.setupApproval(ctx); err != nil {
 		return nil, err
 	}
@@ -121,6 +121,46 @@ func (s *server) countStates(ctx context.Context) (map[string]int, error) {
 		out[st] = n
 	}
 	return out, rows.Err()
+}
+
+// approvalTimes returns the time from first sight to approval for the
+// last 1,000 approvals.
+func (s *server) approvalTimes(ctx context.Context) ([]time.Duration, error) {
+	rows, err := s.store.DB().QueryContext(ctx, `SELECT r.first_seen, a.at FROM approvals a
+		JOIN releases r ON r.id = a.release_id ORDER BY a.at DESC LIMIT 1000`)
+	if err != nil {
+		return nil, fmt.Errorf("approval times: %w", err)
+	}
+	defer rows.Close()
+	var out []time.Duration
+	for rows.Next() {
+		var seen, at any
+		if err := rows.Scan(&seen, &at); err != nil {
+			return nil, fmt.Errorf("approval times: %w", err)
+		}
+		t0, ok0 := sqlTime(seen)
+		t1, ok1 := sqlTime(at)
+		if ok0 && ok1 && !t1.Before(t0) {
+			out = append(out, t1.Sub(t0))
+		}
+	}
+	return out, rows.Err()
+}
+
+// sqlTime reads a time column: time.Time from PostgreSQL, RFC 3339 text
+// from SQLite.
+func sqlTime(v any) (time.Time, bool) {
+	switch t := v.(type) {
+	case time.Time:
+		return t, true
+	case string:
+		p, err := time.Parse(time.RFC3339Nano, t)
+		return p, err == nil
+	case []byte:
+		p, err := time.Parse(time.RFC3339Nano, string(t))
+		return p, err == nil
+	}
+	return time.Time{}, false
 }
 
 // Notify fans a queue event out to the metrics, the officers and the

@@ -13,12 +13,16 @@ import (
 )
 
 func TestExposition(t *testing.T) {
-	m := New(func(context.Context) (map[string]int, error) {
-		return map[string]int{"published": 3, "pending_approval": 1}, nil
+	m := New(Sources{
+		States: func(context.Context) (map[string]int, error) {
+			return map[string]int{"published": 3, "pending_approval": 1}, nil
+		},
+		Approvals: func(context.Context) ([]time.Duration, error) {
+			return []time.Duration{90 * time.Second, 3 * time.Hour}, nil
+		},
 	}, slog.New(slog.DiscardHandler))
 	m.Notify(context.Background(), queue.Event{Kind: queue.EventPublished, Channel: "telegram", Attempt: 1, Lateness: 200 * time.Millisecond})
 	m.Notify(context.Background(), queue.Event{Kind: queue.EventRetrying, Channel: "x", Attempt: 2})
-	m.ObserveApproval(90 * time.Second)
 	m.ObserveOffer(300 * time.Millisecond)
 
 	rec := httptest.NewRecorder()
@@ -30,7 +34,9 @@ func TestExposition(t *testing.T) {
 		`pressbot_publish_attempts_total{channel="telegram",result="published"} 1`,
 		`pressbot_publish_attempts_total{channel="x",result="retrying"} 1`,
 		`pressbot_queue_lateness_seconds_count{channel="telegram"} 1`,
-		`pressbot_release_to_approval_seconds_count 1`,
+		`pressbot_release_to_approval_seconds_count 2`,
+		`pressbot_release_to_approval_seconds_sum 10890`,
+		`pressbot_release_to_approval_seconds_bucket{le="120"} 1`,
 		`pressbot_change_to_offer_seconds_sum 0.3`,
 		`go_goroutines`,
 	} {
