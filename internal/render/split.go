@@ -4,6 +4,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/pressbot/pressbot/internal/render/textlen"
 )
 
 // Break classes, best first: a split prefers a paragraph break, then a
@@ -58,6 +60,9 @@ func splitText(s string, first, rest int, html bool) []string {
 // cutText returns the longest good head of s within limit units and the
 // tail that carries on; cut is false when all of s fits.
 func cutText(s string, limit int, html bool) (head, tail string, cut bool) {
+	if measure(s, html) <= limit {
+		return s, "", false
+	}
 	best, over := scanBreaks(s, limit, html)
 	if !over {
 		return s, "", false
@@ -390,4 +395,12 @@ func extends(r rune) bool {
 func continues(s string) bool {
 	r, _ := utf8.DecodeRuneInString(s)
 	return extends(r)
+}
+
+// measure is the length of s as its platform counts it.
+func measure(s string, html bool) int {
+	if html {
+		return textlen.TelegramLen(s)
+	}
+	return utf8.RuneCountInString(s)
 }
