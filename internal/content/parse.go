@@ -1,6 +1,7 @@
 package content
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -39,6 +40,10 @@ func parse(path, id string, data []byte, s *settings) (release.Release, []Proble
 		ps.errorf(at, "invalid UTF-8 (first bad byte here): save the file with UTF-8 encoding in your editor")
 		return r, ps.list, info
 	}
+	if at, c, bad := firstControl(data); bad {
+		ps.errorf(at, "%s", controlMessage(c))
+		return r, ps.list, info
+	}
 	fr, ok := split(data, ps)
 	if !ok {
 		return r, ps.list, info
@@ -57,6 +62,14 @@ func parse(path, id string, data []byte, s *settings) (release.Release, []Proble
 	info.translationKeyAt = b.at(keyTranslationKey)
 	r.Hash = Hash(r)
 	return r, ps.list, info
+}
+
+// controlMessage says what to do about control character c.
+func controlMessage(c byte) string {
+	if c == 0 {
+		return "NUL byte (U+0000) here: the file holds binary data or was saved as UTF-16; save it as UTF-8 text"
+	}
+	return fmt.Sprintf("invisible control character U+%04X here: delete it (retype the text around it if your editor does not show it)", c)
 }
 
 // index maps canonical keys to their fields, warning about unknown keys and

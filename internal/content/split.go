@@ -59,6 +59,23 @@ func firstInvalidUTF8(data []byte) (pos, bool) {
 	return p, true
 }
 
+// isBadControl reports whether r is a C0 control character other than
+// tab and the line breaks: invisible in editors, and never publishable.
+func isBadControl(r rune) bool {
+	return r < 0x20 && r != '\t' && r != '\n' && r != '\r'
+}
+
+// firstControl returns the position of the first bad control character in
+// valid UTF-8 data, the character, and whether there is one.
+func firstControl(data []byte) (pos, byte, bool) {
+	i := bytes.IndexFunc(data, isBadControl)
+	if i < 0 {
+		return pos{}, 0, false
+	}
+	start := bytes.LastIndexByte(data[:i], '\n') + 1
+	return pos{line: 1 + bytes.Count(data[:start], []byte("\n")), col: utf8.RuneCount(data[start:i]) + 1}, data[i], true
+}
+
 // nextLine returns the line of data starting at off (without its newline)
 // and the offset of the following line.
 func nextLine(data []byte, off int) ([]byte, int) {
