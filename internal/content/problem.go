@@ -88,5 +88,9 @@ func (ps *problems) warnf(p pos, format string, args ...any) {
 func (ps *problems) add(p pos, sev Severity, msg string) {
 	p.line = max(p.line, 1)
 	p.col = max(p.col, 1)
-	ps.list = append(ps.list, Problem{Path: ps.path, Line: p.line, Col: p.col, Severity: sev, Message: msg})
+	np := Problem{Path: ps.path, Line: p.line, Col: p.col, Severity: sev, Message: msg}
+	if n := len(ps.list); n > 0 && ps.list[n-1] == np {
+		return // the same finding again (list entries from one alias)
+	}
+	ps.list = append(ps.list, np)
 }

@@ -16,10 +16,16 @@ func decodeYAML(fr *frame, ps *problems) ([]field, bool) {
 	if err := yaml.Unmarshal(fr.fm, &doc); err != nil {
 		line, msg := yamlErrorLine(err.Error())
 		at := fmErrorPos(fr, line)
-		if strings.HasPrefix(msg, "mapping values are not allowed") {
-			at.col = secondColon(lineAt(fr.fm, at.line-fr.fmLine+1), at.col)
+		text := lineAt(fr.fm, at.line-fr.fmLine+1)
+		switch {
+		case strings.HasPrefix(msg, "mapping values are not allowed"):
+			at.col = secondColon(text, at.col)
+		case strings.HasPrefix(msg, "found character that cannot start any token"):
+			if i := bytes.IndexByte(text[:at.col-1], '\t'); i >= 0 {
+				at.col = i + 1 // indentation is ASCII: byte index is the column
+			}
 		}
-		ps.errorf(at, "YAML syntax error: %s: fix this line (put text containing ': ', '#' or a leading special character in double quotes, indent with spaces only)", msg)
+		ps.errorf(at, "YAML syntax error: %s: %s", msg, yamlHint(msg))
 		return nil, false
 	}
 	if doc.Kind == 0 || len(doc.Content) == 0 {
@@ -35,8 +41,11 @@ func decodeYAML(fr *frame, ps *problems) ([]field, bool) {
 	}
 	fields := make([]field, 0, len(root.Content)/2)
 	for i := 0; i+1 < len(root.Content); i += 2 {
-		k, v := root.Content[i], deref(root.Content[i+1])
-		f := field{key: k.Value, keyAt: yamlPos(fr, k), valAt: yamlPos(fr, v)}
+		// Positions are where a value is written: for an alias (*name),
+		// the alias, not the anchor it refers to.
+		k, written := root.Content[i], root.Content[i+1]
+		v := deref(written)
+		f := field{key: k.Value, keyAt: yamlPos(fr, k), valAt: yamlPos(fr, written)}
 		switch v.Kind {
 		case yaml.ScalarNode:
 			if v.Tag == "!!null" {
@@ -49,9 +58,13 @@ func decodeYAML(fr *frame, ps *problems) ([]field, bool) {
 			f.kind = kindList
 			f.list = make([]item, 0, len(v.Content))
 			for _, c := range v.Content {
+				at := yamlPos(fr, c)
+				if written != v {
+					at = f.valAt // the list itself is an alias
+				}
 				c = deref(c)
 				ok := c.Kind == yaml.ScalarNode && c.Tag != "!!null"
-				f.list = append(f.list, item{text: c.Value, at: yamlPos(fr, c), ok: ok})
+				f.list = append(f.list, item{text: c.Value, at: at, ok: ok})
 			}
 		default:
 			f.kind = kindOther
@@ -59,6 +72,23 @@ func decodeYAML(fr *frame, ps *problems) ([]field, bool) {
 		fields = append(fields, f)
 	}
 	return fields, true
+}
+
+// yamlHint says what to do about a yaml.v3 syntax error message.
+func yamlHint(msg string) string {
+	switch {
+	case strings.HasPrefix(msg, "found unexpected end of stream"):
+		return "a quoted value that starts on this line is never closed: end it with the same quote mark (\" or ')"
+	case strings.HasPrefix(msg, "did not find expected ',' or ']'"):
+		return "a list opened with '[' is not closed: end it with ']' on the same line and separate its entries with ','"
+	case strings.HasPrefix(msg, "did not find expected ',' or '}'"):
+		return "a value opened with '{' is not closed; front matter values are text or lists: write key: \"...\" or key: [\"a\", \"b\"]"
+	case strings.HasPrefix(msg, "exceeded max depth"):
+		return "values are nested far too deeply; front matter values are text or lists: write key: \"...\" or key: [\"a\", \"b\"]"
+	case strings.HasPrefix(msg, "found character that cannot start any token"):
+		return "indent with spaces, not tabs, and put a value that starts with @ or ` in double quotes"
+	}
+	return "fix this line (put text containing ': ', '#' or a leading special character in double quotes, indent with spaces only)"
 }
 
 // deref follows YAML aliases (one level at a time, bounded).
