@@ -1,6 +1,7 @@
 package content
 
 import (
+	"errors"
 	"strings"
 	"time"
 )
@@ -43,6 +44,25 @@ func parseDate(s string, zone *time.Location) (time.Time, bool) {
 		}
 	}
 	return time.Time{}, false
+}
+
+// dateReason explains why s, written in one of the accepted forms, is
+// still not a date, e.g. " (day out of range)" for 2020-02-30; it returns
+// "" when s has none of the forms.
+func dateReason(s string) string {
+	s = strings.TrimSpace(s)
+	layouts := localLayouts
+	if hasOffset(s) {
+		layouts = zonedLayouts
+	}
+	for _, l := range layouts {
+		_, err := time.Parse(l, s)
+		var pe *time.ParseError
+		if errors.As(err, &pe) && pe.Message != "" {
+			return " (" + strings.TrimPrefix(pe.Message, ": ") + ")"
+		}
+	}
+	return ""
 }
 
 // hasOffset reports whether a date-time string ends in Z or ±hh:mm.

@@ -203,7 +203,7 @@ func (b *builder) date(key string, required bool) time.Time {
 		if t, ok := parseDate(f.text, b.s.zone); ok {
 			return t
 		}
-		b.ps.errorf(f.valAt, "%s %q is not a date: %s", f.key, f.text, how)
+		b.ps.errorf(f.valAt, "%s %q is not a date%s: %s", f.key, f.text, dateReason(f.text), how)
 	case kindNull:
 		b.ps.errorf(f.valAt, "%s is empty: %s", f.key, how)
 	default:

@@ -30,7 +30,7 @@ func decodeTOML(fr *frame, ps *problems) ([]field, bool) {
 		} else {
 			col = firstNonBlankCol(l)
 		}
-		ps.errorf(pos{fr.fmLine - 1 + line, col}, "TOML syntax error: %s: fix this line (text values go in double quotes: title = \"...\")", pe.Message)
+		ps.errorf(pos{fr.fmLine - 1 + line, col}, "TOML syntax error: %s: %s", strings.TrimSuffix(pe.Message, "."), tomlHint(pe.Message))
 		return nil, false
 	}
 	locs := tomlKeyPositions(fr.fm)
@@ -50,6 +50,14 @@ func decodeTOML(fr *frame, ps *problems) ([]field, bool) {
 		fields = append(fields, f)
 	}
 	return fields, true
+}
+
+// tomlHint says what to do about a TOML parse error message.
+func tomlHint(msg string) string {
+	if strings.HasSuffix(msg, "has already been defined.") {
+		return "keep only one of them"
+	}
+	return "fix this line (text values go in double quotes: title = \"...\")"
 }
 
 // tomlValue fills f from a decoded TOML value.
