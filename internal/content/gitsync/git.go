@@ -110,10 +110,7 @@ func secretsOf(rawURL string) []string {
 		return nil
 	}
 	info := authority[:at]
-	set := map[string]bool{info + "@": true}
-	if dec, err := url.PathUnescape(info); err == nil {
-		set[dec+"@"] = true
-	}
+	set := map[string]bool{info + "@": true, unescape(info) + "@": true}
 	user, pass, hasPass := strings.Cut(info, ":")
 	if !hasPass {
 		pass = user

@@ -320,6 +320,8 @@ func (s *Syncer) CommitOf(rel string) string {
 // non-empty Changes to out; last is the last commit the caller processed.
 // A failed sync (network down, remote gone) is logged and retried at the
 // next tick, so it never stops the caller. Run returns nil when ctx ends.
+// The next Sync rewrites the files in ContentDir, so the caller should be
+// done reading one Changes' files within Interval.
 func (s *Syncer) Run(ctx context.Context, last string, out chan<- Changes) error {
 	tick := time.NewTicker(s.cfg.Interval)
 	defer tick.Stop()

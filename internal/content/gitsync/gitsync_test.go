@@ -381,6 +381,9 @@ func TestCredentialsRedacted(t *testing.T) {
 	if strings.Contains(err.Error(), token) || !strings.Contains(err.Error(), "[redacted]@127.0.0.1") {
 		t.Errorf("error leaks or hides too much: %v", err)
 	}
+	if cfg, err := os.ReadFile(filepath.Join(s.cfg.Dir, ".git", "config")); err != nil || strings.Contains(string(cfg), token) {
+		t.Errorf("checkout config holds the token or is missing (%v):\n%s", err, cfg)
+	}
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan error)
 	go func() { done <- s.Run(ctx, "", make(chan Changes)) }()
