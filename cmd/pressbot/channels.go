@@ -26,7 +26,7 @@ type outlet interface {
 // newOutlet builds the configured channel: the outbox (dry run) when it has
 // no credentials or asks for it, else the platform's publisher.
 func newOutlet(ch config.Channel, outboxDir string, log *slog.Logger) (outlet, error) {
-	l := log.With("channel", ch.Name)
+	l := log // each channel adds its name to its log lines
 	if ch.Outbox() {
 		return outbox.New(outbox.Config{Name: ch.Name, Kind: ch.Kind, Dir: outboxDir, Logger: l})
 	}

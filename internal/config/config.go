@@ -147,7 +147,7 @@ func (c Channel) Outbox() bool {
 	case "telegram":
 		return !c.Token.Set() || c.ChatID == ""
 	case "facebook":
-		return !c.PageToken.Set() || c.PageID == ""
+		return !c.PageToken.Set() || c.PageID == "" || !c.AppSecret.Set()
 	case "x":
 		return !c.ConsumerKey.Set() || !c.ConsumerSecret.Set() || !c.AccessToken.Set() || !c.AccessSecret.Set()
 	}

@@ -277,6 +277,9 @@ func (c *Config) validateChannels(lf lineFinder) []Problem {
 		if ch.Thread && ch.Kind != "x" {
 			bad("thread applies to x channels only", "thread")
 		}
+		if miss := ch.partialCredentials(); miss != "" && !ch.DryRun {
+			bad(miss, "name")
+		}
 		if _, err := ch.Policy(c.Zone); err != nil {
 			probs = append(probs, lf.problem(err.Error(), "channels", i, "schedule", "slots"))
 		}
@@ -347,4 +350,36 @@ func child(n *yaml.Node, step any) *yaml.Node {
 		}
 	}
 	return nil
+}
+
+// partialCredentials describes credentials given only in part (a channel
+// would otherwise fall back to the dry run without saying so), or "".
+func (c Channel) partialCredentials() string {
+	type cred struct {
+		key string
+		set bool
+	}
+	var creds []cred
+	switch c.Kind {
+	case "telegram":
+		creds = []cred{{"token", c.Token.Set()}, {"chat_id", c.ChatID != ""}}
+	case "facebook":
+		creds = []cred{{"page_id", c.PageID != ""}, {"page_token", c.PageToken.Set()}, {"app_secret", c.AppSecret.Set()}}
+	case "x":
+		creds = []cred{{"consumer_key", c.ConsumerKey.Set()}, {"consumer_secret", c.ConsumerSecret.Set()},
+			{"access_token", c.AccessToken.Set()}, {"access_secret", c.AccessSecret.Set()}}
+	}
+	var have, missing []string
+	for _, cr := range creds {
+		if cr.set {
+			have = append(have, cr.key)
+		} else {
+			missing = append(missing, cr.key)
+		}
+	}
+	if len(have) == 0 || len(missing) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%s channel %q has %s but not %s: give all of them to publish, or none (or dry_run: true) for the outbox",
+		c.Kind, c.Name, strings.Join(have, ", "), strings.Join(missing, ", "))
 }
