@@ -352,32 +352,37 @@ func child(n *yaml.Node, step any) *yaml.Node {
 	return nil
 }
 
-// partialCredentials describes credentials given only in part (a channel
-// would otherwise fall back to the dry run without saying so), or "".
+// partialCredentials describes secrets given without the rest of what the
+// channel needs (it would otherwise fall back to the dry run without
+// saying so), or "". Identifiers alone (chat_id, page_id) are fine: the
+// secrets may be meant to come later from the environment.
 func (c Channel) partialCredentials() string {
 	type cred struct {
-		key string
-		set bool
+		key    string
+		set    bool
+		secret bool
 	}
 	var creds []cred
 	switch c.Kind {
 	case "telegram":
-		creds = []cred{{"token", c.Token.Set()}, {"chat_id", c.ChatID != ""}}
+		creds = []cred{{"token", c.Token.Set(), true}, {"chat_id", c.ChatID != "", false}}
 	case "facebook":
-		creds = []cred{{"page_id", c.PageID != ""}, {"page_token", c.PageToken.Set()}, {"app_secret", c.AppSecret.Set()}}
+		creds = []cred{{"page_id", c.PageID != "", false}, {"page_token", c.PageToken.Set(), true}, {"app_secret", c.AppSecret.Set(), true}}
 	case "x":
-		creds = []cred{{"consumer_key", c.ConsumerKey.Set()}, {"consumer_secret", c.ConsumerSecret.Set()},
-			{"access_token", c.AccessToken.Set()}, {"access_secret", c.AccessSecret.Set()}}
+		creds = []cred{{"consumer_key", c.ConsumerKey.Set(), true}, {"consumer_secret", c.ConsumerSecret.Set(), true},
+			{"access_token", c.AccessToken.Set(), true}, {"access_secret", c.AccessSecret.Set(), true}}
 	}
 	var have, missing []string
+	secrets := false
 	for _, cr := range creds {
 		if cr.set {
 			have = append(have, cr.key)
+			secrets = secrets || cr.secret
 		} else {
 			missing = append(missing, cr.key)
 		}
 	}
-	if len(have) == 0 || len(missing) == 0 {
+	if !secrets || len(missing) == 0 {
 		return ""
 	}
 	return fmt.Sprintf("%s channel %q has %s but not %s: give all of them to publish, or none (or dry_run: true) for the outbox",
