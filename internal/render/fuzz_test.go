@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rivo/uniseg"
+
 	"github.com/pressbot/pressbot/internal/release"
 )
 
@@ -85,7 +87,9 @@ func FuzzSplit(f *testing.F) {
 		if html == "" {
 			return
 		}
-		limit := 12 + len(body)%50
+		// A grapheme cluster longer than the limit has to be cut; keep the
+		// limit above the longest one so that the cluster check holds.
+		limit := max(12+len(body)%50, longestCluster(html)+2)
 		texts := splitText(html, limit, limit, true)
 		parts := telegramParts(texts, 0, nil)
 		for i, p := range parts {
@@ -99,4 +103,20 @@ func FuzzSplit(f *testing.F) {
 		checkWordsInOrder(t, "split", bodyWords(r, rel), parts)
 		checkGraphemes(t, "split", parts)
 	})
+}
+
+// longestCluster returns the UTF-16 length of the longest grapheme cluster
+// in the text of a Telegram HTML string.
+func longestCluster(html string) int {
+	text := []rune(telegramStream([]release.Part{{Text: html}}))
+	longest := 0
+	g := uniseg.NewGraphemes(string(text))
+	for g.Next() {
+		n := 0
+		for _, r := range g.Runes() {
+			n += utf16Units(r)
+		}
+		longest = max(longest, n)
+	}
+	return longest
 }

@@ -383,10 +383,14 @@ func utf16Units(r rune) int {
 }
 
 // extends reports whether r never starts a grapheme cluster: a combining
-// mark, joiner, variation selector, keycap, emoji modifier or tag.
+// mark, joiner, variation selector, keycap, emoji modifier, tag or
+// non-initial Hangul jamo. (A cluster longer than a whole message, such
+// as a letter with thousands of marks, is still cut: there is no other
+// way to send it.)
 func extends(r rune) bool {
 	return r == 0x200D || r == 0x20E3 || (r >= 0xFE00 && r <= 0xFE0F) ||
 		(r >= 0x1F3FB && r <= 0x1F3FF) || (r >= 0xE0020 && r <= 0xE007F) ||
+		(r >= 0x1160 && r <= 0x11FF) || (r >= 0xD7B0 && r <= 0xD7FF) || // Hangul vowel and final jamo
 		unicode.In(r, unicode.Mn, unicode.Me, unicode.Mc)
 }
 
