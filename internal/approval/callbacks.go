@@ -456,6 +456,9 @@ func (b *Bot) postAction(ctx context.Context, u User, d data, tapped *models.Mes
 	}
 	b.settled(ctx, tapped, outcome)
 	b.refreshCard(ctx, cardKey(rec.ID, rec.TranslationKey))
+	if d.Act == actMark || d.Act == actSkip {
+		b.links(ctx, rec) // no queue event follows these
+	}
 	return outcome, false
 }
 

@@ -246,7 +246,7 @@ func (b *Bot) section(ctx context.Context, m *msg, v *view, r store.Record) {
 	if len(v.recs) > 1 {
 		m.bold(r.Lang + ": " + r.Title).tag("\n")
 	}
-	m.tag("🌐 ").text(r.Lang+" · ").code(r.ID).text(" · hash ").code(r.Release.ShortHash())
+	m.tag("🌐 ").text(r.Lang + " · ").code(r.ID).text(" · hash ").code(r.Release.ShortHash())
 	if r.Commit != "" {
 		m.text(" · commit ").code(short(r.Commit, 10))
 	}
@@ -412,7 +412,7 @@ func postBlock(m *msg, p release.Post) {
 		}
 		parts = append(parts, s)
 	}
-	m.quote(strings.Join(parts, "\n\n"))
+	m.quote(strings.Join(parts, "\n\n")).tag("\n")
 }
 
 // counts describes a post's parts and their lengths against the limits.

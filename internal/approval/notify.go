@@ -39,11 +39,10 @@ func (b *Bot) Notify(ctx context.Context, ev queue.Event) {
 	b.problem(ctx, rec, ev)
 }
 
-// links replies to the card with each channel's post once none of the
-// release's posts is still to be sent.
+// links replies to the card with each channel's post once every post of
+// the release is settled: published, or skipped.
 func (b *Bot) links(ctx context.Context, rec store.Record) {
-	key := releaseKey(rec.ID)
-	defer b.lock(key)()
+	defer b.lock("links:" + rec.ID)()
 	rec, err := b.st.Get(ctx, rec.ID) // the latest, under the lock
 	if err != nil {
 		b.log.Warn("approval: links", "release", rec.ID, "err", err)
@@ -52,8 +51,9 @@ func (b *Bot) links(ctx context.Context, rec store.Record) {
 	var published []store.PostRecord
 	for _, p := range rec.Posts {
 		switch p.State {
-		case release.StatusScheduled, release.StatusApproved, release.StatusPublishing:
-			return // more to come
+		case release.StatusScheduled, release.StatusApproved, release.StatusPublishing,
+			release.StatusFailed, release.StatusUncertain:
+			return // more to come, or an officer has to settle it first
 		case release.StatusPublished:
 			if p.Hash == rec.ApprovedHash {
 				published = append(published, p)
@@ -68,7 +68,7 @@ func (b *Bot) links(ctx context.Context, rec store.Record) {
 		return
 	}
 	m := &msg{}
-	m.tag("📣 ").bold("Published: "+rec.Title).text(" (" + rec.Lang + ")\n")
+	m.tag("📣 ").bold("Published: " + rec.Title).text(" (" + rec.Lang + ")\n")
 	for _, p := range published {
 		m.text("• " + p.Channel + ": ")
 		switch {
@@ -89,7 +89,7 @@ func (b *Bot) links(ctx context.Context, rec store.Record) {
 // problem alerts the approvers to a post that needs a human.
 func (b *Bot) problem(ctx context.Context, rec store.Record, ev queue.Event) {
 	m := &msg{}
-	m.tag("⚠️ ").bold("Not published: "+rec.Title).text(" (").code(rec.ID).text(") on ").bold(ev.Channel).tag("\n")
+	m.tag("⚠️ ").bold("Not published: " + rec.Title).text(" (").code(rec.ID).text(") on ").bold(ev.Channel).tag("\n")
 	switch ev.Kind {
 	case queue.EventUncertain:
 		m.text("The send may or may not have reached " + ev.Channel + ". Check the channel before you choose.\n")

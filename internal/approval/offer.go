@@ -199,7 +199,7 @@ func (b *Bot) withdrawn(ctx context.Context, rel release.Release, ch store.Chang
 		return fmt.Errorf("approval: withdrawn %s: %w", rel.ID, err)
 	}
 	m := &msg{}
-	m.tag("🗑 ").bold("Withdrawn: "+rel.Title).text(" (").code(rel.ID).text(")\n")
+	m.tag("🗑 ").bold("Withdrawn: " + rel.Title).text(" (").code(rel.ID).text(")\n")
 	if len(ch.Cancelled) > 0 {
 		m.text("Cancelled before publishing: " + strings.Join(ch.Cancelled, ", ") + "\n")
 	}
