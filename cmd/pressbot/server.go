@@ -11,6 +11,7 @@ import (
 
 	"github.com/pressbot/pressbot/internal/config"
 	"github.com/pressbot/pressbot/internal/content"
+	"github.com/pressbot/pressbot/internal/content/gitsync"
 	"github.com/pressbot/pressbot/internal/content/watch"
 	"github.com/pressbot/pressbot/internal/health"
 	"github.com/pressbot/pressbot/internal/httpd"
@@ -36,6 +37,7 @@ type server struct {
 	health   *health.Monitor
 	ingest   *ingest.Ingest
 	watcher  *watch.Watcher
+	git      *gitsync.Syncer // nil unless content.git.url is set
 	offer    ingest.Offerer
 	bot      approvalBot // nil without an approvers' chat
 	refresh  chan struct{}
@@ -79,8 +81,16 @@ func newServer(ctx context.Context, cfg *config.Config, outboxDir string, log *s
 	if s.queue, err = queue.New(s.store, pubs, queue.Options{Notifier: s, Logger: log}); err != nil {
 		return nil, err
 	}
-	s.watcher = watch.New(cfg.Content.Dir, cfg.Content.Rescan.D(), log)
-	s.ingest = ingest.New(ingest.Config{Dir: cfg.Content.Dir, Store: s.store, Offer: s.offer, Log: log,
+	dir, commit := cfg.Content.Dir, func() string { return "" }
+	if g := cfg.Content.Git; g.Enabled() {
+		if s.git, err = gitsync.New(gitsync.Config{URL: g.URL.Reveal(), Branch: g.Branch, Dir: g.Dir, Subdir: g.Subdir,
+			Interval: g.Interval.D(), Logger: log}); err != nil {
+			return nil, err
+		}
+		dir, commit = s.git.ContentDir(), s.git.Head
+	}
+	s.watcher = watch.New(dir, cfg.Content.Rescan.D(), log)
+	s.ingest = ingest.New(ingest.Config{Dir: dir, Store: s.store, Offer: s.offer, Log: log, Commit: commit,
 		Options: content.Options{Zone: cfg.Zone, DefaultLang: cfg.Office.DefaultLang, Channels: cfg.ChannelNames()}})
 	return s, nil
 }
@@ -268,8 +278,12 @@ func (s *server) shutdown(ctx context.Context) {
 	s.mu.Unlock()
 }
 
-// watch feeds content changes to ingest until ctx ends.
+// watch feeds content changes to ingest until ctx ends: from the content
+// folder, or from the followed git repository.
 func (s *server) watch(ctx context.Context) error {
+	if s.git != nil {
+		return s.followGit(ctx)
+	}
 	changes := make(chan watch.Changes, 1)
 	errc := make(chan error, 1)
 	go func() { errc <- s.watcher.Run(ctx, changes) }()
@@ -280,17 +294,49 @@ func (s *server) watch(ctx context.Context) error {
 		case err := <-errc:
 			return err
 		case ch := <-changes:
-			start := time.Now()
-			n, err := s.ingest.Apply(ctx, ch)
-			if err != nil {
-				s.log.Error("content sync", "err", err)
-			}
-			if n > 0 {
-				s.metrics.ObserveOffer(time.Since(start))
-			}
-			s.log.Info("content synced", "added", len(ch.Added), "changed", len(ch.Changed), "removed", len(ch.Removed), "offered", n)
+			_ = s.apply(ctx, ch) // logged by apply
 		}
 	}
+}
+
+// followGit applies the changes of each fetched commit and stores the last
+// commit processed, so a restart resumes from it.
+func (s *server) followGit(ctx context.Context) error {
+	last, err := s.store.Setting(ctx, store.SettingGitCommit)
+	if err != nil {
+		return err
+	}
+	changes := make(chan gitsync.Changes, 1)
+	errc := make(chan error, 1)
+	go func() { errc <- s.git.Run(ctx, last, changes) }()
+	for {
+		select {
+		case <-ctx.Done():
+			return <-errc
+		case err := <-errc:
+			return err
+		case ch := <-changes:
+			if s.apply(ctx, watch.Changes{Added: ch.Added, Changed: ch.Changed, Removed: ch.Removed}) == nil {
+				if err := s.store.SetSetting(ctx, store.SettingGitCommit, ch.To); err != nil {
+					s.log.Error("cannot record the content commit; it is processed again after a restart", "commit", ch.To, "err", err)
+				}
+			}
+		}
+	}
+}
+
+// apply hands one batch of changes to ingest and logs the outcome.
+func (s *server) apply(ctx context.Context, ch watch.Changes) error {
+	start := time.Now()
+	n, err := s.ingest.Apply(ctx, ch)
+	if err != nil {
+		s.log.Error("content sync", "err", err)
+	}
+	if n > 0 {
+		s.metrics.ObserveOffer(time.Since(start))
+	}
+	s.log.Info("content synced", "added", len(ch.Added), "changed", len(ch.Changed), "removed", len(ch.Removed), "offered", n)
+	return err
 }
 
 // newsroomLoop rebuilds the newsroom after publications and every minute

@@ -43,10 +43,17 @@ type Content struct {
 
 // Git follows a remote content repository.
 type Git struct {
-	URL      string   `yaml:"url"`
+	URL      URL      `yaml:"url"`
 	Branch   string   `yaml:"branch"`
 	Interval Duration `yaml:"interval"`
+	// Dir is pressbot's own checkout (it resets it at every fetch).
+	Dir string `yaml:"dir"`
+	// Subdir is the folder of releases inside the repository.
+	Subdir string `yaml:"subdir"`
 }
+
+// Enabled reports whether a remote repository is followed.
+func (g Git) Enabled() bool { return g.URL != "" }
 
 // HTTP is the listener of serve.
 type HTTP struct {

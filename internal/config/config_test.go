@@ -184,3 +184,27 @@ func TestDurationAndZone(t *testing.T) {
 		t.Errorf("rescan %v zone %v", c.Content.Rescan.D(), c.Zone)
 	}
 }
+
+func TestGitURLRedacted(t *testing.T) {
+	c, err := Load(writeFile(t, "content:\n  git:\n    url: https://bot:glpat-SECRET99@git.example.org/office/releases.git\n"), env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dump, _ := c.Dump()
+	if strings.Contains(string(dump), "SECRET99") || !strings.Contains(string(dump), "https://[redacted]@git.example.org/office/releases.git") {
+		t.Errorf("dump:\n%s", dump)
+	}
+	if !c.Content.Git.Enabled() || !strings.Contains(c.Content.Git.URL.Reveal(), "SECRET99") {
+		t.Error("Reveal lost the token")
+	}
+	for _, tt := range []struct{ in, want string }{
+		{"https://git.example.org/a.git", "https://git.example.org/a.git"},
+		{"git@github.com:o/r.git", "git@github.com:o/r.git"},
+		{"ssh://git@host/r.git", "ssh://[redacted]@host/r.git"},
+		{"https://host/path@x", "https://host/path@x"},
+	} {
+		if got := URL(tt.in).String(); got != tt.want {
+			t.Errorf("URL(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

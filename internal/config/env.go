@@ -38,6 +38,12 @@ func (c *Config) applyEnv(getenv func(string) string) []Problem {
 	str("LOG_LEVEL", &c.Log.Level)
 	str("APPROVAL_MODE", &c.Approval.Telegram.Mode)
 	str("APPROVAL_WEBHOOK_URL", &c.Approval.Telegram.WebhookURL)
+	var gitURL Secret
+	sec("CONTENT_GIT_URL", &gitURL)
+	if gitURL.Set() {
+		c.Content.Git.URL = URL(gitURL.Reveal())
+	}
+	str("CONTENT_GIT_BRANCH", &c.Content.Git.Branch)
 	sec("APPROVAL_TOKEN", &c.Approval.Telegram.Token)
 	sec("APPROVAL_WEBHOOK_SECRET", &c.Approval.Telegram.WebhookSecret)
 	if v := getenv(EnvPrefix + "APPROVAL_CHAT_ID"); v != "" {

@@ -149,6 +149,8 @@ func (c *Config) fillDefaults() {
 	def(&c.Office.Name, "pressbot newsroom")
 	def(&c.Content.Dir, DefaultContentDir)
 	def(&c.Content.Git.Branch, "main")
+	def(&c.Content.Git.Dir, ".pressbot/content-git")
+	def(&c.Content.Git.Subdir, "content")
 	def(&c.DB, DefaultDB)
 	def(&c.HTTP.Addr, DefaultHTTPAddr)
 	def(&c.Site.BaseURL, "http://"+c.HTTP.Addr)

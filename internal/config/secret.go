@@ -1,6 +1,9 @@
 package config
 
-import "log/slog"
+import (
+	"log/slog"
+	"strings"
+)
 
 // Redacted is what a secret prints as everywhere: logs, errors, dumps.
 const Redacted = "[redacted]"
@@ -34,3 +37,34 @@ func (s Secret) MarshalYAML() (any, error) { return s.String(), nil }
 
 // MarshalText implements encoding.TextMarshaler (JSON and the like).
 func (s Secret) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// URL is a URL that may carry credentials (https://user:token@host/…). It
+// prints with its user information redacted; Reveal gives it whole.
+type URL string
+
+// Reveal returns the whole URL, for handing to a client.
+func (u URL) Reveal() string { return string(u) }
+
+// String implements fmt.Stringer with the user information redacted.
+func (u URL) String() string {
+	s := string(u)
+	scheme := strings.Index(s, "://")
+	if scheme < 0 {
+		return s
+	}
+	rest := s[scheme+3:]
+	end := strings.IndexAny(rest, "/?#")
+	if end < 0 {
+		end = len(rest)
+	}
+	if at := strings.LastIndex(rest[:end], "@"); at >= 0 {
+		return s[:scheme+3] + Redacted + rest[at:]
+	}
+	return s
+}
+
+// LogValue implements slog.LogValuer.
+func (u URL) LogValue() slog.Value { return slog.StringValue(u.String()) }
+
+// MarshalYAML implements yaml.Marshaler.
+func (u URL) MarshalYAML() (any, error) { return u.String(), nil }
