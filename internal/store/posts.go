@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/pressbot/pressbot/internal/release"
@@ -84,56 +85,48 @@ func (s *Store) movePost(ctx context.Context, tx *sql.Tx, id, channel string, fr
 	if err != nil {
 		return from, fmt.Errorf("store: %s on %s: %w", id, channel, err)
 	}
-	now := s.now()
-	if _, err := tx.ExecContext(ctx, `UPDATE posts SET state = $1, updated = $2 WHERE release_id = $3 AND channel = $4`,
-		string(to), formatTime(now), id, channel); err != nil {
+	set, args, err := postSet(s.now(), to, u)
+	if err != nil {
 		return from, wrap(err, string(ev), id)
 	}
-	if err := s.applyPostUpdate(ctx, tx, id, channel, now, u); err != nil {
-		return from, err
+	args = append(args, id, channel)
+	q := fmt.Sprintf(`UPDATE posts SET %s WHERE release_id = $%d AND channel = $%d`, set, len(args)-1, len(args))
+	if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+		return from, wrap(err, string(ev), id)
 	}
 	return to, s.audit(ctx, tx, AuditEntry{Release: id, Channel: channel, From: from, To: to, Event: string(ev), Actor: actor, Detail: detail})
 }
 
-// applyPostUpdate writes the optional changes of u.
-func (s *Store) applyPostUpdate(ctx context.Context, tx *sql.Tx, id, channel string, now time.Time, u *postUpdate) error {
-	if u == nil {
-		return nil
-	}
-	exec := func(q string, v any) error {
-		_, err := tx.ExecContext(ctx, q, v, id, channel)
-		return wrap(err, "post update", id)
-	}
-	if u.receipt != nil {
+// postSet returns the SET clause and its arguments for a post moving to
+// state to with the optional changes of u, in one statement.
+func postSet(now time.Time, to release.Status, u *postUpdate) (string, []any, error) {
+	cols := []string{"state", "updated"}
+	args := []any{string(to), formatTime(now)}
+	if u != nil && u.receipt != nil {
 		b, err := json.Marshal(u.receipt)
 		if err != nil {
-			return wrap(err, "receipt", id)
-		}
-		if err := exec(`UPDATE posts SET receipt = $1 WHERE release_id = $2 AND channel = $3`, string(b)); err != nil {
-			return err
+			return "", nil, err
 		}
 		pub := u.receipt.PublishedAt
 		if pub.IsZero() {
 			pub = now
 		}
-		if err := exec(`UPDATE posts SET published_at = $1 WHERE release_id = $2 AND channel = $3`, formatTime(pub)); err != nil {
-			return err
-		}
+		cols, args = append(cols, "receipt", "published_at"), append(args, string(b), formatTime(pub))
 	}
-	if u.lastError != nil {
-		if err := exec(`UPDATE posts SET last_error = $1 WHERE release_id = $2 AND channel = $3`, *u.lastError); err != nil {
-			return err
-		}
+	if u != nil && u.lastError != nil {
+		cols, args = append(cols, "last_error"), append(args, *u.lastError)
 	}
-	if u.attempt {
-		if err := exec(`UPDATE posts SET attempts = attempts + $1 WHERE release_id = $2 AND channel = $3`, 1); err != nil {
-			return err
-		}
+	if u != nil && u.at != nil {
+		cols, args = append(cols, "scheduled_at"), append(args, formatTime(*u.at))
 	}
-	if u.at != nil {
-		return exec(`UPDATE posts SET scheduled_at = $1 WHERE release_id = $2 AND channel = $3`, formatTime(*u.at))
+	parts := make([]string, len(cols))
+	for i, c := range cols {
+		parts[i] = fmt.Sprintf("%s = $%d", c, i+1)
 	}
-	return nil
+	if u != nil && u.attempt {
+		parts = append(parts, "attempts = attempts + 1")
+	}
+	return strings.Join(parts, ", "), args, nil
 }
 
 // cancelJob cancels River job id (0: none) inside tx. A job that already
@@ -175,17 +168,32 @@ var postDriven = map[release.Status]bool{
 // refreshRelease sets a scheduled-or-later release's state to the summary
 // of its posts, with an audit entry when it changes.
 func (s *Store) refreshRelease(ctx context.Context, tx *sql.Tx, id, actor string) (release.Status, error) {
-	var state string
-	if err := tx.QueryRowContext(ctx, `SELECT state FROM releases WHERE id = $1`, id).Scan(&state); err != nil {
+	rows, err := tx.QueryContext(ctx, `SELECT r.state, p.state FROM releases r LEFT JOIN posts p ON p.release_id = r.id WHERE r.id = $1`, id)
+	if err != nil {
 		return "", wrap(err, "refresh", id)
 	}
-	from := release.Status(state)
+	var (
+		from  release.Status
+		posts []PostRecord
+	)
+	for rows.Next() {
+		var rs string
+		var ps sql.NullString
+		if err := rows.Scan(&rs, &ps); err != nil {
+			rows.Close()
+			return "", wrap(err, "refresh", id)
+		}
+		from = release.Status(rs)
+		if ps.Valid {
+			posts = append(posts, PostRecord{State: release.Status(ps.String)})
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return "", wrap(err, "refresh", id)
+	}
 	if !postDriven[from] {
 		return from, nil
-	}
-	posts, err := s.posts(ctx, tx, id)
-	if err != nil {
-		return "", err
 	}
 	to := summarize(posts)
 	if to == from {
