@@ -1,0 +1,249 @@
+package approval_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pressbot/pressbot/internal/approval"
+	faketg "github.com/pressbot/pressbot/internal/fake/telegram"
+	"github.com/pressbot/pressbot/internal/httpd"
+	"github.com/pressbot/pressbot/internal/release"
+)
+
+// TestWebhook: webhook mode registers the URL and secret, handles updates
+// delivered with the right secret, and answers 401 to a wrong or missing
+// one, through httpd's route and through the bot's own handler.
+func TestWebhook(t *testing.T) {
+	const secret = "s3cr3t-Token_1"
+	var hook http.Handler
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hook.ServeHTTP(w, r) }))
+	defer srv.Close()
+	w := newWorld(t, func(c *approval.Config) {
+		c.Mode, c.WebhookURL, c.WebhookSecret = approval.ModeWebhook, srv.URL+"/telegram/webhook", secret
+	})
+	hook = httpd.Handler(httpd.Config{Webhook: w.bot.WebhookHandler(), WebhookPath: "/telegram/webhook", WebhookSecret: secret, Log: quiet})
+	w.run(w.bot)
+	ctx, cancel := context.WithTimeout(w.ctx, wait)
+	defer cancel()
+	if _, err := w.tg.WaitCalls(ctx, "setWebhook", 1); err != nil {
+		t.Fatal(err)
+	}
+	if u, s := w.tg.Webhook(w.tg.Token()); u != srv.URL+"/telegram/webhook" || s != secret {
+		t.Fatalf("webhook = %q, %q", u, s)
+	}
+
+	w.tg.InjectMessage(faketg.UserMessage{From: alice, ChatID: group, Text: "/queue"})
+	if n, err := w.tg.DeliverWebhook(ctx, w.tg.Token()); err != nil || n != 1 {
+		t.Fatalf("delivered %d: %v", n, err)
+	}
+	w.findText("Nothing is waiting")
+
+	update := `{"update_id":99,"message":{"message_id":1,"date":1,"chat":{"id":-1001234567890,"type":"supergroup"},"from":{"id":101,"is_bot":false,"first_name":"Alice"},"text":"/help","entities":[{"type":"bot_command","offset":0,"length":5}]}}`
+	direct := httptest.NewServer(w.bot.WebhookHandler())
+	defer direct.Close()
+	for _, tc := range []struct {
+		name, url, secret string
+		want              int
+	}{
+		{"httpd right", srv.URL + "/telegram/webhook", secret, 200},
+		{"httpd wrong", srv.URL + "/telegram/webhook", "guess", 401},
+		{"httpd missing", srv.URL + "/telegram/webhook", "", 401},
+		{"bot right", direct.URL, secret, 200},
+		{"bot wrong", direct.URL, secret + "x", 401},
+		{"bot missing", direct.URL, "", 401},
+	} {
+		req, _ := http.NewRequest(http.MethodPost, tc.url, strings.NewReader(update))
+		req.Header.Set("Content-Type", "application/json")
+		if tc.secret != "" {
+			req.Header.Set("X-Telegram-Bot-Api-Secret-Token", tc.secret)
+		}
+		resp, err := httpClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != tc.want {
+			t.Errorf("%s: status %d, want %d", tc.name, resp.StatusCode, tc.want)
+		}
+	}
+	// Exactly the two accepted updates were handled: two help texts.
+	w.findText("/queue: what awaits approval")
+	ctx2, cancel2 := context.WithTimeout(w.ctx, wait)
+	defer cancel2()
+	for {
+		n := 0
+		for _, m := range w.tg.Messages(group) {
+			if strings.Contains(m.Plain, "/queue: what awaits approval") {
+				n++
+			}
+		}
+		if n == 2 {
+			break
+		}
+		if n > 2 {
+			t.Fatalf("%d help answers: a refused update was handled", n)
+		}
+		if _, err := w.tg.WaitCalls(ctx2, "sendMessage", len(w.tg.Calls("sendMessage"))+1); err != nil {
+			t.Fatalf("help answers: %d: %v", n, err)
+		}
+	}
+}
+
+// TestCommands: strangers get a polite refusal with their user id;
+// /status and /queue describe releases; a viewer cannot /cancel.
+func TestCommands(t *testing.T) {
+	w := newWorld(t)
+	w.slots.set(5 * time.Hour)
+	say := func(u faketg.User, text string) faketg.Message {
+		return w.tg.InjectMessage(faketg.UserMessage{From: u, ChatID: group, Text: text})
+	}
+	q := say(mallory, "/start")
+	refusal := w.findText("Sorry, this bot serves a press office's officers only", "666")
+	if refusal.ReplyTo != q.ID {
+		t.Errorf("refusal replies to %d, want %d", refusal.ReplyTo, q.ID)
+	}
+	say(mallory, "hello everyone") // chat among people: ignored
+	say(alice, "/start")
+	w.findText("Hello Alice (approver, user id 101)", "Buttons")
+
+	rel := w.release("2024/office", source("UN opens office", "en", "", nil, body))
+	w.offer(rel)
+	card := w.card("UN opens office", 0)
+	say(vera, "/queue")
+	w.findText("Queue (1)", "2024/office", "awaiting approval (0 of 1)")
+	w.tap(alice, card.ID, "✅ Approve")
+	say(vera, "/status 2024/office")
+	w.findText("UN opens office", "scheduled", "telegram: scheduled for", "History", "telegram:101 approve")
+	say(vera, "/cancel 2024/office")
+	w.findText("Your role is viewer: only approvers can cancel")
+	say(bob, "/cancel@pressbot_test_bot 2024/office")
+	w.findText("Cancelled 2024/office: it awaits approval again")
+	if rec := w.record(rel.ID); rec.State != release.StatusPendingApproval {
+		t.Errorf("after /cancel: %s", rec.State)
+	}
+	w.findText("Awaiting approval: 0 of 1")
+	say(alice, "/status nope/none")
+	w.findText("No release nope/none")
+}
+
+// TestReject: Reject asks for a reason with a forced reply; the reply
+// rejects the release and records the reason.
+func TestReject(t *testing.T) {
+	w := newWorld(t)
+	rel := w.release("2024/office", source("UN opens office", "en", "", nil, body))
+	w.offer(rel)
+	card := w.card("UN opens office", 0)
+	w.tap(alice, card.ID, "✖️ Reject")
+	prompt := w.findText("Alice, why reject UN opens office?")
+	if !strings.Contains(prompt.ReplyMarkup, `"force_reply":true`) || prompt.ReplyTo != card.ID {
+		t.Errorf("prompt markup %s, reply to %d", prompt.ReplyMarkup, prompt.ReplyTo)
+	}
+	w.tg.InjectMessage(faketg.UserMessage{From: vera, ChatID: group, Text: "no", ReplyTo: prompt.ID})
+	w.findText("only approvers can reject")
+	w.tg.InjectMessage(faketg.UserMessage{From: alice, ChatID: group, Text: "The date is wrong <check>", ReplyTo: prompt.ID})
+	w.findText("❌ Rejected (en) by Alice: The date is wrong <check>")
+	if rec := w.record(rel.ID); rec.State != release.StatusRejected {
+		t.Errorf("state = %s", rec.State)
+	}
+	if m := w.message(card.ID); m.ReplyMarkup != "" || !strings.Contains(m.Plain, "❌ Rejected") {
+		t.Errorf("card after reject: %q %s", m.Plain, m.ReplyMarkup)
+	}
+	entries, _ := w.st.Audit(w.ctx, rel.ID)
+	if last := entries[len(entries)-1]; last.Event != "reject" || last.Detail != "The date is wrong <check>" || last.Actor != "telegram:101" {
+		t.Errorf("audit: %+v", last)
+	}
+}
+
+// TestTranslationGroupAndChoices: language versions share one card; one
+// language is approved alone at a chosen time on chosen channels.
+func TestTranslationGroupAndChoices(t *testing.T) {
+	w := newWorld(t)
+	w.slots.set(2*time.Hour, 26*time.Hour, 50*time.Hour)
+	en := w.release("2024/office", source("UN opens office", "en", "office-2024", nil, body))
+	ru := w.release("2024/office.ru", source("ООН открывает офис", "ru", "office-2024", nil, "ООН открыла региональный офис в Ташкенте во вторник.\n"))
+	w.offer(en)
+	first := w.card("UN opens office", 0)
+	w.offer(ru)
+	card := w.card("UN opens office", first.ID)
+	if !strings.Contains(card.Plain, "ru: ООН открывает офис") || !strings.Contains(card.Plain, "en: UN opens office") {
+		t.Errorf("group card:\n%s", card.Plain)
+	}
+	if m := w.message(first.ID); m.ReplyMarkup != "" {
+		t.Errorf("first card kept its buttons")
+	}
+	w.tap(alice, card.ID, "📡 Channels 3/3")
+	w.tap(alice, card.ID, "✅ facebook")
+	w.tap(alice, card.ID, "✅ x")
+	w.tap(alice, card.ID, "« Done")
+	if m := w.message(card.ID); !strings.Contains(m.ReplyMarkup, "📡 Channels 1/3") {
+		t.Fatalf("buttons after toggles: %s", m.ReplyMarkup)
+	}
+	w.tap(alice, card.ID, "🕒 Choose time")
+	m := w.message(card.ID)
+	want := time.Now().Add(26 * time.Hour).Truncate(time.Minute).In(tashkent()).Format("Mon 2 Jan 15:04")
+	if !strings.Contains(m.ReplyMarkup, want) {
+		t.Fatalf("slot buttons lack %q: %s", want, m.ReplyMarkup)
+	}
+	w.tap(alice, card.ID, "« Back")
+	w.tap(alice, card.ID, "✅ ru only")
+	rec := w.record(ru.ID)
+	if rec.State != release.StatusScheduled || len(rec.Posts) != 1 || rec.Posts[0].Channel != "telegram" {
+		t.Fatalf("ru: %s, posts %+v", rec.State, rec.Posts)
+	}
+	if w.record(en.ID).State != release.StatusPendingApproval {
+		t.Errorf("en was approved too")
+	}
+	w.tap(bob, card.ID, "🕒 Choose time")
+	w.tap(bob, card.ID, want)
+	p := w.waitPost(en.ID, "telegram", release.StatusScheduled)
+	if got := p.ScheduledAt.In(tashkent()).Format("Mon 2 Jan 15:04"); got != want {
+		t.Errorf("en scheduled at %s, want %s", got, want)
+	}
+	if len(w.record(en.ID).Posts) != 1 {
+		t.Errorf("en channels: %+v", w.record(en.ID).Posts)
+	}
+}
+
+// TestWithdrawn: withdrawn: true deletes the published posts where the
+// platform allows it and asks for the rest.
+func TestWithdrawn(t *testing.T) {
+	w := newWorld(t)
+	v1 := w.release("2024/office", source("UN opens office", "en", "", nil, body))
+	w.offer(v1)
+	w.tap(alice, w.card("UN opens office", 0).ID, "⚡ Publish now")
+	w.findText("📣 Published: UN opens office")
+	src := strings.Replace(source("UN opens office", "en", "", nil, body), "---\n\n", "withdrawn: true\n---\n\n", 1)
+	v2 := w.release("2024/office", src)
+	if ch := w.offer(v2); ch.Kind.String() != "withdrawn" {
+		t.Fatalf("change = %s", ch.Kind)
+	}
+	w.findText("Withdrawn: UN opens office", "telegram: deleted", "facebook: deleted", "x: the platform cannot delete", "delete it by hand")
+	for _, m := range w.tg.Messages(channel) {
+		if !m.Deleted {
+			t.Errorf("channel message %d not deleted", m.ID)
+		}
+	}
+}
+
+// TestReportProblemsAndAlert: check failures are reported once; alerts
+// are escaped.
+func TestReportProblemsAndAlert(t *testing.T) {
+	w := newWorld(t)
+	w.bot.ReportProblems(w.ctx, "content/2024/bad.md", []string{"content/2024/bad.md:2:1: title is missing: add title: …"})
+	w.bot.ReportProblems(w.ctx, "content/2024/bad.md", []string{"content/2024/bad.md:2:1: title is missing: add title: …"})
+	w.bot.Alert(w.ctx, "facebook: the page token is dead (code 190) <renew it>")
+	w.findText("facebook: the page token is dead (code 190) <renew it>")
+	n := 0
+	for _, m := range w.tg.Messages(group) {
+		if strings.Contains(m.Plain, "bad.md was not offered") {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("problems reported %d times, want once", n)
+	}
+}
