@@ -34,7 +34,7 @@ func (r *Renderer) telegram(d *doc) ([]release.Part, error) {
 		return telegramParts(splitText(full, TelegramTextLimit, TelegramTextLimit, true), 0, nil), nil
 	}
 	media := []release.Media{{URL: img, Alt: d.rel.ImageAlt}}
-	if textlen.TelegramLen(full) <= TelegramCaptionLimit {
+	if len(full) <= TelegramCaptionLimit || textlen.TelegramLen(full) <= TelegramCaptionLimit {
 		return telegramParts([]string{full}, 1, media), nil
 	}
 	lead := string(body.buf[:body.leadEnd])
@@ -103,11 +103,11 @@ const XMaxReplies = 5
 // x renders the X post: the headline and the newsroom link, with the
 // hashtags that fit; with thread, the lead follows as numbered replies.
 func (r *Renderer) x(d *doc, thread bool) ([]release.Part, error) {
-	first, err := r.xPost(d)
+	first, weight, err := r.xPost(d)
 	if err != nil {
 		return nil, err
 	}
-	parts := []release.Part{xPart(first)}
+	parts := []release.Part{xPart(first, weight)}
 	if img := d.rel.ImageURL(r.cfg.BaseURL); img != "" {
 		parts[0].Media = []release.Media{{URL: img, Alt: d.rel.ImageAlt}}
 	}
@@ -118,28 +118,25 @@ func (r *Renderer) x(d *doc, thread bool) ([]release.Part, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, s := range replies {
-		parts = append(parts, xPart(s))
-	}
-	return parts, nil
+	return append(parts, replies...), nil
 }
 
-func xPart(s string) release.Part {
-	return release.Part{Format: release.FormatText, Text: s, Length: textlen.XWeight(s), Limit: XLimit}
+func xPart(s string, weight int) release.Part {
+	return release.Part{Format: release.FormatText, Text: s, Length: weight, Limit: XLimit}
 }
 
 // xPost executes the "post" template, dropping hashtags from the end and
 // then shortening the title until the post weighs at most 280.
-func (r *Renderer) xPost(d *doc) (string, error) {
+func (r *Renderer) xPost(d *doc) (string, int, error) {
 	t := r.tmpl[release.KindX]
 	data := r.wrap(d)
 	for {
 		s, err := execute(t, "post", data)
 		if err != nil {
-			return "", fmt.Errorf("template post: %w", err)
+			return "", 0, fmt.Errorf("template post: %w", err)
 		}
-		if textlen.XWeight(s) <= XLimit {
-			return s, nil
+		if w := textlen.XWeight(s); w <= XLimit {
+			return s, w, nil
 		}
 		if len(data.Hashtags) == 0 {
 			break
@@ -151,31 +148,32 @@ func (r *Renderer) xPost(d *doc) (string, error) {
 	data.Title = ""
 	bare, err := execute(t, "post", data)
 	if err != nil {
-		return "", fmt.Errorf("template post: %w", err)
+		return "", 0, fmt.Errorf("template post: %w", err)
 	}
 	for budget := XLimit - textlen.XWeight(bare); budget > 0; budget-- {
 		head, _ := textlen.CutX(title, budget)
 		data.Title = strings.TrimSpace(head) + textlen.Ellipsis
 		s, err := execute(t, "post", data)
 		if err != nil {
-			return "", fmt.Errorf("template post: %w", err)
+			return "", 0, fmt.Errorf("template post: %w", err)
 		}
-		if textlen.XWeight(s) <= XLimit {
-			return s, nil
+		if w := textlen.XWeight(s); w <= XLimit {
+			return s, w, nil
 		}
 	}
-	return "", fmt.Errorf("template post: the post weighs %d without a title, over X's %d", textlen.XWeight(bare), XLimit)
+	return "", 0, fmt.Errorf("template post: the post weighs %d without a title, over X's %d", textlen.XWeight(bare), XLimit)
 }
 
 // xReplies cuts the lead into replies of at most 280 with their numbers;
 // every reply that goes on ends in "…".
-func (r *Renderer) xReplies(lead string) ([]string, error) {
+func (r *Renderer) xReplies(lead string) ([]release.Part, error) {
 	lead = strings.TrimSpace(lead)
 	if lead == "" {
 		return nil, nil
 	}
 	t := r.tmpl[release.KindX]
-	total := 1
+	// Start from the count the length suggests; it settles in a round or two.
+	total := min(XMaxReplies, 1+utf8.RuneCountInString(lead)/(XLimit-12))
 	for range 5 { // the count of replies settles within a few rounds
 		pieces, err := r.xPieces(t, lead, total)
 		if err != nil {
@@ -219,17 +217,18 @@ func (r *Renderer) xPieces(t *template.Template, lead string, total int) ([]stri
 }
 
 // xNumber executes the reply template for every piece.
-func (r *Renderer) xNumber(t *template.Template, pieces []string) ([]string, error) {
-	out := make([]string, len(pieces))
+func (r *Renderer) xNumber(t *template.Template, pieces []string) ([]release.Part, error) {
+	out := make([]release.Part, len(pieces))
 	for i, p := range pieces {
 		s, err := execute(t, "reply", replyData{Text: p, N: i + 1, Total: len(pieces)})
 		if err != nil {
 			return nil, fmt.Errorf("template reply: %w", err)
 		}
-		if textlen.XWeight(s) > XLimit {
-			return nil, fmt.Errorf("template reply: reply %d weighs %d, over X's %d", i+1, textlen.XWeight(s), XLimit)
+		w := textlen.XWeight(s)
+		if w > XLimit {
+			return nil, fmt.Errorf("template reply: reply %d weighs %d, over X's %d", i+1, w, XLimit)
 		}
-		out[i] = s
+		out[i] = xPart(s, w)
 	}
 	return out, nil
 }

@@ -239,6 +239,7 @@ type doc struct {
 
 	tg, plain *writer
 	para      *string
+	data      *wrapData
 }
 
 // newDoc parses the release body.

@@ -60,8 +60,8 @@ func splitText(s string, first, rest int, html bool) []string {
 // cutText returns the longest good head of s within limit units and the
 // tail that carries on; cut is false when all of s fits.
 func cutText(s string, limit int, html bool) (head, tail string, cut bool) {
-	if measure(s, html) <= limit {
-		return s, "", false
+	if len(s) <= limit || measure(s, html) <= limit {
+		return s, "", false // no character takes less than one byte
 	}
 	best, over := scanBreaks(s, limit, html)
 	if !over {
@@ -116,6 +116,10 @@ type scanner struct {
 	prev2 rune
 	ris   int // regional indicators in a row (flag pairs)
 	best  [brkClasses]breakAt
+	// The last cluster boundary before an ASCII character, recorded
+	// cheaply and committed to best when the run of ASCII ends.
+	asciiAt, asciiUnits int
+	asciiOpen           *openTag
 }
 
 // scanBreaks returns the best breaks and whether s exceeds limit.
@@ -135,6 +139,23 @@ func scanBreaks(s string, limit int, html bool) ([brkClasses]breakAt, bool) {
 			i = j
 			continue
 		}
+		if c < 0x80 && c != '&' {
+			// ASCII: one unit, and a cluster boundary before it (but
+			// after a joiner). Only the boundary where the text overflows
+			// is worth recording; earlier ones would be overwritten.
+			if sc.prev != 0x200D {
+				sc.asciiAt, sc.asciiUnits, sc.asciiOpen = i, sc.units, sc.open
+			}
+			if sc.units+1 > limit {
+				sc.commitASCII()
+				return sc.best, true
+			}
+			sc.units++
+			sc.prev2, sc.prev, sc.ris = sc.prev, rune(c), 0
+			i++
+			continue
+		}
+		sc.commitASCII()
 		r, n, u := sc.char(i)
 		sc.grapheme(i, r)
 		if sc.units+u > limit {
@@ -148,6 +169,14 @@ func scanBreaks(s string, limit int, html bool) ([brkClasses]breakAt, bool) {
 		}
 	}
 	return sc.best, false
+}
+
+// commitASCII records the pending boundary before an ASCII character.
+func (sc *scanner) commitASCII() {
+	if sc.asciiAt > 0 && sc.asciiUnits > 0 {
+		sc.best[brkGrapheme] = breakAt{a: sc.asciiAt, b: sc.asciiAt, units: sc.asciiUnits, open: sc.asciiOpen, ok: true}
+	}
+	sc.asciiAt = 0
 }
 
 // mark records a break of class c.
@@ -388,6 +417,9 @@ func utf16Units(r rune) int {
 // as a letter with thousands of marks, is still cut: there is no other
 // way to send it.)
 func extends(r rune) bool {
+	if r < 0x300 {
+		return false
+	}
 	return r == 0x200D || r == 0x20E3 || (r >= 0xFE00 && r <= 0xFE0F) ||
 		(r >= 0x1F3FB && r <= 0x1F3FF) || (r >= 0xE0020 && r <= 0xE007F) ||
 		(r >= 0x1160 && r <= 0x11FF) || (r >= 0xD7B0 && r <= 0xD7FF) || // Hangul vowel and final jamo
@@ -403,6 +435,9 @@ func continues(s string) bool {
 
 // measure is the length of s as its platform counts it.
 func measure(s string, html bool) int {
+	if len(s) <= 1 {
+		return len(s)
+	}
 	if html {
 		return textlen.TelegramLen(s)
 	}

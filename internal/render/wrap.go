@@ -118,6 +118,9 @@ func escapeWrap(d wrapData) wrapData {
 // empty when the body already opens with the date (as press releases
 // usually do: "**6 February 2020, Tashkent** – …").
 func (r *Renderer) wrap(d *doc) wrapData {
+	if d.data != nil {
+		return *d.data
+	}
 	rel := d.rel
 	date := rel.Date.In(r.zone)
 	tags := hashtags(rel.Tags)
@@ -131,9 +134,10 @@ func (r *Renderer) wrap(d *doc) wrapData {
 		Hashtags: tags,
 		Tags:     strings.Join(tags, " "),
 	}
-	if !rel.Date.IsZero() && !strings.HasPrefix(d.firstPara(), data.Date) {
+	if !rel.Date.IsZero() && !d.opensWith(data.Date) {
 		data.Dateline = dateline(date, rel.Lang, rel.Location)
 	}
+	d.data = &data
 	return data
 }
 
@@ -151,4 +155,14 @@ func join(pieces ...string) string {
 		}
 	}
 	return strings.Join(nonEmpty, "\n\n")
+}
+
+// opensWith reports whether the body's text starts with s (ignoring the
+// Markdown around it, as in "**6 February 2020, Tashkent** – …").
+func (d *doc) opensWith(s string) bool {
+	body := d.plainBody().buf
+	for len(body) > 0 && (body[0] == ' ' || body[0] == '\n') {
+		body = body[1:]
+	}
+	return len(body) >= len(s) && string(body[:len(s)]) == s
 }
