@@ -195,7 +195,7 @@ func TestKilledMidSendEndsUncertain(t *testing.T) {
 	}
 }
 
-// post returns release id's post on "web".
+// post returns release id's only post.
 func post(t *testing.T, s *store.Store, id string) store.PostRecord {
 	t.Helper()
 	rec, err := s.Get(ctx, id)

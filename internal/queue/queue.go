@@ -204,7 +204,15 @@ func (q *Queue) Stop(ctx context.Context) error {
 		cancel()
 		<-done
 	}
-	if err := q.client.Stop(ctx); err != nil && !errors.Is(err, context.Canceled) {
+	err := q.client.Stop(ctx)
+	if err != nil && ctx.Err() != nil {
+		// Out of patience: cancel the sends in flight. Each is recorded
+		// (uncertain unless the channel knows better) before River stops.
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
+		defer cancel()
+		err = q.client.StopAndCancel(cctx)
+	}
+	if err != nil && !errors.Is(err, context.Canceled) {
 		return fmt.Errorf("queue: stop: %w", err)
 	}
 	return nil

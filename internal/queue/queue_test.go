@@ -322,3 +322,30 @@ func TestNewRejectsBadOptions(t *testing.T) {
 		t.Error("RescueAfter shorter than PublishTimeout accepted")
 	}
 }
+
+func TestStopCancelsSendsInFlight(t *testing.T) {
+	s := storetest.Open(t, store.DialectSQLite)
+	started := make(chan struct{})
+	p := &fakePublisher{replies: []func(context.Context) error{func(c context.Context) error {
+		close(started)
+		<-c.Done()
+		return c.Err()
+	}}}
+	schedule(t, s, "2024/slow", time.Now(), "telegram")
+	q, err := queue.New(s, map[string]queue.Publisher{"telegram": p}, queue.Options{Logger: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := q.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	<-started
+	stopCtx, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
+	defer cancel()
+	if err := q.Stop(stopCtx); err != nil {
+		t.Fatal(err)
+	}
+	if got := post(t, s, "2024/slow"); got.State != release.StatusUncertain {
+		t.Errorf("send cut short by shutdown is %s, want uncertain", got.State)
+	}
+}

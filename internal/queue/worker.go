@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -85,6 +86,10 @@ func (w *worker) record(ctx context.Context, job *river.Job[store.PublishArgs], 
 	if _, err := w.q.store.FinishPublish(rctx, job.Args, res); err != nil {
 		// The post stays publishing; the sweeper will call it uncertain.
 		// Do not let River retry: that would find it publishing anyway.
+		// Keep what the platform said in the log for the officers.
+		w.q.opts.Logger.Error("queue: result not recorded", slog.String("release", job.Args.Release),
+			slog.String("channel", job.Args.Channel), slog.String("result", string(ev.Kind)),
+			slog.Any("receipt", res.Receipt), slog.String("send_error", ev.Err), slog.Any("err", err))
 		return river.JobCancel(fmt.Errorf("queue: record result of %s on %s: %w", job.Args.Release, job.Args.Channel, err))
 	}
 	w.q.notify(rctx, ev)

@@ -70,7 +70,7 @@ func Open(ctx context.Context, rawURL string) (*Store, error) {
 		db.SetMaxOpenConns(1)
 		s.driver = riversqlite.New(db)
 	} else {
-		db.SetMaxOpenConns(20)
+		db.SetMaxOpenConns(40)
 		s.driver = riverdatabasesql.New(db)
 	}
 	if err := s.init(ctx); err != nil {
