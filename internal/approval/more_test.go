@@ -247,3 +247,22 @@ func TestReportProblemsAndAlert(t *testing.T) {
 		t.Errorf("problems reported %d times, want once", n)
 	}
 }
+
+// TestLongReleaseCardFits: a release far longer than a message still gets
+// a card Telegram accepts (the fake refuses over 4096 units), its quotes
+// cut, with the full preview linked.
+func TestLongReleaseCardFits(t *testing.T) {
+	w := newWorld(t)
+	long := strings.Repeat("The office will work on water, climate & trade with five countries of Central Asia. ", 300)
+	en := w.release("2024/long", source("A very long release", "en", "long", nil, long+"\n"))
+	ru := w.release("2024/long.ru", source("Очень длинный пресс-релиз", "ru", "long", nil, strings.Repeat("Офис будет работать над вопросами воды и климата. ", 300)+"\n"))
+	w.offer(en)
+	w.offer(ru)
+	card := w.card("A very long release", 0)
+	if n := faketg.UTF16Len(card.Plain); n > 4096 || !strings.Contains(card.Plain, "…") {
+		t.Errorf("card is %d units", n)
+	}
+	if !strings.Contains(card.Text, `href="https://news.example.org/preview/2024/long.ru"`) {
+		t.Errorf("card lacks the ru preview link")
+	}
+}

@@ -1,0 +1,148 @@
+package approval
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	faketg "github.com/pressbot/pressbot/internal/fake/telegram"
+	"github.com/pressbot/pressbot/internal/release"
+)
+
+// TestDataRoundTrip checks that every button's data parses back and fits
+// Telegram's 64 bytes at the longest arguments we write.
+func TestDataRoundTrip(t *testing.T) {
+	at := time.Date(2099, 12, 31, 23, 59, 0, 0, time.UTC)
+	tests := []data{
+		{Act: actApprove, ID: shortID("k:office-2024"), Hash: shortHash([]member{{"a", "h"}}), Args: []string{allLanguages, encodeMask(1<<20 - 1)}},
+		{Act: actAt, ID: shortID("r:2024/x"), Hash: shortHash(nil), Args: []string{"12", encodeMask(1<<40 - 1), encodeTime(at)}},
+		{Act: actReject, ID: shortID("r:y"), Hash: "abcdefgh", Args: []string{"*", "2147483647"}},
+		{Act: actRetry, ID: shortID("r:y"), Hash: postHash("y", "telegram", "h"), Args: []string{strings.Repeat("c", 30)}},
+	}
+	for _, d := range tests {
+		s := d.String()
+		if len(s) > MaxCallbackData {
+			t.Errorf("%q is %d bytes", s, len(s))
+		}
+		got, err := parseData(s)
+		if err != nil || got.String() != s {
+			t.Errorf("parseData(%q) = %+v, %v", s, got, err)
+		}
+	}
+	if got, ok := decodeTime(encodeTime(at)); !ok || !got.Equal(at) {
+		t.Errorf("time round trip = %s", got)
+	}
+	for _, bad := range []string{"", "ap", "ap::h", "approve:x:y", strings.Repeat("a", 65)} {
+		if _, err := parseData(bad); err == nil {
+			t.Errorf("parseData(%q) accepted", bad)
+		}
+	}
+	if decodeMask("zzzzzzzzzzzzzzzzzz", 7) != 7 || decodeMask("5", 3) != 1 {
+		t.Error("decodeMask does not clamp to the channels")
+	}
+}
+
+// TestShortHash checks that the card hash covers every member and ignores
+// their order.
+func TestShortHash(t *testing.T) {
+	a := shortHash([]member{{"en", "1"}, {"ru", "2"}})
+	if a != shortHash([]member{{"ru", "2"}, {"en", "1"}}) {
+		t.Error("order matters")
+	}
+	for _, ms := range [][]member{{{"en", "1"}}, {{"en", "1"}, {"ru", "3"}}, {{"en", "1"}, {"ru", "2"}, {"uz", "4"}}} {
+		if shortHash(ms) == a {
+			t.Errorf("%v hashes like the original", ms)
+		}
+	}
+}
+
+// TestRequired checks the approvers a release needs.
+func TestRequired(t *testing.T) {
+	b := &Bot{cfg: Config{Required: 1, Rules: []Rule{{Tag: "sensitive", Required: 2}, {Tag: "#Crisis", Required: 3}}}}
+	tests := []struct {
+		tags []string
+		want int
+	}{{nil, 1}, {[]string{"water"}, 1}, {[]string{"Sensitive"}, 2}, {[]string{"sensitive", "crisis"}, 3}, {[]string{"#crisis"}, 3}}
+	for _, tt := range tests {
+		if got := b.required(release.Release{Tags: tt.tags}); got != tt.want {
+			t.Errorf("required(%v) = %d, want %d", tt.tags, got, tt.want)
+		}
+	}
+}
+
+// TestSummarize checks the "what changed" summary.
+func TestSummarize(t *testing.T) {
+	base := release.Release{Title: "A", Body: "one\ntwo\nthree\n", Tags: []string{"x"}}
+	tests := []struct {
+		name string
+		edit func(*release.Release)
+		want string
+	}{
+		{"nothing visible", func(*release.Release) {}, "formatting only"},
+		{"title", func(r *release.Release) { r.Title = "B" }, "title"},
+		{"body", func(r *release.Release) { r.Body = "one\n2\nthree\nfour\n" }, "body (+2 −1 lines)"},
+		{"several", func(r *release.Release) { r.Tags = nil; r.Image = "i.jpg"; r.PublishAt = time.Unix(1, 0) }, "tags, image, embargo"},
+	}
+	for _, tt := range tests {
+		r := base
+		r.Tags = append([]string(nil), base.Tags...)
+		tt.edit(&r)
+		if got := summarize(base, r); got != tt.want {
+			t.Errorf("%s: %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
+// TestMsgFits checks that long quotes are shortened to fit 4096 units and
+// that the result is HTML Telegram accepts, with short quotes kept whole.
+func TestMsgFits(t *testing.T) {
+	long := strings.Repeat("Water & climate <policy> in Central Asia — 🌊 ", 400)
+	m := &msg{}
+	m.tag("📰 ").bold("Title <b>").tag("\n").quote("short one").quote(long).quote(long[:3000]).link("https://e.org/?a=1&b=2", "preview")
+	out := m.String(MaxText)
+	plain, err := faketg.ParseHTML(out)
+	if err != nil {
+		t.Fatalf("invalid HTML: %v\n%s", err, out)
+	}
+	if n := faketg.UTF16Len(plain); n > MaxText || n < MaxText-200 {
+		t.Errorf("visible length %d, want just under %d", n, MaxText)
+	}
+	if !strings.Contains(plain, "short one") || !strings.Contains(plain, "Title <b>") || strings.Count(plain, "…") != 2 {
+		t.Errorf("quotes not shared as expected: %q", plain[:200])
+	}
+}
+
+// FuzzMsg checks that any texts make valid Telegram HTML within the limit.
+func FuzzMsg(f *testing.F) {
+	f.Add("Title & <co>", "quote text\nwith lines", 2000, 100)
+	f.Add("😀😀", "", 0, 4096)
+	f.Add(strings.Repeat("x", 5000), "q", 1, 1)
+	f.Fuzz(func(t *testing.T, head, quote string, reps, limit int) {
+		if reps < 0 || reps > 3000 || limit < 1 || limit > MaxText {
+			return
+		}
+		m := &msg{}
+		m.bold(head).tag("\n").quote(strings.Repeat(quote, reps)).code(head).quote(quote)
+		out := m.String(limit)
+		plain, err := faketg.ParseHTML(out)
+		if err != nil {
+			t.Fatalf("invalid HTML %q: %v", out, err)
+		}
+		if n := faketg.UTF16Len(plain); n > limit+4 { // +4: the two quotes' minimum "…"
+			t.Fatalf("visible length %d over %d", n, limit)
+		}
+	})
+}
+
+// FuzzParseData checks that parsing never panics and round-trips.
+func FuzzParseData(f *testing.F) {
+	f.Add("ap:abcdefghij:abcdefgh:*:7")
+	f.Add("rt:x:y:telegram")
+	f.Add(":::")
+	f.Fuzz(func(t *testing.T, s string) {
+		d, err := parseData(s)
+		if err == nil && d.String() != s {
+			t.Fatalf("%q → %q", s, d.String())
+		}
+	})
+}
