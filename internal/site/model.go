@@ -33,6 +33,10 @@ type item struct {
 	Image    string  // local path under MediaDir ("" if remote or none)
 	ImageAbs string  // absolute image URL ("" if none)
 	Alts     []*item // the translation group, self included, by language
+
+	rowOnce sync.Once // the list fragment, rendered on first use
+	row     string
+	rowErr  error
 }
 
 // tagRef is a tag as shown on a release.

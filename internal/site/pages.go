@@ -16,7 +16,7 @@ import (
 // sharing templates/site/layout.html.
 type templates struct {
 	list, release, tags *template.Template
-	css                 template.CSS
+	css                 []byte
 }
 
 // parseTemplates reads templates/site from the embedded FS.
@@ -29,7 +29,7 @@ func parseTemplates() (*templates, error) {
 	if err != nil {
 		return nil, fmt.Errorf("site: templates: %w", err)
 	}
-	t := &templates{css: template.CSS(css)}
+	t := &templates{css: css}
 	for _, k := range []struct {
 		dst  **template.Template
 		file string
@@ -56,12 +56,11 @@ type page struct {
 	Lang, Title, Heading, Desc, Canonical, Root, SiteTitle string
 
 	W                                 words
-	CSS                               template.CSS
 	Chrome                            *chrome
 	Nav, Alternates, Feeds, FeedLinks []link
 
 	// Lists.
-	Items         []*item
+	Rows          []template.HTML
 	PageNo, Pages int
 	Prev, Next    string
 	TagList       []*tag
@@ -75,7 +74,7 @@ type page struct {
 
 // chrome is the parts of a page shared by every page of the same depth,
 // language and feed scope, rendered once from the layout's partials.
-type chrome struct{ Feeds, Header, Footer template.HTML }
+type chrome struct{ Head, Header, Footer template.HTML }
 
 // basePage fills what every page has for the page directory dir ("" for
 // the root, "ru/", "releases/2020/x/"), in language lang, with feeds of
@@ -83,7 +82,7 @@ type chrome struct{ Feeds, Header, Footer template.HTML }
 func (s *Site) basePage(m *model, dir, lang, feedLang string) (page, error) {
 	root := rootFor(dir)
 	p := page{
-		Lang: lang, Root: root, SiteTitle: s.cfg.Title, W: wordsFor(lang), CSS: s.tmpl.css,
+		Lang: lang, Root: root, SiteTitle: s.cfg.Title, W: wordsFor(lang),
 		Canonical: s.cfg.BaseURL + "/" + dir,
 	}
 	current := ""
@@ -108,7 +107,7 @@ func (s *Site) basePage(m *model, dir, lang, feedLang string) (page, error) {
 	for _, part := range []struct {
 		dst  *template.HTML
 		name string
-	}{{&c.Feeds, "head-feeds"}, {&c.Header, "site-header"}, {&c.Footer, "site-footer"}} {
+	}{{&c.Head, "head-links"}, {&c.Header, "site-header"}, {&c.Footer, "site-footer"}} {
 		var buf bytes.Buffer
 		if err := s.tmpl.list.ExecuteTemplate(&buf, part.name, &p); err != nil {
 			return p, fmt.Errorf("site: %s: %w", part.name, err)
@@ -159,7 +158,13 @@ func (s *Site) listJobs(m *model, dir, lang, feedLang, heading, title string, it
 			if n > 1 {
 				p.Title = heading + ", " + p.W.Page + " " + strconv.Itoa(n) + " — " + s.cfg.Title
 			}
-			p.Items = items[(n-1)*per : min(n*per, len(items))]
+			for _, it := range items[(n-1)*per : min(n*per, len(items))] {
+				row, err := s.row(it, p.Root)
+				if err != nil {
+					return "", nil, err
+				}
+				p.Rows = append(p.Rows, row)
+			}
 			if n > 1 {
 				p.Prev = p.Root + pageDir(dir, n-1)
 				if p.Prev == "./" {
@@ -174,6 +179,21 @@ func (s *Site) listJobs(m *model, dir, lang, feedLang, heading, title string, it
 		})
 	}
 	return jobs
+}
+
+// row returns an item as shown in lists on a page whose path to the root
+// is root. The fragment is rendered once per item with root-relative links.
+func (s *Site) row(it *item, root string) (template.HTML, error) {
+	it.rowOnce.Do(func() {
+		var buf bytes.Buffer
+		it.rowErr = s.tmpl.list.ExecuteTemplate(&buf, "item", it)
+		it.row = buf.String()
+	})
+	if it.rowErr != nil {
+		return "", fmt.Errorf("site: list item %s: %w", it.ID, it.rowErr)
+	}
+	// Escaped text never contains a raw '"', so this finds only attributes.
+	return template.HTML(strings.ReplaceAll(it.row, `href="`, `href="`+root)), nil
 }
 
 // pageDir is the directory of page n of the list at dir.

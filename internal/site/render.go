@@ -32,6 +32,7 @@ func (s *Site) jobs(m *model) []job {
 	jobs = append(jobs,
 		func() (string, []byte, error) { b, err := s.sitemap(m); return "sitemap.xml", b, err },
 		func() (string, []byte, error) { return "robots.txt", s.robots(), nil },
+		func() (string, []byte, error) { return "style.css", s.tmpl.css, nil },
 	)
 	return jobs
 }

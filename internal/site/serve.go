@@ -86,7 +86,7 @@ func (s *Site) serve(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", contentType(key))
 	w.Header().Set("ETag", snap.etags[key])
 	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.Header().Set("Content-Security-Policy", "default-src 'none'; img-src *; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+	w.Header().Set("Content-Security-Policy", "default-src 'none'; img-src *; style-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
 	http.ServeContent(w, r, key, time.Time{}, bytes.NewReader(b))
 }
 
@@ -125,6 +125,8 @@ func contentType(p string) string {
 		return "application/feed+json; charset=utf-8"
 	case strings.HasSuffix(base, ".xml"):
 		return "application/xml; charset=utf-8"
+	case strings.HasSuffix(base, ".css"):
+		return "text/css; charset=utf-8"
 	case strings.HasSuffix(base, ".txt"):
 		return "text/plain; charset=utf-8"
 	}

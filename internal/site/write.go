@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -73,29 +74,40 @@ func writeFile(dir, p string, b []byte) error {
 	return atomicWrite(full, func(w io.Writer) error { _, err := w.Write(b); return err })
 }
 
+// madeDirs remembers directories already created in this process, to save
+// a stat per level for every file.
+var madeDirs sync.Map
+
 // atomicWrite writes a temporary file next to full with fill and renames it
-// over full.
+// over full. The file is created with mode 0644 (less the umask).
 func atomicWrite(full string, fill func(io.Writer) error) error {
 	parent := filepath.Dir(full)
-	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return fmt.Errorf("site: write: %w", err)
+	if _, ok := madeDirs.Load(parent); !ok {
+		if err := os.MkdirAll(parent, 0o755); err != nil {
+			return fmt.Errorf("site: write: %w", err)
+		}
+		madeDirs.Store(parent, true)
 	}
-	f, err := os.CreateTemp(parent, ".tmp-*")
+	tmp := filepath.Join(parent, "."+filepath.Base(full)+".tmp"+strconv.Itoa(os.Getpid()))
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if errors.Is(err, fs.ErrNotExist) { // the folder was removed since we made it
+		madeDirs.Delete(parent)
+		if err = os.MkdirAll(parent, 0o755); err == nil {
+			f, err = os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		}
+	}
 	if err != nil {
 		return fmt.Errorf("site: write: %w", err)
 	}
-	defer os.Remove(f.Name()) // no-op after a successful rename
 	err = fill(f)
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
 	if err == nil {
-		err = os.Chmod(f.Name(), 0o644)
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), full)
+		err = os.Rename(tmp, full)
 	}
 	if err != nil {
+		os.Remove(tmp)
 		return fmt.Errorf("site: write %s: %w", full, err)
 	}
 	return nil

@@ -150,6 +150,7 @@ func TestHandler(t *testing.T) {
 		{"/releases/2020/imts-success/", "GET", 200, "text/html; charset=utf-8"},
 		{"/releases/2020/imts-success", "GET", 301, ""},
 		{"/feed.xml", "GET", 200, "application/rss+xml; charset=utf-8"},
+		{"/style.css", "GET", 200, "text/css; charset=utf-8"},
 		{"/ru/atom.xml", "GET", 200, "application/atom+xml; charset=utf-8"},
 		{"/uz/feed.json", "HEAD", 200, "application/feed+json; charset=utf-8"},
 		{"/media/images/2020/imts.jpg", "GET", 200, "image/jpeg"},
