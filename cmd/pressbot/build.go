@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"io"
 	"io/fs"
+	"os"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -88,7 +89,13 @@ func buildAll(f buildFlags, now time.Time, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, p.String())
 	}
 	rels, skipped := eligible(res.Releases, now)
-	entries, failed := renderEntries(rdr, rels, f.content, stderr)
+	root, err := os.OpenRoot(f.content)
+	if err != nil {
+		fmt.Fprintf(stderr, "pressbot build: %v\n", err)
+		return exitProblems
+	}
+	defer root.Close()
+	entries, failed := renderEntries(rdr, rels, root, stderr)
 	if err := s.Write(f.out, entries); err != nil {
 		fmt.Fprintf(stderr, "pressbot build: %v\n", err)
 		return exitProblems
@@ -122,7 +129,7 @@ func eligible(rels []release.Release, now time.Time) ([]release.Release, int) {
 // renderEntries renders each release's web HTML on GOMAXPROCS workers and
 // describes its local image. A release that fails to render is reported
 // and left out; the count of those is returned.
-func renderEntries(rdr *render.Renderer, rels []release.Release, contentDir string, stderr io.Writer) ([]site.Entry, int) {
+func renderEntries(rdr *render.Renderer, rels []release.Release, content *os.Root, stderr io.Writer) ([]site.Entry, int) {
 	type result struct {
 		e    site.Entry
 		warn string
@@ -135,7 +142,7 @@ func renderEntries(rdr *render.Renderer, rels []release.Release, contentDir stri
 		wg.Go(func() {
 			for j := int(next.Add(1)) - 1; j < len(rels); j = int(next.Add(1)) - 1 {
 				r := &results[j]
-				r.e, r.warn, r.err = entry(rdr, rels[j], contentDir)
+				r.e, r.warn, r.err = entry(rdr, rels[j], content)
 			}
 		})
 	}
@@ -157,7 +164,7 @@ func renderEntries(rdr *render.Renderer, rels []release.Release, contentDir stri
 
 // entry renders one release. A local image that cannot be found gives a
 // warning; the entry is still usable.
-func entry(rdr *render.Renderer, r release.Release, contentDir string) (site.Entry, string, error) {
+func entry(rdr *render.Renderer, r release.Release, content *os.Root) (site.Entry, string, error) {
 	body, err := rdr.WebHTML(r)
 	if err != nil {
 		return site.Entry{}, "", err
@@ -172,12 +179,12 @@ func entry(rdr *render.Renderer, r release.Release, contentDir string) (site.Ent
 	if !site.IsLocalImage(r.Image) {
 		return e, "", nil
 	}
-	size, err := site.StatImage(contentDir, r.Image)
+	size, err := site.StatImageIn(content, r.Image)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return e, fmt.Sprintf("image %q is not in %s: the page links it, but build cannot copy it to media/", r.Image, contentDir), nil
+		return e, fmt.Sprintf("image %q is not in %s: the page links it, but build cannot copy it to media/", r.Image, content.Name()), nil
 	case err != nil:
-		return e, fmt.Sprintf("image %q: %v: put the picture under %s and name it by its path there", r.Image, err, contentDir), nil
+		return e, fmt.Sprintf("image %q: %v: put the picture under %s and name it by its path there", r.Image, err, content.Name()), nil
 	}
 	e.ImageSize, e.ImageType = size, site.ImageType(r.Image)
 	return e, "", nil

@@ -37,9 +37,9 @@ func (s *Site) jobs(m *model) []job {
 	return jobs
 }
 
-// generate runs every job on GOMAXPROCS workers and hands each file to
+// generate runs every job on workers goroutines and hands each file to
 // emit, which must be safe for concurrent use. It stops at the first error.
-func (s *Site) generate(m *model, emit func(path string, b []byte) error) error {
+func (s *Site) generate(m *model, workers int, emit func(path string, b []byte) error) error {
 	jobs := s.jobs(m)
 	var (
 		next    atomic.Int64
@@ -52,7 +52,7 @@ func (s *Site) generate(m *model, emit func(path string, b []byte) error) error 
 		errOnce.Do(func() { first = err })
 		failed.Store(true)
 	}
-	for range min(runtime.GOMAXPROCS(0), len(jobs)) {
+	for range min(workers, len(jobs)) {
 		wg.Go(func() {
 			for !failed.Load() {
 				i := int(next.Add(1)) - 1
@@ -77,7 +77,7 @@ func (s *Site) generate(m *model, emit func(path string, b []byte) error) error 
 func (s *Site) render(m *model) (map[string][]byte, error) {
 	var mu sync.Mutex
 	files := make(map[string][]byte, len(m.items)*2)
-	err := s.generate(m, func(p string, b []byte) error {
+	err := s.generate(m, runtime.GOMAXPROCS(0), func(p string, b []byte) error {
 		mu.Lock()
 		defer mu.Unlock()
 		if _, dup := files[p]; dup {

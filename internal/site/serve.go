@@ -138,13 +138,21 @@ func contentType(p string) string {
 func IsLocalImage(img string) bool { return img != "" && !isRemote(img) }
 
 // StatImage returns the size of a local image under mediaDir; the error
-// wraps fs.ErrNotExist when it is missing.
+// wraps fs.ErrNotExist when it is missing. To stat many images, open the
+// directory once and use StatImageIn.
 func StatImage(mediaDir, img string) (int64, error) {
 	root, err := os.OpenRoot(mediaDir)
 	if err != nil {
 		return 0, fmt.Errorf("site: media: %w", err)
 	}
 	defer root.Close()
+	return StatImageIn(root, img)
+}
+
+// StatImageIn returns the size of a local image inside root (the content
+// directory, opened with os.OpenRoot so that no path can leave it); the
+// error wraps fs.ErrNotExist when it is missing.
+func StatImageIn(root *os.Root, img string) (int64, error) {
 	st, err := root.Stat(filepath.FromSlash(strings.TrimLeft(img, "/")))
 	if err != nil {
 		return 0, fmt.Errorf("site: media: %w", err)

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -22,9 +23,10 @@ const ManifestName = ".pressbot-site"
 
 // Write renders the newsroom into dir, copies the referenced local images
 // that exist under MediaDir to dir/media/, and removes files a previous
-// Write made that are gone now. Each file is replaced atomically (temporary
-// file, then rename) and only when its content changed, so unchanged files
-// keep their modification time.
+// Write made that are gone now. An existing file is replaced atomically
+// (temporary file, then rename) and only when its content changed, so
+// unchanged files keep their modification time and a server never reads a
+// half-written version; a new file is written in place.
 func (s *Site) Write(dir string, entries []Entry) error {
 	m, err := s.model(entries)
 	if err != nil {
@@ -33,6 +35,8 @@ func (s *Site) Write(dir string, entries []Entry) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("site: write: %w", err)
 	}
+	ds := &dirs{}
+	ds.fresh.Store(filepath.Clean(dir), false)
 	var (
 		mu      sync.Mutex
 		written = make(map[string]bool, len(m.items)*2)
@@ -46,56 +50,112 @@ func (s *Site) Write(dir string, entries []Entry) error {
 		written[p] = true
 		return nil
 	}
-	err = s.generate(m, func(p string, b []byte) error {
+	// Twice as many workers as CPUs: while one waits in a file system call,
+	// another renders.
+	err = s.generate(m, 2*runtime.GOMAXPROCS(0), func(p string, b []byte) error {
 		if err := claim(p); err != nil {
 			return err
 		}
-		return writeFile(dir, p, b)
+		return ds.writeFile(dir, p, b)
 	})
 	if err != nil {
 		return err
 	}
-	media, err := s.copyMedia(dir, m)
+	media, err := s.copyMedia(ds, dir, m)
 	if err != nil {
 		return err
 	}
 	for _, p := range media {
 		written[p] = true
 	}
-	return updateManifest(dir, written)
+	return ds.updateManifest(dir, written)
 }
 
-// writeFile replaces dir/p with b unless it already holds exactly b.
-func writeFile(dir, p string, b []byte) error {
-	full := filepath.Join(dir, filepath.FromSlash(p))
-	if old, err := os.ReadFile(full); err == nil && bytes.Equal(old, b) {
-		return nil
+// dirs records the folders one Write has made or found, so that a file
+// costs no stat per path level, and a file in a folder this Write made
+// needs no check for an older version.
+type dirs struct{ fresh sync.Map } // folder → true if this Write made it
+
+// ensure makes folder d (and its parents) exist and reports whether this
+// Write made it.
+func (ds *dirs) ensure(d string) (bool, error) {
+	if v, ok := ds.fresh.Load(d); ok {
+		return v.(bool), nil
 	}
-	return atomicWrite(full, func(w io.Writer) error { _, err := w.Write(b); return err })
+	err := os.Mkdir(d, 0o755)
+	if errors.Is(err, fs.ErrNotExist) {
+		if _, err = ds.ensure(filepath.Dir(d)); err != nil {
+			return false, err
+		}
+		err = os.Mkdir(d, 0o755)
+	}
+	made := err == nil
+	if err != nil && !errors.Is(err, fs.ErrExist) {
+		return false, fmt.Errorf("site: write: %w", err)
+	}
+	v, _ := ds.fresh.LoadOrStore(d, made)
+	return v.(bool), nil
 }
 
-// madeDirs remembers directories already created in this process, to save
-// a stat per level for every file.
-var madeDirs sync.Map
+// writeFile replaces dir/p with b unless it already holds exactly b. A file
+// that does not exist yet is written in place: there is no old version to
+// protect, and a rename costs a journaled metadata update per file.
+func (ds *dirs) writeFile(dir, p string, b []byte) error {
+	full := filepath.Join(dir, filepath.FromSlash(p))
+	fresh, err := ds.ensure(filepath.Dir(full))
+	if err != nil {
+		return err
+	}
+	if !fresh {
+		old, err := os.ReadFile(full)
+		if err == nil && bytes.Equal(old, b) {
+			return nil
+		}
+		if !errors.Is(err, fs.ErrNotExist) {
+			return ds.atomicWrite(full, func(w io.Writer) error { _, err := w.Write(b); return err })
+		}
+	}
+	err = createFile(full, b)
+	if errors.Is(err, fs.ErrExist) {
+		return ds.atomicWrite(full, func(w io.Writer) error { _, err := w.Write(b); return err })
+	}
+	return err
+}
+
+// createFile writes b to a new file full. It returns an error wrapping
+// fs.ErrExist when the file exists.
+func createFile(full string, b []byte) error {
+	f, err := openNew(full)
+	if err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			return err
+		}
+		return fmt.Errorf("site: write: %w", err)
+	}
+	_, err = f.Write(b)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(full)
+		return fmt.Errorf("site: write %s: %w", full, err)
+	}
+	return nil
+}
+
+// openNew creates the file name exclusively, with mode 0644 less the umask.
+func openNew(name string) (*os.File, error) {
+	return os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+}
 
 // atomicWrite writes a temporary file next to full with fill and renames it
-// over full. The file is created with mode 0644 (less the umask).
-func atomicWrite(full string, fill func(io.Writer) error) error {
-	parent := filepath.Dir(full)
-	if _, ok := madeDirs.Load(parent); !ok {
-		if err := os.MkdirAll(parent, 0o755); err != nil {
-			return fmt.Errorf("site: write: %w", err)
-		}
-		madeDirs.Store(parent, true)
+// over full.
+func (ds *dirs) atomicWrite(full string, fill func(io.Writer) error) error {
+	if _, err := ds.ensure(filepath.Dir(full)); err != nil {
+		return err
 	}
-	tmp := filepath.Join(parent, "."+filepath.Base(full)+".tmp"+strconv.Itoa(os.Getpid()))
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if errors.Is(err, fs.ErrNotExist) { // the folder was removed since we made it
-		madeDirs.Delete(parent)
-		if err = os.MkdirAll(parent, 0o755); err == nil {
-			f, err = os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-		}
-	}
+	tmp := filepath.Join(filepath.Dir(full), "."+filepath.Base(full)+".tmp"+strconv.Itoa(os.Getpid()))
+	f, err := openNew(tmp)
 	if err != nil {
 		return fmt.Errorf("site: write: %w", err)
 	}
@@ -128,7 +188,7 @@ func localImages(m *model) []string {
 // copyMedia copies each referenced local image found under MediaDir to
 // dir/media/ and returns the slash paths it wrote. Missing images are left
 // out: callers report them (see ImageFile).
-func (s *Site) copyMedia(dir string, m *model) ([]string, error) {
+func (s *Site) copyMedia(ds *dirs, dir string, m *model) ([]string, error) {
 	if s.cfg.MediaDir == "" {
 		return nil, nil
 	}
@@ -139,7 +199,7 @@ func (s *Site) copyMedia(dir string, m *model) ([]string, error) {
 	defer root.Close()
 	var out []string
 	for _, img := range localImages(m) {
-		ok, err := copyFrom(root, img, filepath.Join(dir, "media", filepath.FromSlash(img)))
+		ok, err := ds.copyFrom(root, img, filepath.Join(dir, "media", filepath.FromSlash(img)))
 		if err != nil {
 			return nil, err
 		}
@@ -152,7 +212,7 @@ func (s *Site) copyMedia(dir string, m *model) ([]string, error) {
 
 // copyFrom copies name inside root to dst unless dst already has the same
 // size and is not older. It reports false when name does not exist.
-func copyFrom(root *os.Root, name, dst string) (bool, error) {
+func (ds *dirs) copyFrom(root *os.Root, name, dst string) (bool, error) {
 	src, err := root.Open(filepath.FromSlash(name))
 	if errors.Is(err, fs.ErrNotExist) {
 		return false, nil
@@ -168,7 +228,7 @@ func copyFrom(root *os.Root, name, dst string) (bool, error) {
 	if d, err := os.Stat(dst); err == nil && d.Size() == st.Size() && !d.ModTime().Before(st.ModTime()) {
 		return true, nil
 	}
-	if err := atomicWrite(dst, func(w io.Writer) error { _, err := io.Copy(w, src); return err }); err != nil {
+	if err := ds.atomicWrite(dst, func(w io.Writer) error { _, err := io.Copy(w, src); return err }); err != nil {
 		return false, err
 	}
 	return true, nil
@@ -176,7 +236,7 @@ func copyFrom(root *os.Root, name, dst string) (bool, error) {
 
 // updateManifest removes the files listed by the previous manifest that
 // this Write did not produce, then records the new list.
-func updateManifest(dir string, written map[string]bool) error {
+func (ds *dirs) updateManifest(dir string, written map[string]bool) error {
 	mf := filepath.Join(dir, ManifestName)
 	if f, err := os.Open(mf); err == nil {
 		sc := bufio.NewScanner(f)
@@ -197,7 +257,7 @@ func updateManifest(dir string, written map[string]bool) error {
 		paths = append(paths, p)
 	}
 	slices.Sort(paths)
-	return atomicWrite(mf, func(w io.Writer) error {
+	return ds.atomicWrite(mf, func(w io.Writer) error {
 		_, err := io.WriteString(w, strings.Join(paths, "\n")+"\n")
 		return err
 	})
