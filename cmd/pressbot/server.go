@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
 	"sync"
 	"time"
 
@@ -39,7 +40,8 @@ type server struct {
 	watcher  *watch.Watcher
 	git      *gitsync.Syncer // nil unless content.git.url is set
 	offer    ingest.Offerer
-	bot      approvalBot // nil without an approvers' chat
+	bot      approvalBot  // nil without an approvers' chat
+	webhook  http.Handler // the bot's webhook handler (webhook mode)
 	refresh  chan struct{}
 	queueRun bool
 	mu       sync.Mutex

@@ -8,8 +8,12 @@ import (
 	"sort"
 	"strings"
 
+	"time"
+
+	"github.com/pressbot/pressbot/internal/approval"
 	"github.com/pressbot/pressbot/internal/httpd"
 	"github.com/pressbot/pressbot/internal/ingest"
+	"github.com/pressbot/pressbot/internal/release"
 	"github.com/pressbot/pressbot/internal/render"
 	"github.com/pressbot/pressbot/internal/site"
 	"github.com/pressbot/pressbot/internal/store"
@@ -22,13 +26,85 @@ const webhookPath = "/telegram/webhook"
 // setupApproval chooses how releases are offered: the Telegram approvers'
 // chat when configured, else the log (approval by CLI).
 func (s *server) setupApproval(context.Context) error {
-	s.offer = ingest.LogOfferer{Log: s.log}
+	a := s.cfg.Approval
+	if !a.Telegram.Enabled() {
+		s.offer = ingest.LogOfferer{Log: s.log}
+		return nil
+	}
+	users := make([]approval.User, len(a.Users))
+	for i, u := range a.Users {
+		users[i] = approval.User{ID: u.ID, Name: u.Name, Role: u.Role}
+	}
+	rules := make([]approval.Rule, len(a.Rules))
+	for i, r := range a.Rules {
+		rules[i] = approval.Rule{Tag: r.Tag, Required: r.Required}
+	}
+	bot, err := approval.New(approval.Config{
+		Token: a.Telegram.Token.Reveal(), APIURL: a.Telegram.APIURL, ChatID: a.Telegram.ChatID,
+		Users: users, Required: a.RequiredApprovals, Rules: rules, Mode: a.Telegram.Mode,
+		WebhookURL: a.Telegram.WebhookURL, WebhookSecret: a.Telegram.WebhookSecret.Reveal(),
+		Zone: s.cfg.Zone, BaseURL: s.cfg.Site.BaseURL, Editor: outletEditor(s.outlets), Deleter: outletDeleter(s.outlets),
+		Logger: s.log,
+	}, s.store, s.render, s)
+	if err != nil {
+		return err
+	}
+	s.bot, s.offer = bot, bot
+	s.webhook = bot.WebhookHandler()
 	return nil
+}
+
+// Slots implements approval.Slots: the next free slots of a channel by its
+// schedule, within three days of max(after, embargo).
+func (s *server) Slots(ctx context.Context, channel string, after, embargo time.Time, n int) []time.Time {
+	for _, ch := range s.cfg.Channels {
+		if ch.Name != channel {
+			continue
+		}
+		pol, err := ch.Policy(s.cfg.Zone)
+		if err != nil {
+			return nil
+		}
+		busy, err := s.store.ChannelTimes(ctx, channel, after)
+		if err != nil {
+			s.log.Warn("cannot read the channel's schedule", "channel", channel, "err", err)
+		}
+		return pol.Upcoming(after, embargo, busy, n, 72*time.Hour)
+	}
+	return nil
+}
+
+// outletEditor edits published posts through the channel that made them.
+type outletEditor map[string]outlet
+
+// Edit implements approval.Editor.
+func (o outletEditor) Edit(ctx context.Context, channel string, r release.Receipt, p release.Post) error {
+	out, ok := o[channel]
+	if !ok {
+		return fmt.Errorf("edit: no channel %q", channel)
+	}
+	return out.Edit(ctx, r, p)
+}
+
+// outletDeleter deletes published posts through the channel that made them.
+type outletDeleter map[string]outlet
+
+// Delete implements approval.Deleter.
+func (o outletDeleter) Delete(ctx context.Context, channel string, r release.Receipt) error {
+	out, ok := o[channel]
+	if !ok {
+		return fmt.Errorf("delete: no channel %q", channel)
+	}
+	return out.Delete(ctx, r)
 }
 
 // httpHandler builds the HTTP handler, with the webhook in webhook mode.
 func (s *server) httpHandler() http.Handler {
-	return httpd.Handler(s.handler())
+	h := s.handler()
+	if s.webhook != nil && s.cfg.Approval.Telegram.Mode == "webhook" {
+		h.Webhook, h.WebhookPath, h.WebhookSecret = s.webhook, webhookPath, s.cfg.Approval.Telegram.WebhookSecret.Reveal()
+	}
+	return httpd.Handler(h)
 }
 
 // welcome logs what runs, and with no configuration how to connect the
