@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"html/template"
@@ -16,6 +17,7 @@ import (
 	"github.com/pressbot/pressbot/internal/release"
 	"github.com/pressbot/pressbot/internal/render"
 	"github.com/pressbot/pressbot/internal/site"
+	"github.com/pressbot/pressbot/internal/store"
 )
 
 func init() {
@@ -59,13 +61,41 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	if !f.all {
-		// TODO(lead): read the published releases from internal/store (-db)
-		// once its API is fixed, turn them into site.Entry with
-		// Published/Updated from the store, and call buildSite.
-		fmt.Fprintf(stderr, "pressbot build: building from the published releases in %s is not available yet; use -all to build from -content\n", f.db)
-		return exitProblems
+		return buildPublished(f, stdout, stderr)
 	}
 	return buildAll(f, time.Now(), stdout, stderr)
+}
+
+// buildPublished builds the newsroom from the releases published through
+// pressbot, as recorded in the store at f.db.
+func buildPublished(f buildFlags, stdout, stderr io.Writer) int {
+	s, err := site.New(site.Config{BaseURL: f.baseURL, Title: f.title, MediaDir: f.content})
+	if err != nil {
+		fmt.Fprintf(stderr, "pressbot build: %v\n", err)
+		return exitUsage
+	}
+	rdr, err := render.New(render.Config{BaseURL: f.baseURL})
+	if err != nil {
+		fmt.Fprintf(stderr, "pressbot build: %v\n", err)
+		return exitUsage
+	}
+	ctx := context.Background()
+	st, err := store.Open(ctx, f.db)
+	if err != nil {
+		fmt.Fprintf(stderr, "pressbot build: %v\n", err)
+		return exitProblems
+	}
+	defer st.Close()
+	entries, err := publishedEntries(ctx, st, rdr, f.content)
+	if err == nil {
+		err = s.Write(f.out, entries)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "pressbot build: %v\n", err)
+		return exitProblems
+	}
+	fmt.Fprintf(stdout, "built %s published through pressbot into %s\n", plural(len(entries), "release"), f.out)
+	return exitOK
 }
 
 // buildAll builds the newsroom from every eligible release under f.content.
