@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -338,6 +339,11 @@ func (s *server) apply(ctx context.Context, ch watch.Changes) error {
 		s.metrics.ObserveOffer(time.Since(start))
 	}
 	s.log.Info("content synced", "added", len(ch.Added), "changed", len(ch.Changed), "removed", len(ch.Removed), "offered", n)
+	if len(ch.Added)+len(ch.Changed) >= 1000 {
+		// A big first load reads every file once; give that memory back
+		// instead of holding it at the peak for the life of the process.
+		debug.FreeOSMemory()
+	}
 	return err
 }
 
