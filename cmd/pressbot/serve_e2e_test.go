@@ -129,10 +129,6 @@ func TestServeE2E(t *testing.T) {
 	e.stop()
 
 	// X cannot edit: the update is a correction reply to the thread.
-	if strings.Contains(report.Plain, "x: failed") && strings.Contains(report.Plain, "X cannot edit posts") {
-		t.Skip("known gap in serve's wiring: outletEditor (cmd/pressbot/server_parts.go) passes X updates to x.Channel.Edit, " +
-			"which refuses; approval.Editor promises a correction reply for X. Remove this skip once it posts one.")
-	}
 	if !strings.Contains(report.Plain, "x: correction reply posted") {
 		t.Errorf("update report:\n%s", report.Plain)
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -77,13 +78,24 @@ func (s *server) Slots(ctx context.Context, channel string, after, embargo time.
 // outletEditor edits published posts through the channel that made them.
 type outletEditor map[string]outlet
 
-// Edit implements approval.Editor.
+// corrector is a channel that cannot edit but can post a correction
+// reply (X).
+type corrector interface {
+	Correct(ctx context.Context, r release.Receipt, p release.Post) (release.Receipt, error)
+}
+
+// Edit implements approval.Editor: it edits the post, or where the
+// platform cannot edit, posts a correction reply to it.
 func (o outletEditor) Edit(ctx context.Context, channel string, r release.Receipt, p release.Post) error {
 	out, ok := o[channel]
 	if !ok {
 		return fmt.Errorf("edit: no channel %q", channel)
 	}
-	return out.Edit(ctx, r, p)
+	err := out.Edit(ctx, r, p)
+	if c, can := out.(corrector); can && errors.Is(err, release.ErrNotSupported) {
+		_, err = c.Correct(ctx, r, p)
+	}
+	return err
 }
 
 // outletDeleter deletes published posts through the channel that made them.
