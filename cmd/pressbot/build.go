@@ -193,7 +193,8 @@ func renderEntries(rdr *render.Renderer, rels []release.Release, content *os.Roo
 }
 
 // entry renders one release. A local image that cannot be found gives a
-// warning; the entry is still usable.
+// warning; the entry is still usable. With a nil content root, images are
+// linked but not described.
 func entry(rdr *render.Renderer, r release.Release, content *os.Root) (site.Entry, string, error) {
 	body, err := rdr.WebHTML(r)
 	if err != nil {
@@ -206,7 +207,7 @@ func entry(rdr *render.Renderer, r release.Release, content *os.Root) (site.Entr
 	if e.Summary == "" {
 		e.Summary = rdr.Summary(r)
 	}
-	if !site.IsLocalImage(r.Image) {
+	if !site.IsLocalImage(r.Image) || content == nil {
 		return e, "", nil
 	}
 	size, err := site.StatImageIn(content, r.Image)

@@ -28,24 +28,27 @@ import (
 
 // server is every part of a running pressbot, wired together.
 type server struct {
-	cfg      *config.Config
-	log      *slog.Logger
-	store    *store.Store
-	render   *render.Renderer
-	outlets  map[string]outlet
-	queue    *queue.Queue
-	site     *site.Site
-	metrics  *metrics.Metrics
-	health   *health.Monitor
-	ingest   *ingest.Ingest
-	watcher  *watch.Watcher
-	git      *gitsync.Syncer // nil unless content.git.url is set
-	offer    ingest.Offerer
-	bot      approvalBot  // nil without an approvers' chat
-	webhook  http.Handler // the bot's webhook handler (webhook mode)
-	refresh  chan struct{}
-	queueRun bool
-	mu       sync.Mutex
+	cfg     *config.Config
+	log     *slog.Logger
+	store   *store.Store
+	render  *render.Renderer
+	outlets map[string]outlet
+	queue   *queue.Queue
+	site    *site.Site
+	metrics *metrics.Metrics
+	health  *health.Monitor
+	ingest  *ingest.Ingest
+	watcher *watch.Watcher
+	git     *gitsync.Syncer // nil unless content.git.url is set
+	// contentDir is where the releases are read: content.dir, or the
+	// git checkout's folder of releases.
+	contentDir string
+	offer      ingest.Offerer
+	bot        approvalBot  // nil without an approvers' chat
+	webhook    http.Handler // the bot's webhook handler (webhook mode)
+	refresh    chan struct{}
+	queueRun   bool
+	mu         sync.Mutex
 }
 
 // approvalBot is what serve runs of the approval package.
@@ -68,8 +71,19 @@ func newServer(ctx context.Context, cfg *config.Config, outboxDir string, log *s
 	if s.outlets, err = newOutlets(cfg, outboxDir, log); err != nil {
 		return nil, err
 	}
+	// Releases (and their images) are in content.dir, or in pressbot's
+	// checkout of the followed git repository.
+	s.contentDir = cfg.Content.Dir
+	commit := func() string { return "" }
+	if g := cfg.Content.Git; g.Enabled() {
+		if s.git, err = gitsync.New(gitsync.Config{URL: g.URL.Reveal(), Branch: g.Branch, Dir: g.Dir, Subdir: g.Subdir,
+			Interval: g.Interval.D(), Logger: log}); err != nil {
+			return nil, err
+		}
+		s.contentDir, commit = s.git.ContentDir(), s.git.Head
+	}
 	if s.site, err = site.New(site.Config{BaseURL: cfg.Site.BaseURL, Title: cfg.Site.Title, Zone: cfg.Zone,
-		PerPage: cfg.Site.PerPage, MediaDir: cfg.Content.Dir}); err != nil {
+		PerPage: cfg.Site.PerPage, MediaDir: s.contentDir}); err != nil {
 		return nil, err
 	}
 	s.metrics = metrics.New(metrics.Sources{States: s.countStates, Approvals: s.approvalTimes}, log)
@@ -84,16 +98,8 @@ func newServer(ctx context.Context, cfg *config.Config, outboxDir string, log *s
 	if s.queue, err = queue.New(s.store, pubs, queue.Options{Notifier: s, Logger: log}); err != nil {
 		return nil, err
 	}
-	dir, commit := cfg.Content.Dir, func() string { return "" }
-	if g := cfg.Content.Git; g.Enabled() {
-		if s.git, err = gitsync.New(gitsync.Config{URL: g.URL.Reveal(), Branch: g.Branch, Dir: g.Dir, Subdir: g.Subdir,
-			Interval: g.Interval.D(), Logger: log}); err != nil {
-			return nil, err
-		}
-		dir, commit = s.git.ContentDir(), s.git.Head
-	}
-	s.watcher = watch.New(dir, cfg.Content.Rescan.D(), log)
-	s.ingest = ingest.New(ingest.Config{Dir: dir, Store: s.store, Offer: s.offer, Log: log, Commit: commit,
+	s.watcher = watch.New(s.contentDir, cfg.Content.Rescan.D(), log)
+	s.ingest = ingest.New(ingest.Config{Dir: s.contentDir, Store: s.store, Offer: s.offer, Log: log, Commit: commit,
 		Options: content.Options{Zone: cfg.Zone, DefaultLang: cfg.Office.DefaultLang, Channels: cfg.ChannelNames()}})
 	return s, nil
 }
@@ -367,7 +373,7 @@ func (s *server) newsroomLoop(ctx context.Context) {
 
 // updateNewsroom rebuilds the live newsroom from the published releases.
 func (s *server) updateNewsroom(ctx context.Context) error {
-	entries, err := publishedEntries(ctx, s.store, s.render, s.cfg.Content.Dir)
+	entries, err := publishedEntries(ctx, s.store, s.render, s.contentDir)
 	if err != nil {
 		return err
 	}

@@ -4,14 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"html/template"
 	"net/http"
+	"os"
 	"sort"
 	"strings"
 
 	"time"
 
 	"github.com/pressbot/pressbot/internal/approval"
+	"github.com/pressbot/pressbot/internal/config"
 	"github.com/pressbot/pressbot/internal/httpd"
 	"github.com/pressbot/pressbot/internal/ingest"
 	"github.com/pressbot/pressbot/internal/release"
@@ -131,7 +132,7 @@ func (s *server) welcome() {
 		}
 	}
 	sort.Strings(dry)
-	s.log.Info("pressbot starting", "content", s.cfg.Content.Dir, "db", redactDB(s.cfg.DB),
+	s.log.Info("pressbot starting", "content", s.contentDir, "db", config.URL(s.cfg.DB).String(),
 		"live_channels", strings.Join(live, ","), "dry_run_channels", strings.Join(dry, ","),
 		"approval", map[bool]string{true: "telegram chat", false: "CLI only"}[s.cfg.Approval.Telegram.Enabled()])
 	if len(dry) > 0 {
@@ -144,39 +145,27 @@ func (s *server) welcome() {
 	}
 }
 
-// redactDB hides a password in a database URL.
-func redactDB(url string) string {
-	at := strings.LastIndex(url, "@")
-	scheme := strings.Index(url, "://")
-	if at < 0 || scheme < 0 || at < scheme {
-		return url
-	}
-	return url[:scheme+3] + "…" + url[at:]
-}
-
 // publishedEntries turns the releases published through pressbot into
-// newsroom entries, dated by their publication.
+// newsroom entries, dated by their publication. Images are described from
+// contentDir when it can be opened.
 func publishedEntries(ctx context.Context, st *store.Store, rdr *render.Renderer, contentDir string) ([]site.Entry, error) {
 	pubs, err := st.Published(ctx)
 	if err != nil {
 		return nil, err
 	}
+	root, err := os.OpenRoot(contentDir)
+	if err != nil {
+		root = nil // no content folder here: pages link images without size
+	} else {
+		defer root.Close()
+	}
 	out := make([]site.Entry, 0, len(pubs))
 	for _, p := range pubs {
-		body, err := rdr.WebHTML(p.Release)
+		e, _, err := entry(rdr, p.Release, root) // a missing image was reported by check
 		if err != nil {
 			return nil, fmt.Errorf("newsroom: %s: %w", p.Release.ID, err)
 		}
-		e := site.Entry{Release: p.Release, BodyHTML: template.HTML(body), Summary: p.Release.Summary,
-			Published: p.PublishedAt, Updated: p.PublishedAt}
-		if e.Summary == "" {
-			e.Summary = rdr.Summary(p.Release)
-		}
-		if site.IsLocalImage(p.Release.Image) {
-			if size, err := site.StatImage(contentDir, p.Release.Image); err == nil {
-				e.ImageSize, e.ImageType = size, site.ImageType(p.Release.Image)
-			}
-		}
+		e.Published, e.Updated = p.PublishedAt, p.PublishedAt
 		out = append(out, e)
 	}
 	return out, nil
