@@ -99,7 +99,22 @@ func Load(path string, getenv func(string) string) (*Config, error) {
 var yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
 
 // decode parses data strictly (unknown keys are errors) into c and root.
+// Problems past the end of the file (yaml counts a missing last newline as
+// a line more) are put on its last line.
 func decode(path string, data []byte, c *Config, root *yaml.Node) error {
+	err := decodeYAML(path, data, c, root)
+	var ce *Error
+	if errors.As(err, &ce) {
+		last := bytes.Count(data, []byte("\n")) + 1
+		for i := range ce.Problems {
+			ce.Problems[i].Line = min(ce.Problems[i].Line, last)
+		}
+	}
+	return err
+}
+
+// decodeYAML is decode without the line clamp.
+func decodeYAML(path string, data []byte, c *Config, root *yaml.Node) error {
 	if err := yaml.Unmarshal(data, root); err != nil {
 		return &Error{Problems: []Problem{yamlProblem(path, err.Error())}}
 	}
