@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -9,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pressbot/pressbot/internal/config"
 	"github.com/pressbot/pressbot/internal/content"
 	"github.com/pressbot/pressbot/internal/release"
 	"github.com/pressbot/pressbot/internal/render"
@@ -27,12 +29,16 @@ each part's length as the platform counts it and the platform's limit
    "length","limit","media":[{"url","alt"}],"link"}]}]}
 
 The channels are telegram, facebook and x; -channel shows one of them.
+With -config, the configured channels (names, kinds, X threads), newsroom
+base URL, zone and default language are used; flags given on the command
+line win.
 The release ID is the path under content/ without .md when FILE lies in a
 content folder, else the file name without .md. A release with errors is
 not rendered: its problems are printed and the exit code is 1.`
 
 // renderFlags are the flags of the render command.
 type renderFlags struct {
+	config  string
 	channel string
 	json    bool
 	baseURL string
@@ -43,8 +49,9 @@ type renderFlags struct {
 
 // runRender implements "pressbot render".
 func runRender(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("render", "[-channel NAME] [-json] [-base-url URL] [-thread] FILE", renderDescription, stderr)
+	fs := newFlagSet("render", "[-config FILE] [-channel NAME] [-json] [-base-url URL] [-thread] FILE", renderDescription, stderr)
 	var f renderFlags
+	fs.StringVar(&f.config, "config", "", "configuration `file` to take the channels, base URL, zone and default language from")
 	fs.StringVar(&f.channel, "channel", "", "render only the channel `name`d (telegram, facebook or x)")
 	fs.BoolVar(&f.json, "json", false, "print JSON instead of a preview")
 	fs.StringVar(&f.baseURL, "base-url", "http://127.0.0.1:8080", "newsroom base `URL` for links")
@@ -58,19 +65,20 @@ func runRender(args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return exitUsage
 	}
+	chans, err := f.fromConfig(fs)
+	if err != nil {
+		fmt.Fprintf(stderr, "pressbot render: %v\n", err)
+		return exitProblems
+	}
 	zone, err := time.LoadLocation(f.zone)
 	if err != nil {
 		fmt.Fprintf(stderr, "pressbot render: -zone %q: %v\n", f.zone, err)
 		return exitUsage
 	}
-	chans := render.DefaultChannels()
-	for i := range chans {
-		chans[i].Thread = chans[i].Kind == release.KindX && f.thread
-	}
 	if f.channel != "" {
 		ch, ok := renderFindChannel(chans, f.channel)
 		if !ok {
-			fmt.Fprintf(stderr, "pressbot render: unknown channel %q (want telegram, facebook or x)\n", f.channel)
+			fmt.Fprintf(stderr, "pressbot render: unknown channel %q (want one of %s)\n", f.channel, renderChannelNames(chans))
 			return exitUsage
 		}
 		chans = []render.Channel{ch}
@@ -94,6 +102,44 @@ func runRender(args []string, stdout, stderr io.Writer) int {
 	}
 	renderWritePreview(stdout, rel, posts)
 	return exitOK
+}
+
+// fromConfig loads -config, if given, into the flags not set on the
+// command line, and returns the channels to render: the configured ones,
+// or telegram, facebook and x. -thread turns threads on for X channels.
+func (f *renderFlags) fromConfig(fs *flag.FlagSet) ([]render.Channel, error) {
+	chans := render.DefaultChannels()
+	if f.config != "" {
+		cfg, err := config.Load(f.config, nil)
+		if err != nil {
+			return nil, err
+		}
+		set := map[string]bool{}
+		fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
+		if !set["base-url"] && cfg.Site.BaseURL != "" {
+			f.baseURL = cfg.Site.BaseURL
+		}
+		if !set["lang"] && cfg.Office.DefaultLang != "" {
+			f.lang = cfg.Office.DefaultLang
+		}
+		if !set["zone"] && cfg.Office.Zone != "" {
+			f.zone = cfg.Office.Zone
+		}
+		chans = renderChannels(cfg)
+	}
+	for i := range chans {
+		chans[i].Thread = chans[i].Thread || (chans[i].Kind == release.KindX && f.thread)
+	}
+	return chans, nil
+}
+
+// renderChannelNames lists the channels' names for a message.
+func renderChannelNames(chans []render.Channel) string {
+	names := make([]string, len(chans))
+	for i, c := range chans {
+		names[i] = c.Name
+	}
+	return strings.Join(names, ", ")
 }
 
 // renderFindChannel returns the channel called name.

@@ -179,11 +179,7 @@ func loadRelease(cfg *config.Config, id string) (release.Release, error) {
 
 // renderPosts renders rel for the configured channels.
 func renderPosts(cfg *config.Config, rel release.Release) ([]release.Post, error) {
-	var chans []render.Channel
-	for _, c := range cfg.Channels {
-		chans = append(chans, render.Channel{Name: c.Name, Kind: c.Kind, Thread: c.Thread})
-	}
-	r, err := render.New(render.Config{BaseURL: cfg.Site.BaseURL, Channels: chans, Zone: cfg.Zone})
+	r, err := render.New(render.Config{BaseURL: cfg.Site.BaseURL, Channels: renderChannels(cfg), Zone: cfg.Zone})
 	if err != nil {
 		return nil, err
 	}
