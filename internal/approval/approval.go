@@ -108,6 +108,7 @@ type Store interface {
 	Retry(ctx context.Context, id, channel, actor string, at time.Time) error
 	Skip(ctx context.Context, id, channel, actor string) error
 	Audit(ctx context.Context, id string) ([]store.AuditEntry, error)
+	SettlePublished(ctx context.Context, id, channel, hash, actor string, edited *release.Post) error
 }
 
 // Renderer renders a release's posts exactly as they will be published.
@@ -150,7 +151,6 @@ type Bot struct {
 	keys     map[string]string // shortID → card or release key
 	cards    map[string]*card  // card key → the last card sent
 	shown    map[string]release.Release
-	updated  map[string]string // release id + NUL + channel → hash the published post was updated to (or kept at)
 	linked   map[string]string // release id → approved hash whose links were reported
 	problems map[string]string // path → digest of the last problems reported
 	locks    map[string]*sync.Mutex
@@ -174,7 +174,7 @@ func New(cfg Config, st Store, r Renderer, slots Slots) (*Bot, error) {
 	}
 	b := &Bot{cfg: cfg, st: st, r: r, slots: slots, log: cfg.Logger, users: map[int64]User{},
 		keys: map[string]string{}, cards: map[string]*card{}, shown: map[string]release.Release{},
-		updated: map[string]string{}, linked: map[string]string{}, problems: map[string]string{}, locks: map[string]*sync.Mutex{}}
+		linked: map[string]string{}, problems: map[string]string{}, locks: map[string]*sync.Mutex{}}
 	for _, u := range cfg.Users {
 		b.users[u.ID] = u
 	}

@@ -358,6 +358,9 @@ func (b *Bot) update(ctx context.Context, u User, v *view, msgID int) (string, b
 	if b.cfg.Editor == nil {
 		return "Editing published posts is not configured here.", true
 	}
+	if len(b.stale(v)) == 0 {
+		return "The published posts were already updated or kept.", false
+	}
 	m := &msg{}
 	m.tag("✏️ ").text("Update of the published posts, by " + u.Name + ":\n")
 	failed := 0
@@ -369,17 +372,18 @@ func (b *Bot) update(ctx context.Context, u User, v *view, msgID int) (string, b
 			i := slices.IndexFunc(v.posts[r.ID], func(q release.Post) bool { return q.Channel == p.Channel })
 			if i < 0 {
 				m.text("• " + r.Lang + " " + p.Channel + ": no longer a channel of this release; left as it is\n")
-				b.markUpdated(r.ID, p.Channel, r.Hash)
+				b.settleUpdate(ctx, u, r, p.Channel, nil)
 				continue
 			}
-			err := b.cfg.Editor.Edit(ctx, p.Channel, *p.Receipt, v.posts[r.ID][i])
+			post := v.posts[r.ID][i]
+			err := b.cfg.Editor.Edit(ctx, p.Channel, *p.Receipt, post)
 			if err != nil {
 				failed++
 				b.log.Warn("approval: update published post", "release", r.ID, "channel", p.Channel, "err", err)
 				m.text("• " + r.Lang + " " + p.Channel + ": failed (" + short(err.Error(), 200) + ")\n")
 				continue
 			}
-			b.markUpdated(r.ID, p.Channel, r.Hash)
+			b.settleUpdate(ctx, u, r, p.Channel, &post)
 			b.log.Info("approval: published post updated", "release", r.ID, "channel", p.Channel, "user_id", u.ID)
 			what := "edited"
 			if p.Post.Kind == release.KindX {
@@ -400,10 +404,13 @@ func (b *Bot) update(ctx context.Context, u User, v *view, msgID int) (string, b
 
 // keep leaves the published posts as they are.
 func (b *Bot) keep(ctx context.Context, u User, v *view, msgID int) (string, bool) {
+	if len(b.stale(v)) == 0 {
+		return "The published posts were already updated or kept.", false
+	}
 	for _, r := range b.stale(v) {
 		for _, p := range r.Posts {
 			if b.isStale(r, p) {
-				b.markUpdated(r.ID, p.Channel, r.Hash)
+				b.settleUpdate(ctx, u, r, p.Channel, nil)
 			}
 		}
 	}
@@ -413,18 +420,18 @@ func (b *Bot) keep(ctx context.Context, u User, v *view, msgID int) (string, boo
 }
 
 // isStale reports whether p is published with an older version of r that
-// was neither updated nor kept.
+// was neither updated nor kept (the store records both).
 func (b *Bot) isStale(r store.Record, p store.PostRecord) bool {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return p.State == release.StatusPublished && p.Hash != r.Hash && p.Receipt != nil && b.updated[r.ID+"\x00"+p.Channel] != r.Hash
+	return p.State == release.StatusPublished && p.Hash != r.Hash && p.Receipt != nil
 }
 
-// markUpdated records that the post of id on channel was brought to hash.
-func (b *Bot) markUpdated(id, channel, hash string) {
-	b.mu.Lock()
-	b.updated[id+"\x00"+channel] = hash
-	b.mu.Unlock()
+// settleUpdate records that the post of r on channel was updated to edited, or
+// kept as it is (edited nil), so that it is not offered again, also after a
+// restart. A failure is logged: the card then still offers the choice.
+func (b *Bot) settleUpdate(ctx context.Context, u User, r store.Record, channel string, edited *release.Post) {
+	if err := b.st.SettlePublished(ctx, r.ID, channel, r.Hash, actor(u), edited); err != nil {
+		b.log.Error("approval: record the published post's update", "release", r.ID, "channel", channel, "err", err)
+	}
 }
 
 // postAction settles one post from an alert: Retry, Mark as published,

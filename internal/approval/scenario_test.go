@@ -264,6 +264,7 @@ func TestEditAfterPublishing(t *testing.T) {
 	if a := w.tap(vera, cur.ID, "✏️ Update published posts"); !a.ShowAlert {
 		t.Errorf("viewer could update: %+v", a)
 	}
+	updateData := w.buttonData(cur.ID, "✏️ Update published posts")
 	if a := w.tap(alice, cur.ID, "✏️ Update published posts"); !strings.Contains(a.Text, "updated") {
 		t.Errorf("update answered %+v", a)
 	}
@@ -283,6 +284,21 @@ func TestEditAfterPublishing(t *testing.T) {
 	}
 	if m := w.message(cur.ID); strings.Contains(m.ReplyMarkup, "Update published posts") {
 		t.Errorf("update buttons remain: %s", m.ReplyMarkup)
+	}
+	// The store keeps the decision: the newsroom shows the new version, and
+	// after a restart the same button (say, tapped twice) edits nothing and
+	// posts no second correction on X.
+	if pub, err := w.st.Published(w.ctx); err != nil || len(pub) != 1 || !strings.Contains(pub[0].Release.Body, "Wednesday") {
+		t.Errorf("newsroom after the update: %+v %v", pub, err)
+	}
+	w.stop()
+	w.bot = w.newBot()
+	w.run(w.bot)
+	if a := w.inject(alice, cur.ID, updateData); !strings.Contains(a.Text, "already updated") {
+		t.Errorf("second update after a restart answered %+v", a)
+	}
+	if len(w.x.edits) != 1 || len(w.fb.edits) != 1 {
+		t.Errorf("second update edited again: x %d, facebook %d", len(w.x.edits), len(w.fb.edits))
 	}
 }
 

@@ -178,13 +178,8 @@ func (s *Store) schedule(ctx context.Context, tx *sql.Tx, rec Record, req Approv
 	if err := s.insertJobs(ctx, tx, jobs); err != nil {
 		return nil, "", err
 	}
-	snap, err := json.Marshal(rec.Release)
-	if err != nil {
-		return nil, "", wrap(err, "approve", rec.ID)
-	}
-	if _, err := tx.ExecContext(ctx, `UPDATE releases SET approved_hash = $1, approved_snapshot = $2 WHERE id = $3`,
-		req.Hash, string(snap), rec.ID); err != nil {
-		return nil, "", wrap(err, "approve", rec.ID)
+	if err := s.setApproved(ctx, tx, rec); err != nil { // rec.Hash is req.Hash: checked by Approve
+		return nil, "", err
 	}
 	if _, err = s.moveRelease(ctx, tx, rec.ID, state, release.EventSchedule, actor, fmt.Sprintf("%d posts", len(jobs))); err != nil {
 		return nil, "", err
