@@ -129,7 +129,7 @@ func (b *builder) at(key string) pos {
 // build applies every key and the body.
 func (b *builder) build() {
 	r := b.r
-	r.Title = b.required(keyTitle, `title: "Headline of the release"`)
+	r.Title = b.required(keyTitle, b.kv(keyTitle, `"Headline of the release"`))
 	r.Date = b.date(keyDate, true)
 	r.Location = strings.TrimSpace(b.text(keyLocation))
 	r.Lang = b.lang()
@@ -165,8 +165,17 @@ func (b *builder) text(key string) string {
 	case kindTime:
 		return f.when.Format(time.RFC3339Nano)
 	}
-	b.ps.errorf(f.valAt, "%s must be a single text value, not %s: write %s: \"...\"", f.key, f.describe(), f.key)
+	b.ps.errorf(f.valAt, "%s must be a single text value, not %s: write %s", f.key, f.describe(), b.kv(f.key, `"..."`))
 	return ""
+}
+
+// kv writes key and value as a line of the file's front matter format,
+// for advice in messages: key: value (YAML) or key = value (TOML).
+func (b *builder) kv(key, value string) string {
+	if b.fr.format == formatTOML {
+		return key + " = " + value
+	}
+	return key + ": " + value
 }
 
 // required returns a key that must be present and not empty.
@@ -178,7 +187,7 @@ func (b *builder) required(key, example string) string {
 	}
 	v := strings.TrimSpace(b.text(key))
 	if v == "" && (f.kind == kindScalar || f.kind == kindNull) {
-		b.ps.errorf(f.valAt, "%s is empty: write it after '%s:', e.g. %s", key, f.key, example)
+		b.ps.errorf(f.valAt, "%s is empty: write it after '%s', e.g. %s", key, strings.TrimSpace(b.kv(f.key, "")), example)
 	}
 	return v
 }
@@ -242,7 +251,7 @@ func (b *builder) list(key string) []string {
 		return nil
 	case kindList:
 	default:
-		b.ps.errorf(f.valAt, "%s must be a list of text values, not %s: write %s: [\"a\", \"b\"]", f.key, f.describe(), f.key)
+		b.ps.errorf(f.valAt, "%s must be a list of text values, not %s: write %s", f.key, f.describe(), b.kv(f.key, `["a", "b"]`))
 		return nil
 	}
 	out := make([]string, 0, len(f.list))
@@ -250,7 +259,7 @@ func (b *builder) list(key string) []string {
 		v := strings.TrimSpace(it.text)
 		switch {
 		case !it.ok:
-			b.ps.errorf(it.at, "every entry of %s must be a single text value: write %s: [\"a\", \"b\"]", f.key, f.key)
+			b.ps.errorf(it.at, "every entry of %s must be a single text value: write %s", f.key, b.kv(f.key, `["a", "b"]`))
 		case v == "":
 			b.ps.warnf(it.at, "empty entry in %s is ignored: remove it", f.key)
 		default:
@@ -350,6 +359,6 @@ func (b *builder) bool(key string) bool {
 	if f.kind == kindScalar {
 		got = strconv.Quote(f.text)
 	}
-	b.ps.errorf(f.valAt, "%s must be true or false, not %s: write %s: true", f.key, got, f.key)
+	b.ps.errorf(f.valAt, "%s must be true or false, not %s: write %s", f.key, got, b.kv(f.key, "true"))
 	return false
 }
