@@ -125,6 +125,10 @@ func TestServeE2E(t *testing.T) {
 	if p := e.fb.Posts()[0]; p.Edits != 1 || !strings.Contains(p.Message, "Wednesday") {
 		t.Errorf("facebook post after the update: %d edits, %q", p.Edits, p.Message)
 	}
+	// The newsroom follows the update at once (not at its next minute).
+	e.untilGet("/feed.xml", func(body string) bool {
+		return strings.Contains(body, "Wednesday") && !strings.Contains(body, "Tuesday")
+	})
 
 	e.stop()
 

@@ -47,13 +47,30 @@ func (s *server) setupApproval(context.Context) error {
 		WebhookURL: a.Telegram.WebhookURL, WebhookSecret: a.Telegram.WebhookSecret.Reveal(),
 		Zone: s.cfg.Zone, BaseURL: s.cfg.Site.BaseURL, Editor: outletEditor(s.outlets), Deleter: outletDeleter(s.outlets),
 		Logger: s.log,
-	}, s.store, s.render, s)
+	}, newsroomStore{Store: s.store, refresh: s.refreshNewsroom}, s.render, s)
 	if err != nil {
 		return err
 	}
 	s.bot, s.offer = bot, bot
 	s.webhook = bot.WebhookHandler()
 	return nil
+}
+
+// newsroomStore is the store as the approval bot sees it: when officers
+// update published posts to a new version, the newsroom is rebuilt at once
+// (rather than at its next periodic rebuild).
+type newsroomStore struct {
+	*store.Store
+	refresh func()
+}
+
+// SettlePublished implements approval.Store.
+func (n newsroomStore) SettlePublished(ctx context.Context, id, channel, hash, actor string, edited *release.Post) error {
+	err := n.Store.SettlePublished(ctx, id, channel, hash, actor, edited)
+	if err == nil && edited != nil {
+		n.refresh()
+	}
+	return err
 }
 
 // Slots implements approval.Slots: the next free slots of a channel by its
