@@ -31,6 +31,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/pressbot/pressbot/internal/fake/fault"
 )
 
 // Credentials every Server starts with. They are only valid on the fake.
@@ -139,6 +141,7 @@ type Server struct {
 	posts         []*Post
 	calls         []Call
 	faults        []Fault
+	hook          func(Call) (Fault, bool)
 	nextPost      int
 	nextPhoto     int
 	nextTrace     int
@@ -221,6 +224,17 @@ func (s *Server) Fail(f Fault) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.faults = append(s.faults, f)
+}
+
+// SetHook makes the server ask hook about every request that no queued
+// fault matches: hook returns a fault to apply, or false to answer
+// normally. A soak test draws random faults this way. The hook is called
+// without the server's lock held (it may call the server) and concurrently
+// for concurrent requests. Nil removes it.
+func (s *Server) SetHook(hook func(Call) (Fault, bool)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.hook = hook
 }
 
 // Calls returns the requests received so far.
@@ -313,7 +327,11 @@ func (s *Server) serveHTTP(w http.ResponseWriter, hr *http.Request) {
 	idx := len(s.calls)
 	s.calls = append(s.calls, call)
 	f, faulted := s.takeFault(call)
+	hook := s.hook
 	s.mu.Unlock()
+	if !faulted && hook != nil {
+		f, faulted = hook(call)
+	}
 	setStatus := func(st int) {
 		s.mu.Lock()
 		s.calls[idx].Status = st
@@ -347,7 +365,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, hr *http.Request) {
 		}
 	}
 	if faulted && (f.Hang || f.Drop) {
-		s.misbehave(w, hr, f)
+		fault.Misbehave(w, hr, f.Hang, s.closed)
 		return
 	}
 	if ge != nil {
@@ -375,40 +393,12 @@ func parseBody(hr *http.Request) (url.Values, error) {
 	return url.Values{}, nil
 }
 
-// takeFault removes and returns the first fault matching c. Callers hold
-// s.mu.
+// takeFault removes and returns the first queued fault matching c.
+// Callers hold s.mu.
 func (s *Server) takeFault(c Call) (Fault, bool) {
-	for i, f := range s.faults {
-		if (f.Method == "" || strings.EqualFold(f.Method, c.Method)) && strings.HasSuffix(c.Path, f.Path) {
-			if f.After > 0 {
-				s.faults[i].After--
-				continue
-			}
-			s.faults = slices.Delete(s.faults, i, i+1)
-			return f, true
-		}
-	}
-	return Fault{}, false
-}
-
-// misbehave holds the answer until the client leaves, or drops the
-// connection.
-func (s *Server) misbehave(w http.ResponseWriter, hr *http.Request, f Fault) {
-	if f.Hang {
-		select {
-		case <-hr.Context().Done():
-		case <-s.closed:
-		}
-		return
-	}
-	hj, ok := w.(http.Hijacker)
-	if !ok {
-		panic("fakefb: connection cannot be hijacked")
-	}
-	conn, _, err := hj.Hijack()
-	if err == nil {
-		conn.Close()
-	}
+	return fault.Take(&s.faults, func(f *Fault) bool {
+		return (f.Method == "" || strings.EqualFold(f.Method, c.Method)) && strings.HasSuffix(c.Path, f.Path)
+	}, func(f *Fault) *int { return &f.After })
 }
 
 func (s *Server) writeError(w http.ResponseWriter, ge *graphError, h http.Header) int {

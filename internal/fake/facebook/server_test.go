@@ -83,3 +83,37 @@ func TestWireFormat(t *testing.T) {
 		t.Errorf("%d calls recorded, want %d", n, len(tests))
 	}
 }
+
+func TestHookDecidesFaults(t *testing.T) {
+	s := New(t)
+	form := func(msg string) url.Values {
+		return url.Values{"access_token": {PageToken}, "appsecret_proof": {proof(AppSecret, PageToken)}, "message": {msg}}
+	}
+	s.SetHook(func(c Call) (Fault, bool) {
+		switch c.Param("message") {
+		case "throttled":
+			return Fault{Code: 4, Message: "(#4) Application request limit reached", Header: http.Header{"X-App-Usage": {`{"call_count":100}`}}}, true
+		case "lost answer":
+			return Fault{Drop: true, Apply: true}, true
+		}
+		return Fault{}, false
+	})
+	if status, body := post(t, s, "/v23.0/"+PageID+"/feed", form("throttled")); status != 400 || body["error"].(map[string]any)["code"] != float64(4) {
+		t.Errorf("throttled: %d %v", status, body)
+	}
+	resp, err := http.PostForm(s.URL+"/v23.0/"+PageID+"/feed", form("lost answer"))
+	if err == nil {
+		resp.Body.Close()
+		t.Error("dropped connection answered")
+	}
+	if status, _ := post(t, s, "/v23.0/"+PageID+"/feed", form("fine")); status != 200 {
+		t.Errorf("fine: %d", status)
+	}
+	var msgs []string
+	for _, p := range s.Posts() {
+		msgs = append(msgs, p.Message)
+	}
+	if strings.Join(msgs, "|") != "lost answer|fine" {
+		t.Errorf("posts %q, want the dropped (applied) one and the fine one", msgs)
+	}
+}

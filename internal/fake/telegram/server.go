@@ -29,6 +29,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/pressbot/pressbot/internal/fake/fault"
 )
 
 // DefaultToken is the token of the bot every Server starts with. It has the
@@ -81,6 +83,7 @@ type Server struct {
 	calls     []Call
 	called    chan struct{} // closed and replaced when a call is recorded
 	faults    []Fault
+	hook      func(Call) (Fault, bool)
 	callbacks map[string]*callbackState
 	nextCB    int
 	nextFile  int
@@ -182,7 +185,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, hr *http.Request) {
 	}
 	call.BotID = b.user.ID
 	req := &request{method: strings.ToLower(method), bot: b, params: params, files: files}
-	f := s.takeFault(method)
+	f := s.takeFault(call)
 	if f.Status != 0 {
 		s.finish(w, hr, &call, nil, &apiError{Code: f.Status, Description: f.description(), RetryAfter: f.RetryAfter}, f)
 		return
@@ -226,13 +229,10 @@ func (s *Server) finish(w http.ResponseWriter, hr *http.Request, call *Call, res
 	s.mu.Unlock()
 	switch {
 	case f.Drop:
-		dropConn(w)
+		fault.Drop(w)
 		return
 	case f.Hang:
-		select {
-		case <-hr.Context().Done():
-		case <-s.closed:
-		}
+		fault.Hang(hr, s.closed)
 		return
 	case f.Delay > 0:
 		t := time.NewTimer(f.Delay)
@@ -246,19 +246,6 @@ func (s *Server) finish(w http.ResponseWriter, hr *http.Request, call *Call, res
 		}
 	}
 	writeRaw(w, status, body, f.RawBody == "")
-}
-
-// dropConn closes the connection without an answer: the client has sent
-// the whole request and gets EOF.
-func dropConn(w http.ResponseWriter) {
-	hj, ok := w.(http.Hijacker)
-	if !ok {
-		panic("faketg: response writer cannot hijack")
-	}
-	conn, _, err := hj.Hijack()
-	if err == nil {
-		_ = conn.Close()
-	}
 }
 
 func errorBody(ae *apiError) []byte {

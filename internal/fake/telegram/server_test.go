@@ -310,3 +310,38 @@ func TestDeliverWebhook(t *testing.T) {
 		t.Errorf("webhook info %s", a.Result)
 	}
 }
+
+func TestHookDecidesFaults(t *testing.T) {
+	s := newGroup(t)
+	var seen []string
+	var mu sync.Mutex
+	s.SetHook(func(c Call) (Fault, bool) {
+		mu.Lock()
+		seen = append(seen, c.Text)
+		mu.Unlock()
+		if c.Text == "fail" {
+			return Fault{Status: 502}, true
+		}
+		return Fault{}, false
+	})
+	s.Inject(Fault{Method: "sendMessage", Status: 429, RetryAfter: 3})
+	send := func(text string) int {
+		st, _ := call(t, s, s.Token(), "sendMessage", "application/x-www-form-urlencoded", form("chat_id", "-1009876543210", "text", text))
+		return st
+	}
+	if st := send("fail"); st != 429 {
+		t.Errorf("injected fault first: %d, want 429", st)
+	}
+	if st := send("fail"); st != 502 {
+		t.Errorf("hook's fault: %d, want 502", st)
+	}
+	if st := send("ok"); st != 200 {
+		t.Errorf("hook without fault: %d, want 200", st)
+	}
+	if len(seen) != 2 || seen[0] != "fail" || seen[1] != "ok" {
+		t.Errorf("hook saw %q, want the calls no injected fault matched", seen)
+	}
+	if msgs := s.Messages(groupID); len(msgs) != 1 {
+		t.Errorf("%d messages, want only the one not failed", len(msgs))
+	}
+}

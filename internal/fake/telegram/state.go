@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/pressbot/pressbot/internal/fake/fault"
 )
 
 // User is a Telegram user or bot.
@@ -324,16 +326,30 @@ func (s *Server) Inject(faults ...Fault) {
 	s.faults = append(s.faults, faults...)
 }
 
-func (s *Server) takeFault(method string) Fault {
+// SetHook makes the server ask hook about every call that no injected
+// fault matches: hook returns a fault to apply, or false to answer
+// normally. A soak test draws random faults this way. The hook is called
+// without the server's lock held (it may call the server) and concurrently
+// for concurrent calls. Nil removes it.
+func (s *Server) SetHook(hook func(Call) (Fault, bool)) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for i, f := range s.faults {
-		if f.Method == "" || strings.EqualFold(f.Method, method) {
-			s.faults = append(s.faults[:i:i], s.faults[i+1:]...)
-			return f
-		}
+	s.hook = hook
+}
+
+// takeFault returns the first injected fault for call's method, removing
+// it, else asks the hook.
+func (s *Server) takeFault(call Call) Fault {
+	s.mu.Lock()
+	f, ok := fault.Take(&s.faults, func(f *Fault) bool {
+		return f.Method == "" || strings.EqualFold(f.Method, call.Method)
+	}, nil)
+	hook := s.hook
+	s.mu.Unlock()
+	if !ok && hook != nil {
+		f, _ = hook(call)
 	}
-	return Fault{}
+	return f
 }
 
 // Calls returns the calls received so far, optionally only those of the

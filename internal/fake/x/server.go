@@ -31,6 +31,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pressbot/pressbot/internal/fake/fault"
 	"github.com/pressbot/pressbot/internal/render/textlen"
 )
 
@@ -146,6 +147,7 @@ type Server struct {
 	media     map[string]*Media
 	calls     []Call
 	faults    []Fault
+	hook      func(Call) (Fault, bool)
 	nextID    int64
 }
 
@@ -212,6 +214,17 @@ func (s *Server) Fail(f Fault) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.faults = append(s.faults, f)
+}
+
+// SetHook makes the server ask hook about every request that no queued
+// fault matches: hook returns a fault to apply, or false to answer
+// normally. A soak test draws random faults this way. The hook is called
+// without the server's lock held (it may call the server) and concurrently
+// for concurrent requests. Nil removes it.
+func (s *Server) SetHook(hook func(Call) (Fault, bool)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.hook = hook
 }
 
 // Calls returns the requests received so far.
@@ -296,7 +309,11 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	idx := len(s.calls)
 	s.calls = append(s.calls, call)
 	f, faulted := s.takeFault(call)
+	hook := s.hook
 	s.mu.Unlock()
+	if !faulted && hook != nil {
+		f, faulted = hook(call)
+	}
 	setStatus := func(st int) {
 		s.mu.Lock()
 		s.calls[idx].Status = st
@@ -315,7 +332,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		status, result, prob = s.handle(w, r)
 	}
 	if faulted && (f.Hang || f.Drop) {
-		s.misbehave(w, r, f)
+		fault.Misbehave(w, r, f.Hang, s.closed)
 		return
 	}
 	if prob != nil {
@@ -349,40 +366,12 @@ func (s *Server) faultProblem(f Fault) *problem {
 	return p
 }
 
-// takeFault removes and returns the first fault matching c. Callers hold
-// s.mu.
+// takeFault removes and returns the first queued fault matching c.
+// Callers hold s.mu.
 func (s *Server) takeFault(c Call) (Fault, bool) {
-	for i, f := range s.faults {
-		if (f.Method == "" || strings.EqualFold(f.Method, c.Method)) && strings.HasPrefix(c.Path, f.Path) {
-			if f.After > 0 {
-				s.faults[i].After--
-				continue
-			}
-			s.faults = slices.Delete(s.faults, i, i+1)
-			return f, true
-		}
-	}
-	return Fault{}, false
-}
-
-// misbehave holds the answer until the client leaves, or drops the
-// connection.
-func (s *Server) misbehave(w http.ResponseWriter, r *http.Request, f Fault) {
-	if f.Hang {
-		select {
-		case <-r.Context().Done():
-		case <-s.closed:
-		}
-		return
-	}
-	hj, ok := w.(http.Hijacker)
-	if !ok {
-		panic("fakex: connection cannot be hijacked")
-	}
-	conn, _, err := hj.Hijack()
-	if err == nil {
-		conn.Close()
-	}
+	return fault.Take(&s.faults, func(f *Fault) bool {
+		return (f.Method == "" || strings.EqualFold(f.Method, c.Method)) && strings.HasPrefix(c.Path, f.Path)
+	}, func(f *Fault) *int { return &f.After })
 }
 
 // rateHeaders are the x-rate-limit-* headers of a successful answer.
