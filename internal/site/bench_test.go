@@ -3,6 +3,8 @@ package site
 import (
 	"fmt"
 	"html/template"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -45,6 +47,22 @@ func BenchmarkFiles(b *testing.B) {
 		}
 		if len(fs) < 1000 {
 			b.Fatal("too few files")
+		}
+	}
+}
+
+// BenchmarkWrite writes a 10,000-release newsroom into a new folder each
+// time (under TMPDIR: point it at a tmpfs to leave the disk out).
+func BenchmarkWrite(b *testing.B) {
+	es := benchEntries(10000)
+	s := newSite(b, Config{BaseURL: testBase, Langs: []string{"en", "ru", "uz"}})
+	dir := b.TempDir()
+	n := 0
+	b.ReportAllocs()
+	for b.Loop() {
+		n++
+		if err := s.Write(filepath.Join(dir, strconv.Itoa(n)), es); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

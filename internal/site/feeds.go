@@ -30,9 +30,9 @@ func (s *Site) feedJobs(m *model) []job {
 	for _, sc := range scopes {
 		sc.items = sc.items[:min(len(sc.items), s.cfg.FeedItems)]
 		jobs = append(jobs,
-			func() (string, []byte, error) { b, err := s.rss(sc); return sc.dir + "feed.xml", b, err },
-			func() (string, []byte, error) { b, err := s.atom(sc); return sc.dir + "atom.xml", b, err },
-			func() (string, []byte, error) { b, err := s.jsonFeed(sc); return sc.dir + "feed.json", b, err },
+			func(buf *bytes.Buffer) (string, error) { return sc.dir + "feed.xml", s.rss(buf, sc) },
+			func(buf *bytes.Buffer) (string, error) { return sc.dir + "atom.xml", s.atom(buf, sc) },
+			func(buf *bytes.Buffer) (string, error) { return sc.dir + "feed.json", s.jsonFeed(buf, sc) },
 		)
 	}
 	return jobs
@@ -150,8 +150,8 @@ type rssEnclosure struct {
 	Type   string `xml:"type,attr"`
 }
 
-// rss renders the RSS 2.0 feed of a scope.
-func (s *Site) rss(sc feedScope) ([]byte, error) {
+// rss renders the RSS 2.0 feed of a scope into buf.
+func (s *Site) rss(buf *bytes.Buffer, sc feedScope) error {
 	doc := rssDoc{
 		Version: "2.0", NSContent: "http://purl.org/rss/1.0/modules/content/",
 		NSAtom: "http://www.w3.org/2005/Atom", NSDC: "http://purl.org/dc/elements/1.1/",
@@ -176,7 +176,7 @@ func (s *Site) rss(sc feedScope) ([]byte, error) {
 		}
 		doc.Channel.Items = append(doc.Channel.Items, ri)
 	}
-	return marshalXML(doc)
+	return marshalXML(buf, doc)
 }
 
 // Atom 1.0 (RFC 4287).
@@ -228,9 +228,10 @@ type atomCategory struct {
 	Label string `xml:"label,attr,omitempty"`
 }
 
-// atom renders the Atom 1.0 feed of a scope. The feed's id is its own URL;
-// each entry's id is a tag: URI that does not change when the release does.
-func (s *Site) atom(sc feedScope) ([]byte, error) {
+// atom renders the Atom 1.0 feed of a scope into buf. The feed's id is its
+// own URL; each entry's id is a tag: URI that does not change when the
+// release does.
+func (s *Site) atom(buf *bytes.Buffer, sc feedScope) error {
 	self := s.cfg.BaseURL + "/" + sc.dir + "atom.xml"
 	f := atomFeed{
 		Lang: sc.lang, ID: self, Title: sc.title, Subtitle: s.description(sc),
@@ -266,7 +267,7 @@ func (s *Site) atom(sc feedScope) ([]byte, error) {
 		}
 		f.Entries = append(f.Entries, e)
 	}
-	return marshalXML(f)
+	return marshalXML(buf, f)
 }
 
 // JSON Feed 1.1 (https://www.jsonfeed.org/version/1.1/).
@@ -306,8 +307,8 @@ type jsonAttachment struct {
 	Size     int64  `json:"size_in_bytes,omitempty"`
 }
 
-// jsonFeed renders the JSON Feed 1.1 of a scope.
-func (s *Site) jsonFeed(sc feedScope) ([]byte, error) {
+// jsonFeed renders the JSON Feed 1.1 of a scope into buf.
+func (s *Site) jsonFeed(buf *bytes.Buffer, sc feedScope) error {
 	f := jsonFeedDoc{
 		Version: "https://jsonfeed.org/version/1.1", Title: sc.title,
 		HomePageURL: s.cfg.BaseURL + "/" + sc.dir, FeedURL: s.cfg.BaseURL + "/" + sc.dir + "feed.json",
@@ -329,31 +330,30 @@ func (s *Site) jsonFeed(sc feedScope) ([]byte, error) {
 		}
 		f.Items = append(f.Items, ji)
 	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
+	enc := json.NewEncoder(buf)
 	enc.SetEscapeHTML(false) // a feed is not embedded in HTML; keep content_html readable
 	enc.SetIndent("", "  ")
 	if err := enc.Encode(f); err != nil {
-		return nil, fmt.Errorf("site: json feed: %w", err)
+		return fmt.Errorf("site: json feed: %w", err)
 	}
-	return buf.Bytes(), nil
+	return nil
 }
 
-// marshalXML writes an XML declaration and v, indented.
-func marshalXML(v any) ([]byte, error) {
-	var buf bytes.Buffer
+// marshalXML writes an XML declaration and v, indented, to buf.
+func marshalXML(buf *bytes.Buffer, v any) error {
 	buf.WriteString(xml.Header)
-	enc := xml.NewEncoder(&buf)
+	enc := xml.NewEncoder(buf)
 	enc.Indent("", "  ")
 	if err := enc.Encode(v); err != nil {
-		return nil, fmt.Errorf("site: feed: %w", err)
+		return fmt.Errorf("site: feed: %w", err)
 	}
 	buf.WriteByte('\n')
-	return buf.Bytes(), nil
+	return nil
 }
 
-// sitemap lists every release page (https://www.sitemaps.org/protocol.html).
-func (s *Site) sitemap(m *model) ([]byte, error) {
+// sitemap writes the list of every release page to buf
+// (https://www.sitemaps.org/protocol.html).
+func (s *Site) sitemap(buf *bytes.Buffer, m *model) error {
 	type u struct {
 		Loc     string `xml:"loc"`
 		LastMod string `xml:"lastmod"`
@@ -366,10 +366,10 @@ func (s *Site) sitemap(m *model) ([]byte, error) {
 	for _, it := range m.items {
 		doc.URLs = append(doc.URLs, u{Loc: it.URL, LastMod: it.Upd.Format(time.RFC3339)})
 	}
-	return marshalXML(doc)
+	return marshalXML(buf, doc)
 }
 
 // robots points crawlers at the sitemap.
-func (s *Site) robots() []byte {
-	return []byte("User-agent: *\nAllow: /\nSitemap: " + s.cfg.BaseURL + "/sitemap.xml\n")
+func (s *Site) robots() string {
+	return "User-agent: *\nAllow: /\nSitemap: " + s.cfg.BaseURL + "/sitemap.xml\n"
 }

@@ -55,6 +55,7 @@ type model struct {
 	byLang map[string][]*item // newest first
 	tags   []*tag             // by slug
 	chrome sync.Map           // page chrome by depth, language, scope (*chrome)
+	frags  sync.Map           // release page fragments by partial and key (template.HTML)
 }
 
 // model validates the entries and groups them.

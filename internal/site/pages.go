@@ -55,9 +55,9 @@ type image struct{ Src, Alt string }
 type page struct {
 	Lang, Title, Heading, Desc, Canonical, Root, SiteTitle string
 
-	W                                 words
-	Chrome                            *chrome
-	Nav, Alternates, Feeds, FeedLinks []link
+	W                     words
+	Chrome                *chrome
+	Nav, Feeds, FeedLinks []link
 
 	// Lists.
 	Rows          []template.HTML
@@ -65,11 +65,12 @@ type page struct {
 	Prev, Next    string
 	TagList       []*tag
 
-	// Release pages.
-	R      *item
-	Img    *image
-	Body   template.HTML
-	Others []link
+	// Release pages. Alternates, TagLinks and Others are fragments
+	// (see fragment).
+	R                            *item
+	Img                          *image
+	Body                         template.HTML
+	Alternates, TagLinks, Others []template.HTML
 }
 
 // chrome is the parts of a page shared by every page of the same depth,
@@ -147,11 +148,11 @@ func (s *Site) listJobs(m *model, dir, lang, feedLang, heading, title string, it
 	pages := max(1, (len(items)+per-1)/per)
 	jobs := make([]job, 0, pages)
 	for n := 1; n <= pages; n++ {
-		jobs = append(jobs, func() (string, []byte, error) {
+		jobs = append(jobs, func(buf *bytes.Buffer) (string, error) {
 			pdir := pageDir(dir, n)
 			p, err := s.basePage(m, pdir, lang, feedLang)
 			if err != nil {
-				return "", nil, err
+				return "", err
 			}
 			p.Heading, p.PageNo, p.Pages = heading, n, pages
 			p.Title = title
@@ -161,7 +162,7 @@ func (s *Site) listJobs(m *model, dir, lang, feedLang, heading, title string, it
 			for _, it := range items[(n-1)*per : min(n*per, len(items))] {
 				row, err := s.row(it, p.Root)
 				if err != nil {
-					return "", nil, err
+					return "", err
 				}
 				p.Rows = append(p.Rows, row)
 			}
@@ -174,8 +175,7 @@ func (s *Site) listJobs(m *model, dir, lang, feedLang, heading, title string, it
 			if n < pages {
 				p.Next = p.Root + pageDir(dir, n+1)
 			}
-			b, err := execute(s.tmpl.list, &p)
-			return pdir + "index.html", b, err
+			return pdir + "index.html", execute(buf, s.tmpl.list, &p)
 		})
 	}
 	return jobs
@@ -206,10 +206,10 @@ func pageDir(dir string, n int) string {
 
 // releaseJob renders one release page.
 func (s *Site) releaseJob(m *model, it *item) job {
-	return func() (string, []byte, error) {
+	return func(buf *bytes.Buffer) (string, error) {
 		p, err := s.basePage(m, it.Path, it.Lang, it.Lang)
 		if err != nil {
-			return "", nil, err
+			return "", err
 		}
 		p.R, p.Body, p.Desc = it, it.e.BodyHTML, it.Summary
 		p.Title = it.Title + " — " + s.cfg.Title
@@ -220,37 +220,70 @@ func (s *Site) releaseJob(m *model, it *item) job {
 			p.Img = &image{Src: it.ImageAbs, Alt: it.e.Release.ImageAlt}
 		}
 		for _, a := range it.Alts {
-			p.Alternates = append(p.Alternates, link{Href: a.URL, Lang: a.Lang})
+			f, err := s.fragment(m, "alternate", a.ID, link{Href: a.URL, Lang: a.Lang})
+			if err != nil {
+				return "", err
+			}
+			p.Alternates = append(p.Alternates, f)
 			if a != it {
-				p.Others = append(p.Others, link{Href: p.Root + a.Path, Text: a.Title, Lang: a.Lang, Name: langName(a.Lang)})
+				f, err := s.fragment(m, "translation", p.Root+"\x00"+a.ID, link{Href: p.Root + a.Path, Text: a.Title, Lang: a.Lang, Name: langName(a.Lang)})
+				if err != nil {
+					return "", err
+				}
+				p.Others = append(p.Others, f)
 			}
 		}
-		b, err := execute(s.tmpl.release, &p)
-		return it.Path + "index.html", b, err
+		for _, t := range it.Tags {
+			f, err := s.fragment(m, "tag-link", p.Root+"\x00"+t.Slug+"\x00"+t.Name, tagLink{Root: p.Root, Slug: t.Slug, Name: t.Name})
+			if err != nil {
+				return "", err
+			}
+			p.TagLinks = append(p.TagLinks, f)
+		}
+		return it.Path + "index.html", execute(buf, s.tmpl.release, &p)
 	}
+}
+
+// tagLink is a tag on a release page whose path to the root is Root.
+type tagLink struct{ Root, Slug, Name string }
+
+// fragment returns the partial name of the release templates executed
+// with data, rendered once per build for each key and then reused: the
+// same translation links and tag links recur on many pages, and executing
+// a template costs far more than looking one up.
+func (s *Site) fragment(m *model, name, key string, data any) (template.HTML, error) {
+	k := name + "\x00" + key
+	if f, ok := m.frags.Load(k); ok {
+		return f.(template.HTML), nil
+	}
+	var buf bytes.Buffer
+	if err := s.tmpl.release.ExecuteTemplate(&buf, name, data); err != nil {
+		return "", fmt.Errorf("site: %s: %w", name, err)
+	}
+	// html/template output, escaped in the context the page inserts it in.
+	f, _ := m.frags.LoadOrStore(k, template.HTML(buf.String()))
+	return f.(template.HTML), nil
 }
 
 // tagIndexJob renders the list of all tags.
 func (s *Site) tagIndexJob(m *model) job {
-	return func() (string, []byte, error) {
+	return func(buf *bytes.Buffer) (string, error) {
 		lang := s.defaultLang()
 		p, err := s.basePage(m, "tags/", lang, "")
 		if err != nil {
-			return "", nil, err
+			return "", err
 		}
 		p.Heading, p.TagList = p.W.TagsTitle, m.tags
 		p.Title = p.W.TagsTitle + " — " + s.cfg.Title
-		b, err := execute(s.tmpl.tags, &p)
-		return "tags/index.html", b, err
+		return "tags/index.html", execute(buf, s.tmpl.tags, &p)
 	}
 }
 
-// execute runs the layout of t with p.
-func execute(t *template.Template, p *page) ([]byte, error) {
-	var buf bytes.Buffer
+// execute runs the layout of t with p into buf.
+func execute(buf *bytes.Buffer, t *template.Template, p *page) error {
 	buf.Grow(8192 + len(p.Body))
-	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
-		return nil, fmt.Errorf("site: page %s: %w", p.Canonical, err)
+	if err := t.ExecuteTemplate(buf, "layout", p); err != nil {
+		return fmt.Errorf("site: page %s: %w", p.Canonical, err)
 	}
-	return buf.Bytes(), nil
+	return nil
 }

@@ -356,3 +356,42 @@ func TestGolden(t *testing.T) {
 		}
 	}
 }
+
+// TestReleaseFragmentsPerRelease checks that fragments reused between
+// release pages keep what differs: a tag's spelling on each release and
+// each page's own path to the root.
+func TestReleaseFragmentsPerRelease(t *testing.T) {
+	es := fixture(t)[:1]
+	es[0].Release.ID, es[0].Release.TranslationKey, es[0].Release.Tags = "2020/aral-upper", "", []string{"Aral Sea"}
+	b := es[0]
+	b.Release.ID, b.Release.Tags = "2020/aral-lower", []string{"aral sea"}
+	c := es[0]
+	c.Release.ID, c.Release.Tags = "2020/deeper/aral", []string{"Aral Sea"}
+	fs := files(t, testConfig(), append(es, b, c))
+	for p, want := range map[string]string{
+		"releases/2020/aral-upper/index.html":  `<li><a rel="tag" href="../../../tags/aral-sea/">Aral Sea</a></li>`,
+		"releases/2020/aral-lower/index.html":  `<li><a rel="tag" href="../../../tags/aral-sea/">aral sea</a></li>`,
+		"releases/2020/deeper/aral/index.html": `<li><a rel="tag" href="../../../../tags/aral-sea/">Aral Sea</a></li>`,
+	} {
+		if !strings.Contains(string(fs[p]), want) {
+			t.Errorf("%s: no %s", p, want)
+		}
+	}
+}
+
+// TestInterleaved checks that release pages are written taking turns
+// between their parent folders, and that none is lost or repeated.
+func TestInterleaved(t *testing.T) {
+	var items []*item
+	for _, p := range []string{"releases/2024/a/", "releases/2024/b/", "releases/2024/c/", "releases/2023/d/", "releases/2022/e/", "releases/2022/f/"} {
+		items = append(items, &item{Path: p})
+	}
+	var got []string
+	for _, it := range interleaved(items) {
+		got = append(got, it.Path)
+	}
+	want := []string{"releases/2024/a/", "releases/2023/d/", "releases/2022/e/", "releases/2024/b/", "releases/2022/f/", "releases/2024/c/"}
+	if !slices.Equal(got, want) {
+		t.Errorf("interleaved = %v, want %v", got, want)
+	}
+}

@@ -1,21 +1,24 @@
 package site
 
 import (
+	"bytes"
 	"fmt"
+	"path"
 	"runtime"
 	"sync"
 	"sync/atomic"
 )
 
-// job renders one file: its slash path and content.
-type job func() (string, []byte, error)
+// job renders one file into buf, which is empty, and returns its slash
+// path.
+type job func(buf *bytes.Buffer) (string, error)
 
 // jobs lists every file of the newsroom.
 func (s *Site) jobs(m *model) []job {
 	lang := s.defaultLang()
 	w := wordsFor(lang)
 	jobs := make([]job, 0, len(m.items)+len(m.items)/s.cfg.PerPage*4+64)
-	for _, it := range m.items {
+	for _, it := range interleaved(m.items) {
 		jobs = append(jobs, s.releaseJob(m, it))
 	}
 	jobs = append(jobs, s.listJobs(m, "", lang, "", w.Latest, s.cfg.Title, m.items)...)
@@ -30,15 +33,49 @@ func (s *Site) jobs(m *model) []job {
 	jobs = append(jobs, s.tagIndexJob(m))
 	jobs = append(jobs, s.feedJobs(m)...)
 	jobs = append(jobs,
-		func() (string, []byte, error) { b, err := s.sitemap(m); return "sitemap.xml", b, err },
-		func() (string, []byte, error) { return "robots.txt", s.robots(), nil },
-		func() (string, []byte, error) { return "style.css", s.tmpl.css, nil },
+		func(buf *bytes.Buffer) (string, error) { return "sitemap.xml", s.sitemap(buf, m) },
+		func(buf *bytes.Buffer) (string, error) { buf.WriteString(s.robots()); return "robots.txt", nil },
+		func(buf *bytes.Buffer) (string, error) { buf.Write(s.tmpl.css); return "style.css", nil },
 	)
 	return jobs
 }
 
+// interleaved returns the items in an order that takes turns between
+// their page folders' parents (releases/2024/, releases/2023/, …). The
+// writers then make folders in different parents at the same time: a
+// file system locks a folder while it adds an entry, so writers that all
+// add to one folder wait for each other. The order changes nothing in the
+// output.
+func interleaved(items []*item) []*item {
+	var (
+		groups [][]*item
+		index  = map[string]int{}
+	)
+	for _, it := range items {
+		parent := path.Dir(path.Dir(it.Path)) // Path ends in "/"
+		i, ok := index[parent]
+		if !ok {
+			i = len(groups)
+			index[parent] = i
+			groups = append(groups, nil)
+		}
+		groups[i] = append(groups[i], it)
+	}
+	out := make([]*item, 0, len(items))
+	for n := 0; len(out) < len(items); n++ {
+		for _, g := range groups {
+			if n < len(g) {
+				out = append(out, g[n])
+			}
+		}
+	}
+	return out
+}
+
 // generate runs every job on workers goroutines and hands each file to
-// emit, which must be safe for concurrent use. It stops at the first error.
+// emit, which must be safe for concurrent use. b belongs to the worker and
+// is reused for its next file: emit must not keep it. generate stops at
+// the first error.
 func (s *Site) generate(m *model, workers int, emit func(path string, b []byte) error) error {
 	jobs := s.jobs(m)
 	var (
@@ -54,14 +91,16 @@ func (s *Site) generate(m *model, workers int, emit func(path string, b []byte) 
 	}
 	for range min(workers, len(jobs)) {
 		wg.Go(func() {
+			var buf bytes.Buffer
 			for !failed.Load() {
 				i := int(next.Add(1)) - 1
 				if i >= len(jobs) {
 					return
 				}
-				p, b, err := jobs[i]()
+				buf.Reset()
+				p, err := jobs[i](&buf)
 				if err == nil {
-					err = emit(p, b)
+					err = emit(p, buf.Bytes())
 				}
 				if err != nil {
 					fail(err)
@@ -83,7 +122,7 @@ func (s *Site) render(m *model) (map[string][]byte, error) {
 		if _, dup := files[p]; dup {
 			return fmt.Errorf("site: two pages want %s", p)
 		}
-		files[p] = b
+		files[p] = bytes.Clone(b)
 		return nil
 	})
 	if err != nil {

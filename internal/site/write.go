@@ -122,27 +122,6 @@ func (ds *dirs) writeFile(dir, p string, b []byte) error {
 	return err
 }
 
-// createFile writes b to a new file full. It returns an error wrapping
-// fs.ErrExist when the file exists.
-func createFile(full string, b []byte) error {
-	f, err := openNew(full)
-	if err != nil {
-		if errors.Is(err, fs.ErrExist) {
-			return err
-		}
-		return fmt.Errorf("site: write: %w", err)
-	}
-	_, err = f.Write(b)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(full)
-		return fmt.Errorf("site: write %s: %w", full, err)
-	}
-	return nil
-}
-
 // openNew creates the file name exclusively, with mode 0644 less the umask.
 func openNew(name string) (*os.File, error) {
 	return os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)

@@ -1,0 +1,31 @@
+//go:build !unix
+
+package site
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+)
+
+// createFile writes b to a new file full. It returns an error wrapping
+// fs.ErrExist when the file exists.
+func createFile(full string, b []byte) error {
+	f, err := openNew(full)
+	if err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			return err
+		}
+		return fmt.Errorf("site: write: %w", err)
+	}
+	_, err = f.Write(b)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(full)
+		return fmt.Errorf("site: write %s: %w", full, err)
+	}
+	return nil
+}
