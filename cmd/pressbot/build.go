@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -115,19 +116,24 @@ func buildAll(f buildFlags, now time.Time, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "pressbot build: %v\n", err)
 		return exitProblems
 	}
+	// One line per problem or warning, and a large archive can have
+	// thousands: write them in blocks rather than one system call each.
+	diag := bufio.NewWriterSize(stderr, 64<<10)
+	defer diag.Flush()
 	for _, p := range res.Problems {
-		fmt.Fprintln(stderr, p.String())
+		fmt.Fprintln(diag, p.String())
 	}
 	rels, skipped := eligible(res.Releases, now)
 	root, err := os.OpenRoot(f.content)
 	if err != nil {
-		fmt.Fprintf(stderr, "pressbot build: %v\n", err)
+		fmt.Fprintf(diag, "pressbot build: %v\n", err)
 		return exitProblems
 	}
 	defer root.Close()
-	entries, failed := renderEntries(rdr, rels, root, stderr)
+	entries, failed := renderEntries(rdr, rels, root, diag)
+	diag.Flush()
 	if err := s.Write(f.out, entries); err != nil {
-		fmt.Fprintf(stderr, "pressbot build: %v\n", err)
+		fmt.Fprintf(diag, "pressbot build: %v\n", err)
 		return exitProblems
 	}
 	fmt.Fprintf(stdout, "built %s into %s (%d invalid, %d not rendered, %d drafts, withdrawn or embargoed left out)\n",

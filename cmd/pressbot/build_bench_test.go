@@ -1,0 +1,32 @@
+package main
+
+import (
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+)
+
+// BenchmarkBuildAll runs `pressbot build -all` in-process on the folder
+// named by PRESSBOT_BENCH_CONTENT (for example a corpus made by
+// ../shared/bench/gen_corpus.py), each time into a new output folder:
+//
+//	PRESSBOT_BENCH_CONTENT=/tmp/corpus go test ./cmd/pressbot -run XXX -bench BuildAll -benchtime 3x -cpuprofile /tmp/cpu.out
+func BenchmarkBuildAll(b *testing.B) {
+	dir := os.Getenv("PRESSBOT_BENCH_CONTENT")
+	if dir == "" {
+		b.Skip("set PRESSBOT_BENCH_CONTENT to a content folder")
+	}
+	tmp := b.TempDir()
+	f := buildFlags{all: true, content: dir, baseURL: "https://newsroom.example.org", title: "Bench"}
+	n := 0
+	for b.Loop() {
+		n++
+		f.out = filepath.Join(tmp, strconv.Itoa(n))
+		if code := buildAll(f, time.Now(), io.Discard, io.Discard); code != exitOK {
+			b.Fatalf("build -all: exit %d", code)
+		}
+	}
+}
