@@ -3,7 +3,6 @@ package render
 import (
 	"fmt"
 	"strings"
-	"text/template"
 	"unicode/utf8"
 
 	"github.com/pressbot/pressbot/internal/release"
@@ -17,45 +16,71 @@ import (
 // rest of the body and the foot follow as text messages. If everything
 // fits in one caption there is only the photo.
 func (r *Renderer) telegram(d *doc) ([]release.Part, error) {
-	data := escapeWrap(r.wrap(d))
-	t := r.tmpl[release.KindTelegram]
-	head, err := execute(t, "head", data)
+	data := d.telegramWrap()
+	head, err := r.execWrap(release.KindTelegram, "head", data)
 	if err != nil {
 		return nil, fmt.Errorf("template head: %w", err)
 	}
-	foot, err := execute(t, "foot", data)
+	foot, err := r.execWrap(release.KindTelegram, "foot", data)
 	if err != nil {
 		return nil, fmt.Errorf("template foot: %w", err)
 	}
 	body := d.telegramBody()
-	full := join(head, body.String(), foot)
 	img := d.rel.ImageURL(r.cfg.BaseURL)
 	if img == "" {
-		return telegramParts(splitText(full, TelegramTextLimit, TelegramTextLimit, true), 0, nil), nil
+		texts, units := splitMeasured(join(head, body.text, foot), TelegramTextLimit, TelegramTextLimit, true)
+		return telegramParts(texts, units, 0, nil), nil
 	}
 	media := []release.Media{{URL: img, Alt: d.rel.ImageAlt}}
-	if len(full) <= TelegramCaptionLimit || textlen.TelegramLen(full) <= TelegramCaptionLimit {
-		return telegramParts([]string{full}, 1, media), nil
+	if full, n, ok := captionFits(head, body.text, foot); ok {
+		return telegramParts([]string{full}, []int{n}, 1, media), nil
 	}
-	lead := string(body.buf[:body.leadEnd])
-	rest := join(string(body.buf[body.leadEnd:]), foot)
-	caption, tail, cut := cutText(join(head, lead), TelegramCaptionLimit, true)
+	lead := body.text[:body.leadEnd]
+	rest := join(body.text[body.leadEnd:], foot)
+	caption, tail, cut, n := cutText(join(head, lead), TelegramCaptionLimit, true)
 	if cut {
 		rest = join(tail, rest)
 	}
-	parts := []string{caption}
+	texts, units := []string{caption}, []int{n}
 	if rest != "" {
-		parts = append(parts, splitText(rest, TelegramTextLimit, TelegramTextLimit, true)...)
+		more, moreUnits := splitMeasured(rest, TelegramTextLimit, TelegramTextLimit, true)
+		texts, units = append(texts, more...), append(units, moreUnits...)
 	}
-	return telegramParts(parts, 1, media), nil
+	return telegramParts(texts, units, 1, media), nil
+}
+
+// captionFits returns join(head, body, foot) and its Telegram length when
+// it fits in one photo caption. A body that alone is longer than a
+// caption does not fit, whatever the wrapper, unless the head ends inside
+// a tag (which would swallow text that follows): then the whole text is
+// measured.
+func captionFits(head, body, foot string) (string, int, bool) {
+	if b := strings.TrimSpace(body); b != "" && !textlen.EndsInTag(strings.TrimSpace(head)) {
+		if _, ok := textlen.TelegramLenWithin(b, TelegramCaptionLimit); !ok {
+			return "", 0, false
+		}
+	}
+	full := join(head, body, foot)
+	if n, ok := textlen.TelegramLenWithin(full, TelegramCaptionLimit); ok {
+		return full, n, true
+	}
+	return "", 0, false
 }
 
 // telegramParts makes parts of HTML texts; the first captions of them are
-// photo captions carrying media.
-func telegramParts(texts []string, captions int, media []release.Media) []release.Part {
+// photo captions carrying media. units holds the length of each text
+// where it is already known (-1, or a short slice, where not).
+func telegramParts(texts []string, units []int, captions int, media []release.Media) []release.Part {
 	parts := make([]release.Part, len(texts))
 	for i, s := range texts {
-		parts[i] = release.Part{Format: release.FormatHTML, Text: s, Length: textlen.TelegramLen(s), Limit: TelegramTextLimit}
+		n := -1
+		if i < len(units) {
+			n = units[i]
+		}
+		if n < 0 {
+			n = textlen.TelegramLen(s)
+		}
+		parts[i] = release.Part{Format: release.FormatHTML, Text: s, Length: n, Limit: TelegramTextLimit}
 		if i < captions {
 			parts[i].Limit = TelegramCaptionLimit
 			parts[i].Media = media
@@ -70,24 +95,25 @@ func telegramParts(texts []string, captions int, media []release.Media) []releas
 // with "…"; the link carries the reader to the whole release.
 func (r *Renderer) facebook(d *doc) ([]release.Part, error) {
 	data := r.wrap(d)
-	t := r.tmpl[release.KindFacebook]
-	head, err := execute(t, "head", data)
+	head, err := r.execWrap(release.KindFacebook, "head", &data)
 	if err != nil {
 		return nil, fmt.Errorf("template head: %w", err)
 	}
-	foot, err := execute(t, "foot", data)
+	foot, err := r.execWrap(release.KindFacebook, "foot", &data)
 	if err != nil {
 		return nil, fmt.Errorf("template foot: %w", err)
 	}
-	body := d.plainBody().String()
+	body := d.plainBody().text
 	text := join(head, body, foot)
-	if n := utf8.RuneCountInString(text); n > FacebookLimit {
+	n := utf8.RuneCountInString(text)
+	if n > FacebookLimit {
 		budget := FacebookLimit - utf8.RuneCountInString(join(head, "…", foot)) - 1
-		cut, _, _ := cutText(body, budget, false)
+		cut, _, _, _ := cutText(body, budget, false)
 		text = join(head, strings.TrimSpace(cut)+" …", foot)
+		n = utf8.RuneCountInString(text)
 	}
 	p := release.Part{
-		Format: release.FormatText, Text: text, Length: utf8.RuneCountInString(text),
+		Format: release.FormatText, Text: text, Length: n,
 		Limit: FacebookLimit, Link: data.URL,
 	}
 	if img := d.rel.ImageURL(r.cfg.BaseURL); img != "" {
@@ -128,10 +154,9 @@ func xPart(s string, weight int) release.Part {
 // xPost executes the "post" template, dropping hashtags from the end and
 // then shortening the title until the post weighs at most 280.
 func (r *Renderer) xPost(d *doc) (string, int, error) {
-	t := r.tmpl[release.KindX]
 	data := r.wrap(d)
 	for {
-		s, err := execute(t, "post", data)
+		s, err := r.execWrap(release.KindX, "post", &data)
 		if err != nil {
 			return "", 0, fmt.Errorf("template post: %w", err)
 		}
@@ -146,14 +171,14 @@ func (r *Renderer) xPost(d *doc) (string, int, error) {
 	}
 	title := data.Title
 	data.Title = ""
-	bare, err := execute(t, "post", data)
+	bare, err := r.execWrap(release.KindX, "post", &data)
 	if err != nil {
 		return "", 0, fmt.Errorf("template post: %w", err)
 	}
 	for budget := XLimit - textlen.XWeight(bare); budget > 0; budget-- {
 		head, _ := textlen.CutX(title, budget)
 		data.Title = strings.TrimSpace(head) + textlen.Ellipsis
-		s, err := execute(t, "post", data)
+		s, err := r.execWrap(release.KindX, "post", &data)
 		if err != nil {
 			return "", 0, fmt.Errorf("template post: %w", err)
 		}
@@ -171,29 +196,28 @@ func (r *Renderer) xReplies(lead string) ([]release.Part, error) {
 	if lead == "" {
 		return nil, nil
 	}
-	t := r.tmpl[release.KindX]
 	// Start from the count the length suggests; it settles in a round or two.
 	total := min(XMaxReplies, 1+utf8.RuneCountInString(lead)/(XLimit-12))
 	for range 5 { // the count of replies settles within a few rounds
-		pieces, err := r.xPieces(t, lead, total)
+		pieces, err := r.xPieces(lead, total)
 		if err != nil {
 			return nil, err
 		}
 		if len(pieces) == total {
-			return r.xNumber(t, pieces)
+			return r.xNumber(pieces)
 		}
 		total = len(pieces)
 	}
-	pieces, err := r.xPieces(t, lead, total)
+	pieces, err := r.xPieces(lead, total)
 	if err != nil {
 		return nil, err
 	}
-	return r.xNumber(t, pieces)
+	return r.xNumber(pieces)
 }
 
 // xPieces cuts lead into pieces that fit a reply numbered n/total.
-func (r *Renderer) xPieces(t *template.Template, lead string, total int) ([]string, error) {
-	number, err := execute(t, "reply", replyData{N: total, Total: total})
+func (r *Renderer) xPieces(lead string, total int) ([]string, error) {
+	number, err := r.execReply(replyData{N: total, Total: total})
 	if err != nil {
 		return nil, fmt.Errorf("template reply: %w", err)
 	}
@@ -217,10 +241,10 @@ func (r *Renderer) xPieces(t *template.Template, lead string, total int) ([]stri
 }
 
 // xNumber executes the reply template for every piece.
-func (r *Renderer) xNumber(t *template.Template, pieces []string) ([]release.Part, error) {
+func (r *Renderer) xNumber(pieces []string) ([]release.Part, error) {
 	out := make([]release.Part, len(pieces))
 	for i, p := range pieces {
-		s, err := execute(t, "reply", replyData{Text: p, N: i + 1, Total: len(pieces)})
+		s, err := r.execReply(replyData{Text: p, N: i + 1, Total: len(pieces)})
 		if err != nil {
 			return nil, fmt.Errorf("template reply: %w", err)
 		}

@@ -6,6 +6,7 @@ import (
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/renderer"
+	"github.com/yuin/goldmark/renderer/html"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
 )
@@ -17,7 +18,10 @@ import (
 // drop it entirely).
 func newMarkdown(base string) goldmark.Markdown {
 	md := goldmark.New(goldmark.WithExtensions(extension.GFM, extension.Footnote))
-	md.Renderer().AddOptions(renderer.WithNodeRenderers(util.Prioritized(&webOverrides{base: base}, 100)))
+	md.Renderer().AddOptions(
+		renderer.WithNodeRenderers(util.Prioritized(&webOverrides{base: base}, 100)),
+		html.WithWriter(webWriter{}),
+	)
 	return md
 }
 

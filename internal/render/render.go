@@ -8,7 +8,6 @@
 package render
 
 import (
-	"bytes"
 	"fmt"
 	"io/fs"
 	"net/url"
@@ -21,6 +20,7 @@ import (
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/renderer"
+	"github.com/yuin/goldmark/util"
 
 	"github.com/pressbot/pressbot/internal/release"
 	"github.com/pressbot/pressbot/templates"
@@ -76,6 +76,11 @@ type Renderer struct {
 	text  renderer.Renderer
 	tmpl  map[string]*template.Template
 	chans []Channel
+	// fast holds the templates compiled by compileTemplate, by kind and
+	// name; fastReply is X's "reply" (nil when they run through
+	// text/template).
+	fast      map[string]map[string]fastTemplate[wrapData]
+	fastReply *fastTemplate[replyData]
 }
 
 // New checks cfg and returns a Renderer.
@@ -104,10 +109,39 @@ func New(cfg Config) (*Renderer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Renderer{
+	r := &Renderer{
 		cfg: cfg, zone: zone, md: newMarkdown(cfg.BaseURL), text: newTextRenderer(),
-		tmpl: tmpl, chans: chans,
-	}, nil
+		tmpl: tmpl, chans: chans, fast: map[string]map[string]fastTemplate[wrapData]{},
+	}
+	for kind, names := range templateNames {
+		r.fast[kind] = map[string]fastTemplate[wrapData]{}
+		for _, name := range names {
+			if name == "reply" {
+				if ft, ok := compileTemplate(tmpl[kind], name, replyFields); ok {
+					r.fastReply = &ft
+				}
+			} else if ft, ok := compileTemplate(tmpl[kind], name, wrapFields); ok {
+				r.fast[kind][name] = ft
+			}
+		}
+	}
+	return r, nil
+}
+
+// execWrap executes the template name of a kind on wrapper data.
+func (r *Renderer) execWrap(kind, name string, data *wrapData) (string, error) {
+	if ft, ok := r.fast[kind][name]; ok {
+		return ft.execute(data), nil
+	}
+	return execute(r.tmpl[kind], name, *data)
+}
+
+// execReply executes X's "reply" template.
+func (r *Renderer) execReply(data replyData) (string, error) {
+	if r.fastReply != nil {
+		return r.fastReply.execute(&data), nil
+	}
+	return execute(r.tmpl[release.KindX], "reply", data)
 }
 
 // checkChannels refuses unnamed, duplicate and unknown-kind channels.
@@ -237,9 +271,18 @@ type doc struct {
 	src  []byte
 	root ast.Node
 
-	tg, plain *writer
+	tg, plain *body
 	para      *string
 	data      *wrapData
+	tgData    *wrapData
+}
+
+// body is the release body rendered in one profile.
+type body struct {
+	text string
+	// leadEnd is the offset in text after the body's first top-level
+	// paragraph (0 when there is none).
+	leadEnd int
 }
 
 // newDoc parses the release body.
@@ -255,7 +298,7 @@ func (r *Renderer) newDoc(rel release.Release) *doc {
 }
 
 // telegramBody returns the body as Telegram HTML (rendered once per doc).
-func (d *doc) telegramBody() *writer {
+func (d *doc) telegramBody() *body {
 	if d.tg == nil {
 		d.tg = d.render(true)
 	}
@@ -263,29 +306,41 @@ func (d *doc) telegramBody() *writer {
 }
 
 // plainBody returns the body as plain text (rendered once per doc).
-func (d *doc) plainBody() *writer {
+func (d *doc) plainBody() *body {
 	if d.plain == nil {
 		d.plain = d.render(false)
 	}
 	return d.plain
 }
 
-func (d *doc) render(html bool) *writer {
-	w := newWriter(html, d.r.cfg.BaseURL)
-	w.buf = make([]byte, 0, len(d.src)+len(d.src)/4)
+// render renders the body in one profile with a pooled writer.
+func (d *doc) render(html bool) *body {
+	w := getWriter(html, d.r.cfg.BaseURL)
+	defer putWriter(w)
 	_ = d.r.text.Render(w, d.src, d.root) // a *writer never fails
-	return w
+	return &body{text: string(w.buf), leadEnd: w.leadEnd}
 }
 
 // web renders the newsroom HTML.
 func (d *doc) web() (string, error) {
-	var b bytes.Buffer
-	b.Grow(len(d.src) * 5 / 4)
+	var b htmlSink
+	b.Grow(len(d.src)*5/4 + 64)
 	if err := d.r.md.Renderer().Render(&b, d.src, d.root); err != nil {
 		return "", fmt.Errorf("render: %s: web: %w", d.rel.ID, err)
 	}
 	return b.String(), nil
 }
+
+// htmlSink is a util.BufWriter over a strings.Builder, so that goldmark's
+// renderer writes the newsroom HTML straight into the string web returns
+// (no bufio.Writer in between and no copy at the end).
+type htmlSink struct{ strings.Builder }
+
+func (*htmlSink) Available() int  { return 1 << 20 }
+func (b *htmlSink) Buffered() int { return b.Len() }
+func (*htmlSink) Flush() error    { return nil }
+
+var _ util.BufWriter = (*htmlSink)(nil)
 
 // firstPara returns the plain text of the body's first top-level
 // paragraph, on one line.
@@ -296,14 +351,21 @@ func (d *doc) firstPara() string {
 	s := ""
 	for c := d.root.FirstChild(); c != nil; c = c.NextSibling() {
 		if c.Kind() == ast.KindParagraph {
-			w := newWriter(false, d.r.cfg.BaseURL)
+			w := getWriter(false, d.r.cfg.BaseURL)
 			_ = d.r.text.Render(w, d.src, c)
-			s = strings.Join(strings.Fields(w.String()), " ")
+			s = oneLine(w.buf)
+			putWriter(w)
 			break
 		}
 	}
 	d.para = &s
 	return s
+}
+
+// oneLine returns the words of b joined by single spaces
+// (strings.Join(strings.Fields(b), " ")).
+func oneLine(b []byte) string {
+	return strings.Join(strings.Fields(string(b)), " ")
 }
 
 // summary is Renderer.Summary on a parsed document.

@@ -44,30 +44,47 @@ type breakAt struct {
 // and tags open at a split are closed at the end of the part and opened
 // again at the start of the next. In text mode every rune counts one.
 func splitText(s string, first, rest int, html bool) []string {
-	var parts []string
+	parts, _ := splitMeasured(s, first, rest, html)
+	return parts
+}
+
+// splitMeasured is splitText that also returns the length of each part
+// where measuring it was part of the work (-1 where it was not). Most
+// texts fit in one part and are measured once, with no break scanning;
+// a part cut from a longer text has the length the scan counted.
+func splitMeasured(s string, first, rest int, html bool) (parts []string, units []int) {
 	limit := first
 	for {
-		head, tail, cut := cutText(s, limit, html)
+		head, tail, cut, n := cutText(s, limit, html)
 		if !cut {
-			return append(parts, s)
+			return append(parts, s), append(units, n)
 		}
-		parts = append(parts, head)
+		parts, units = append(parts, head), append(units, n)
 		s = tail
 		limit = rest
 	}
 }
 
 // cutText returns the longest good head of s within limit units and the
-// tail that carries on; cut is false when all of s fits.
-func cutText(s string, limit int, html bool) (head, tail string, cut bool) {
-	if len(s) <= limit || measure(s, html) <= limit {
-		return s, "", false // no character takes less than one byte
+// tail that carries on; cut is false when all of s fits. units is the
+// length of what is returned first (all of s, or the head) when it is
+// known without measuring again, else -1.
+func cutText(s string, limit int, html bool) (head, tail string, cut bool, units int) {
+	if len(s) <= limit {
+		return s, "", false, -1 // no character takes less than one byte
 	}
-	best, over := scanBreaks(s, limit, html)
+	if n, ok := measureWithin(s, limit, html); ok {
+		return s, "", false, n
+	}
+	best, over, exact := scanBreaks(s, limit, html)
 	if !over {
-		return s, "", false
+		return s, "", false, -1
 	}
 	br := chooseBreak(best, limit)
+	units = br.units
+	if !br.ok || !exact {
+		units = -1
+	}
 	if !br.ok {
 		// Not even one grapheme fits: impossible for Telegram's limits;
 		// fall back to a hard cut after the first rune.
@@ -76,9 +93,15 @@ func cutText(s string, limit int, html bool) (head, tail string, cut bool) {
 	}
 	head, tail = s[:br.a], s[br.b:]
 	if br.open != nil {
-		head, tail = closeAndReopen(head, tail, br.open)
+		// Closing tags count nothing, but what dropEmptyPairs removes
+		// need not be tags only (a stray '>' in the text).
+		var intact bool
+		head, tail, intact = closeAndReopen(head, tail, br.open)
+		if !intact {
+			units = -1
+		}
 	}
-	return head, tail, true
+	return head, tail, true, units
 }
 
 // chooseBreak picks the best class whose last break leaves the part at
@@ -115,16 +138,45 @@ type scanner struct {
 	prev  rune
 	prev2 rune
 	ris   int // regional indicators in a row (flag pairs)
-	best  [brkClasses]breakAt
+	best  [brkClasses]scanBreak
+	// opens are the stacks of open tags seen so far; breaks refer to
+	// them by index (opens[0] is the empty stack), which keeps the
+	// frequent recording of a break free of pointer writes.
+	opens  []*openTag
+	openAt int // index of open in opens
 	// The last cluster boundary before an ASCII character, recorded
 	// cheaply and committed to best when the run of ASCII ends.
-	asciiAt, asciiUnits int
-	asciiOpen           *openTag
+	asciiAt, asciiUnits, asciiOpen int
+	// exact is false once the text has something the scanner counts
+	// otherwise than textlen.TelegramLen (a numeric entity, a '>' inside
+	// a quoted attribute): only while it is true are its counts the
+	// lengths of the heads.
+	exact bool
 }
 
-// scanBreaks returns the best breaks and whether s exceeds limit.
-func scanBreaks(s string, limit int, html bool) ([brkClasses]breakAt, bool) {
-	sc := &scanner{s: s, html: html, limit: limit}
+// scanBreak is a breakAt while scanning, its open tags an index in opens.
+type scanBreak struct {
+	a, b, units, open int
+	ok                bool
+}
+
+// result returns the breaks found.
+func (sc *scanner) result() (best [brkClasses]breakAt) {
+	for c, br := range sc.best {
+		best[c] = breakAt{a: br.a, b: br.b, units: br.units, open: sc.opens[br.open], ok: br.ok}
+	}
+	return best
+}
+
+// scanBreaks returns the best breaks, whether s exceeds limit and whether
+// the units of the breaks are the platform's lengths of the heads.
+func scanBreaks(s string, limit int, html bool) (best [brkClasses]breakAt, over, exact bool) {
+	var opens [16]*openTag
+	sc := &scanner{s: s, html: html, limit: limit, opens: opens[:1], exact: true}
+	run := &asciiRunText
+	if html {
+		run = &asciiRunHTML
+	}
 	for i := 0; i < len(s); {
 		c := s[i]
 		switch {
@@ -134,32 +186,82 @@ func scanBreaks(s string, limit int, html bool) ([brkClasses]breakAt, bool) {
 		case c == ' ' || c == '\n' || c == '\t':
 			j := sc.space(i)
 			if sc.units > limit {
-				return sc.best, true
+				return sc.result(), true, sc.exact
 			}
 			i = j
 			continue
 		}
 		if c < 0x80 && c != '&' {
-			// ASCII: one unit, and a cluster boundary before it (but
-			// after a joiner). Only the boundary where the text overflows
-			// is worth recording; earlier ones would be overwritten.
-			if sc.prev != 0x200D {
-				sc.asciiAt, sc.asciiUnits, sc.asciiOpen = i, sc.units, sc.open
+			// A run of ASCII characters: one unit each, and a cluster
+			// boundary before each (but not right after a joiner). Only
+			// the boundary where the text overflows, or else the last
+			// one, is worth recording; earlier ones would be overwritten.
+			j := i + 1
+			for j < len(s) && run[s[j]] {
+				j++
 			}
-			if sc.units+1 > limit {
+			n := j - i
+			if sc.units+n > limit {
+				k := i + limit - sc.units // the first character that does not fit
+				if k > i || sc.prev != 0x200D {
+					sc.asciiAt, sc.asciiUnits, sc.asciiOpen = k, limit, sc.openAt
+				}
 				sc.commitASCII()
-				return sc.best, true
+				return sc.result(), true, sc.exact
 			}
-			sc.units++
-			sc.prev2, sc.prev, sc.ris = sc.prev, rune(c), 0
-			i++
+			if n > 1 || sc.prev != 0x200D {
+				sc.asciiAt, sc.asciiUnits, sc.asciiOpen = j-1, sc.units+n-1, sc.openAt
+			}
+			sc.units += n
+			if n > 1 {
+				sc.prev2 = rune(s[j-2])
+			} else {
+				sc.prev2 = sc.prev
+			}
+			sc.prev, sc.ris = rune(s[j-1]), 0
+			i = j
 			continue
+		}
+		if c >= 0xC2 && c <= 0xDF {
+			// A run of letters in two-byte sequences that never join a
+			// cluster (Latin accents, Greek, Cyrillic, Armenian): one
+			// unit each, and a cluster boundary before each (but not
+			// right after a joiner), recorded where the text overflows
+			// or else for the last letter.
+			j := i
+			for j+1 < len(s) && lone2(s[j], s[j+1]) {
+				j += 2
+			}
+			if n := (j - i) / 2; n > 0 {
+				sc.commitASCII()
+				first := sc.prev != 0x200D
+				if sc.units+n > limit {
+					m := limit - sc.units // the first letter that does not fit
+					if m > 0 || first {
+						sc.markAt(brkGrapheme, i+2*m, sc.units+m)
+					}
+					return sc.result(), true, sc.exact
+				}
+				if n > 1 || first {
+					sc.markAt(brkGrapheme, j-2, sc.units+n-1)
+				}
+				sc.units += n
+				if n > 1 {
+					sc.prev2, _ = utf8.DecodeRuneInString(s[j-4:])
+				} else {
+					sc.prev2 = sc.prev
+				}
+				sc.prev, _ = utf8.DecodeRuneInString(s[j-2:])
+				sc.ris = 0
+				i = j
+				continue
+			}
 		}
 		sc.commitASCII()
 		r, n, u := sc.char(i)
 		sc.grapheme(i, r)
 		if sc.units+u > limit {
-			return sc.best, true
+			return sc.result(), true, sc.exact
 		}
 		sc.units += u
 		sc.prev2, sc.prev = sc.prev, r
@@ -168,13 +270,23 @@ func scanBreaks(s string, limit int, html bool) ([brkClasses]breakAt, bool) {
 			sc.mark(brkSentence, i, i)
 		}
 	}
-	return sc.best, false
+	return sc.result(), false, sc.exact
 }
+
+// asciiRunText and asciiRunHTML mark the ASCII bytes that scanBreaks
+// counts in bulk: all but whitespace, '&' and (in HTML) '<'.
+var asciiRunText, asciiRunHTML = func() (text, html [256]bool) {
+	for c := range 0x80 {
+		text[c] = c != ' ' && c != '\n' && c != '\t' && c != '&'
+		html[c] = text[c] && c != '<'
+	}
+	return text, html
+}()
 
 // commitASCII records the pending boundary before an ASCII character.
 func (sc *scanner) commitASCII() {
 	if sc.asciiAt > 0 && sc.asciiUnits > 0 {
-		sc.best[brkGrapheme] = breakAt{a: sc.asciiAt, b: sc.asciiAt, units: sc.asciiUnits, open: sc.asciiOpen, ok: true}
+		sc.best[brkGrapheme] = scanBreak{a: sc.asciiAt, b: sc.asciiAt, units: sc.asciiUnits, open: sc.asciiOpen, ok: true}
 	}
 	sc.asciiAt = 0
 }
@@ -184,13 +296,34 @@ func (sc *scanner) mark(c, a, b int) {
 	if a == 0 || sc.units == 0 {
 		return
 	}
-	sc.best[c] = breakAt{a: a, b: b, units: sc.units, open: sc.open, ok: true}
+	sc.best[c] = scanBreak{a: a, b: b, units: sc.units, open: sc.openAt, ok: true}
+}
+
+// markAt records a grapheme break at a with units before it.
+func (sc *scanner) markAt(c, a, units int) {
+	if a == 0 || units == 0 {
+		return
+	}
+	sc.best[c] = scanBreak{a: a, b: a, units: units, open: sc.openAt, ok: true}
+}
+
+// lone2 reports whether the bytes b0 b1 are a two-byte sequence of a
+// character that never extends a cluster (extends is false for it).
+func lone2(b0, b1 byte) bool {
+	if b0 < 0xC2 || b0 > 0xDF || b1&0xC0 != 0x80 {
+		return false
+	}
+	r := rune(b0&0x1F)<<6 | rune(b1&0x3F)
+	return r < 0x300 || r >= 0x370 && r < 0x483 || r >= 0x48A && r < 0x591
 }
 
 // char decodes the character at s[i] (an entity in html mode) and returns
 // it, the bytes it takes and its units.
 func (sc *scanner) char(i int) (rune, int, int) {
 	if sc.html && sc.s[i] == '&' {
+		if strings.HasPrefix(sc.s[i:], "&#") {
+			sc.exact = false
+		}
 		if r, n := entityRune(sc.s[i:]); n > 0 {
 			return r, n, utf16Units(r)
 		}
@@ -270,10 +403,15 @@ func (sc *scanner) space(i int) int {
 // stop, question or exclamation mark or ellipsis, maybe followed by a
 // closing quote or bracket.
 func sentenceEnd(prev, prev2 rune) bool {
-	if strings.ContainsRune(`"'”’»)]`, prev) {
+	switch prev {
+	case '"', '\'', '”', '’', '»', ')', ']':
 		prev = prev2
 	}
-	return strings.ContainsRune(".!?…", prev)
+	switch prev {
+	case '.', '!', '?', '…':
+		return true
+	}
+	return false
 }
 
 // tag handles the tag at s[i] and returns where it ends.
@@ -283,6 +421,9 @@ func (sc *scanner) tag(i int) int {
 		return len(sc.s)
 	}
 	t := sc.s[i : i+end+1]
+	if sc.exact && strings.ContainsAny(t, `"'`) && endsInQuote(t) {
+		sc.exact = false
+	}
 	name := tagName(t)
 	if strings.HasPrefix(t, "</") {
 		if sc.open != nil {
@@ -297,7 +438,27 @@ func (sc *scanner) tag(i int) int {
 			sc.pre++
 		}
 	}
+	sc.opens = append(sc.opens, sc.open)
+	sc.openAt = len(sc.opens) - 1
 	return i + end + 1
+}
+
+// endsInQuote reports whether the tag t (up to its first '>') has that
+// '>' inside a quoted attribute value, where textlen.TelegramLen does not
+// end the tag.
+func endsInQuote(t string) bool {
+	var quote byte
+	for k := 1; k < len(t)-1; k++ {
+		switch c := t[k]; {
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			}
+		case c == '"' || c == '\'':
+			quote = c
+		}
+	}
+	return quote != 0
 }
 
 // tagName returns the lower-case element name of a tag.
@@ -311,8 +472,9 @@ func tagName(t string) string {
 }
 
 // closeAndReopen closes the open tags at the end of head and opens them
-// again at the start of tail, dropping pairs left empty by the split.
-func closeAndReopen(head, tail string, open *openTag) (string, string) {
+// again at the start of tail, dropping pairs left empty by the split;
+// intact reports that nothing was dropped from the head.
+func closeAndReopen(head, tail string, open *openTag) (string, string, bool) {
 	var stack []*openTag
 	for t := open; t != nil; t = t.parent {
 		stack = append(stack, t) // innermost first
@@ -327,7 +489,9 @@ func closeAndReopen(head, tail string, open *openTag) (string, string) {
 		tl.WriteString(stack[k].tag)
 	}
 	tl.WriteString(tail)
-	return dropEmptyPairs(h.String(), false), dropEmptyPairs(tl.String(), true)
+	closed := h.String()
+	head = dropEmptyPairs(closed, false)
+	return head, dropEmptyPairs(tl.String(), true), len(head) == len(closed)
 }
 
 // dropEmptyPairs removes "<x ...></x>" left at the end of a head (or, with
@@ -417,7 +581,15 @@ func utf16Units(r rune) int {
 // as a letter with thousands of marks, is still cut: there is no other
 // way to send it.)
 func extends(r rune) bool {
-	if r < 0x300 {
+	switch {
+	case r < 0x300,
+		// Blocks with no mark, joiner or selector, checked first because
+		// press releases are written in them: Greek, Cyrillic and
+		// Armenian letters; punctuation, super- and subscripts and
+		// currency signs after U+200F; CJK ideographs.
+		r >= 0x370 && r < 0x483, r >= 0x48A && r < 0x591,
+		r >= 0x2010 && r < 0x20D0,
+		r >= 0x4E00 && r <= 0x9FFF:
 		return false
 	}
 	return r == 0x200D || r == 0x20E3 || (r >= 0xFE00 && r <= 0xFE0F) ||
@@ -433,13 +605,12 @@ func continues(s string) bool {
 	return extends(r)
 }
 
-// measure is the length of s as its platform counts it.
-func measure(s string, html bool) int {
-	if len(s) <= 1 {
-		return len(s)
-	}
+// measureWithin is the length of s as its platform counts it, and
+// whether it is at most limit; counting stops past the limit.
+func measureWithin(s string, limit int, html bool) (int, bool) {
 	if html {
-		return textlen.TelegramLen(s)
+		return textlen.TelegramLenWithin(s, limit)
 	}
-	return utf8.RuneCountInString(s)
+	n := utf8.RuneCountInString(s)
+	return n, n <= limit
 }

@@ -1,10 +1,12 @@
 package render
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 )
 
 // words are the wrapper words of one language.
@@ -82,59 +84,54 @@ func dateline(t time.Time, lang, location string) string {
 // ("ta’lim" → "#Talim") and other non-letters separate words. Digits stay
 // ("COVID-19" → "#COVID19"). It returns "" for a tag with no letter.
 func Hashtag(tag string) string {
-	var b strings.Builder
-	letter, prevCased := false, false
-	for i, word := range hashtagWords(tag) {
-		r := []rune(word)
-		// Digits join like cased letters: "COVID-19" → "COVID19".
-		cased := unicode.IsDigit(r[0]) || unicode.ToUpper(r[0]) != unicode.ToLower(r[0])
-		if i > 0 && !(cased && prevCased) {
-			b.WriteByte('_')
-		}
-		r[0] = unicode.ToUpper(r[0])
-		b.WriteString(string(r))
-		prevCased = cased
-		for _, c := range r {
-			letter = letter || unicode.IsLetter(c)
+	b := make([]byte, 1, len(tag)+8)
+	b[0] = '#'
+	inWord, words, letter, prevCased := false, 0, false, false
+	for _, r := range tag {
+		switch {
+		case isApostrophe(r): // dropped without splitting the word
+		case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r):
+			if !inWord {
+				// Digits join like cased letters: "COVID-19" → "COVID19".
+				cased := unicode.IsDigit(r) || unicode.ToUpper(r) != unicode.ToLower(r)
+				if words > 0 && !(cased && prevCased) {
+					b = append(b, '_')
+				}
+				r = unicode.ToUpper(r)
+				inWord, prevCased = true, cased
+				words++
+			}
+			b = utf8.AppendRune(b, r)
+			letter = letter || unicode.IsLetter(r)
+		default: // anything else separates words
+			inWord = false
 		}
 	}
 	if !letter {
 		return ""
 	}
-	return "#" + b.String()
+	return string(b)
 }
 
-// hashtagWords splits a tag into runs of letters, marks and digits;
-// apostrophe-like characters are dropped without splitting.
-func hashtagWords(tag string) []string {
-	var out []string
-	var cur []rune
-	for _, r := range tag {
-		switch {
-		case strings.ContainsRune("'’‘ʻʼ`´", r):
-		case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r):
-			cur = append(cur, r)
-		default:
-			if len(cur) > 0 {
-				out = append(out, string(cur))
-				cur = cur[:0]
-			}
-		}
+// isApostrophe reports the apostrophe-like characters a hashtag drops.
+func isApostrophe(r rune) bool {
+	switch r {
+	case '\'', '’', '‘', 'ʻ', 'ʼ', '`', '´':
+		return true
 	}
-	if len(cur) > 0 {
-		out = append(out, string(cur))
-	}
-	return out
+	return false
 }
 
 // hashtags returns the distinct hashtags of tags, in order.
 func hashtags(tags []string) []string {
-	var out []string
-	seen := map[string]bool{}
+	var out, seen []string // seen: lower-case forms
 	for _, t := range tags {
 		h := Hashtag(t)
-		if h != "" && !seen[strings.ToLower(h)] {
-			seen[strings.ToLower(h)] = true
+		if h == "" {
+			continue
+		}
+		if l := strings.ToLower(h); !slices.Contains(seen, l) {
+			seen = append(seen, l)
 			out = append(out, h)
 		}
 	}

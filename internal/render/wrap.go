@@ -97,6 +97,16 @@ func execute(t *template.Template, name string, data any) (string, error) {
 	return strings.TrimSpace(b.String()), nil
 }
 
+// telegramWrap returns the template data of the release escaped for
+// Telegram HTML (computed once per doc).
+func (d *doc) telegramWrap() *wrapData {
+	if d.tgData == nil {
+		data := escapeWrap(d.r.wrap(d))
+		d.tgData = &data
+	}
+	return d.tgData
+}
+
 // escapeWrap escapes every value for Telegram HTML.
 func escapeWrap(d wrapData) wrapData {
 	d.Title = escapeHTML(d.Title)
@@ -148,21 +158,32 @@ func (r *Renderer) pageURL(rel release.Release) string {
 
 // join joins the non-empty pieces with a blank line.
 func join(pieces ...string) string {
-	var nonEmpty []string
+	size, count, only := 0, 0, ""
 	for _, p := range pieces {
 		if p = strings.TrimSpace(p); p != "" {
-			nonEmpty = append(nonEmpty, p)
+			size += len(p)
+			count++
+			only = p
 		}
 	}
-	return strings.Join(nonEmpty, "\n\n")
+	if count <= 1 {
+		return only
+	}
+	var b strings.Builder
+	b.Grow(size + 2*(count-1))
+	for _, p := range pieces {
+		if p = strings.TrimSpace(p); p != "" {
+			if b.Len() > 0 {
+				b.WriteString("\n\n")
+			}
+			b.WriteString(p)
+		}
+	}
+	return b.String()
 }
 
 // opensWith reports whether the body's text starts with s (ignoring the
 // Markdown around it, as in "**6 February 2020, Tashkent** – …").
 func (d *doc) opensWith(s string) bool {
-	body := d.plainBody().buf
-	for len(body) > 0 && (body[0] == ' ' || body[0] == '\n') {
-		body = body[1:]
-	}
-	return len(body) >= len(s) && string(body[:len(s)]) == s
+	return strings.HasPrefix(strings.TrimLeft(d.plainBody().text, " \n"), s)
 }

@@ -3,6 +3,7 @@ package render
 import (
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/yuin/goldmark/util"
@@ -46,6 +47,30 @@ type listState struct {
 
 func newWriter(html bool, base string) *writer {
 	return &writer{html: html, base: base, fresh: true}
+}
+
+// writerPool recycles writers and their buffers: a body is copied out of
+// the buffer once, as the string that is kept.
+var writerPool = sync.Pool{New: func() any { return new(writer) }}
+
+// getWriter returns an empty writer from the pool.
+func getWriter(html bool, base string) *writer {
+	w := writerPool.Get().(*writer)
+	*w = writer{
+		buf: w.buf[:0], html: html, base: base, fresh: true,
+		indent: w.indent[:0], lists: w.lists[:0], links: w.links[:0],
+	}
+	return w
+}
+
+// putWriter returns w to the pool; w must not be used afterwards.
+func putWriter(w *writer) {
+	if cap(w.buf) > 1<<20 {
+		return // a rare huge release: let its buffer go
+	}
+	clear(w.indent[:cap(w.indent)])
+	clear(w.links[:cap(w.links)])
+	writerPool.Put(w)
 }
 
 // util.BufWriter.
@@ -138,17 +163,37 @@ func (w *writer) rawString(s string) {
 	}
 }
 
+// htmlEscapes is what an escaped text has for each byte ("" where the
+// byte stays as it is): &, <, > and " as entities, NUL as U+FFFD.
+var htmlEscapes = [256]string{0: "\uFFFD", '"': "&quot;", '&': "&amp;", '<': "&lt;", '>': "&gt;"}
+
+// Byte classes of the text scanners: escHTML marks the bytes of
+// htmlEscapes, escMD those that may start a Markdown backslash escape or a
+// character reference (and NUL).
+const (
+	escHTML = 1 << iota
+	escMD
+)
+
+var byteClass = func() (t [256]uint8) {
+	for c, e := range htmlEscapes {
+		if e != "" {
+			t[c] |= escHTML
+		}
+	}
+	t['\\'] |= escMD
+	t['&'] |= escMD
+	t[0] |= escMD
+	return t
+}()
+
 // appendEscaped appends s with &, <, > and " escaped and NUL replaced.
 func appendEscaped(dst, s []byte) []byte {
 	last := 0
-	for i, c := range s {
-		if e := util.EscapeHTMLByte(c); e != nil {
+	for i := 0; i < len(s); i++ {
+		if byteClass[s[i]]&escHTML != 0 {
 			dst = append(dst, s[last:i]...)
-			dst = append(dst, e...)
-			last = i + 1
-		} else if c == 0 {
-			dst = append(dst, s[last:i]...)
-			dst = append(dst, "\uFFFD"...)
+			dst = append(dst, htmlEscapes[s[i]]...)
 			last = i + 1
 		}
 	}
@@ -159,9 +204,9 @@ func appendEscaped(dst, s []byte) []byte {
 func appendEscapedString(dst []byte, s string) []byte {
 	last := 0
 	for i := 0; i < len(s); i++ {
-		if e := util.EscapeHTMLByte(s[i]); e != nil {
+		if byteClass[s[i]]&escHTML != 0 {
 			dst = append(dst, s[last:i]...)
-			dst = append(dst, e...)
+			dst = append(dst, htmlEscapes[s[i]]...)
 			last = i + 1
 		}
 	}
@@ -178,41 +223,60 @@ func escapeHTML(s string) string {
 
 // appendResolved appends Markdown source text with backslash escapes,
 // named (HTML5) and numeric character references resolved, in one pass as
-// CommonMark reads them; escaped for HTML when esc is true.
+// CommonMark reads them; escaped for HTML when esc is true. Runs of
+// ordinary bytes are copied whole.
 func appendResolved(dst, src []byte, esc bool) []byte {
-	put := func(dst, s []byte) []byte {
-		if esc {
-			return appendEscaped(dst, s)
-		}
-		return append(dst, s...)
+	mask := uint8(escMD)
+	if esc {
+		mask |= escHTML
 	}
 	last := 0
 	for i := 0; i < len(src); i++ {
-		switch c := src[i]; {
-		case c == '\\' && i+1 < len(src) && util.IsPunct(src[i+1]):
-			dst = put(dst, src[last:i])
-			last = i + 1
-			i++ // the escaped character is written literally
-		case c == 0:
-			dst = put(dst, src[last:i])
-			dst = append(dst, "\uFFFD"...)
-			last = i + 1
+		c := src[i]
+		if byteClass[c]&mask == 0 {
+			continue
+		}
+		switch {
+		case c == '\\':
+			if i+1 >= len(src) || !util.IsPunct(src[i+1]) {
+				continue // a literal backslash
+			}
+			// The escaped character is written literally (escaped for HTML).
+			dst = append(dst, src[last:i]...)
+			i++
+			last = i
+			if esc && byteClass[src[i]]&escHTML != 0 {
+				dst = append(dst, htmlEscapes[src[i]]...)
+				last = i + 1
+			}
 		case c == '&':
 			r, chars, n := entityAt(src[i:])
 			if n == 0 {
+				if esc {
+					dst = append(dst, src[last:i]...)
+					dst = append(dst, "&amp;"...)
+					last = i + 1
+				}
 				continue
 			}
-			dst = put(dst, src[last:i])
-			if chars != nil {
-				dst = put(dst, chars)
+			dst = append(dst, src[last:i]...)
+			if chars == nil {
+				chars = utf8.AppendRune(make([]byte, 0, utf8.UTFMax), r)
+			}
+			if esc {
+				dst = appendEscaped(dst, chars)
 			} else {
-				dst = put(dst, utf8.AppendRune(nil, r))
+				dst = append(dst, chars...)
 			}
 			last = i + n
 			i += n - 1
+		default: // NUL, or <, > and " when escaping
+			dst = append(dst, src[last:i]...)
+			dst = append(dst, htmlEscapes[c]...)
+			last = i + 1
 		}
 	}
-	return put(dst, src[last:])
+	return append(dst, src[last:]...)
 }
 
 // entityAt reads a character reference at the start of s: a named one

@@ -1,6 +1,7 @@
 package textlen
 
 import (
+	"math"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -12,23 +13,68 @@ import (
 // &quot; and numeric ones (&#123; &#x1F600;) are decoded. Anything else
 // that looks like an entity is counted as the characters it is written with.
 func TelegramLen(html string) int {
-	n := 0
+	n, _ := TelegramLenWithin(html, math.MaxInt)
+	return n
+}
+
+// TelegramLenWithin is TelegramLen that stops counting once the length
+// exceeds limit: ok is false then, and n is only known to be over limit.
+// A caller that only needs to know whether a text fits pays for no more
+// than the limit.
+func TelegramLenWithin(html string, limit int) (n int, ok bool) {
 	for i := 0; i < len(html); {
-		switch html[i] {
-		case '<':
+		if n > limit {
+			return n, false
+		}
+		c := html[i]
+		switch {
+		case c == '<':
 			i = skipTag(html, i)
-		case '&':
+		case c == '&':
 			r, w := decodeEntity(html[i:])
 			n += utf16Units(r)
 			i += w
+		case c < utf8.RuneSelf:
+			// A run of other ASCII characters, one unit each.
+			j := i + 1
+			for j < len(html) && plainASCII[html[j]] {
+				j++
+			}
+			n += j - i
+			i = j
+		case c >= 0xC2 && c <= 0xDF && i+1 < len(html) && html[i+1]&0xC0 == 0x80:
+			// A run of well-formed two-byte sequences (Cyrillic, Latin
+			// accents), one unit each.
+			n++
+			i += 2
+			for i+1 < len(html) && html[i] >= 0xC2 && html[i] <= 0xDF && html[i+1]&0xC0 == 0x80 {
+				n++
+				i += 2
+			}
+		case c >= 0xE1 && c <= 0xEF && c != 0xED && i+2 < len(html) &&
+			html[i+1]&0xC0 == 0x80 && html[i+2]&0xC0 == 0x80:
+			// A well-formed three-byte sequence (typographic punctuation,
+			// CJK); E0 and ED have narrower second bytes and take the
+			// general path.
+			n++
+			i += 3
 		default:
 			r, w := utf8.DecodeRuneInString(html[i:])
 			n += utf16Units(r)
 			i += w
 		}
 	}
-	return n
+	return n, n <= limit
 }
+
+// plainASCII marks the ASCII bytes TelegramLen counts as one unit each
+// without looking further: all but '<' and '&'.
+var plainASCII = func() (t [256]bool) {
+	for c := range utf8.RuneSelf {
+		t[c] = c != '<' && c != '&'
+	}
+	return t
+}()
 
 // utf16Units returns how many UTF-16 code units r takes.
 func utf16Units(r rune) int {
@@ -42,6 +88,12 @@ func utf16Units(r rune) int {
 // inside a quoted attribute value does not end the tag. An unclosed tag runs
 // to the end of s.
 func skipTag(s string, i int) int {
+	j, _ := scanTag(s, i)
+	return j
+}
+
+// scanTag is skipTag that also reports whether the tag was closed.
+func scanTag(s string, i int) (int, bool) {
 	var quote byte
 	for j := i + 1; j < len(s); j++ {
 		c := s[j]
@@ -53,14 +105,32 @@ func skipTag(s string, i int) int {
 		case c == '"' || c == '\'':
 			quote = c
 		case c == '>':
-			return j + 1
+			return j + 1, true
 		}
 	}
-	return len(s)
+	return len(s), false
 }
 
-// namedEntities are the only named entities Telegram decodes.
-var namedEntities = map[string]rune{"lt": '<', "gt": '>', "amp": '&', "quot": '"'}
+// EndsInTag reports whether html ends inside a tag (a '<' whose '>' never
+// comes), so that TelegramLen would take text appended to it for part of
+// that tag. Otherwise TelegramLen of html followed by a blank line and
+// more text is the sum of the lengths (an entity never spans a line break).
+func EndsInTag(html string) bool {
+	for i := 0; i < len(html); {
+		// Entities and characters never hold a '<': every '<' outside a
+		// tag starts one, as TelegramLen reads it.
+		k := strings.IndexByte(html[i:], '<')
+		if k < 0 {
+			return false
+		}
+		j, closed := scanTag(html, i+k)
+		if !closed {
+			return true
+		}
+		i = j
+	}
+	return false
+}
 
 // decodeEntity decodes the entity at the start of s ('&' first) and returns
 // its code point and length; a '&' that starts no entity stands for itself.
@@ -70,8 +140,15 @@ func decodeEntity(s string) (rune, int) {
 		return '&', 1
 	}
 	name := s[1:end]
-	if r, ok := namedEntities[name]; ok {
-		return r, end + 1
+	switch name { // the only named entities Telegram decodes
+	case "lt":
+		return '<', end + 1
+	case "gt":
+		return '>', end + 1
+	case "amp":
+		return '&', end + 1
+	case "quot":
+		return '"', end + 1
 	}
 	if name[0] != '#' {
 		return '&', 1

@@ -51,7 +51,7 @@ func XWeight(s string) int {
 // weigh is XWeight with emoji parsing switchable: twitter-text v2 counted
 // every code point of an emoji sequence on its own.
 func weigh(s string, emoji bool) int {
-	if !norm.NFC.IsNormalString(s) {
+	if !isNFC(s) {
 		s = norm.NFC.String(s)
 	}
 	urls := findURLs(s)
@@ -78,11 +78,75 @@ func weigh(s string, emoji bool) int {
 			i += w
 			continue
 		}
+		if r, w := utf8.DecodeRuneInString(s[i:]); alone(r) {
+			// A letter of Latin, Greek, Cyrillic or CJK text, or common
+			// punctuation, with nothing after it that could join it, is a
+			// cluster of its own and weighs as a code point (for a
+			// single code point an emoji weighs what its code point does).
+			if i+w == limit {
+				total += runeWeight(r)
+				i += w
+				continue
+			}
+			if r2, _ := utf8.DecodeRuneInString(s[i+w : limit]); r2 < utf8.RuneSelf || alone(r2) {
+				total += runeWeight(r)
+				i += w
+				continue
+			}
+		}
 		cluster, _, _, _ := uniseg.FirstGraphemeClusterInString(s[i:limit], -1)
 		total += clusterWeight(cluster)
 		i += len(cluster)
 	}
 	return total
+}
+
+// alone reports whether r is a code point that neither joins the
+// grapheme cluster before it nor (CR aside, which weighs the same either
+// way) the one after it: no mark, joiner, prepended concatenation mark,
+// Hangul jamo or regional indicator. It covers the blocks press releases
+// are written in and is false for everything else (uniseg decides there).
+func alone(r rune) bool {
+	switch {
+	case r < 0x300,
+		r >= 0x370 && r < 0x483, r >= 0x48A && r < 0x530, // Greek, Cyrillic
+		r >= 0x2010 && r < 0x2028, r >= 0x2030 && r < 0x205F, // punctuation
+		r >= 0x4E00 && r <= 0x9FFF: // CJK ideographs
+		return true
+	}
+	return false
+}
+
+// isNFC reports whether s is in Unicode Normalization Form C. Text made
+// only of code points that are NFC on their own and never combine with
+// what precedes them (see nfcInert) is; anything else is checked fully.
+func isNFC(s string) bool {
+	for i := 0; i < len(s); {
+		if s[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, w := utf8.DecodeRuneInString(s[i:])
+		if !nfcInert(r) {
+			return norm.NFC.IsNormalString(s)
+		}
+		i += w
+	}
+	return true
+}
+
+// nfcInert reports whether r is one of the code points of Latin, Cyrillic
+// and CJK text and common punctuation that NFC leaves as they are and that
+// never compose with the code point before them.
+func nfcInert(r rune) bool {
+	switch {
+	case r < 0x300,
+		r >= 0x400 && r < 0x483, r >= 0x48A && r < 0x530, // Cyrillic
+		r >= 0x2010 && r < 0x2028, r >= 0x2030 && r < 0x205F, // punctuation
+		r >= 0x4E00 && r <= 0x9FFF: // CJK ideographs
+		return true
+	}
+	return false
 }
 
 // runeWeight is the twitter-text v3 weight of one code point outside a URL

@@ -2,6 +2,7 @@ package textlen
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -55,11 +56,11 @@ func findURLs(s string) []span {
 	for j := 0; j < len(s); {
 		before, w := utf8.DecodeRuneInString(s[j:])
 		m, ok := urlMatch{}, false
-		if validBefore(before) {
+		if validBefore(before) && mayStartURL(s, j+w) {
 			m, ok = matchURL(s, j+w)
 		}
 		start := j + w
-		if !ok && j == 0 {
+		if !ok && j == 0 && mayStartURL(s, 0) {
 			before, start = 0, 0
 			m, ok = matchURL(s, 0)
 		}
@@ -97,6 +98,20 @@ func acceptURL(s string, start int, before rune, m urlMatch) (span, bool) {
 		return span{start, m.domEnd}, true
 	}
 	return span{start, m.end}, true
+}
+
+// mayStartURL reports whether matchURL could match at s[p:]: a URL starts
+// with its scheme (a letter) or a domain label (ASCII letters and digits,
+// Latin accents, '-' and '_'). It spares the matcher most positions.
+func mayStartURL(s string, p int) bool {
+	if p >= len(s) {
+		return false
+	}
+	if c := s[p]; c < utf8.RuneSelf {
+		return isASCIIAlnum(rune(c)) || c == '-' || c == '_'
+	}
+	r, _ := utf8.DecodeRuneInString(s[p:])
+	return isLatinAccent(r)
 }
 
 // validBefore reports whether r may precede a URL.
@@ -150,7 +165,8 @@ func schemeLen(s string) int {
 // reports a lone domain name with a country-code TLD.
 func matchDomain(s string, p int, scheme bool) (end int, short bool, st domainStatus) {
 	// Labels of ASCII letters, digits, Latin accents, '-' and '_', each followed by '.'.
-	var starts []int
+	var startsBuf [8]int
+	starts := startsBuf[:0]
 	for i := p; ; {
 		j := i
 		for j < len(s) {
@@ -177,7 +193,13 @@ func matchDomain(s string, p int, scheme bool) (end int, short bool, st domainSt
 		return 0, false, noHost
 	}
 	subOK := true // the labels before the k-th are valid subdomains
-	valid := make([]bool, len(starts)+1)
+	var validBuf [9]bool
+	var valid []bool
+	if n := len(starts) + 1; n <= len(validBuf) {
+		valid = validBuf[:n]
+	} else {
+		valid = make([]bool, n)
+	}
 	for k := 1; k <= len(starts); k++ {
 		l := s[starts[k-1]:labelEnd(s, starts[k-1])]
 		valid[k] = subOK && validLabel(l, false)
@@ -276,9 +298,43 @@ func tldEnds(rest string) bool {
 	return !isASCIIAlnum(rune(c)) && c != '@' && c != '+' && c != '-'
 }
 
+// tldMemo remembers isTLD for short labels: a text holds the same few
+// candidates ("org", "uz", a port's digits) over and over, and the Public
+// Suffix List lookup is the dearest step of weighing a post.
+var tldMemo struct {
+	sync.RWMutex
+	m map[string]bool
+}
+
+// tldMemoMax bounds tldMemo; further labels are looked up every time.
+const tldMemoMax = 4096
+
 // isTLD reports whether label is a top-level domain in the ICANN section
 // of the Public Suffix List.
 func isTLD(label string) bool {
+	if len(label) > 24 {
+		return lookUpTLD(label)
+	}
+	tldMemo.RLock()
+	v, ok := tldMemo.m[label]
+	tldMemo.RUnlock()
+	if ok {
+		return v
+	}
+	v = lookUpTLD(label)
+	tldMemo.Lock()
+	if tldMemo.m == nil {
+		tldMemo.m = make(map[string]bool)
+	}
+	if len(tldMemo.m) < tldMemoMax {
+		tldMemo.m[strings.Clone(label)] = v
+	}
+	tldMemo.Unlock()
+	return v
+}
+
+// lookUpTLD is isTLD without the memo.
+func lookUpTLD(label string) bool {
 	l, err := idna.Punycode.ToASCII(strings.ToLower(label))
 	if err != nil || l == "" {
 		return false
