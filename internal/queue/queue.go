@@ -218,7 +218,8 @@ func (q *Queue) Stop(ctx context.Context) error {
 	return nil
 }
 
-// sweep declares uncertain the posts publishing for longer than StaleAfter.
+// sweep declares uncertain the posts publishing for longer than StaleAfter,
+// and queues again the scheduled posts whose job River discarded.
 func (q *Queue) sweep(ctx context.Context) {
 	stale, err := q.store.SweepStale(ctx, time.Now().Add(-q.opts.StaleAfter))
 	if err != nil {
@@ -227,6 +228,17 @@ func (q *Queue) sweep(ctx context.Context) {
 	for _, k := range stale {
 		q.notify(ctx, Event{Kind: EventUncertain, Release: k.Release, Channel: k.Channel, Hash: k.Hash,
 			Err: "no result recorded within " + q.opts.StaleAfter.String() + "; check the channel"})
+	}
+	// A job River discarded while its post was still scheduled (rescued
+	// on its last attempt after its worker died before claiming the post)
+	// would leave the post unsent for good: queue it again.
+	requeued, err := q.store.RequeueStranded(ctx)
+	if err != nil {
+		q.opts.Logger.Error("queue: requeue stranded posts", slog.Any("err", err))
+	}
+	for _, k := range requeued {
+		q.opts.Logger.Warn("queue: publish job discarded while its post was scheduled; queued again",
+			slog.String("release", k.Release), slog.String("channel", k.Channel))
 	}
 }
 

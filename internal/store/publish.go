@@ -196,6 +196,81 @@ func (s *Store) markStale(ctx context.Context, k PostKey, cutoff time.Time) (boo
 	return ok, err
 }
 
+// RequeueStranded queues again, due now, every scheduled post whose River
+// job was discarded (or is gone). River's rescuer discards a job that was
+// running on its last attempt when its worker died (SIGKILL, power loss):
+// if the worker died before claiming the post, nothing was sent and
+// nothing else would ever send it. A scheduled post was never claimed by a
+// send still in doubt, so a new job cannot duplicate it. It returns the
+// posts requeued.
+func (s *Store) RequeueStranded(ctx context.Context) ([]PostKey, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT p.release_id, p.channel, p.hash FROM posts p
+		LEFT JOIN river_job j ON j.id = p.job_id
+		WHERE p.state = $1 AND p.job_id IS NOT NULL AND (j.id IS NULL OR j.state = 'discarded')`,
+		string(release.StatusScheduled))
+	if err != nil {
+		return nil, wrap(err, "requeue stranded", "")
+	}
+	var stranded []PostKey
+	for rows.Next() {
+		var k PostKey
+		if err := rows.Scan(&k.Release, &k.Channel, &k.Hash); err != nil {
+			rows.Close()
+			return nil, wrap(err, "requeue stranded", "")
+		}
+		stranded = append(stranded, k)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, wrap(err, "requeue stranded", "")
+	}
+	var done []PostKey
+	for _, k := range stranded {
+		ok, err := s.requeueStranded(ctx, k)
+		if err != nil {
+			return done, err
+		}
+		if ok {
+			done = append(done, k)
+		}
+	}
+	return done, nil
+}
+
+// requeueStranded requeues one post if it is still scheduled with a
+// discarded or missing job.
+func (s *Store) requeueStranded(ctx context.Context, k PostKey) (bool, error) {
+	var ok bool
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		p, err := s.lockPost(ctx, tx, PublishArgs{Release: k.Release, Channel: k.Channel})
+		if err != nil || p.State != release.StatusScheduled || p.JobID == 0 {
+			return err
+		}
+		var state string
+		err = tx.QueryRowContext(ctx, `SELECT state FROM river_job WHERE id = $1`, p.JobID).Scan(&state)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			state = "gone"
+		case err != nil:
+			return wrap(err, "requeue stranded", k.Release)
+		case state != "discarded":
+			return nil
+		}
+		now := s.now()
+		args, err := s.requeue(ctx, tx, k.Release, p, now)
+		if err != nil {
+			return err
+		}
+		if err := s.audit(ctx, tx, AuditEntry{Release: k.Release, Channel: k.Channel, From: p.State, To: p.State,
+			Event: "requeue", Actor: ActorSystem, Detail: fmt.Sprintf("job %d %s while the post was scheduled (its worker stopped on the last attempt); queued again", p.JobID, state)}); err != nil {
+			return err
+		}
+		ok = true
+		return s.insertJobs(ctx, tx, []river.InsertManyParams{{Args: args, InsertOpts: &river.InsertOpts{ScheduledAt: now}}})
+	})
+	return ok, err
+}
+
 // MarkPublished records an officer's word that a failed or uncertain post
 // did reach the platform (receipt may be nil).
 func (s *Store) MarkPublished(ctx context.Context, id, channel, actor string, receipt *release.Receipt) error {
