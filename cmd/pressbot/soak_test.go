@@ -1023,7 +1023,7 @@ func explainUncertain(k postKey, post store.PostRecord, p *platform, audit []sto
 		}
 		c.Explained = true
 		c.Explanation = fmt.Sprintf("%s: %s (attempt started %s, serve killed %s%s); %s%s", k, what, clock(start.At),
-			clock(kill.Killed), killNote(kill), delivered, state)
+			clock(kill.Killed), killNote(kill, k), delivered, state)
 		return c
 	}
 	for _, f := range faults {
@@ -1063,12 +1063,18 @@ func requestBetween(reqs []soakFault, from, to time.Time) bool {
 	return false
 }
 
-// killNote names a kill that waited for a send.
-func killNote(l *soakLife) string {
-	if strings.HasPrefix(l.Why, "right after") {
+// killNote names the send a kill waited for: ", right after the platform
+// carried out the call" when it was post k's, else which post's.
+func killNote(l *soakLife, k postKey) string {
+	post, ok := strings.CutPrefix(l.Why, "right after the platform carried out ")
+	if !ok {
+		return ""
+	}
+	post, _, _ = strings.Cut(post, ",")
+	if strings.HasPrefix(post, k.String()+" ") {
 		return ", right after the platform carried out the call"
 	}
-	return ""
+	return ", right after the platform carried out " + post
 }
 
 // String is the printed summary.
