@@ -124,6 +124,8 @@ func buildAll(f buildFlags, now time.Time, stdout, stderr io.Writer) int {
 		fmt.Fprintln(diag, p.String())
 	}
 	rels, skipped := eligible(res.Releases, now)
+	invalid := res.Files - len(res.Releases)
+	res = content.Result{} // rels has what is needed: let the rest go
 	root, err := os.OpenRoot(f.content)
 	if err != nil {
 		fmt.Fprintf(diag, "pressbot build: %v\n", err)
@@ -137,7 +139,7 @@ func buildAll(f buildFlags, now time.Time, stdout, stderr io.Writer) int {
 		return exitProblems
 	}
 	fmt.Fprintf(stdout, "built %s into %s (%d invalid, %d not rendered, %d drafts, withdrawn or embargoed left out)\n",
-		plural(len(entries), "release"), f.out, res.Files-len(res.Releases), failed, skipped)
+		plural(len(entries), "release"), f.out, invalid, failed, skipped)
 	return exitOK
 }
 
@@ -164,7 +166,9 @@ func eligible(rels []release.Release, now time.Time) ([]release.Release, int) {
 
 // renderEntries renders each release's web HTML on GOMAXPROCS workers and
 // describes its local image. A release that fails to render is reported
-// and left out; the count of those is returned.
+// and left out; the count of those is returned. The entries carry no
+// Markdown body, which the newsroom does not use: once the caller drops
+// rels, its memory can serve the pages.
 func renderEntries(rdr *render.Renderer, rels []release.Release, content *os.Root, stderr io.Writer) ([]site.Entry, int) {
 	type result struct {
 		e    site.Entry
@@ -179,6 +183,7 @@ func renderEntries(rdr *render.Renderer, rels []release.Release, content *os.Roo
 			for j := int(next.Add(1)) - 1; j < len(rels); j = int(next.Add(1)) - 1 {
 				r := &results[j]
 				r.e, r.warn, r.err = entry(rdr, rels[j], content)
+				r.e.Release.Body = ""
 			}
 		})
 	}
