@@ -29,6 +29,7 @@ import (
 	fakex "github.com/pressbot/pressbot/internal/fake/x"
 	"github.com/pressbot/pressbot/internal/release"
 	"github.com/pressbot/pressbot/internal/store"
+	"github.com/pressbot/pressbot/internal/store/storetest"
 )
 
 // The crash soak (issue 9): approved releases go to the fake Telegram
@@ -42,14 +43,15 @@ import (
 // Without PRESSBOT_SOAK_* variables it is a short soak for CI (20 releases,
 // 5 kills, faults on). scripts/soak runs the long one. Variables:
 //
-//	PRESSBOT_SOAK_RELEASES  releases (each has one post per channel)
-//	PRESSBOT_SOAK_KILLS     least number of SIGKILLs
-//	PRESSBOT_SOAK_FAULTS    1: the fakes drop connections and answer 5xx/429 at random
-//	PRESSBOT_SOAK_SEED      seed of the kill times and faults (printed; default: the clock)
-//	PRESSBOT_SOAK_PACE      time between two releases' publication slots (default 1.2s)
-//	PRESSBOT_SOAK_WAIT_RESCUE 1: wait up to 12 min for River to rescue jobs held by killed workers
-//	PRESSBOT_SOAK_REPORT    file the summary is written to
-//	PRESSBOT_SOAK_DIR       keep the database, logs and delivery log here
+//	PRESSBOT_SOAK_RELEASES     releases (each has one post per channel)
+//	PRESSBOT_SOAK_KILLS        least number of SIGKILLs
+//	PRESSBOT_SOAK_FAULTS       1: the fakes drop connections and answer 5xx/429 at random
+//	PRESSBOT_SOAK_SEED         seed of the kill times and faults (printed; default: the clock)
+//	PRESSBOT_SOAK_PACE         time between two releases' publication slots (default 1.2s)
+//	PRESSBOT_SOAK_WAIT_RESCUE  1: wait up to 12 min for River to rescue jobs held by killed workers
+//	PRESSBOT_SOAK_DB           postgres: a fresh schema of PRESSBOT_TEST_POSTGRES instead of SQLite
+//	PRESSBOT_SOAK_REPORT       file the summary is written to
+//	PRESSBOT_SOAK_DIR          keep the database, logs and delivery log here
 
 // Channels of the soak and their chat.
 const (
@@ -83,6 +85,9 @@ type soakParams struct {
 	WaitRescue bool
 	Report     string
 	Dir        string
+	// Postgres runs on a fresh schema of PRESSBOT_TEST_POSTGRES instead
+	// of SQLite.
+	Postgres bool
 }
 
 // soakParamsFromEnv reads the parameters; without PRESSBOT_SOAK_RELEASES
@@ -124,6 +129,7 @@ func soakParamsFromEnv(t *testing.T) soakParams {
 		p.FBUsageHeaders, p.Drain = true, 5*time.Minute
 	}
 	p.WaitRescue = os.Getenv("PRESSBOT_SOAK_WAIT_RESCUE") == "1"
+	p.Postgres = os.Getenv("PRESSBOT_SOAK_DB") == "postgres"
 	p.Report, p.Dir = os.Getenv("PRESSBOT_SOAK_REPORT"), os.Getenv("PRESSBOT_SOAK_DIR")
 	return p
 }
@@ -181,6 +187,7 @@ type soak struct {
 	rnd   *fault.Random // faults (drawn per request, so in request order)
 	kills *fault.Random // kill times, independent of the requests
 	dir   string
+	db    string // the database URL
 	bin   string
 	cfg   string
 	base  string
@@ -224,13 +231,17 @@ func newSoak(t *testing.T, p soakParams) *soak {
 	s.fb.SetHook(s.fbHook)
 	s.x.SetHook(s.xHook)
 	s.base = "http://" + freeAddr(t)
+	s.db = "sqlite:" + filepath.Join(s.dir, "pressbot.db")
+	if p.Postgres {
+		s.db = storetest.URL(t, store.DialectPostgres) // a fresh schema, dropped at the end
+	}
 	for i := 1; i <= p.Releases; i++ {
 		writeFile(t, filepath.Join(s.dir, "content", soakYear, soakName(i)+".md"), soakRelease(i))
 	}
 	s.cfg = filepath.Join(s.dir, "pressbot.yaml")
 	var b bytes.Buffer
 	err := soakConfig.Execute(&b, map[string]any{
-		"Dir": s.dir, "Addr": strings.TrimPrefix(s.base, "http://"), "Base": s.base,
+		"Dir": s.dir, "DB": s.db, "Addr": strings.TrimPrefix(s.base, "http://"), "Base": s.base,
 		"TGToken": s.tg.Token(), "Channel": soakChannelID, "TG": s.tg.URL,
 		"PageID": fakefb.PageID, "PageToken": fakefb.PageToken, "AppSecret": fakefb.AppSecret, "FB": s.fb.URL,
 		"CK": fakex.ConsumerKey, "CS": fakex.ConsumerSecret, "AT": fakex.AccessToken, "AS": fakex.AccessSecret, "X": s.x.URL,
@@ -278,7 +289,7 @@ var soakConfig = template.Must(template.New("cfg").Parse(`office:
 content:
   dir: {{.Dir}}/content
   rescan: 2s
-db: sqlite:{{.Dir}}/pressbot.db
+db: "{{.DB}}"
 http:
   addr: {{.Addr}}
 site:
@@ -520,7 +531,7 @@ func (s *soak) waitReady() {
 
 // openStore opens the soak's database in this process.
 func (s *soak) openStore() *store.Store {
-	st, err := store.Open(context.Background(), "sqlite:"+filepath.Join(s.dir, "pressbot.db"))
+	st, err := store.Open(context.Background(), s.db)
 	if err != nil {
 		s.t.Fatal(err)
 	}
@@ -553,8 +564,9 @@ func (s *soak) pending(st *store.Store) (unsettled, held []string) {
 	defer rows.Close()
 	last := s.lastKill()
 	for rows.Next() {
-		var id, ch, state, updated string
-		var jobState, attempted *string
+		var id, ch, state string
+		var updated, attempted any
+		var jobState *string
 		if err := rows.Scan(&id, &ch, &state, &updated, &jobState, &attempted); err != nil {
 			s.t.Fatal(err)
 		}
@@ -562,12 +574,12 @@ func (s *soak) pending(st *store.Store) (unsettled, held []string) {
 		case release.StatusPublished, release.StatusFailed, release.StatusUncertain, release.StatusWithdrawn:
 			continue
 		case release.StatusPublishing:
-			if u, ok := sqlTime(updated); ok && u.Before(last) {
+			if u, ok := dbTime(updated); ok && u.Before(last) {
 				continue // its worker was killed mid-send
 			}
 		case release.StatusScheduled:
-			if jobState != nil && *jobState == "running" && attempted != nil {
-				if a, ok := riverTime(*attempted); ok && a.Before(last) {
+			if jobState != nil && *jobState == "running" {
+				if a, ok := dbTime(attempted); ok && a.Before(last) {
 					held = append(held, id+" "+ch)
 					continue
 				}
@@ -581,14 +593,21 @@ func (s *soak) pending(st *store.Store) (unsettled, held []string) {
 	return unsettled, held
 }
 
-// riverTime reads a River timestamp as SQLite stores it.
-func riverTime(v string) (time.Time, bool) {
-	for _, layout := range []string{time.RFC3339Nano, "2006-01-02 15:04:05.999999999-07:00", "2006-01-02 15:04:05.999999999"} {
-		if t, err := time.Parse(layout, v); err == nil {
-			return t, true
-		}
+// dbTime reads a timestamp column: time.Time from PostgreSQL, text from
+// SQLite (pressbot's RFC 3339, River's "2006-01-02 15:04:05.000" in UTC).
+func dbTime(v any) (time.Time, bool) {
+	if b, ok := v.([]byte); ok {
+		v = string(b)
 	}
-	return time.Time{}, false
+	if s, ok := v.(string); ok {
+		for _, layout := range []string{time.RFC3339Nano, "2006-01-02 15:04:05.999999999"} {
+			if t, err := time.Parse(layout, s); err == nil {
+				return t, true
+			}
+		}
+		return time.Time{}, false
+	}
+	return sqlTime(v)
 }
 
 // postKey names a post: release id and channel.
@@ -876,14 +895,12 @@ func (s *soak) jobs(st *store.Store) map[int64]soakJob {
 	for rows.Next() {
 		var id int64
 		var state string
-		var attempted *string
+		var attempted any
 		if err := rows.Scan(&id, &state, &attempted); err != nil {
 			s.t.Fatal(err)
 		}
 		j := soakJob{State: state}
-		if attempted != nil {
-			j.Attempted, _ = riverTime(*attempted)
-		}
+		j.Attempted, _ = dbTime(attempted)
 		out[id] = j
 	}
 	return out
@@ -1097,7 +1114,11 @@ func (r *soakReport) String() string {
 		}
 		mode = "on: " + strings.Join(parts, ", ")
 	}
-	fmt.Fprintf(&b, "pressbot crash soak: %d releases × %d channels = %d posts, seed %d\n", r.p.Releases, len(soakChannels), r.posts, r.p.Seed)
+	db := "SQLite"
+	if r.p.Postgres {
+		db = "PostgreSQL"
+	}
+	fmt.Fprintf(&b, "pressbot crash soak: %d releases × %d channels = %d posts on %s, seed %d\n", r.p.Releases, len(soakChannels), r.posts, db, r.p.Seed)
 	fmt.Fprintf(&b, "serve runs: %d, killed with SIGKILL %d times (%d at random moments, %d right after a platform carried out a send); last run drained and stopped by SIGTERM\n",
 		len(r.lives), kills, kills-held, held)
 	fmt.Fprintf(&b, "faults injected: %s\n", mode)
