@@ -1,6 +1,7 @@
 package render
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -28,16 +29,15 @@ func (r *Renderer) telegram(d *doc) ([]release.Part, error) {
 	body := d.telegramBody()
 	img := d.rel.ImageURL(r.cfg.BaseURL)
 	if img == "" {
-		texts, units := splitMeasured(join(head, body.text, foot), TelegramTextLimit, TelegramTextLimit, true)
+		texts, units := splitMeasured(joinBody(head, body.buf, foot), TelegramTextLimit, TelegramTextLimit, true)
 		return telegramParts(texts, units, 0, nil), nil
 	}
 	media := []release.Media{{URL: img, Alt: d.rel.ImageAlt}}
-	if full, n, ok := captionFits(head, body.text, foot); ok {
+	if full, n, ok := captionFits(head, body.buf, foot); ok {
 		return telegramParts([]string{full}, []int{n}, 1, media), nil
 	}
-	lead := body.text[:body.leadEnd]
-	rest := join(body.text[body.leadEnd:], foot)
-	caption, tail, cut, n := cutText(join(head, lead), TelegramCaptionLimit, true)
+	rest := joinBody("", body.buf[body.leadEnd:], foot)
+	caption, tail, cut, n := cutText(joinBody(head, body.buf[:body.leadEnd], ""), TelegramCaptionLimit, true)
 	if cut {
 		rest = join(tail, rest)
 	}
@@ -54,13 +54,13 @@ func (r *Renderer) telegram(d *doc) ([]release.Part, error) {
 // caption does not fit, whatever the wrapper, unless the head ends inside
 // a tag (which would swallow text that follows): then the whole text is
 // measured.
-func captionFits(head, body, foot string) (string, int, bool) {
-	if b := strings.TrimSpace(body); b != "" && !textlen.EndsInTag(strings.TrimSpace(head)) {
+func captionFits(head string, body []byte, foot string) (string, int, bool) {
+	if b := bytes.TrimSpace(body); len(b) > 0 && !textlen.EndsInTag(strings.TrimSpace(head)) {
 		if _, ok := textlen.TelegramLenWithin(b, TelegramCaptionLimit); !ok {
 			return "", 0, false
 		}
 	}
-	full := join(head, body, foot)
+	full := joinBody(head, body, foot)
 	if n, ok := textlen.TelegramLenWithin(full, TelegramCaptionLimit); ok {
 		return full, n, true
 	}
@@ -103,14 +103,14 @@ func (r *Renderer) facebook(d *doc) ([]release.Part, error) {
 	if err != nil {
 		return nil, fmt.Errorf("template foot: %w", err)
 	}
-	body := d.plainBody().text
-	text := join(head, body, foot)
-	n := utf8.RuneCountInString(text)
+	body := d.plainBody().buf
+	text := joinBody(head, body, foot)
+	n := runeCount(text)
 	if n > FacebookLimit {
-		budget := FacebookLimit - utf8.RuneCountInString(join(head, "…", foot)) - 1
-		cut, _, _, _ := cutText(body, budget, false)
+		budget := FacebookLimit - runeCount(join(head, "…", foot)) - 1
+		cut, _, _, _ := cutText(string(body), budget, false)
 		text = join(head, strings.TrimSpace(cut)+" …", foot)
-		n = utf8.RuneCountInString(text)
+		n = runeCount(text)
 	}
 	p := release.Part{
 		Format: release.FormatText, Text: text, Length: n,

@@ -83,7 +83,7 @@ func FuzzSplit(f *testing.F) {
 	r := newTestRenderer(f)
 	f.Fuzz(func(t *testing.T, body string) {
 		rel := fuzzRelease(body, false)
-		html := r.newDoc(rel).telegramBody().text
+		html := string(r.newDoc(rel).telegramBody().buf)
 		if html == "" {
 			return
 		}

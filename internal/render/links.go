@@ -1,7 +1,9 @@
 package render
 
 import (
+	"bytes"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/util"
@@ -23,7 +25,11 @@ var (
 // other relative reference, and any other scheme (javascript:, data:,
 // vbscript:, file:), is refused.
 func linkURL(dest []byte, base string, schemes []string) (string, bool) {
-	u := strings.TrimSpace(string(util.URLEscape(dest, true)))
+	return checkURL(escapeURL(dest), base, schemes)
+}
+
+// checkURL is linkURL on a destination escapeURL has resolved.
+func checkURL(u, base string, schemes []string) (string, bool) {
 	if u == "" {
 		return "", false
 	}
@@ -45,18 +51,43 @@ func linkURL(dest []byte, base string, schemes []string) (string, bool) {
 // imageURL resolves an image destination: http(s) as is, a relative path
 // as a file under content/ served by the newsroom (release.ImageURL).
 func imageURL(dest []byte, base string) (string, bool) {
-	u := strings.TrimSpace(string(util.URLEscape(dest, true)))
+	u := escapeURL(dest)
 	if u == "" || strings.HasPrefix(u, "//") || strings.HasPrefix(u, "#") {
 		return "", false
 	}
 	if _, ok := schemeOf(u); ok {
-		return linkURL(dest, base, imageSchemes)
+		return checkURL(u, base, imageSchemes)
 	}
 	if base == "" {
 		return "", false
 	}
 	return release.Release{Image: u}.ImageURL(base), true
 }
+
+// escapeURL resolves a Markdown destination as goldmark does for a link
+// (backslash escapes and character references resolved, then
+// URL-escaped) and trims it. Most destinations are plain URLs that this
+// leaves as they are: those skip goldmark's passes.
+func escapeURL(dest []byte) string {
+	for _, c := range dest {
+		if !urlAsIs[c] {
+			return strings.TrimSpace(string(util.URLEscape(dest, true)))
+		}
+	}
+	return strings.TrimSpace(string(dest))
+}
+
+// urlAsIs marks the bytes util.URLEscape(…, true) leaves as they are
+// wherever they stand, asked of goldmark itself: ASCII, and neither a
+// backslash nor '&' (escapes and references) nor '%' (kept only before two
+// hex digits).
+var urlAsIs = func() (t [256]bool) {
+	for c := range utf8.RuneSelf {
+		in := []byte{'a', byte(c), 'a'}
+		t[c] = c != '\\' && c != '&' && c != '%' && bytes.Equal(util.URLEscape(in, true), in)
+	}
+	return t
+}()
 
 // schemeOf returns the lower-cased scheme of u, if it has one.
 func schemeOf(u string) (string, bool) {
@@ -115,9 +146,9 @@ func (w *writer) enterLink(url string, ok bool) {
 func (w *writer) exitLink() {
 	st := w.links[len(w.links)-1]
 	w.links = w.links[:len(w.links)-1]
-	text := string(w.buf[st.start:])
+	text := bytes.TrimSpace(w.buf[st.start:])
 	if st.a {
-		if strings.TrimSpace(text) == "" {
+		if len(text) == 0 {
 			w.buf = appendEscapedString(w.buf, st.url)
 		}
 		w.buf = append(w.buf, "</a>"...)
@@ -128,10 +159,10 @@ func (w *writer) exitLink() {
 		return
 	}
 	target := strings.TrimPrefix(st.url, "mailto:")
-	switch strings.TrimSpace(text) {
-	case "":
+	switch {
+	case len(text) == 0:
 		w.buf = append(w.buf, target...)
-	case target, st.url:
+	case string(text) == target, string(text) == st.url:
 	default:
 		w.buf = append(w.buf, " ("...)
 		w.buf = append(w.buf, target...)

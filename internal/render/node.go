@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/yuin/goldmark/ast"
 	east "github.com/yuin/goldmark/extension/ast"
@@ -248,7 +249,7 @@ func (nr *nodeRenderer) listItem(bw util.BufWriter, _ []byte, n ast.Node, enteri
 		w.brk(1)
 	}
 	w.marker = base + mark
-	w.indent = append(w.indent, base+strings.Repeat(" ", len([]rune(mark))+1))
+	w.indent = append(w.indent, base+spaces(utf8.RuneCountInString(mark)+1))
 	return ast.WalkContinue, nil
 }
 
@@ -334,15 +335,15 @@ func (nr *nodeRenderer) codeSpan(bw util.BufWriter, source []byte, n ast.Node, e
 
 func (nr *nodeRenderer) emphasis(bw util.BufWriter, _ []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
 	w := bw.(*writer)
-	tag := "i"
+	open, close := "<i>", "</i>"
 	if n.(*ast.Emphasis).Level >= 2 {
-		tag = "b"
+		open, close = "<b>", "</b>"
 	}
 	if entering {
 		w.open()
-		w.tag("<" + tag + ">")
+		w.tag(open)
 	} else {
-		w.tag("</" + tag + ">")
+		w.tag(close)
 	}
 	return ast.WalkContinue, nil
 }
@@ -399,6 +400,15 @@ func (nr *nodeRenderer) footnote(bw util.BufWriter, _ []byte, n ast.Node, enteri
 	mark := "[" + strconv.Itoa(n.(*east.Footnote).Index) + "] "
 	w.brk(1)
 	w.marker = mark
-	w.indent = append(w.indent, strings.Repeat(" ", len(mark)))
+	w.indent = append(w.indent, spaces(len(mark)))
 	return ast.WalkContinue, nil
+}
+
+// spaces returns n spaces (sliced from a constant when there are few).
+func spaces(n int) string {
+	const blank = "                                "
+	if n <= len(blank) {
+		return blank[:n]
+	}
+	return strings.Repeat(" ", n)
 }

@@ -177,6 +177,7 @@ func (r *Renderer) Channels() []Channel { return append([]Channel(nil), r.chans.
 // (rel.Channels, when set, names them), parsing the body once.
 func (r *Renderer) Render(rel release.Release) ([]release.Post, error) {
 	d := r.newDoc(rel)
+	defer d.free()
 	var posts []release.Post
 	for _, ch := range r.chans {
 		if len(rel.Channels) > 0 && !contains(rel.Channels, ch.Name) {
@@ -197,7 +198,9 @@ func (r *Renderer) Post(rel release.Release, ch Channel) (release.Post, error) {
 	if templateNames[ch.Kind] == nil {
 		return release.Post{}, fmt.Errorf("render: channel %q: unknown kind %q", ch.Name, ch.Kind)
 	}
-	return r.post(r.newDoc(rel), ch)
+	d := r.newDoc(rel)
+	defer d.free()
+	return r.post(d, ch)
 }
 
 // Rendered is every profile of one release, from one parse.
@@ -211,6 +214,7 @@ type Rendered struct {
 // the summary from a single parse of the body.
 func (r *Renderer) All(rel release.Release) (Rendered, error) {
 	d := r.newDoc(rel)
+	defer d.free()
 	var out Rendered
 	for _, ch := range r.chans {
 		if len(rel.Channels) > 0 && !contains(rel.Channels, ch.Name) {
@@ -232,7 +236,9 @@ func (r *Renderer) All(rel release.Release) (Rendered, error) {
 
 // WebHTML returns the release body as sanitized HTML for the newsroom.
 func (r *Renderer) WebHTML(rel release.Release) (string, error) {
-	return r.newDoc(rel).web()
+	d := r.newDoc(rel)
+	defer d.free()
+	return d.web()
 }
 
 // Summary returns rel.Summary, or the plain text of the body's first
@@ -241,7 +247,9 @@ func (r *Renderer) Summary(rel release.Release) string {
 	if s := strings.TrimSpace(rel.Summary); s != "" {
 		return s
 	}
-	return r.newDoc(rel).firstPara()
+	d := r.newDoc(rel)
+	defer d.free()
+	return d.firstPara()
 }
 
 // post renders one channel's post from a parsed document.
@@ -264,26 +272,25 @@ func (r *Renderer) post(d *doc, ch Channel) (release.Post, error) {
 	return p, nil
 }
 
-// doc is one parsed release with the profiles rendered so far.
+// doc is one parsed release with the profiles rendered so far. Its
+// source and the bodies rendered in the Telegram and plain-text profiles
+// live in pooled buffers until free: everything that is kept is copied
+// out of them (the parts, the newsroom HTML), once.
 type doc struct {
 	r    *Renderer
 	rel  release.Release
 	src  []byte
+	buf  *[]byte // the pooled buffer of src
 	root ast.Node
 
-	tg, plain *body
+	tg, plain *writer
 	para      *string
 	data      *wrapData
 	tgData    *wrapData
 }
 
-// body is the release body rendered in one profile.
-type body struct {
-	text string
-	// leadEnd is the offset in text after the body's first top-level
-	// paragraph (0 when there is none).
-	leadEnd int
-}
+// srcPool recycles the buffers that hold the Markdown being parsed.
+var srcPool = sync.Pool{New: func() any { return new([]byte) }}
 
 // newDoc parses the release body.
 func (r *Renderer) newDoc(rel release.Release) *doc {
@@ -293,12 +300,28 @@ func (r *Renderer) newDoc(rel release.Release) *doc {
 		// Release by hand still gets text Telegram accepts.
 		body = strings.ToValidUTF8(body, "\uFFFD")
 	}
-	src := []byte(body)
-	return &doc{r: r, rel: rel, src: src, root: parse(r.md.Parser(), src)}
+	buf := srcPool.Get().(*[]byte)
+	src := append((*buf)[:0], body...)
+	return &doc{r: r, rel: rel, src: src, buf: buf, root: parse(r.md.Parser(), src)}
+}
+
+// free returns the buffers of d to their pools; d, its AST and its bodies
+// must not be used afterwards.
+func (d *doc) free() {
+	for _, w := range []*writer{d.tg, d.plain} {
+		if w != nil {
+			putWriter(w)
+		}
+	}
+	if cap(d.src) <= 1<<20 { // a rare huge release: let its buffer go
+		*d.buf = d.src[:0]
+		srcPool.Put(d.buf)
+	}
+	*d = doc{}
 }
 
 // telegramBody returns the body as Telegram HTML (rendered once per doc).
-func (d *doc) telegramBody() *body {
+func (d *doc) telegramBody() *writer {
 	if d.tg == nil {
 		d.tg = d.render(true)
 	}
@@ -306,39 +329,62 @@ func (d *doc) telegramBody() *body {
 }
 
 // plainBody returns the body as plain text (rendered once per doc).
-func (d *doc) plainBody() *body {
+func (d *doc) plainBody() *writer {
 	if d.plain == nil {
 		d.plain = d.render(false)
 	}
 	return d.plain
 }
 
-// render renders the body in one profile with a pooled writer.
-func (d *doc) render(html bool) *body {
+// render renders the body in one profile into a pooled writer, which
+// free returns.
+func (d *doc) render(html bool) *writer {
 	w := getWriter(html, d.r.cfg.BaseURL)
-	defer putWriter(w)
 	_ = d.r.text.Render(w, d.src, d.root) // a *writer never fails
-	return &body{text: string(w.buf), leadEnd: w.leadEnd}
+	return w
 }
 
 // web renders the newsroom HTML.
 func (d *doc) web() (string, error) {
-	var b htmlSink
-	b.Grow(len(d.src)*5/4 + 64)
-	if err := d.r.md.Renderer().Render(&b, d.src, d.root); err != nil {
+	b := sinkPool.Get().(*htmlSink)
+	defer putSink(b)
+	b.buf = b.buf[:0]
+	if err := d.r.md.Renderer().Render(b, d.src, d.root); err != nil {
 		return "", fmt.Errorf("render: %s: web: %w", d.rel.ID, err)
 	}
-	return b.String(), nil
+	return string(b.buf), nil
 }
 
-// htmlSink is a util.BufWriter over a strings.Builder, so that goldmark's
-// renderer writes the newsroom HTML straight into the string web returns
-// (no bufio.Writer in between and no copy at the end).
-type htmlSink struct{ strings.Builder }
+// htmlSink is the util.BufWriter goldmark's renderer writes the newsroom
+// HTML into: a pooled byte buffer (no bufio.Writer in between), which
+// webWriter appends text to directly.
+type htmlSink struct{ buf []byte }
 
-func (*htmlSink) Available() int  { return 1 << 20 }
-func (b *htmlSink) Buffered() int { return b.Len() }
-func (*htmlSink) Flush() error    { return nil }
+var sinkPool = sync.Pool{New: func() any { return new(htmlSink) }}
+
+// putSink returns b to the pool unless it grew huge.
+func putSink(b *htmlSink) {
+	if cap(b.buf) <= 1<<20 {
+		sinkPool.Put(b)
+	}
+}
+
+func (b *htmlSink) Write(p []byte) (int, error) { b.buf = append(b.buf, p...); return len(p), nil }
+func (b *htmlSink) WriteString(s string) (int, error) {
+	b.buf = append(b.buf, s...)
+	return len(s), nil
+}
+func (b *htmlSink) WriteByte(c byte) error { b.buf = append(b.buf, c); return nil }
+func (b *htmlSink) WriteRune(r rune) (int, error) {
+	n := len(b.buf)
+	b.buf = utf8.AppendRune(b.buf, r)
+	return len(b.buf) - n, nil
+}
+func (*htmlSink) Available() int   { return 1 << 20 }
+func (b *htmlSink) Buffered() int  { return len(b.buf) }
+func (*htmlSink) Flush() error     { return nil }
+func (b *htmlSink) String() string { return string(b.buf) }
+func (b *htmlSink) Reset()         { b.buf = b.buf[:0] }
 
 var _ util.BufWriter = (*htmlSink)(nil)
 

@@ -73,12 +73,27 @@ func cutText(s string, limit int, html bool) (head, tail string, cut bool, units
 	if len(s) <= limit {
 		return s, "", false, -1 // no character takes less than one byte
 	}
-	if n, ok := measureWithin(s, limit, html); ok {
-		return s, "", false, n
+	// A text that likely fits is measured; one that likely does not is
+	// scanned for breaks straight away. When the scan counted as the
+	// platform counts (exact), its verdict and count are the platform's;
+	// otherwise it takes the measure to cut, as it always did.
+	measured := len(s) <= 2*limit
+	if measured {
+		if n, ok := measureWithin(s, limit, html); ok {
+			return s, "", false, n
+		}
 	}
-	best, over, exact := scanBreaks(s, limit, html)
+	best, over, exact, total := scanBreaks(s, limit, html)
 	if !over {
-		return s, "", false, -1
+		if !exact {
+			total = -1
+		}
+		return s, "", false, total
+	}
+	if !exact && !measured {
+		if n, ok := measureWithin(s, limit, html); ok {
+			return s, "", false, n
+		}
 	}
 	br := chooseBreak(best, limit)
 	units = br.units
@@ -168,9 +183,10 @@ func (sc *scanner) result() (best [brkClasses]breakAt) {
 	return best
 }
 
-// scanBreaks returns the best breaks, whether s exceeds limit and whether
-// the units of the breaks are the platform's lengths of the heads.
-func scanBreaks(s string, limit int, html bool) (best [brkClasses]breakAt, over, exact bool) {
+// scanBreaks returns the best breaks, whether s exceeds limit, whether
+// the scan counted as the platform counts (then the units of the breaks
+// are the lengths of the heads, and when s fits units is its length).
+func scanBreaks(s string, limit int, html bool) (best [brkClasses]breakAt, over, exact bool, units int) {
 	var opens [16]*openTag
 	sc := &scanner{s: s, html: html, limit: limit, opens: opens[:1], exact: true}
 	run := &asciiRunText
@@ -186,7 +202,7 @@ func scanBreaks(s string, limit int, html bool) (best [brkClasses]breakAt, over,
 		case c == ' ' || c == '\n' || c == '\t':
 			j := sc.space(i)
 			if sc.units > limit {
-				return sc.result(), true, sc.exact
+				return sc.result(), true, sc.exact, sc.units
 			}
 			i = j
 			continue
@@ -207,7 +223,7 @@ func scanBreaks(s string, limit int, html bool) (best [brkClasses]breakAt, over,
 					sc.asciiAt, sc.asciiUnits, sc.asciiOpen = k, limit, sc.openAt
 				}
 				sc.commitASCII()
-				return sc.result(), true, sc.exact
+				return sc.result(), true, sc.exact, sc.units
 			}
 			if n > 1 || sc.prev != 0x200D {
 				sc.asciiAt, sc.asciiUnits, sc.asciiOpen = j-1, sc.units+n-1, sc.openAt
@@ -240,7 +256,7 @@ func scanBreaks(s string, limit int, html bool) (best [brkClasses]breakAt, over,
 					if m > 0 || first {
 						sc.markAt(brkGrapheme, i+2*m, sc.units+m)
 					}
-					return sc.result(), true, sc.exact
+					return sc.result(), true, sc.exact, sc.units
 				}
 				if n > 1 || first {
 					sc.markAt(brkGrapheme, j-2, sc.units+n-1)
@@ -261,7 +277,7 @@ func scanBreaks(s string, limit int, html bool) (best [brkClasses]breakAt, over,
 		r, n, u := sc.char(i)
 		sc.grapheme(i, r)
 		if sc.units+u > limit {
-			return sc.result(), true, sc.exact
+			return sc.result(), true, sc.exact, sc.units
 		}
 		sc.units += u
 		sc.prev2, sc.prev = sc.prev, r
@@ -270,7 +286,7 @@ func scanBreaks(s string, limit int, html bool) (best [brkClasses]breakAt, over,
 			sc.mark(brkSentence, i, i)
 		}
 	}
-	return sc.result(), false, sc.exact
+	return sc.result(), false, sc.exact, sc.units
 }
 
 // asciiRunText and asciiRunHTML mark the ASCII bytes that scanBreaks
@@ -377,7 +393,7 @@ func (sc *scanner) space(i int) int {
 		}
 		j++
 	}
-	if j < len(sc.s) && continues(sc.s[j:]) {
+	if j < len(sc.s) && sc.s[j] >= utf8.RuneSelf && continues(sc.s[j:]) {
 		// " 🏼": a modifier or mark after a space belongs to the space's
 		// cluster; keep them together rather than orphan the mark.
 		sc.units += j - i
@@ -611,6 +627,6 @@ func measureWithin(s string, limit int, html bool) (int, bool) {
 	if html {
 		return textlen.TelegramLenWithin(s, limit)
 	}
-	n := utf8.RuneCountInString(s)
+	n := runeCount(s)
 	return n, n <= limit
 }

@@ -36,7 +36,7 @@ func (o *webOverrides) link(w util.BufWriter, _ []byte, node ast.Node, entering 
 		return ast.WalkContinue, nil
 	}
 	_, _ = w.WriteString(`<a href="`)
-	_, _ = w.Write(appendEscapedString(nil, u))
+	writeEscaped(w, u)
 	_ = w.WriteByte('"')
 	if n.Title != nil {
 		_, _ = w.WriteString(` title="`)
@@ -63,7 +63,7 @@ func (o *webOverrides) autoLink(w util.BufWriter, source []byte, node ast.Node, 
 		return ast.WalkSkipChildren, nil
 	}
 	_, _ = w.WriteString(`<a href="`)
-	_, _ = w.Write(appendEscapedString(nil, u))
+	writeEscaped(w, u)
 	_, _ = w.WriteString(`">`)
 	_, _ = w.Write(label)
 	_, _ = w.WriteString("</a>")
@@ -83,7 +83,7 @@ func (o *webOverrides) image(w util.BufWriter, source []byte, node ast.Node, ent
 		return ast.WalkSkipChildren, nil
 	}
 	_, _ = w.WriteString(`<img src="`)
-	_, _ = w.Write(appendEscapedString(nil, u))
+	writeEscaped(w, u)
 	_, _ = w.WriteString(`" alt="`)
 	_, _ = w.Write(alt.buf)
 	_ = w.WriteByte('"')
@@ -94,6 +94,20 @@ func (o *webOverrides) image(w util.BufWriter, source []byte, node ast.Node, ent
 	}
 	_, _ = w.WriteString(` loading="lazy">`)
 	return ast.WalkSkipChildren, nil
+}
+
+// writeEscaped writes s with &, <, > and " escaped (appendEscapedString
+// straight into w).
+func writeEscaped(w util.BufWriter, s string) {
+	last := 0
+	for i := 0; i < len(s); i++ {
+		if byteClass[s[i]]&escHTML != 0 {
+			_, _ = w.WriteString(s[last:i])
+			_, _ = w.WriteString(htmlEscapes[s[i]])
+			last = i + 1
+		}
+	}
+	_, _ = w.WriteString(s[last:])
 }
 
 // plainText writes the text of n's inline descendants into w (escaped when

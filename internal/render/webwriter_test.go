@@ -1,10 +1,13 @@
 package render
 
 import (
+	"bufio"
 	"bytes"
+	"strings"
 	"testing"
 
 	"github.com/yuin/goldmark/renderer/html"
+	"github.com/yuin/goldmark/util"
 )
 
 // FuzzWebWriter holds webWriter to goldmark's default html.Writer: the
@@ -21,19 +24,36 @@ func FuzzWebWriter(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, s []byte) {
-		var got, want htmlSink
-		for name, write := range map[string][2]func(){
-			"Write":       {func() { webWriter{}.Write(&got, s) }, func() { html.DefaultWriter.Write(&want, s) }},
-			"RawWrite":    {func() { webWriter{}.RawWrite(&got, s) }, func() { html.DefaultWriter.RawWrite(&want, s) }},
-			"SecureWrite": {func() { webWriter{}.SecureWrite(&got, s) }, func() { html.DefaultWriter.SecureWrite(&want, s) }},
-		} {
-			got.Reset()
-			want.Reset()
-			write[0]()
-			write[1]()
-			if !bytes.Equal([]byte(got.String()), []byte(want.String())) {
-				t.Fatalf("%s(%q) = %q, goldmark writes %q", name, s, got.String(), want.String())
+		ww, gw := webWriter{}, html.DefaultWriter
+		methods := map[string][2]func(util.BufWriter, []byte){
+			"Write":       {ww.Write, gw.Write},
+			"RawWrite":    {ww.RawWrite, gw.RawWrite},
+			"SecureWrite": {ww.SecureWrite, gw.SecureWrite},
+		}
+		for name, m := range methods {
+			var want, sink htmlSink
+			m[1](&want, s)
+			m[0](&sink, s) // appends into the sink
+			var b bytes.Buffer
+			other := bufio.NewWriter(&b)
+			m[0](other, s) // through any other BufWriter
+			_ = other.Flush()
+			if sink.String() != want.String() || b.String() != want.String() {
+				t.Fatalf("%s(%q) = %q / %q, goldmark writes %q", name, s, sink.String(), b.String(), want.String())
 			}
+		}
+	})
+}
+
+// FuzzEscapeURL holds escapeURL's shortcut to goldmark's URLEscape.
+func FuzzEscapeURL(f *testing.F) {
+	for _, s := range []string{"https://example.org/a?b=1&c=2", "https://x.org/(a)", `a\(b`, "a%20b", "a%zz", "путь", "a b", "mailto:a@b.c", "&amp;", "\t x \n"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, dest []byte) {
+		want := strings.TrimSpace(string(util.URLEscape(dest, true)))
+		if got := escapeURL(dest); got != want {
+			t.Fatalf("escapeURL(%q) = %q, want %q", dest, got, want)
 		}
 	})
 }

@@ -1,7 +1,6 @@
 package render
 
 import (
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -90,7 +89,7 @@ func Hashtag(tag string) string {
 	for _, r := range tag {
 		switch {
 		case isApostrophe(r): // dropped without splitting the word
-		case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r):
+		case isWordRune(r):
 			if !inWord {
 				// Digits join like cased letters: "COVID-19" → "COVID19".
 				cased := unicode.IsDigit(r) || unicode.ToUpper(r) != unicode.ToLower(r)
@@ -102,7 +101,9 @@ func Hashtag(tag string) string {
 				words++
 			}
 			b = utf8.AppendRune(b, r)
-			letter = letter || unicode.IsLetter(r)
+			if !letter {
+				letter = unicode.IsLetter(r)
+			}
 		default: // anything else separates words
 			inWord = false
 		}
@@ -111,6 +112,19 @@ func Hashtag(tag string) string {
 		return ""
 	}
 	return string(b)
+}
+
+// isWordRune reports whether r belongs in a word of a hashtag: a letter, a
+// digit or a non-spacing mark. ASCII and the basic Cyrillic alphabet are
+// answered without the Unicode tables.
+func isWordRune(r rune) bool {
+	switch {
+	case r < utf8.RuneSelf:
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+	case r >= 0x410 && r <= 0x44F: // А–я
+		return true
+	}
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
 }
 
 // isApostrophe reports the apostrophe-like characters a hashtag drops.
@@ -122,17 +136,33 @@ func isApostrophe(r rune) bool {
 	return false
 }
 
-// hashtags returns the distinct hashtags of tags, in order.
+// hashtags returns the distinct hashtags of tags, in order; two that are
+// the same in lower case are one.
 func hashtags(tags []string) []string {
-	var out, seen []string // seen: lower-case forms
+	var out, lower []string // lower[i]: out[i] in lower case, once needed
 	for _, t := range tags {
 		h := Hashtag(t)
 		if h == "" {
 			continue
 		}
-		if l := strings.ToLower(h); !slices.Contains(seen, l) {
-			seen = append(seen, l)
+		dup := false
+		for i, o := range out {
+			// strings.ToLower maps rune to rune: a different count of
+			// runes is a different hashtag.
+			if utf8.RuneCountInString(o) != utf8.RuneCountInString(h) {
+				continue
+			}
+			if lower[i] == "" {
+				lower[i] = strings.ToLower(o)
+			}
+			if lower[i] == strings.ToLower(h) {
+				dup = true
+				break
+			}
+		}
+		if !dup {
 			out = append(out, h)
+			lower = append(lower, "")
 		}
 	}
 	return out

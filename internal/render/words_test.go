@@ -3,6 +3,7 @@ package render
 import (
 	"testing"
 	"time"
+	"unicode"
 )
 
 func TestHashtag(t *testing.T) {
@@ -49,6 +50,17 @@ func TestDateline(t *testing.T) {
 	for lang, want := range map[string]string{"en": "Read more", "ru": "Подробнее", "uz": "Batafsil", "uz-Latn": "Batafsil"} {
 		if got := wordsFor(lang).readMore; got != want {
 			t.Errorf("readMore(%s) = %q, want %q", lang, got, want)
+		}
+	}
+}
+
+// TestIsWordRune checks the shortcuts of isWordRune against the Unicode
+// tables for every code point they cover.
+func TestIsWordRune(t *testing.T) {
+	for r := rune(0); r < 0x500; r++ {
+		want := unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
+		if got := isWordRune(r); got != want {
+			t.Errorf("isWordRune(%U) = %v, want %v", r, got, want)
 		}
 	}
 }

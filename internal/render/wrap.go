@@ -1,6 +1,7 @@
 package render
 
 import (
+	"bytes"
 	"fmt"
 	"io/fs"
 	"strings"
@@ -182,8 +183,30 @@ func join(pieces ...string) string {
 	return b.String()
 }
 
+// joinBody is join(head, string(body), foot) without the intermediate
+// string: the result is the one copy of the body that is kept.
+func joinBody(head string, body []byte, foot string) string {
+	head, body, foot = strings.TrimSpace(head), bytes.TrimSpace(body), strings.TrimSpace(foot)
+	if len(body) == 0 {
+		return join(head, foot)
+	}
+	var b strings.Builder
+	b.Grow(len(head) + len(body) + len(foot) + 4)
+	if head != "" {
+		b.WriteString(head)
+		b.WriteString("\n\n")
+	}
+	b.Write(body)
+	if foot != "" {
+		b.WriteString("\n\n")
+		b.WriteString(foot)
+	}
+	return b.String()
+}
+
 // opensWith reports whether the body's text starts with s (ignoring the
 // Markdown around it, as in "**6 February 2020, Tashkent** – …").
 func (d *doc) opensWith(s string) bool {
-	return strings.HasPrefix(strings.TrimLeft(d.plainBody().text, " \n"), s)
+	body := bytes.TrimLeft(d.plainBody().buf, " \n")
+	return len(body) >= len(s) && string(body[:len(s)]) == s
 }

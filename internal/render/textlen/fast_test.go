@@ -1,6 +1,7 @@
 package textlen
 
 import (
+	"strconv"
 	"testing"
 	"unicode/utf8"
 
@@ -50,6 +51,16 @@ func TestNFCInert(t *testing.T) {
 			if !norm.NFC.IsNormalString(before + s) {
 				t.Fatalf("%U composes with %q", r, before)
 			}
+		}
+	}
+}
+
+// TestNumericLabelsAreNoTLD backs isTLD's shortcut with the Public Suffix
+// List itself.
+func TestNumericLabelsAreNoTLD(t *testing.T) {
+	for i := 0; i < 10000; i++ {
+		if l := strconv.Itoa(i); lookUpTLD(l) {
+			t.Fatalf("%s is a TLD", l)
 		}
 	}
 }

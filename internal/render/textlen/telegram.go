@@ -21,7 +21,7 @@ func TelegramLen(html string) int {
 // exceeds limit: ok is false then, and n is only known to be over limit.
 // A caller that only needs to know whether a text fits pays for no more
 // than the limit.
-func TelegramLenWithin(html string, limit int) (n int, ok bool) {
+func TelegramLenWithin[T string | []byte](html T, limit int) (n int, ok bool) {
 	for i := 0; i < len(html); {
 		if n > limit {
 			return n, false
@@ -31,7 +31,9 @@ func TelegramLenWithin(html string, limit int) (n int, ok bool) {
 		case c == '<':
 			i = skipTag(html, i)
 		case c == '&':
-			r, w := decodeEntity(html[i:])
+			// An entity ends within 12 bytes: a short window, which is
+			// converted without allocating for a []byte.
+			r, w := decodeEntity(string(html[i:min(i+13, len(html))]))
 			n += utf16Units(r)
 			i += w
 		case c < utf8.RuneSelf:
@@ -59,7 +61,7 @@ func TelegramLenWithin(html string, limit int) (n int, ok bool) {
 			n++
 			i += 3
 		default:
-			r, w := utf8.DecodeRuneInString(html[i:])
+			r, w := utf8.DecodeRuneInString(string(html[i:min(i+utf8.UTFMax, len(html))]))
 			n += utf16Units(r)
 			i += w
 		}
@@ -87,13 +89,13 @@ func utf16Units(r rune) int {
 // skipTag returns the offset after the tag that starts at s[i] ('<'); a '>'
 // inside a quoted attribute value does not end the tag. An unclosed tag runs
 // to the end of s.
-func skipTag(s string, i int) int {
+func skipTag[T string | []byte](s T, i int) int {
 	j, _ := scanTag(s, i)
 	return j
 }
 
 // scanTag is skipTag that also reports whether the tag was closed.
-func scanTag(s string, i int) (int, bool) {
+func scanTag[T string | []byte](s T, i int) (int, bool) {
 	var quote byte
 	for j := i + 1; j < len(s); j++ {
 		c := s[j]

@@ -49,7 +49,7 @@ const (
 
 // findURLs returns the byte spans of the URLs twitter-text counts in s.
 func findURLs(s string) []span {
-	if !strings.Contains(s, ".") {
+	if !mayHoldURL(s) {
 		return nil
 	}
 	var out []span
@@ -74,6 +74,24 @@ func findURLs(s string) []span {
 		j = m.end
 	}
 	return out
+}
+
+// mayHoldURL reports whether s could hold a URL at all: every URL has a
+// domain, so a '.' followed by the first character of a top-level domain
+// (an ASCII letter or digit, or a letter of another script). Sentences
+// whose only dots end them are spared the scan.
+func mayHoldURL(s string) bool {
+	for i := strings.IndexByte(s, '.'); i >= 0 && i+1 < len(s); {
+		if c := s[i+1]; c >= utf8.RuneSelf || isASCIIAlnum(rune(c)) {
+			return true
+		}
+		j := strings.IndexByte(s[i+1:], '.')
+		if j < 0 {
+			return false
+		}
+		i += 1 + j
+	}
+	return false
 }
 
 // acceptURL applies the checks twitter-text makes after a match and
@@ -312,6 +330,9 @@ const tldMemoMax = 4096
 // isTLD reports whether label is a top-level domain in the ICANN section
 // of the Public Suffix List.
 func isTLD(label string) bool {
+	if strings.TrimLeft(label, "0123456789") == "" {
+		return false // no top-level domain is all digits (RFC 3696, 2)
+	}
 	if len(label) > 24 {
 		return lookUpTLD(label)
 	}
