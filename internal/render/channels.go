@@ -215,23 +215,36 @@ func (r *Renderer) xReplies(lead string) ([]release.Part, error) {
 	return r.xNumber(pieces)
 }
 
+// xPiece is a piece of the lead for one reply and its weight (-1 when
+// not weighed yet).
+type xPiece struct {
+	text   string
+	weight int
+}
+
 // xPieces cuts lead into pieces that fit a reply numbered n/total.
-func (r *Renderer) xPieces(lead string, total int) ([]string, error) {
+func (r *Renderer) xPieces(lead string, total int) ([]xPiece, error) {
 	number, err := r.execReply(replyData{N: total, Total: total})
 	if err != nil {
 		return nil, fmt.Errorf("template reply: %w", err)
 	}
 	budget := XLimit - textlen.XWeight(number) - 1
-	var pieces []string
+	var pieces []xPiece
 	for rest := lead; rest != ""; {
-		head, tail := textlen.CutX(rest, budget)
+		var head, tail string
+		weight := textlen.XWeight(rest)
+		if weight <= budget {
+			head = rest // all of it fits: what CutX returns then
+		} else {
+			head, tail = textlen.CutX(rest, budget)
+		}
 		if head == "" {
 			return nil, fmt.Errorf("template reply: no room for text")
 		}
 		if tail != "" {
-			head = strings.TrimSpace(head) + textlen.Ellipsis
+			head, weight = strings.TrimSpace(head)+textlen.Ellipsis, -1
 		}
-		pieces = append(pieces, head)
+		pieces = append(pieces, xPiece{head, weight})
 		rest = strings.TrimSpace(tail)
 		if len(pieces) == XMaxReplies && rest != "" {
 			break // the newsroom link in the first post has the rest
@@ -241,14 +254,17 @@ func (r *Renderer) xPieces(lead string, total int) ([]string, error) {
 }
 
 // xNumber executes the reply template for every piece.
-func (r *Renderer) xNumber(pieces []string) ([]release.Part, error) {
+func (r *Renderer) xNumber(pieces []xPiece) ([]release.Part, error) {
 	out := make([]release.Part, len(pieces))
 	for i, p := range pieces {
-		s, err := r.execReply(replyData{Text: p, N: i + 1, Total: len(pieces)})
+		s, err := r.execReply(replyData{Text: p.text, N: i + 1, Total: len(pieces)})
 		if err != nil {
 			return nil, fmt.Errorf("template reply: %w", err)
 		}
-		w := textlen.XWeight(s)
+		w := p.weight
+		if s != p.text || w < 0 { // a reply with its number, or a piece not weighed
+			w = textlen.XWeight(s)
+		}
 		if w > XLimit {
 			return nil, fmt.Errorf("template reply: reply %d weighs %d, over X's %d", i+1, w, XLimit)
 		}

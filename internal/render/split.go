@@ -2,6 +2,7 @@ package render
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -26,6 +27,7 @@ type openTag struct {
 	name   string
 	tag    string // the opening tag as written, attributes included
 	parent *openTag
+	up     int // index of parent in the scanner's tags (-1: none)
 }
 
 // breakAt is a place where a text may be split: the head ends at a, the
@@ -83,7 +85,9 @@ func cutText(s string, limit int, html bool) (head, tail string, cut bool, units
 			return s, "", false, n
 		}
 	}
-	best, over, exact, total := scanBreaks(s, limit, html)
+	arena := tagArenas.Get().(*[]openTag)
+	defer releaseArena(arena)
+	best, over, exact, total := scanBreaks(s, limit, html, arena)
 	if !over {
 		if !exact {
 			total = -1
@@ -148,17 +152,17 @@ type scanner struct {
 	html  bool
 	limit int
 	units int
-	open  *openTag
 	pre   int // depth of <pre>
 	prev  rune
 	prev2 rune
 	ris   int // regional indicators in a row (flag pairs)
 	best  [brkClasses]scanBreak
-	// opens are the stacks of open tags seen so far; breaks refer to
-	// them by index (opens[0] is the empty stack), which keeps the
-	// frequent recording of a break free of pointer writes.
-	opens  []*openTag
-	openAt int // index of open in opens
+	// tags holds every tag opened so far (a pooled arena); top is the
+	// index of the innermost one still open, -1 when none is. A break
+	// records top, which keeps its frequent recording free of pointer
+	// writes.
+	tags []openTag
+	top  int
 	// The last cluster boundary before an ASCII character, recorded
 	// cheaply and committed to best when the run of ASCII ends.
 	asciiAt, asciiUnits, asciiOpen int
@@ -167,28 +171,64 @@ type scanner struct {
 	// a quoted attribute): only while it is true are its counts the
 	// lengths of the heads.
 	exact bool
+	arena *[]openTag
 }
 
-// scanBreak is a breakAt while scanning, its open tags an index in opens.
+// scanBreak is a breakAt while scanning, its open tags an index in tags.
 type scanBreak struct {
 	a, b, units, open int
 	ok                bool
 }
 
-// result returns the breaks found.
+// set records a break. (Field by field: a composite literal here is built
+// in a temporary and copied, which stalls the scanner's hottest store.)
+func (br *scanBreak) set(a, b, units, open int) {
+	br.a, br.b, br.units, br.open, br.ok = a, b, units, open, true
+}
+
+// result returns the breaks found; their open tags point into tags.
 func (sc *scanner) result() (best [brkClasses]breakAt) {
 	for c, br := range sc.best {
-		best[c] = breakAt{a: br.a, b: br.b, units: br.units, open: sc.opens[br.open], ok: br.ok}
+		best[c] = breakAt{a: br.a, b: br.b, units: br.units, open: sc.tag(br.open), ok: br.ok}
+	}
+	if sc.arena != nil {
+		*sc.arena = sc.tags // keep what it grew to
 	}
 	return best
+}
+
+// tag returns the open tag at index i of tags (nil for -1).
+func (sc *scanner) tag(i int) *openTag {
+	if i < 0 || i >= len(sc.tags) {
+		return nil
+	}
+	return &sc.tags[i]
+}
+
+// tagArenas recycles the scanners' arenas of open tags; cutText returns
+// one once it is done with the breaks that point into it.
+var tagArenas = sync.Pool{New: func() any { return new([]openTag) }}
+
+// releaseArena clears an arena and returns it to the pool.
+func releaseArena(a *[]openTag) {
+	clear(*a)
+	*a = (*a)[:0]
+	if cap(*a) <= 1024 {
+		tagArenas.Put(a)
+	}
 }
 
 // scanBreaks returns the best breaks, whether s exceeds limit, whether
 // the scan counted as the platform counts (then the units of the breaks
 // are the lengths of the heads, and when s fits units is its length).
-func scanBreaks(s string, limit int, html bool) (best [brkClasses]breakAt, over, exact bool, units int) {
-	var opens [16]*openTag
-	sc := &scanner{s: s, html: html, limit: limit, opens: opens[:1], exact: true}
+//
+// The open tags of the breaks live in arena (nil: a new one) until the
+// caller releases it.
+func scanBreaks(s string, limit int, html bool, arena *[]openTag) (best [brkClasses]breakAt, over, exact bool, units int) {
+	sc := &scanner{s: s, html: html, limit: limit, top: -1, exact: true, arena: arena}
+	if arena != nil {
+		sc.tags = (*arena)[:0]
+	}
 	run := &asciiRunText
 	if html {
 		run = &asciiRunHTML
@@ -197,9 +237,24 @@ func scanBreaks(s string, limit int, html bool) (best [brkClasses]breakAt, over,
 		c := s[i]
 		switch {
 		case html && c == '<':
-			i = sc.tag(i)
+			i = sc.scanTag(i)
 			continue
 		case c == ' ' || c == '\n' || c == '\t':
+			if c == ' ' && sc.pre == 0 && i+1 < len(s) && !sc.joins(i+1) {
+				// The usual space between words (space does the rest).
+				cls := brkWord
+				if sentenceEnd(sc.prev, sc.prev2) {
+					cls = brkSentence
+				}
+				sc.mark(cls, i, i+1)
+				sc.units++
+				sc.prev2, sc.prev, sc.ris = sc.prev, ' ', 0
+				if sc.units > limit {
+					return sc.result(), true, sc.exact, sc.units
+				}
+				i++
+				continue
+			}
 			j := sc.space(i)
 			if sc.units > limit {
 				return sc.result(), true, sc.exact, sc.units
@@ -220,13 +275,13 @@ func scanBreaks(s string, limit int, html bool) (best [brkClasses]breakAt, over,
 			if sc.units+n > limit {
 				k := i + limit - sc.units // the first character that does not fit
 				if k > i || sc.prev != 0x200D {
-					sc.asciiAt, sc.asciiUnits, sc.asciiOpen = k, limit, sc.openAt
+					sc.asciiAt, sc.asciiUnits, sc.asciiOpen = k, limit, sc.top
 				}
 				sc.commitASCII()
 				return sc.result(), true, sc.exact, sc.units
 			}
 			if n > 1 || sc.prev != 0x200D {
-				sc.asciiAt, sc.asciiUnits, sc.asciiOpen = j-1, sc.units+n-1, sc.openAt
+				sc.asciiAt, sc.asciiUnits, sc.asciiOpen = j-1, sc.units+n-1, sc.top
 			}
 			sc.units += n
 			if n > 1 {
@@ -263,11 +318,11 @@ func scanBreaks(s string, limit int, html bool) (best [brkClasses]breakAt, over,
 				}
 				sc.units += n
 				if n > 1 {
-					sc.prev2, _ = utf8.DecodeRuneInString(s[j-4:])
+					sc.prev2 = decode2(s[j-4], s[j-3])
 				} else {
 					sc.prev2 = sc.prev
 				}
-				sc.prev, _ = utf8.DecodeRuneInString(s[j-2:])
+				sc.prev = decode2(s[j-2], s[j-1])
 				sc.ris = 0
 				i = j
 				continue
@@ -299,10 +354,23 @@ var asciiRunText, asciiRunHTML = func() (text, html [256]bool) {
 	return text, html
 }()
 
+// joins reports whether s[i] is whitespace or may extend the cluster of
+// a space before it: a single space before anything else is an ordinary
+// break between words.
+func (sc *scanner) joins(i int) bool {
+	switch c := sc.s[i]; {
+	case c == ' ' || c == '\n' || c == '\t':
+		return true
+	case c < utf8.RuneSelf:
+		return false
+	}
+	return continues(sc.s[i:])
+}
+
 // commitASCII records the pending boundary before an ASCII character.
 func (sc *scanner) commitASCII() {
 	if sc.asciiAt > 0 && sc.asciiUnits > 0 {
-		sc.best[brkGrapheme] = scanBreak{a: sc.asciiAt, b: sc.asciiAt, units: sc.asciiUnits, open: sc.asciiOpen, ok: true}
+		sc.best[brkGrapheme].set(sc.asciiAt, sc.asciiAt, sc.asciiUnits, sc.asciiOpen)
 	}
 	sc.asciiAt = 0
 }
@@ -312,7 +380,7 @@ func (sc *scanner) mark(c, a, b int) {
 	if a == 0 || sc.units == 0 {
 		return
 	}
-	sc.best[c] = scanBreak{a: a, b: b, units: sc.units, open: sc.openAt, ok: true}
+	sc.best[c].set(a, b, sc.units, sc.top)
 }
 
 // markAt records a grapheme break at a with units before it.
@@ -320,8 +388,11 @@ func (sc *scanner) markAt(c, a, units int) {
 	if a == 0 || units == 0 {
 		return
 	}
-	sc.best[c] = scanBreak{a: a, b: a, units: units, open: sc.openAt, ok: true}
+	sc.best[c].set(a, a, units, sc.top)
 }
+
+// decode2 decodes a well-formed two-byte sequence.
+func decode2(b0, b1 byte) rune { return rune(b0&0x1F)<<6 | rune(b1&0x3F) }
 
 // lone2 reports whether the bytes b0 b1 are a two-byte sequence of a
 // character that never extends a cluster (extends is false for it).
@@ -329,7 +400,7 @@ func lone2(b0, b1 byte) bool {
 	if b0 < 0xC2 || b0 > 0xDF || b1&0xC0 != 0x80 {
 		return false
 	}
-	r := rune(b0&0x1F)<<6 | rune(b1&0x3F)
+	r := decode2(b0, b1)
 	return r < 0x300 || r >= 0x370 && r < 0x483 || r >= 0x48A && r < 0x591
 }
 
@@ -430,32 +501,33 @@ func sentenceEnd(prev, prev2 rune) bool {
 	return false
 }
 
-// tag handles the tag at s[i] and returns where it ends.
-func (sc *scanner) tag(i int) int {
+// scanTag handles the tag at s[i] and returns where it ends.
+func (sc *scanner) scanTag(i int) int {
 	end := strings.IndexByte(sc.s[i:], '>')
 	if end < 0 {
 		return len(sc.s)
 	}
 	t := sc.s[i : i+end+1]
-	if sc.exact && strings.ContainsAny(t, `"'`) && endsInQuote(t) {
+	if sc.exact && (strings.IndexByte(t, '"') >= 0 || strings.IndexByte(t, '\'') >= 0) && endsInQuote(t) {
 		sc.exact = false
 	}
 	name := tagName(t)
 	if strings.HasPrefix(t, "</") {
-		if sc.open != nil {
-			if sc.open.name == "pre" {
+		if sc.top >= 0 {
+			if sc.tags[sc.top].name == "pre" {
 				sc.pre--
 			}
-			sc.open = sc.open.parent
+			sc.top = sc.tags[sc.top].up
 		}
 	} else {
-		sc.open = &openTag{name: name, tag: t, parent: sc.open}
+		// A parent pointer taken before append grows tags points into
+		// the old array, which stays as it was.
+		sc.tags = append(sc.tags, openTag{name: name, tag: t, parent: sc.tag(sc.top), up: sc.top})
+		sc.top = len(sc.tags) - 1
 		if name == "pre" {
 			sc.pre++
 		}
 	}
-	sc.opens = append(sc.opens, sc.open)
-	sc.openAt = len(sc.opens) - 1
 	return i + end + 1
 }
 
@@ -480,6 +552,15 @@ func endsInQuote(t string) bool {
 // tagName returns the lower-case element name of a tag.
 func tagName(t string) string {
 	t = strings.TrimPrefix(strings.TrimPrefix(t, "<"), "/")
+	for i := 0; i < len(t); i++ { // the usual name: lower-case letters
+		switch c := t[i]; {
+		case c >= 'a' && c <= 'z', c == '-' && i > 0:
+			continue
+		case c == ' ' || c == '\t' || c == '\n' || c == '/' || c == '>':
+			return t[:i]
+		}
+		break
+	}
 	end := strings.IndexAny(t, " \t\n/>")
 	if end < 0 {
 		end = len(t)
@@ -617,6 +698,9 @@ func extends(r rune) bool {
 // continues reports whether s starts with a character that extends the
 // cluster before it.
 func continues(s string) bool {
+	if len(s) > 1 && lone2(s[0], s[1]) {
+		return false
+	}
 	r, _ := utf8.DecodeRuneInString(s)
 	return extends(r)
 }

@@ -56,6 +56,11 @@ func appendSecure(dst, s []byte) []byte {
 func appendWebText(dst, s []byte) []byte {
 	n := 0 // s[n:i] is pending and needs no escaping
 	for i := 0; i < len(s); i++ {
+		if len(s)-i > longRun {
+			if i += nextOf(s[i:], specialsHTMLMD); i == len(s) {
+				break
+			}
+		}
 		c := s[i]
 		if byteClass[c]&(escHTML|escMD) == 0 {
 			continue

@@ -18,7 +18,7 @@ type words struct {
 
 // languages holds the languages the office publishes in; any other tag
 // falls back to English.
-var languages = map[string]words{
+var languages = map[string]*words{
 	"en": {
 		months:   [12]string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},
 		readMore: "Read more",
@@ -45,7 +45,7 @@ var languages = map[string]words{
 
 // wordsFor returns the words of a BCP 47 language tag: "uz-Cyrl" has its
 // own, "ru-RU" those of "ru", anything unknown English.
-func wordsFor(lang string) words {
+func wordsFor(lang string) *words {
 	l := strings.ToLower(lang)
 	if w, ok := languages[l]; ok {
 		return w
@@ -64,17 +64,23 @@ func wordsFor(lang string) words {
 // dateOnly returns the date part of a dateline: "6 February 2020".
 func dateOnly(t time.Time, lang string) string {
 	w := wordsFor(lang)
-	return w.dateline(t.Day(), w.months[t.Month()-1], t.Year())
+	y, m, d := t.Date()
+	return w.dateline(d, w.months[m-1], y)
 }
 
 // dateline returns "6 February 2020, Tashkent, Uzbekistan" in the
 // release's language (without the place when it has none).
 func dateline(t time.Time, lang, location string) string {
-	d := dateOnly(t, lang)
+	return withPlace(dateOnly(t, lang), location)
+}
+
+// withPlace appends the place to a formatted date: "6 February 2020,
+// Tashkent, Uzbekistan".
+func withPlace(date, location string) string {
 	if location = strings.TrimSpace(location); location != "" {
-		d += ", " + location
+		date += ", " + location
 	}
-	return d
+	return date
 }
 
 // Hashtag turns a tag into a hashtag: words are joined in CamelCase

@@ -146,7 +146,7 @@ func (r *Renderer) wrap(d *doc) wrapData {
 		Tags:     strings.Join(tags, " "),
 	}
 	if !rel.Date.IsZero() && !d.opensWith(data.Date) {
-		data.Dateline = dateline(date, rel.Lang, rel.Location)
+		data.Dateline = withPlace(data.Date, rel.Location) // dateline, the date formatted once
 	}
 	d.data = &data
 	return data

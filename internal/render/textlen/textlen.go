@@ -78,7 +78,7 @@ func weigh(s string, emoji bool) int {
 			i += w
 			continue
 		}
-		if r, w := utf8.DecodeRuneInString(s[i:]); alone(r) {
+		if r, w := decodeRune(s, i); alone(r) {
 			// A letter of Latin, Greek, Cyrillic or CJK text, or common
 			// punctuation, with nothing after it that could join it, is a
 			// cluster of its own and weighs as a code point (for a
@@ -88,7 +88,7 @@ func weigh(s string, emoji bool) int {
 				i += w
 				continue
 			}
-			if r2, _ := utf8.DecodeRuneInString(s[i+w : limit]); r2 < utf8.RuneSelf || alone(r2) {
+			if r2, _ := decodeRune(s[:limit], i+w); r2 < utf8.RuneSelf || alone(r2) {
 				total += runeWeight(r)
 				i += w
 				continue
@@ -126,7 +126,7 @@ func isNFC(s string) bool {
 			i++
 			continue
 		}
-		r, w := utf8.DecodeRuneInString(s[i:])
+		r, w := decodeRune(s, i)
 		if !nfcInert(r) {
 			return norm.NFC.IsNormalString(s)
 		}

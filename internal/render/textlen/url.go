@@ -53,14 +53,15 @@ func findURLs(s string) []span {
 		return nil
 	}
 	var out []span
+	runEnd := 0 // see noURLAt
 	for j := 0; j < len(s); {
-		before, w := utf8.DecodeRuneInString(s[j:])
+		before, w := decodeRune(s, j)
 		m, ok := urlMatch{}, false
-		if validBefore(before) && mayStartURL(s, j+w) {
+		if validBefore(before) && mayStartURL(s, j+w) && !noURLAt(s, j+w, &runEnd) {
 			m, ok = matchURL(s, j+w)
 		}
 		start := j + w
-		if !ok && j == 0 && mayStartURL(s, 0) {
+		if !ok && j == 0 && mayStartURL(s, 0) && !noURLAt(s, 0, &runEnd) {
 			before, start = 0, 0
 			m, ok = matchURL(s, 0)
 		}
@@ -74,6 +75,34 @@ func findURLs(s string) []span {
 		j = m.end
 	}
 	return out
+}
+
+// noURLAt reports that matchURL cannot match at s[p:] because no scheme
+// starts there and the run of domain-label characters from p is not
+// followed by '.' (so it is no domain; a run too long for a host is none
+// either). *runEnd remembers where the last such run ends: every later
+// position inside it is answered without looking again, which keeps the
+// scan of a long hyphenated slug linear.
+func noURLAt(s string, p int, runEnd *int) bool {
+	if schemeLen(s[p:]) > 0 {
+		return false
+	}
+	if p < *runEnd {
+		return true
+	}
+	e := p
+	for e < len(s) {
+		r, w := decodeRune(s, e)
+		if !isURLChar(r) && r != '-' && r != '_' {
+			break
+		}
+		e += w
+	}
+	if e < len(s) && s[e] == '.' && e-p <= maxHostLength {
+		return false
+	}
+	*runEnd = e
+	return true
 }
 
 // mayHoldURL reports whether s could hold a URL at all: every URL has a
@@ -128,8 +157,21 @@ func mayStartURL(s string, p int) bool {
 	if c := s[p]; c < utf8.RuneSelf {
 		return isASCIIAlnum(rune(c)) || c == '-' || c == '_'
 	}
-	r, _ := utf8.DecodeRuneInString(s[p:])
+	r, _ := decodeRune(s, p)
 	return isLatinAccent(r)
+}
+
+// decodeRune is utf8.DecodeRuneInString(s[i:]) with the one- and two-byte
+// sequences of Latin and Cyrillic text decoded in line.
+func decodeRune(s string, i int) (rune, int) {
+	c := s[i]
+	if c < utf8.RuneSelf {
+		return rune(c), 1
+	}
+	if c >= 0xC2 && c <= 0xDF && i+1 < len(s) && s[i+1]&0xC0 == 0x80 {
+		return rune(c&0x1F)<<6 | rune(s[i+1]&0x3F), 2
+	}
+	return utf8.DecodeRuneInString(s[i:])
 }
 
 // validBefore reports whether r may precede a URL.
@@ -170,6 +212,9 @@ func matchURL(s string, p int) (urlMatch, bool) {
 
 // schemeLen returns the length of a leading http:// or https://, any case.
 func schemeLen(s string) int {
+	if len(s) < len("http://") || s[0]|0x20 != 'h' {
+		return 0
+	}
 	for _, p := range []string{"https://", "http://"} {
 		if len(s) >= len(p) && strings.EqualFold(s[:len(p)], p) {
 			return len(p)
