@@ -81,6 +81,15 @@ func isDuplicate(err error) bool {
 	return errors.As(err, &ae) && ae.Status == http.StatusForbidden && strings.Contains(ae.text(), "duplicate content")
 }
 
+// isBusy reports whether err is X's 503 "Service Unavailable": X is over
+// capacity and refused the request without carrying it out, so sending it
+// again cannot repeat it. Other 5xx answers (500, 502, 504) may come after
+// the post was made, and are not retried inside a thread.
+func isBusy(err error) bool {
+	var ae *APIError
+	return errors.As(err, &ae) && ae.Status == http.StatusServiceUnavailable
+}
+
 // isNotFound reports whether err is a 404 answer.
 func isNotFound(err error) bool {
 	var ae *APIError

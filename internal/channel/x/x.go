@@ -12,6 +12,7 @@ package x
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -29,7 +30,15 @@ import (
 const (
 	DefaultBaseURL   = "https://api.x.com"
 	DefaultUploadURL = "https://api.x.com"
-	defaultTimeout   = 30 * time.Second
+	// DefaultMaxWait is the longest 429 wait taken inside Publish once part
+	// of a thread went out.
+	DefaultMaxWait = 5 * time.Minute
+	// DefaultBusyRetries is how many times a reply X refused with 503
+	// (over capacity) is sent again inside Publish.
+	DefaultBusyRetries = 3
+	defaultTimeout     = 30 * time.Second
+	// busyWait is the first wait after a 503, doubled each time.
+	busyWait = time.Second
 )
 
 // StatusURL is the public link of a post id that works without the
@@ -62,6 +71,14 @@ type Config struct {
 	// Now is the clock for rate-limit resets and receipts (default
 	// time.Now).
 	Now func() time.Time
+	// Sleep waits d or until ctx ends (default: a timer). Tests pass one
+	// that returns at once.
+	Sleep func(ctx context.Context, d time.Duration) error
+	// MaxWait caps the 429 wait inside Publish once part of a thread went
+	// out (default DefaultMaxWait); BusyRetries the 503 retries of such a
+	// reply (default DefaultBusyRetries; negative: none).
+	MaxWait     time.Duration
+	BusyRetries int
 }
 
 // Channel is an X publisher. It is safe for concurrent use.
@@ -109,6 +126,15 @@ func New(cfg Config) (*Channel, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.Sleep == nil {
+		cfg.Sleep = sleep
+	}
+	if cfg.MaxWait <= 0 {
+		cfg.MaxWait = DefaultMaxWait
+	}
+	if cfg.BusyRetries == 0 {
+		cfg.BusyRetries = DefaultBusyRetries
+	}
 	// oauth1 builds its transport on the context client's transport.
 	octx := context.WithValue(context.Background(), oauth1.HTTPClient, cfg.HTTPClient)
 	signed := oauth1.NewConfig(cfg.ConsumerKey, cfg.ConsumerSecret).
@@ -135,6 +161,12 @@ func New(cfg Config) (*Channel, error) {
 // receipt that has no id (X does not say which post it repeats). In a
 // thread the next parts could not be chained to an unknown id, so a
 // duplicate part is a permanent error for a human to look at.
+//
+// Once part of a thread went out, an answer that proves a reply was not
+// made is retried here rather than leaving the thread half posted: a 429 is
+// waited out (up to MaxWait and the context's deadline) and a 503 (X over
+// capacity) is sent again up to BusyRetries times. Any answer that leaves
+// the reply's fate unknown (another 5xx, a lost answer) is returned at once.
 func (c *Channel) Publish(ctx context.Context, post release.Post) (release.Receipt, error) {
 	if len(post.Parts) == 0 {
 		return release.Receipt{}, c.permanent("publish %s: the post has no parts", post.Release)
@@ -164,7 +196,7 @@ func (c *Channel) Publish(ctx context.Context, post release.Post) (release.Recei
 		if len(media[i]) > 0 {
 			req.Media = &tweetMedia{MediaIDs: media[i]}
 		}
-		tw, err := c.createTweet(ctx, req)
+		tw, err := c.createReply(ctx, req, i > 0)
 		if err == nil {
 			ids = append(ids, tw.ID)
 			continue
@@ -186,6 +218,68 @@ func (c *Channel) Publish(ctx context.Context, post release.Post) (release.Recei
 	r := c.receipt(ids)
 	c.log.Info("x: published", "release", post.Release, "posts", ids, "url", r.URL)
 	return r, nil
+}
+
+// createReply creates a post; when started (part of the thread went out)
+// it retries the answers that prove the post was not made: 429 within
+// MaxWait and the context's deadline, 503 up to BusyRetries times.
+func (c *Channel) createReply(ctx context.Context, req tweetRequest, started bool) (tweet, error) {
+	busy := 0
+	for {
+		tw, err := c.createTweet(ctx, req)
+		if err == nil || !started {
+			return tw, err
+		}
+		wait, ok := c.retryWait(ctx, err, busy)
+		if !ok {
+			return tw, err
+		}
+		if isBusy(err) {
+			busy++
+		}
+		c.log.Warn("x: reply refused before it was made; sending it again", "wait", wait, "err", err)
+		if serr := c.cfg.Sleep(ctx, wait); serr != nil {
+			return tw, fmt.Errorf("waiting to send again after %w", err)
+		}
+	}
+}
+
+// retryWait returns how long to wait before sending a reply again after
+// err, and false when it must not be sent again here: err leaves the
+// reply's fate unknown, or the wait is too long.
+func (c *Channel) retryWait(ctx context.Context, err error, busy int) (time.Duration, bool) {
+	var ae *APIError
+	if !errors.As(err, &ae) {
+		return 0, false
+	}
+	var wait time.Duration
+	switch {
+	case ae.Status == http.StatusTooManyRequests:
+		wait = retryAfter(ae.header, c.cfg.Now())
+		if wait > c.cfg.MaxWait {
+			return 0, false
+		}
+	case isBusy(err) && busy < c.cfg.BusyRetries:
+		wait = busyWait << busy
+	default:
+		return 0, false
+	}
+	if dl, ok := ctx.Deadline(); ok && time.Until(dl) <= wait {
+		return 0, false
+	}
+	return wait, true
+}
+
+// sleep waits d or until ctx ends.
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // duplicate is the receipt of a one-part post X refused as a duplicate.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"image"
 	"image/color"
 	"image/png"
@@ -52,6 +53,7 @@ func newChannel(t *testing.T, srv *fakex.Server, mod func(*Config)) (*Channel, *
 		HTTPClient: &http.Client{Timeout: 5 * time.Second},
 		Logger:     slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		Now:        func() time.Time { return now },
+		Sleep:      func(ctx context.Context, _ time.Duration) error { return ctx.Err() },
 	}
 	if mod != nil {
 		mod(&cfg)
@@ -287,20 +289,29 @@ func fail(f fakex.Fault) func(*fakex.Server) { return func(s *fakex.Server) { s.
 
 func TestPartialThread(t *testing.T) {
 	tests := []struct {
-		name  string
-		fault fakex.Fault
-		class release.ErrorClass
-		done  int
+		name   string
+		faults []fakex.Fault
+		class  release.ErrorClass
+		done   int
 	}{
-		{"part 2 answers 503", fakex.Fault{Path: "/2/tweets", After: 1, Status: 503}, release.ClassTransient, 1},
-		{"part 3 dropped", fakex.Fault{Path: "/2/tweets", After: 2, Drop: true}, release.ClassUncertain, 2},
-		{"part 2 rate limited", fakex.Fault{Path: "/2/tweets", After: 1, Status: 429, Reset: now.Add(time.Minute)}, release.ClassRateLimited, 1},
+		{"part 3 dropped", []fakex.Fault{{Path: "/2/tweets", After: 2, Drop: true}}, release.ClassUncertain, 2},
+		{"part 2 answers 500", []fakex.Fault{{Path: "/2/tweets", After: 1, Status: 500}}, release.ClassTransient, 1},
+		{"part 2 answers 502", []fakex.Fault{{Path: "/2/tweets", After: 1, Status: 502}}, release.ClassTransient, 1},
+		{"part 2 posted then dropped", []fakex.Fault{{Path: "/2/tweets", After: 1, Drop: true, Apply: true}}, release.ClassUncertain, 1},
+		{"part 2 answer held", []fakex.Fault{{Path: "/2/tweets", After: 1, Hang: true}}, release.ClassUncertain, 1},
+		{"part 2 rate limited past MaxWait", []fakex.Fault{{Path: "/2/tweets", After: 1, Status: 429, Reset: now.Add(time.Hour)}}, release.ClassRateLimited, 1},
+		{"part 2 rate limited without a reset", []fakex.Fault{{Path: "/2/tweets", After: 1, Status: 429,
+			Header: http.Header{"X-Rate-Limit-Reset": {"soon"}}}}, release.ClassRateLimited, 1},
+		{"part 2 answers 503 past BusyRetries", []fakex.Fault{{Path: "/2/tweets", After: 1, Status: 503}, {Path: "/2/tweets", After: 1, Status: 503},
+			{Path: "/2/tweets", After: 1, Status: 503}, {Path: "/2/tweets", After: 1, Status: 503}}, release.ClassTransient, 1},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := fakex.New(t, fakex.WithClock(func() time.Time { return now }))
-			srv.Fail(tc.fault)
-			c, logs := newChannel(t, srv, nil)
+			for _, f := range tc.faults {
+				srv.Fail(f)
+			}
+			c, logs := newChannel(t, srv, func(c *Config) { c.HTTPClient.Timeout = time.Second })
 			_, err := c.Publish(context.Background(), thread("1/3 a", "2/3 b", "3/3 c"))
 			var se *release.SendError
 			if !errors.As(err, &se) || se.Class != tc.class {
@@ -322,6 +333,69 @@ func TestPartialThread(t *testing.T) {
 			noSecrets(t, "log", logs.String())
 		})
 	}
+}
+
+// TestThreadRetries checks that answers proving a reply was not made are
+// retried inside Publish and the thread completes with each part once.
+func TestThreadRetries(t *testing.T) {
+	tests := []struct {
+		name   string
+		faults []fakex.Fault
+		waits  []time.Duration
+	}{
+		{"part 2 rate limited", []fakex.Fault{{Path: "/2/tweets", After: 1, Status: 429, Reset: now.Add(90 * time.Second)}},
+			[]time.Duration{90 * time.Second}},
+		{"part 3 rate limited twice", []fakex.Fault{{Path: "/2/tweets", After: 2, Status: 429, Reset: now.Add(2 * time.Second)},
+			{Path: "/2/tweets", After: 2, Status: 429, Reset: now.Add(3 * time.Second)}}, []time.Duration{2 * time.Second, 3 * time.Second}},
+		{"part 2 over capacity", []fakex.Fault{{Path: "/2/tweets", After: 1, Status: 503, Title: "Service Unavailable"},
+			{Path: "/2/tweets", After: 1, Status: 503}}, []time.Duration{time.Second, 2 * time.Second}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := fakex.New(t, fakex.WithClock(func() time.Time { return now }))
+			for _, f := range tc.faults {
+				srv.Fail(f)
+			}
+			var waits []time.Duration
+			c, _ := newChannel(t, srv, func(c *Config) {
+				c.Sleep = func(_ context.Context, d time.Duration) error { waits = append(waits, d); return nil }
+			})
+			r, err := c.Publish(context.Background(), thread("1/3 a", "2/3 b", "3/3 c"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			tw := srv.Tweets()
+			if len(tw) != 3 || len(r.RemoteIDs) != 3 {
+				t.Fatalf("%d posts on the account, receipt %v; want 3 each", len(tw), r.RemoteIDs)
+			}
+			for i, want := range []string{"1/3 a", "2/3 b", "3/3 c"} {
+				if tw[i].Text != want || tw[i].ID != r.RemoteIDs[i] {
+					t.Errorf("post %d = %q (%s), want %q (%s)", i, tw[i].Text, tw[i].ID, want, r.RemoteIDs[i])
+				}
+				if i > 0 && tw[i].InReplyTo != tw[i-1].ID {
+					t.Errorf("post %d replies to %q, want %q", i, tw[i].InReplyTo, tw[i-1].ID)
+				}
+			}
+			if fmt.Sprint(waits) != fmt.Sprint(tc.waits) {
+				t.Errorf("waits %v, want %v", waits, tc.waits)
+			}
+		})
+	}
+	t.Run("no wait past the deadline", func(t *testing.T) {
+		srv := fakex.New(t, fakex.WithClock(func() time.Time { return now }))
+		srv.Fail(fakex.Fault{Path: "/2/tweets", After: 1, Status: 429, Reset: now.Add(time.Minute)})
+		c, _ := newChannel(t, srv, nil)
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		_, err := c.Publish(ctx, thread("1/2 a", "2/2 b"))
+		var se *release.SendError
+		if !errors.As(err, &se) || se.Class != release.ClassRateLimited || se.Done == nil || len(se.Done.RemoteIDs) != 1 {
+			t.Fatalf("error %v, want rate limited with part 1 done", err)
+		}
+		if n := len(srv.Tweets()); n != 1 {
+			t.Errorf("%d posts, want 1", n)
+		}
+	})
 }
 
 func TestDuplicate(t *testing.T) {
