@@ -27,6 +27,16 @@ type Publisher interface {
 	Publish(ctx context.Context, post release.Post) (release.Receipt, error)
 }
 
+// Pacer is implemented by a Publisher whose platform limits how often it
+// may send. The worker calls Wait before claiming the post, so that a crash
+// or shutdown while waiting for the rate budget leaves the post scheduled
+// (nothing was sent) rather than uncertain. Wait blocks until post may be
+// sent, or ctx ends; Publish must still keep to the limits itself (it may
+// take the budget Wait reserved for the same post).
+type Pacer interface {
+	Wait(ctx context.Context, post release.Post) error
+}
+
 // Notifier hears about every send's outcome (the approval bot alerts the
 // officers; metrics count). Notify must not block for long.
 type Notifier interface {

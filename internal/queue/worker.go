@@ -44,6 +44,11 @@ func (w *worker) Work(ctx context.Context, job *river.Job[store.PublishArgs]) er
 	a := job.Args
 	ev := Event{Release: a.Release, Channel: a.Channel, Hash: a.Hash, Attempt: job.Attempt,
 		Lateness: time.Since(job.ScheduledAt)}
+	if pacer, ok := w.q.publishers[a.Channel].(Pacer); ok {
+		if err := w.pace(ctx, pacer, a); err != nil {
+			return err // nothing claimed, nothing sent: River retries
+		}
+	}
 	claim, err := w.q.store.StartPublish(ctx, a)
 	if err != nil {
 		return fmt.Errorf("queue: claim %s on %s: %w", a.Release, a.Channel, err) // nothing sent: River retries
@@ -70,6 +75,28 @@ func (w *worker) Work(ctx context.Context, job *river.Job[store.PublishArgs]) er
 		sendErr = &release.SendError{Class: release.ClassUncertain, Err: sendErr}
 	}
 	return w.record(ctx, job, ev, receipt, sendErr)
+}
+
+// pace waits for the channel's rate budget before the claim, when the post
+// is still the job's to send. Otherwise it returns at once and the claim
+// decides (stale or interrupted).
+func (w *worker) pace(ctx context.Context, pacer Pacer, a store.PublishArgs) error {
+	rec, err := w.q.store.Get(ctx, a.Release)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("queue: read %s before pacing on %s: %w", a.Release, a.Channel, err)
+	}
+	for _, p := range rec.Posts {
+		if p.Channel != a.Channel || p.Hash != a.Hash || p.Gen != a.Gen || p.State != release.StatusScheduled {
+			continue
+		}
+		if err := pacer.Wait(ctx, p.Post); err != nil {
+			return fmt.Errorf("queue: wait for the rate limit of %s on %s (not claimed, not sent): %w", a.Release, a.Channel, err)
+		}
+	}
+	return nil
 }
 
 // isClassified reports whether err carries a *release.SendError.
