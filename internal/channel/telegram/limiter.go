@@ -98,3 +98,10 @@ func (l *limiter) block(t time.Time) {
 		l.blocked = t
 	}
 }
+
+// blockedAt reports whether a 429 holds sends at t.
+func (l *limiter) blockedAt(t time.Time) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.blocked.After(t)
+}

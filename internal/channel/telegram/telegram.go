@@ -33,6 +33,9 @@ const (
 	// Publish once part of a post went out.
 	DefaultMaxWait = 5 * time.Minute
 	defaultTimeout = 30 * time.Second
+	// pacedFor is how long a slot Wait reserved stays Publish's to take:
+	// the queue claims the post in between, which takes milliseconds.
+	pacedFor = 30 * time.Second
 )
 
 // Config configures one Telegram channel.
@@ -73,7 +76,8 @@ type Channel struct {
 
 	mu       sync.Mutex
 	username string
-	resolved bool // username is known (possibly "": private chat)
+	resolved bool                 // username is known (possibly "": private chat)
+	paced    map[string]time.Time // slot of the first part Wait reserved, by post
 }
 
 // New returns a Channel for cfg. It does not contact Telegram; call Check
@@ -92,7 +96,7 @@ func New(cfg Config) (*Channel, error) {
 	if u, err := url.Parse(cfg.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, fmt.Errorf("telegram %q: base URL %q: want http(s)://host", cfg.Name, cfg.BaseURL)
 	}
-	c := &Channel{cfg: cfg, chat: chat, log: cfg.Logger.With("channel", cfg.Name)}
+	c := &Channel{cfg: cfg, chat: chat, log: cfg.Logger.With("channel", cfg.Name), paced: map[string]time.Time{}}
 	c.limiter = newLimiter(cfg.Clock, cfg.PerMinute, cfg.MinInterval)
 	c.username = strings.TrimPrefix(cfg.Username, "@")
 	if name, ok := chat.(string); ok && c.username == "" {
@@ -150,20 +154,68 @@ func parseChatID(s string) (any, error) {
 	return nil, fmt.Errorf("chat_id %q: want a numeric id such as -1001234567890 or a public @username", s)
 }
 
+// Wait reserves the pacing slot of post's first part and blocks until it
+// (or until ctx ends), so that the queue claims the post only once it may
+// go out (queue.Pacer). The Publish of the same post that follows within
+// pacedFor sends its first part in that slot without waiting again; any
+// other Publish waits as usual. A slot reserved but not used stays booked:
+// the pacing errs on the slow side.
+func (c *Channel) Wait(ctx context.Context, post release.Post) error {
+	if len(post.Parts) == 0 {
+		return nil
+	}
+	at := c.limiter.reserve(len(post.Parts[0].Media))
+	key := pacedKey(post)
+	c.mu.Lock()
+	now := c.cfg.Clock.Now()
+	for k, t := range c.paced {
+		if now.Sub(t) > pacedFor {
+			delete(c.paced, k)
+		}
+	}
+	c.paced[key] = at
+	c.mu.Unlock()
+	if err := c.cfg.Clock.Sleep(ctx, at.Sub(now)); err != nil {
+		c.mu.Lock()
+		delete(c.paced, key)
+		c.mu.Unlock()
+		return fmt.Errorf("telegram %q: wait for the rate limit: %w", c.cfg.Name, err)
+	}
+	return nil
+}
+
+// pacedKey names post in Channel.paced.
+func pacedKey(post release.Post) string {
+	return post.Release + "\x00" + post.Channel + "\x00" + post.Hash
+}
+
+// takePaced reports whether Wait reserved post's first slot, now due and
+// not held by a 429 since, and forgets it.
+func (c *Channel) takePaced(post release.Post) bool {
+	c.mu.Lock()
+	at, ok := c.paced[pacedKey(post)]
+	delete(c.paced, pacedKey(post))
+	c.mu.Unlock()
+	now := c.cfg.Clock.Now()
+	return ok && !at.After(now) && now.Sub(at) <= pacedFor && !c.limiter.blockedAt(now)
+}
+
 // Publish sends post's parts in order and returns their receipt. On
 // failure the error is a *release.SendError; when some parts went out
 // before it, its Done holds their receipt. A 429 on the first part is
 // returned as ClassRateLimited with RetryAfter (nothing was posted, the
 // queue retries later); a 429 after a part went out is waited out here, up
-// to MaxWait, so the thread is not left half-posted.
+// to MaxWait, so the thread is not left half-posted. The first part uses
+// the slot Wait reserved for post, if any.
 func (c *Channel) Publish(ctx context.Context, post release.Post) (release.Receipt, error) {
 	if len(post.Parts) == 0 {
 		return release.Receipt{}, c.permanent("publish %s: the post has no parts", post.Release)
 	}
+	paced := c.takePaced(post)
 	c.resolveUsername(ctx)
 	var ids []int
 	for i, part := range post.Parts {
-		got, err := c.sendPart(ctx, part, len(ids) > 0)
+		got, err := c.sendPart(ctx, part, len(ids) > 0, paced && i == 0)
 		if err != nil {
 			if len(ids) > 0 {
 				done := c.receipt(ids)
@@ -179,12 +231,15 @@ func (c *Channel) Publish(ctx context.Context, post release.Post) (release.Recei
 }
 
 // sendPart sends one part, waiting out 429s when started (part of the post
-// is already out).
-func (c *Channel) sendPart(ctx context.Context, part release.Part, started bool) ([]int, *release.SendError) {
+// is already out). paced: its first try has its slot already (Wait).
+func (c *Channel) sendPart(ctx context.Context, part release.Part, started, paced bool) ([]int, *release.SendError) {
 	for {
-		if err := c.limiter.wait(ctx, len(part.Media)); err != nil {
-			return nil, c.classify("wait for the rate limit", err, &attempt{})
+		if !paced {
+			if err := c.limiter.wait(ctx, len(part.Media)); err != nil {
+				return nil, c.classify("wait for the rate limit", err, &attempt{})
+			}
 		}
+		paced = false
 		ids, err := c.sendOnce(ctx, part)
 		if err == nil {
 			return ids, nil
