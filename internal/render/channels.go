@@ -27,7 +27,7 @@ func (r *Renderer) telegram(d *doc) ([]release.Part, error) {
 		return nil, fmt.Errorf("template foot: %w", err)
 	}
 	body := d.telegramBody()
-	img := d.rel.ImageURL(r.cfg.BaseURL)
+	img := d.imageURL()
 	if img == "" {
 		texts, units := splitMeasured(joinBody(head, body.buf, foot), TelegramTextLimit, TelegramTextLimit, true)
 		return telegramParts(texts, units, 0, nil), nil
@@ -116,7 +116,7 @@ func (r *Renderer) facebook(d *doc) ([]release.Part, error) {
 		Format: release.FormatText, Text: text, Length: n,
 		Limit: FacebookLimit, Link: data.URL,
 	}
-	if img := d.rel.ImageURL(r.cfg.BaseURL); img != "" {
+	if img := d.imageURL(); img != "" {
 		p.Media = []release.Media{{URL: img, Alt: d.rel.ImageAlt}}
 	}
 	return []release.Part{p}, nil
@@ -134,7 +134,7 @@ func (r *Renderer) x(d *doc, thread bool) ([]release.Part, error) {
 		return nil, err
 	}
 	parts := []release.Part{xPart(first, weight)}
-	if img := d.rel.ImageURL(r.cfg.BaseURL); img != "" {
+	if img := d.imageURL(); img != "" {
 		parts[0].Media = []release.Media{{URL: img, Alt: d.rel.ImageAlt}}
 	}
 	if !thread {

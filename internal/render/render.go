@@ -187,6 +187,9 @@ func (r *Renderer) Render(rel release.Release) ([]release.Post, error) {
 		if err != nil {
 			return nil, err
 		}
+		if posts == nil {
+			posts = make([]release.Post, 0, len(r.chans))
+		}
 		posts = append(posts, p)
 	}
 	return posts, nil
@@ -223,6 +226,9 @@ func (r *Renderer) All(rel release.Release) (Rendered, error) {
 		p, err := r.post(d, ch)
 		if err != nil {
 			return Rendered{}, err
+		}
+		if out.Posts == nil {
+			out.Posts = make([]release.Post, 0, len(r.chans))
 		}
 		out.Posts = append(out.Posts, p)
 	}
@@ -284,6 +290,7 @@ type doc struct {
 	root ast.Node
 
 	tg, plain *writer
+	img       *string // the image URL, once asked for
 	para      *string
 	data      *wrapData
 	tgData    *wrapData
@@ -319,6 +326,15 @@ func (d *doc) free() {
 		srcPool.Put(d.buf)
 	}
 	*d = doc{}
+}
+
+// imageURL returns the release's image URL in the newsroom ("" for none).
+func (d *doc) imageURL() string {
+	if d.img == nil {
+		u := d.rel.ImageURL(d.r.cfg.BaseURL)
+		d.img = &u
+	}
+	return *d.img
 }
 
 // telegramBody returns the body as Telegram HTML (rendered once per doc).

@@ -79,7 +79,7 @@ func cutText(s string, limit int, html bool) (head, tail string, cut bool, units
 	// scanned for breaks straight away. When the scan counted as the
 	// platform counts (exact), its verdict and count are the platform's;
 	// otherwise it takes the measure to cut, as it always did.
-	measured := len(s) <= 2*limit
+	measured := likelyFits(s, limit)
 	if measured {
 		if n, ok := measureWithin(s, limit, html); ok {
 			return s, "", false, n
@@ -121,6 +121,14 @@ func cutText(s string, limit int, html bool) (head, tail string, cut bool, units
 		}
 	}
 	return head, tail, true, units
+}
+
+// likelyFits guesses from the characters per byte of the start of s
+// whether s fits in limit units: text with many multi-byte characters
+// (Cyrillic takes two bytes a letter) fits in fewer units than bytes.
+func likelyFits(s string, limit int) bool {
+	sample := s[:min(len(s), 512)]
+	return len(s)*runeCount(sample) <= limit*len(sample)*21/20
 }
 
 // chooseBreak picks the best class whose last break leaves the part at
