@@ -87,7 +87,13 @@ func cutText(s string, limit int, html bool) (head, tail string, cut bool, units
 	}
 	arena := tagArenas.Get().(*[]openTag)
 	defer releaseArena(arena)
-	best, over, exact, total := scanBreaks(s, limit, html, arena)
+	// Most long texts are cut at the last paragraph break, which a scan
+	// for paragraph breaks alone finds at a fraction of the cost; the full
+	// scan runs when that break is not the one chooseBreak would take.
+	best, over, exact, total, ok := scanParas(s, limit, html, arena)
+	if !ok || over && !(best[brkPara].ok && best[brkPara].units*2 >= limit) {
+		best, over, exact, total = scanBreaks(s, limit, html, arena)
+	}
 	if !over {
 		if !exact {
 			total = -1
@@ -351,6 +357,106 @@ func scanBreaks(s string, limit int, html bool, arena *[]openTag) (best [brkClas
 	}
 	return sc.result(), false, sc.exact, sc.units
 }
+
+// scanParas is scanBreaks for paragraph breaks only: it counts units as
+// scanBreaks does and records the paragraph breaks scanBreaks records
+// (whitespace runs with two or more newlines, outside <pre>, not followed
+// by a character that extends a cluster), every other class left empty.
+// Units are counted in runs, whitespace looked at only around newlines.
+// ok is false, and nothing is known, when the text has a <pre> block,
+// where whitespace follows other rules.
+func scanParas(s string, limit int, html bool, arena *[]openTag) (best [brkClasses]breakAt, over, exact bool, units int, ok bool) {
+	sc := &scanner{s: s, html: html, limit: limit, top: -1, exact: true, arena: arena}
+	if arena != nil {
+		sc.tags = (*arena)[:0]
+	}
+	plain := &paraPlainText
+	if html {
+		plain = &paraPlainHTML
+	}
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case plain[c]:
+			// A run of ASCII other than newline, '&' and (in HTML) '<':
+			// letters, spaces and tabs, one unit each.
+			j := i + 1
+			for j < len(s) && plain[s[j]] {
+				j++
+			}
+			if sc.units+(j-i) > limit {
+				// Over within the run, unless only its trailing blanks
+				// are, and a newline follows: scanBreaks takes those
+				// blanks with the newline and records the break first.
+				a := j
+				for a > i && (s[a-1] == ' ' || s[a-1] == '\t') {
+					a--
+				}
+				if j == len(s) || s[j] != '\n' || sc.units+(a-i) > limit {
+					return sc.result(), true, sc.exact, sc.units, true
+				}
+			}
+			sc.units += j - i
+			i = j
+		case c == '\n':
+			// The whitespace run around this newline, as space() takes it.
+			a := i
+			for a > 0 && (s[a-1] == ' ' || s[a-1] == '\t') {
+				a--
+			}
+			j, nl := i, 0
+			for j < len(s) && (s[j] == ' ' || s[j] == '\n' || s[j] == '\t') {
+				if s[j] == '\n' {
+					nl++
+				}
+				j++
+			}
+			start := sc.units - (i - a) // units before the run
+			if nl >= 2 && start <= limit && !(j < len(s) && continues(s[j:])) && a != 0 && start != 0 {
+				sc.best[brkPara].set(a, j, start, sc.top)
+			}
+			sc.units += j - i
+			if sc.units > limit {
+				return sc.result(), true, sc.exact, sc.units, true
+			}
+			i = j
+		case html && c == '<':
+			i = sc.scanTag(i)
+			if sc.pre > 0 {
+				return best, false, false, 0, false
+			}
+		case c >= 0xC2 && c <= 0xDF && i+1 < len(s) && s[i+1]&0xC0 == 0x80:
+			j := i + 2
+			for j+1 < len(s) && s[j] >= 0xC2 && s[j] <= 0xDF && s[j+1]&0xC0 == 0x80 {
+				j += 2
+			}
+			if n := (j - i) / 2; sc.units+n > limit {
+				return sc.result(), true, sc.exact, sc.units, true
+			} else {
+				sc.units += n
+			}
+			i = j
+		default: // '&', or another character
+			_, n, u := sc.char(i)
+			if sc.units+u > limit {
+				return sc.result(), true, sc.exact, sc.units, true
+			}
+			sc.units += u
+			i += n
+		}
+	}
+	return sc.result(), false, sc.exact, sc.units, true
+}
+
+// paraPlainText and paraPlainHTML mark the ASCII bytes scanParas counts
+// in runs.
+var paraPlainText, paraPlainHTML = func() (text, html [256]bool) {
+	for c := range 0x80 {
+		text[c] = c != '\n' && c != '&'
+		html[c] = text[c] && c != '<'
+	}
+	return text, html
+}()
 
 // asciiRunText and asciiRunHTML mark the ASCII bytes that scanBreaks
 // counts in bulk: all but whitespace, '&' and (in HTML) '<'.

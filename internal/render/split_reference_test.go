@@ -5,6 +5,7 @@ package render
 // to (same parts for any text and limit).
 
 import (
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"unicode"
@@ -369,6 +370,10 @@ func FuzzSplitMatchesReference(f *testing.F) {
 		f.Add(string(r.newDoc(parseRelease(f, tr.name, tr.data)).telegramBody().buf), 300, true)
 	}
 	f.Add("<pre>abcdefghij klm</pre>", 10, true)
+	f.Add("abcdefgh   \n\nij", 9, true)
+	f.Add("aaaaaaa\n\nbbbb   \n\ncc", 14, true)
+	f.Add("abcdefgh \t\n \n ij kl\n\nmn", 10, false)
+	f.Add("Ташкент  \n\nСамарканд\n\n<b>x</b>\n\n", 9, true)
 	f.Add("<>> 000 <a href=\"x>y\">z</a> &#00000065; &lt;&#x1F600;", 4, true)
 	f.Add("a‍bcd efg‍hij. Klm! nop… «q» (r.) s.” t 🇺🇿🇺🇿 e\u0301 中文。日本", 7, false)
 	f.Fuzz(func(t *testing.T, s string, limit int, html bool) {
@@ -418,6 +423,42 @@ func TestExtendsMatchesReference(t *testing.T) {
 	for r := rune(0); r <= unicode.MaxRune; r++ {
 		if extends(r) != refExtends(r) {
 			t.Fatalf("extends(%U) = %v", r, extends(r))
+		}
+	}
+}
+
+// TestSplitMatchesReferenceRandom builds texts from the pieces splitting
+// cares about (words, blanks, newlines, tags, entities, emoji, marks) and
+// splits them at many limits both ways: structured cases a byte-level
+// fuzzer reaches slowly.
+func TestSplitMatchesReferenceRandom(t *testing.T) {
+	pieces := []string{
+		"word", "слово", "o‘zbek", "中文", " ", "  ", "\t", "\n", "\n\n", " \n\n ", "\n \n", ".", "!", "…»", "。",
+		"<b>", "</b>", "<i>", "</i>", `<a href="https://x.org/?a=1&amp;b=2">`, "</a>", "<pre>", "</pre>", "<blockquote>", "</blockquote>",
+		"&amp;", "&lt;", "&#x1F600;", "&#65;", "&bogus;", "&", "👩‍💻", "🇺🇿", "e\u0301", "\u200d", "\u0301", "😀",
+	}
+	rng := rand.New(rand.NewPCG(3, 1))
+	n := 20000
+	if testing.Short() {
+		n = 2000
+	}
+	for k := 0; k < n; k++ {
+		var b strings.Builder
+		for range 5 + rng.IntN(120) {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		s := b.String()
+		limit := 3 + rng.IntN(80)
+		html := rng.IntN(4) != 0
+		got, units := splitMeasured(s, limit, limit, html)
+		want := refSplitText(s, limit, limit, html)
+		if strings.Join(got, "\x00|") != strings.Join(want, "\x00|") {
+			t.Fatalf("split(%q, %d, html %v) = %q, reference %q", s, limit, html, got, want)
+		}
+		for i, u := range units {
+			if m := refMeasure(got[i], html); u >= 0 && u != m {
+				t.Fatalf("split(%q, %d, html %v): part %d reported %d units, is %d", s, limit, html, i, u, m)
+			}
 		}
 	}
 }

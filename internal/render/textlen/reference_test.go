@@ -5,6 +5,7 @@ package textlen
 // hold the tuned code to.
 
 import (
+	"math/rand/v2"
 	"strconv"
 	"strings"
 	"testing"
@@ -182,4 +183,32 @@ func equalSpans(a, b []span) bool {
 		}
 	}
 	return true
+}
+
+// TestMatchesReferenceRandom builds texts from the pieces URL finding and
+// weighing care about and compares with the reference.
+func TestMatchesReferenceRandom(t *testing.T) {
+	pieces := []string{
+		"word", "Ташкент", "o‘zbek", "中文", " ", "\n\n", ".", ",", "-", "_", "/", ":", "?", "&", "#", "@", "(", ")",
+		"http://", "https://", "HTTP://", "www.", "example", ".com", ".uz", ".co", ".рф", "xn--p1ai", "127", "0", "8080",
+		"é", "a\u0301", "👩‍💻", "🇺🇿", "1️⃣", "©️", "\u200d", "…", "—", "«", "»",
+	}
+	rng := rand.New(rand.NewPCG(5, 8))
+	n := 20000
+	if testing.Short() {
+		n = 2000
+	}
+	for k := 0; k < n; k++ {
+		var b strings.Builder
+		for range 1 + rng.IntN(40) {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		s := b.String()
+		if got, want := findURLs(s), refFindURLs(s); len(got) != len(want) || (len(got) > 0 && !equalSpans(got, want)) {
+			t.Fatalf("findURLs(%q) = %v, reference %v", s, got, want)
+		}
+		if got, want := XWeight(s), refWeigh(s, true); got != want {
+			t.Fatalf("XWeight(%q) = %d, reference %d", s, got, want)
+		}
+	}
 }
