@@ -11,15 +11,22 @@ func runeCount(s string) int {
 		c := s[i]
 		switch {
 		case c < utf8.RuneSelf:
-			n++
-			i++
-			for i+8 <= len(s) && ascii8(s, i) {
-				n += 8
-				i += 8
+			j := i + 1
+			for j+8 <= len(s) && ascii8(s, j) {
+				j += 8
 			}
+			for j < len(s) && s[j] < utf8.RuneSelf {
+				j++
+			}
+			n += j - i
+			i = j
 		case c >= 0xC2 && c <= 0xDF && i+1 < len(s) && s[i+1]&0xC0 == 0x80:
-			n++
-			i += 2
+			j := i + 2
+			for j+1 < len(s) && s[j] >= 0xC2 && s[j] <= 0xDF && s[j+1]&0xC0 == 0x80 {
+				j += 2
+			}
+			n += (j - i) / 2
+			i = j
 		case c >= 0xE1 && c <= 0xEF && c != 0xED && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80:
 			n++
 			i += 3
