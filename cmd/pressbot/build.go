@@ -27,7 +27,7 @@ func init() {
 
 // buildFlags are the flags of pressbot build.
 type buildFlags struct {
-	all                       bool
+	all, posts                bool
 	content, db, out, baseURL string
 	title                     string
 }
@@ -42,13 +42,18 @@ out; the build goes on and exits 0. Local images named by 'image' are copied
 to OUT/media/.
 
 Without -all, the newsroom holds the releases published through pressbot
-(read from -db).`
+(read from -db).
+
+With -posts, each release page's folder also gets posts.json: the posts of
+every channel (Telegram, Facebook, X) rendered from the same parse, in the
+JSON of pressbot render -json.`
 
 // runBuild parses the flags and builds the newsroom.
 func runBuild(args []string, stdout, stderr io.Writer) int {
 	var f buildFlags
-	fset := newFlagSet("build", "[-all] [-content DIR] [-db URL] [-out DIR] [-base-url URL] [-title NAME]", buildDescription, stderr)
+	fset := newFlagSet("build", "[-all] [-posts] [-content DIR] [-db URL] [-out DIR] [-base-url URL] [-title NAME]", buildDescription, stderr)
 	fset.BoolVar(&f.all, "all", false, "every valid, non-draft release past its embargo, instead of the published ones")
+	fset.BoolVar(&f.posts, "posts", false, "also write each release's posts for every channel as posts.json next to its page")
 	fset.StringVar(&f.content, "content", "content", "`directory` of the Markdown releases and their images")
 	fset.StringVar(&f.db, "db", "sqlite:pressbot.db", "database `URL`: sqlite:PATH or postgres://…")
 	fset.StringVar(&f.out, "out", "public", "output `directory`")
@@ -75,7 +80,7 @@ func buildPublished(f buildFlags, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "pressbot build: %v\n", err)
 		return exitUsage
 	}
-	rdr, err := render.New(render.Config{BaseURL: f.baseURL})
+	rdr, err := newsroomRenderer(f.baseURL, f.posts)
 	if err != nil {
 		fmt.Fprintf(stderr, "pressbot build: %v\n", err)
 		return exitUsage
@@ -106,7 +111,7 @@ func buildAll(f buildFlags, now time.Time, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "pressbot build: %v\n", err)
 		return exitUsage
 	}
-	rdr, err := render.New(render.Config{BaseURL: f.baseURL})
+	rdr, err := newsroomRenderer(f.baseURL, f.posts)
 	if err != nil {
 		fmt.Fprintf(stderr, "pressbot build: %v\n", err)
 		return exitUsage
@@ -141,6 +146,17 @@ func buildAll(f buildFlags, now time.Time, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "built %s into %s (%d invalid, %d not rendered, %d drafts, withdrawn or embargoed left out)\n",
 		plural(len(entries), "release"), f.out, invalid, failed, skipped)
 	return exitOK
+}
+
+// newsroomRenderer returns the renderer of newsroom entries: with posts,
+// for every default channel as well; without, for the web only, so that
+// entry renders nothing the newsroom does not use.
+func newsroomRenderer(baseURL string, posts bool) (*render.Renderer, error) {
+	var chans []render.Channel // nil: the default channels
+	if !posts {
+		chans = []render.Channel{}
+	}
+	return render.New(render.Config{BaseURL: baseURL, Channels: chans})
 }
 
 // plural writes n and the noun, with an s unless n is 1.
@@ -203,20 +219,21 @@ func renderEntries(rdr *render.Renderer, rels []release.Release, content *os.Roo
 	return out, failed
 }
 
-// entry renders one release. A local image that cannot be found gives a
+// entry renders one release from one parse: its web HTML, its summary
+// and, when rdr has channels, its posts. A local image that cannot be found gives a
 // warning; the entry is still usable. With a nil content root, images are
 // linked but not described.
 func entry(rdr *render.Renderer, r release.Release, content *os.Root) (site.Entry, string, error) {
-	body, err := rdr.WebHTML(r)
+	all, err := rdr.All(r)
 	if err != nil {
 		return site.Entry{}, "", err
 	}
 	e := site.Entry{
-		Release: r, BodyHTML: template.HTML(body), Summary: r.Summary,
-		Published: r.Date, Updated: r.Date,
+		Release: r, BodyHTML: template.HTML(all.WebHTML), Summary: all.Summary,
+		Published: r.Date, Updated: r.Date, Posts: all.Posts,
 	}
-	if e.Summary == "" {
-		e.Summary = rdr.Summary(r)
+	if e.Posts == nil && len(rdr.Channels()) > 0 {
+		e.Posts = []release.Post{} // the release targets none of them: still say so
 	}
 	if !site.IsLocalImage(r.Image) || content == nil {
 		return e, "", nil

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -192,29 +191,9 @@ func renderChosen(r *render.Renderer, rel release.Release, chans []render.Channe
 	return r.Render(rel)
 }
 
-// renderOutJSON is the JSON of DESIGN.md's CLI contract.
-type renderOutJSON struct {
-	ID    string           `json:"id"`
-	Lang  string           `json:"lang"`
-	Hash  string           `json:"hash"`
-	Posts []renderPostJSON `json:"posts"`
-}
-
-type renderPostJSON struct {
-	Channel string         `json:"channel"`
-	Kind    string         `json:"kind"`
-	Parts   []release.Part `json:"parts"`
-}
-
+// renderWriteJSON prints the posts as DESIGN.md's render JSON.
 func renderWriteJSON(stdout, stderr io.Writer, rel release.Release, posts []release.Post) int {
-	out := renderOutJSON{ID: rel.ID, Lang: rel.Lang, Hash: rel.Hash, Posts: []renderPostJSON{}}
-	for _, p := range posts {
-		out.Posts = append(out.Posts, renderPostJSON{Channel: p.Channel, Kind: p.Kind, Parts: p.Parts})
-	}
-	enc := json.NewEncoder(stdout)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(out); err != nil {
+	if err := release.NewRendering(rel, posts).Encode(stdout); err != nil {
 		fmt.Fprintf(stderr, "pressbot render: %v\n", err)
 		return exitProblems
 	}

@@ -28,18 +28,19 @@ import (
 
 // server is every part of a running pressbot, wired together.
 type server struct {
-	cfg     *config.Config
-	log     *slog.Logger
-	store   *store.Store
-	render  *render.Renderer
-	outlets map[string]outlet
-	queue   *queue.Queue
-	site    *site.Site
-	metrics *metrics.Metrics
-	health  *health.Monitor
-	ingest  *ingest.Ingest
-	watcher *watch.Watcher
-	git     *gitsync.Syncer // nil unless content.git.url is set
+	cfg       *config.Config
+	log       *slog.Logger
+	store     *store.Store
+	render    *render.Renderer
+	webRender *render.Renderer // web only, for the newsroom
+	outlets   map[string]outlet
+	queue     *queue.Queue
+	site      *site.Site
+	metrics   *metrics.Metrics
+	health    *health.Monitor
+	ingest    *ingest.Ingest
+	watcher   *watch.Watcher
+	git       *gitsync.Syncer // nil unless content.git.url is set
 	// contentDir is where the releases are read: content.dir, or the
 	// git checkout's folder of releases.
 	contentDir string
@@ -66,6 +67,11 @@ func newServer(ctx context.Context, cfg *config.Config, outboxDir string, log *s
 		return nil, err
 	}
 	if s.render, err = render.New(render.Config{BaseURL: cfg.Site.BaseURL, Channels: renderChannels(cfg), Zone: cfg.Zone}); err != nil {
+		return nil, err
+	}
+	// The newsroom shows the web rendering only: its renderer has no
+	// channels, so entries are not rendered for each outlet as well.
+	if s.webRender, err = render.New(render.Config{BaseURL: cfg.Site.BaseURL, Channels: []render.Channel{}, Zone: cfg.Zone}); err != nil {
 		return nil, err
 	}
 	if s.outlets, err = newOutlets(cfg, outboxDir, log); err != nil {
@@ -373,7 +379,7 @@ func (s *server) newsroomLoop(ctx context.Context) {
 
 // updateNewsroom rebuilds the live newsroom from the published releases.
 func (s *server) updateNewsroom(ctx context.Context) error {
-	entries, err := publishedEntries(ctx, s.store, s.render, s.contentDir)
+	entries, err := publishedEntries(ctx, s.store, s.webRender, s.contentDir)
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,8 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+
+	"github.com/pressbot/pressbot/internal/release"
 )
 
 // job renders one file into buf, which is empty, and returns its slash
@@ -20,6 +22,9 @@ func (s *Site) jobs(m *model) []job {
 	jobs := make([]job, 0, len(m.items)+len(m.items)/s.cfg.PerPage*4+64)
 	for _, it := range interleaved(m.items) {
 		jobs = append(jobs, s.releaseJob(m, it))
+		if it.e.Posts != nil {
+			jobs = append(jobs, postsJob(it))
+		}
 	}
 	jobs = append(jobs, s.listJobs(m, "", lang, "", w.Latest, s.cfg.Title, m.items)...)
 	for _, l := range m.langs {
@@ -38,6 +43,14 @@ func (s *Site) jobs(m *model) []job {
 		func(buf *bytes.Buffer) (string, error) { buf.Write(s.tmpl.css); return "style.css", nil },
 	)
 	return jobs
+}
+
+// postsJob writes the release's posts as posts.json next to its page.
+func postsJob(it *item) job {
+	return func(buf *bytes.Buffer) (string, error) {
+		buf.Write(release.NewRendering(it.e.Release, it.e.Posts).AppendJSON(buf.AvailableBuffer()))
+		return it.Path + "posts.json", nil
+	}
 }
 
 // interleaved returns the items in an order that takes turns between

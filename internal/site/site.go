@@ -67,6 +67,9 @@ type Entry struct {
 	// known (0 and "" when not).
 	ImageSize int64
 	ImageType string
+	// Posts, when set, are written next to the release page as
+	// posts.json (release.Rendering): what each channel publishes.
+	Posts []release.Post
 }
 
 // Site renders a newsroom for one Config. Its methods are safe for

@@ -1,0 +1,220 @@
+package release
+
+import (
+	"io"
+	"strconv"
+	"unicode/utf8"
+)
+
+// Rendering is the JSON form of a release's posts that `pressbot render
+// -json` prints and `pressbot build -posts` writes next to each release
+// page (DESIGN.md: {"id","lang","hash","posts":[{"channel","kind","parts"}]}).
+type Rendering struct {
+	ID    string          `json:"id"`
+	Lang  string          `json:"lang"`
+	Hash  string          `json:"hash"`
+	Posts []RenderingPost `json:"posts"`
+}
+
+// RenderingPost is one channel's post in a Rendering.
+type RenderingPost struct {
+	Channel string `json:"channel"`
+	Kind    string `json:"kind"`
+	Parts   []Part `json:"parts"`
+}
+
+// NewRendering returns the Rendering of rel's posts; Posts is never nil.
+func NewRendering(rel Release, posts []Post) Rendering {
+	out := Rendering{ID: rel.ID, Lang: rel.Lang, Hash: rel.Hash, Posts: make([]RenderingPost, 0, len(posts))}
+	for _, p := range posts {
+		out.Posts = append(out.Posts, RenderingPost{Channel: p.Channel, Kind: p.Kind, Parts: p.Parts})
+	}
+	return out
+}
+
+// Encode writes r to w as indented JSON with HTML (Telegram's markup) left
+// unescaped: byte for byte what encoding/json's Encoder writes with
+// SetEscapeHTML(false) and SetIndent("", "  "), at several times its
+// speed (a build with -posts encodes every release of the archive).
+func (r Rendering) Encode(w io.Writer) error {
+	_, err := w.Write(r.AppendJSON(make([]byte, 0, r.size())))
+	return err
+}
+
+// size estimates the length of r's JSON.
+func (r Rendering) size() int {
+	n := 256
+	for _, p := range r.Posts {
+		for _, pt := range p.Parts {
+			n += 160 + len(pt.Text) + len(pt.Text)/8 + len(pt.Link)
+			for _, m := range pt.Media {
+				n += 64 + len(m.URL) + len(m.Alt)
+			}
+		}
+	}
+	return n
+}
+
+// AppendJSON appends the JSON Encode writes to b.
+func (r Rendering) AppendJSON(b []byte) []byte {
+	b = append(b, "{\n  \"id\": "...)
+	b = appendJSONString(b, r.ID)
+	b = append(b, ",\n  \"lang\": "...)
+	b = appendJSONString(b, r.Lang)
+	b = append(b, ",\n  \"hash\": "...)
+	b = appendJSONString(b, r.Hash)
+	b = append(b, ",\n  \"posts\": "...)
+	switch {
+	case r.Posts == nil:
+		b = append(b, "null"...)
+	case len(r.Posts) == 0:
+		b = append(b, "[]"...)
+	default:
+		b = append(b, '[')
+		for i, p := range r.Posts {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendPost(b, p)
+		}
+		b = append(b, "\n  ]"...)
+	}
+	return append(b, "\n}\n"...)
+}
+
+// appendPost appends one post of a Rendering at its indentation.
+func appendPost(b []byte, p RenderingPost) []byte {
+	b = append(b, "\n    {\n      \"channel\": "...)
+	b = appendJSONString(b, p.Channel)
+	b = append(b, ",\n      \"kind\": "...)
+	b = appendJSONString(b, p.Kind)
+	b = append(b, ",\n      \"parts\": "...)
+	switch {
+	case p.Parts == nil:
+		b = append(b, "null"...)
+	case len(p.Parts) == 0:
+		b = append(b, "[]"...)
+	default:
+		b = append(b, '[')
+		for i, pt := range p.Parts {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendPart(b, pt)
+		}
+		b = append(b, "\n      ]"...)
+	}
+	return append(b, "\n    }"...)
+}
+
+// appendPart appends one part of a post at its indentation.
+func appendPart(b []byte, pt Part) []byte {
+	b = append(b, "\n        {\n          \"format\": "...)
+	b = appendJSONString(b, pt.Format)
+	b = append(b, ",\n          \"text\": "...)
+	b = appendJSONString(b, pt.Text)
+	b = append(b, ",\n          \"length\": "...)
+	b = strconv.AppendInt(b, int64(pt.Length), 10)
+	b = append(b, ",\n          \"limit\": "...)
+	b = strconv.AppendInt(b, int64(pt.Limit), 10)
+	if len(pt.Media) > 0 {
+		b = append(b, ",\n          \"media\": ["...)
+		for i, m := range pt.Media {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, "\n            {\n              \"url\": "...)
+			b = appendJSONString(b, m.URL)
+			b = append(b, ",\n              \"alt\": "...)
+			b = appendJSONString(b, m.Alt)
+			b = append(b, "\n            }"...)
+		}
+		b = append(b, "\n          ]"...)
+	}
+	if pt.Link != "" {
+		b = append(b, ",\n          \"link\": "...)
+		b = appendJSONString(b, pt.Link)
+	}
+	return append(b, "\n        }"...)
+}
+
+// appendJSONString appends s as a JSON string the way encoding/json does
+// without HTML escaping: quote, backslash and control characters escaped
+// (\b \f \n \r \t or \u00XX), invalid UTF-8 as \ufffd, U+2028 and U+2029
+// as \u2028 and \u2029, everything else as is.
+func appendJSONString(b []byte, s string) []byte {
+	if !utf8.ValidString(s) {
+		return appendInvalidJSONString(b, s)
+	}
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c < 0x20 || c == '"' || c == '\\':
+			b = appendEscapedASCII(append(b, s[start:i]...), c)
+			start = i + 1
+		case c == 0xE2 && i+2 < len(s) && s[i+1] == 0x80 && (s[i+2] == 0xA8 || s[i+2] == 0xA9):
+			b = append(append(b, s[start:i]...), `\u202`...)
+			b = append(b, "89"[s[i+2]-0xA8])
+			i += 2
+			start = i + 1
+		}
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
+
+// appendInvalidJSONString is appendJSONString for s that is not valid
+// UTF-8, rune by rune.
+func appendInvalidJSONString(b []byte, s string) []byte {
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			if c < 0x20 || c == '"' || c == '\\' {
+				b = appendEscapedASCII(append(b, s[start:i]...), c)
+				start = i + 1
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		esc := ""
+		switch {
+		case r == utf8.RuneError && size == 1:
+			esc = `\ufffd`
+		case r == '\u2028':
+			esc = `\u2028`
+		case r == '\u2029':
+			esc = `\u2029`
+		}
+		if esc != "" {
+			b = append(append(b, s[start:i]...), esc...)
+			start = i + size
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
+
+// appendEscapedASCII appends the JSON escape of the ASCII byte c: a quote,
+// a backslash or a control character.
+func appendEscapedASCII(b []byte, c byte) []byte {
+	const hex = "0123456789abcdef"
+	switch c {
+	case '"', '\\':
+		return append(b, '\\', c)
+	case '\b':
+		return append(b, '\\', 'b')
+	case '\f':
+		return append(b, '\\', 'f')
+	case '\n':
+		return append(b, '\\', 'n')
+	case '\r':
+		return append(b, '\\', 'r')
+	case '\t':
+		return append(b, '\\', 't')
+	}
+	return append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
+}
