@@ -42,3 +42,23 @@ func BenchmarkParse(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkLoadCorpus loads the corpus named by PRESSBOT_BENCH_CONTENT
+// (for example 10,000 releases made by shared/bench/gen_corpus.py):
+//
+//	PRESSBOT_BENCH_CONTENT=/tmp/corpus go test ./internal/content -run XXX -bench LoadCorpus -benchmem
+func BenchmarkLoadCorpus(b *testing.B) {
+	dir := os.Getenv("PRESSBOT_BENCH_CONTENT")
+	if dir == "" {
+		b.Skip("PRESSBOT_BENCH_CONTENT is not set")
+	}
+	for b.Loop() {
+		res, err := Load(dir, Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(res.Releases) == 0 {
+			b.Fatal("no releases loaded")
+		}
+	}
+}

@@ -4,8 +4,8 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
-	"hash"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/pressbot/pressbot/internal/release"
@@ -22,8 +22,8 @@ const hashVersion = "pressbot-content-v1"
 // written in YAML or TOML, with CRLF or a BOM, or with keys in another order
 // hashes the same.
 func Hash(r release.Release) string {
-	h := sha256.New()
-	w := hashWriter{h: h}
+	bp := hashBufs.Get().(*[]byte)
+	w := hashWriter{buf: (*bp)[:0]}
 	w.str(hashVersion)
 	w.str(r.Title)
 	w.time(r.Date)
@@ -39,8 +39,19 @@ func Hash(r release.Release) string {
 	w.bool(r.Draft)
 	w.bool(r.Withdrawn)
 	w.str(normalBody(r.Body))
-	return hex.EncodeToString(h.Sum(nil))
+	sum := sha256.Sum256(w.buf)
+	if cap(w.buf) <= maxPooledHashBuf {
+		*bp = w.buf
+		hashBufs.Put(bp)
+	}
+	return hex.EncodeToString(sum[:])
 }
+
+// hashBufs holds buffers for Hash, which hashes all values in one call.
+var hashBufs = sync.Pool{New: func() any { return new([]byte) }}
+
+// maxPooledHashBuf is the largest buffer kept for reuse.
+const maxPooledHashBuf = 256 << 10
 
 // normalBody returns body with LF line endings and no trailing white space.
 func normalBody(body string) string {
@@ -50,22 +61,19 @@ func normalBody(body string) string {
 	return strings.TrimRight(body, " \t\n")
 }
 
-// hashWriter writes length-prefixed values, so that no two different
-// sequences of values produce the same bytes.
+// hashWriter appends length-prefixed values to buf, so that no two
+// different sequences of values produce the same bytes.
 type hashWriter struct {
-	h   hash.Hash
-	buf [binary.MaxVarintLen64]byte
+	buf []byte
 }
 
 func (w *hashWriter) str(s string) {
-	n := binary.PutUvarint(w.buf[:], uint64(len(s)))
-	w.h.Write(w.buf[:n])
-	w.h.Write([]byte(s))
+	w.buf = binary.AppendUvarint(w.buf, uint64(len(s)))
+	w.buf = append(w.buf, s...)
 }
 
 func (w *hashWriter) list(l []string) {
-	n := binary.PutUvarint(w.buf[:], uint64(len(l)))
-	w.h.Write(w.buf[:n])
+	w.buf = binary.AppendUvarint(w.buf, uint64(len(l)))
 	for _, s := range l {
 		w.str(s)
 	}
@@ -76,7 +84,10 @@ func (w *hashWriter) time(t time.Time) {
 		w.str("")
 		return
 	}
-	w.str(t.UTC().Format(time.RFC3339Nano))
+	var b [64]byte
+	ts := t.UTC().AppendFormat(b[:0], time.RFC3339Nano)
+	w.buf = binary.AppendUvarint(w.buf, uint64(len(ts)))
+	w.buf = append(w.buf, ts...)
 }
 
 func (w *hashWriter) bool(b bool) {

@@ -68,7 +68,15 @@ func isBadControl(r rune) bool {
 // firstControl returns the position of the first bad control character in
 // valid UTF-8 data, the character, and whether there is one.
 func firstControl(data []byte) (pos, byte, bool) {
-	i := bytes.IndexFunc(data, isBadControl)
+	// Bad control characters are all below 0x20, which in UTF-8 only ever
+	// stands for itself: a byte scan finds the same first one as a rune scan.
+	i := -1
+	for j, c := range data {
+		if c < 0x20 && isBadControl(rune(c)) {
+			i = j
+			break
+		}
+	}
 	if i < 0 {
 		return pos{}, 0, false
 	}
