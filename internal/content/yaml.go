@@ -10,8 +10,17 @@ import (
 )
 
 // decodeYAML parses YAML front matter into fields. A syntax error is
-// reported at its line in the file and makes it return false.
+// reported at its line in the file and makes it return false. Front matter
+// in the common flat form is read by fastYAML; the rest by yaml.v3.
 func decodeYAML(fr *frame, ps *problems) ([]field, bool) {
+	if fields, ok := fastYAML(fr); ok {
+		return fields, true
+	}
+	return decodeYAMLv3(fr, ps)
+}
+
+// decodeYAMLv3 is decodeYAML with yaml.v3 for any front matter.
+func decodeYAMLv3(fr *frame, ps *problems) ([]field, bool) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(fr.fm, &doc); err != nil {
 		line, msg := yamlErrorLine(err.Error())
