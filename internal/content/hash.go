@@ -44,7 +44,9 @@ func Hash(r release.Release) string {
 		*bp = w.buf
 		hashBufs.Put(bp)
 	}
-	return hex.EncodeToString(sum[:])
+	var out [2 * sha256.Size]byte
+	hex.Encode(out[:], sum[:])
+	return string(out[:])
 }
 
 // hashBufs holds buffers for Hash, which hashes all values in one call.

@@ -136,8 +136,9 @@ func load(files []file, opts Options) Result {
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), max(len(files), 1)) {
 		wg.Go(func() {
+			var buf []byte // reused: parse keeps no part of the data it reads
 			for i := range jobs {
-				out[i] = readOne(files[i], s)
+				out[i], buf = readOne(files[i], s, buf)
 			}
 		})
 	}
@@ -150,10 +151,14 @@ func load(files []file, opts Options) Result {
 }
 
 // readOne reads and parses one file, reporting an unreadable or oversized
-// file as a problem.
-func readOne(f file, s *settings) parsed {
+// file as a problem. It reads into buf when it is large enough, and returns
+// the buffer it used for the next file.
+func readOne(f file, s *settings, buf []byte) (parsed, []byte) {
 	ps := &problems{path: f.path}
-	data, size, err := readLimited(f.path)
+	data, size, err := readLimited(f.path, buf)
+	if cap(data) > cap(buf) {
+		buf = data
+	}
 	switch {
 	case err != nil:
 		ps.errorf(pos{1, 1}, "cannot read the file: %v: check that it exists and is readable", err)
@@ -161,14 +166,15 @@ func readOne(f file, s *settings) parsed {
 		ps.errorf(pos{1, 1}, "file is %d bytes, over the 1 MiB limit (%d bytes): shorten the text, and keep pictures as separate files named by 'image'", size, MaxFileSize)
 	default:
 		r, list, info := parse(f.path, f.id, data, s)
-		return parsed{rel: r, problems: list, info: info}
+		return parsed{rel: r, problems: list, info: info}, buf
 	}
-	return parsed{problems: ps.list}
+	return parsed{problems: ps.list}, buf
 }
 
 // readLimited reads a file unless it is larger than MaxFileSize; it
-// returns the size either way.
-func readLimited(path string) ([]byte, int64, error) {
+// returns the size either way. It reads into buf when its capacity is
+// enough.
+func readLimited(path string, buf []byte) ([]byte, int64, error) {
 	fh, err := os.Open(path)
 	if err != nil {
 		return nil, 0, err
@@ -183,7 +189,10 @@ func readLimited(path string) ([]byte, int64, error) {
 	}
 	// One byte more than the size: a file that grew meanwhile is still read
 	// to its end, up to the limit.
-	data := make([]byte, 0, st.Size()+1)
+	data := buf[:0]
+	if int64(cap(data)) < st.Size()+1 {
+		data = make([]byte, 0, st.Size()+1)
+	}
 	for int64(len(data)) <= MaxFileSize {
 		if len(data) == cap(data) {
 			data = append(data, 0)[:len(data)]
@@ -218,6 +227,9 @@ func crossCheck(files []file, out []parsed) Result {
 			valid = uniqueTranslation(p, ps, translations)
 		}
 		if valid {
+			if res.Releases == nil {
+				res.Releases = make([]release.Release, 0, len(files)) // at most one each
+			}
 			res.Releases = append(res.Releases, p.rel)
 		}
 		res.Problems = append(res.Problems, ps.list...)

@@ -26,7 +26,8 @@ type fileInfo struct {
 	translationKeyAt pos
 }
 
-// parse is Parse with resolved settings.
+// parse is Parse with resolved settings. What it returns holds no part of
+// data (every string is copied), so that the loader can reuse its buffer.
 func parse(path, id string, data []byte, s *settings) (release.Release, []Problem, fileInfo) {
 	r := release.Release{ID: id, Path: path}
 	ps := &problems{path: path}
@@ -129,7 +130,7 @@ func (b *builder) at(key string) pos {
 // build applies every key and the body.
 func (b *builder) build() {
 	r := b.r
-	r.Title = b.required(keyTitle, b.kv(keyTitle, `"Headline of the release"`))
+	r.Title = b.required(keyTitle, `"Headline of the release"`)
 	r.Date = b.date(keyDate, true)
 	r.Location = strings.TrimSpace(b.text(keyLocation))
 	r.Lang = b.lang()
@@ -178,16 +179,17 @@ func (b *builder) kv(key, value string) string {
 	return key + ": " + value
 }
 
-// required returns a key that must be present and not empty.
-func (b *builder) required(key, example string) string {
+// required returns a key that must be present and not empty; value is an
+// example value for it, shown in messages.
+func (b *builder) required(key, value string) string {
 	f := b.set[key]
 	if f == nil {
-		b.ps.errorf(pos{1, 1}, "no %s: add a line '%s' to the front matter", key, example)
+		b.ps.errorf(pos{1, 1}, "no %s: add a line '%s' to the front matter", key, b.kv(key, value))
 		return ""
 	}
 	v := strings.TrimSpace(b.text(key))
 	if v == "" && (f.kind == kindScalar || f.kind == kindNull) {
-		b.ps.errorf(f.valAt, "%s is empty: write it after '%s', e.g. %s", key, strings.TrimSpace(b.kv(f.key, "")), example)
+		b.ps.errorf(f.valAt, "%s is empty: write it after '%s', e.g. %s", key, strings.TrimSpace(b.kv(f.key, "")), b.kv(key, value))
 	}
 	return v
 }

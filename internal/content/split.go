@@ -2,6 +2,7 @@ package content
 
 import (
 	"bytes"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -150,5 +151,9 @@ func trimBody(body []byte, line int) (string, int) {
 	if len(b) == 0 {
 		return "", line
 	}
-	return string(b) + "\n", line
+	var s strings.Builder // one copy, with room for the newline
+	s.Grow(len(b) + 1)
+	s.Write(b)
+	s.WriteByte('\n')
+	return s.String(), line
 }

@@ -1,0 +1,37 @@
+package content
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+)
+
+// TestParseKeepsNoData checks that a parsed release and its problems hold
+// no part of the data they were parsed from: the loader reuses its read
+// buffer for the next file.
+func TestParseKeepsNoData(t *testing.T) {
+	var inputs [][]byte
+	for _, c := range fastYAMLCases {
+		inputs = append(inputs, []byte("---\n"+c.fm+"---\nBody text.\n"))
+	}
+	names, _ := filepath.Glob(filepath.Join("testdata", "files", "*", "*.md"))
+	for _, name := range names {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		inputs = append(inputs, data)
+	}
+	inputs = append(inputs, []byte("+++\ntitle = 'T'\ndate = 2020-02-06\ntags = ['a']\n+++\nBody.\n"))
+	for _, data := range inputs {
+		r, ps := Parse("f.md", "f", data, Options{})
+		wantR, wantPs := Parse("f.md", "f", append([]byte(nil), data...), Options{})
+		for i := range data {
+			data[i] = 'x'
+		}
+		if !reflect.DeepEqual(r, wantR) || !reflect.DeepEqual(ps, wantPs) {
+			t.Errorf("overwriting the data changed what was parsed from it:\n%+v\n%+v", r, wantR)
+		}
+	}
+}
