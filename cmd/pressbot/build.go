@@ -9,9 +9,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"runtime"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/pressbot/pressbot/internal/content"
@@ -137,14 +134,20 @@ func buildAll(f buildFlags, now time.Time, stdout, stderr io.Writer) int {
 		return exitProblems
 	}
 	defer root.Close()
-	entries, failed := renderEntries(rdr, rels, root, diag)
+	entries, log := lazyEntries(rdr, rels, root)
 	diag.Flush()
-	if err := s.Write(f.out, entries); err != nil {
+	err = s.Write(f.out, entries)
+	failed := log.print(diag, rels)
+	if err != nil {
 		fmt.Fprintf(diag, "pressbot build: %v\n", err)
 		return exitProblems
 	}
-	fmt.Fprintf(stdout, "built %s into %s (%d invalid, %d not rendered, %d drafts, withdrawn or embargoed left out)\n",
-		plural(len(entries), "release"), f.out, invalid, failed, skipped)
+	note := ""
+	if failed > 0 {
+		note = fmt.Sprintf("; %d rendered only in part, see above", failed)
+	}
+	fmt.Fprintf(stdout, "built %s into %s (%d invalid, %d drafts, withdrawn or embargoed left out%s)\n",
+		plural(len(entries), "release"), f.out, invalid, skipped, note)
 	return exitOK
 }
 
@@ -180,71 +183,84 @@ func eligible(rels []release.Release, now time.Time) ([]release.Release, int) {
 	return out, len(rels) - len(out)
 }
 
-// renderEntries renders each release's web HTML on GOMAXPROCS workers and
-// describes its local image. A release that fails to render is reported
-// and left out; the count of those is returned. The entries carry no
-// Markdown body, which the newsroom does not use: once the caller drops
-// rels, its memory can serve the pages.
-func renderEntries(rdr *render.Renderer, rels []release.Release, content *os.Root, stderr io.Writer) ([]site.Entry, int) {
-	type result struct {
-		e    site.Entry
-		warn string
-		err  error
-	}
-	results := make([]result, len(rels))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), max(len(rels), 1)) {
-		wg.Go(func() {
-			for j := int(next.Add(1)) - 1; j < len(rels); j = int(next.Add(1)) - 1 {
-				r := &results[j]
-				r.e, r.warn, r.err = entry(rdr, rels[j], content)
-				r.e.Release.Body = ""
-			}
-		})
-	}
-	wg.Wait()
-	out, failed := make([]site.Entry, 0, len(rels)), 0
-	for j, r := range results {
-		if r.err != nil {
-			fmt.Fprintf(stderr, "%s: %v: release left out\n", rels[j].Path, r.err)
-			failed++
-			continue
-		}
-		if r.warn != "" {
-			fmt.Fprintf(stderr, "%s: warning: %s\n", rels[j].Path, r.warn)
-		}
-		out = append(out, r.e)
-	}
-	return out, failed
+// renderLog collects what rendering each release had to say, by index,
+// from whichever goroutine rendered it.
+type renderLog struct {
+	warns, errs []string
 }
 
-// entry renders one release from one parse: its web HTML, its summary
-// and, when rdr has channels, its posts. A local image that cannot be found gives a
-// warning; the entry is still usable. With a nil content root, images are
-// linked but not described.
+// lazyEntries returns the newsroom entries of rels, each rendered by the
+// site when it first needs it (site.Entry.Render): while the pages of a
+// large archive are written, on the same workers. A release that cannot
+// be rendered for its channels still gets its page, without posts.json;
+// one whose body cannot be rendered gets a page without a body.
+func lazyEntries(rdr *render.Renderer, rels []release.Release, content *os.Root) ([]site.Entry, *renderLog) {
+	log := &renderLog{warns: make([]string, len(rels)), errs: make([]string, len(rels))}
+	entries := make([]site.Entry, len(rels))
+	for j, r := range rels {
+		entries[j] = site.Entry{Release: r, Published: r.Date, Updated: r.Date, Render: func(e *site.Entry) {
+			warn, err := fill(rdr, e, content)
+			log.warns[j] = warn
+			if err != nil {
+				log.errs[j] = err.Error() + ": the page has no posts.json"
+				body, werr := rdr.WebHTML(e.Release)
+				if werr != nil {
+					log.errs[j] = werr.Error() + ": the page has no body"
+				}
+				e.BodyHTML, e.Summary = template.HTML(body), rdr.Summary(e.Release)
+			}
+		}}
+	}
+	return entries, log
+}
+
+// print writes the errors and warnings in the order of rels and returns
+// how many releases had errors.
+func (l *renderLog) print(w io.Writer, rels []release.Release) int {
+	failed := 0
+	for j, r := range rels {
+		if l.errs[j] != "" {
+			fmt.Fprintf(w, "%s: %s\n", r.Path, l.errs[j])
+			failed++
+		}
+		if l.warns[j] != "" {
+			fmt.Fprintf(w, "%s: warning: %s\n", r.Path, l.warns[j])
+		}
+	}
+	return failed
+}
+
+// entry renders one release into a new entry, as fill does.
 func entry(rdr *render.Renderer, r release.Release, content *os.Root) (site.Entry, string, error) {
+	e := site.Entry{Release: r, Published: r.Date, Updated: r.Date}
+	warn, err := fill(rdr, &e, content)
+	return e, warn, err
+}
+
+// fill renders e's release from one parse: its web HTML, its summary and,
+// when rdr has channels, its posts; and it describes its local image. A
+// local image that cannot be found gives a warning; the entry is still
+// usable. With a nil content root, images are linked but not described.
+func fill(rdr *render.Renderer, e *site.Entry, content *os.Root) (string, error) {
+	r := e.Release
 	all, err := rdr.All(r)
 	if err != nil {
-		return site.Entry{}, "", err
+		return "", err
 	}
-	e := site.Entry{
-		Release: r, BodyHTML: template.HTML(all.WebHTML), Summary: all.Summary,
-		Published: r.Date, Updated: r.Date, Posts: all.Posts,
-	}
+	e.BodyHTML, e.Summary, e.Posts = template.HTML(all.WebHTML), all.Summary, all.Posts
 	if e.Posts == nil && len(rdr.Channels()) > 0 {
 		e.Posts = []release.Post{} // the release targets none of them: still say so
 	}
 	if !site.IsLocalImage(r.Image) || content == nil {
-		return e, "", nil
+		return "", nil
 	}
 	size, err := site.StatImageIn(content, r.Image)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return e, fmt.Sprintf("image %q is not in %s: the page links it, but build cannot copy it to media/", r.Image, content.Name()), nil
+		return fmt.Sprintf("image %q is not in %s: the page links it, but build cannot copy it to media/", r.Image, content.Name()), nil
 	case err != nil:
-		return e, fmt.Sprintf("image %q: %v: put the picture under %s and name it by its path there", r.Image, err, content.Name()), nil
+		return fmt.Sprintf("image %q: %v: put the picture under %s and name it by its path there", r.Image, err, content.Name()), nil
 	}
 	e.ImageSize, e.ImageType = size, site.ImageType(r.Image)
-	return e, "", nil
+	return "", nil
 }

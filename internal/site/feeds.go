@@ -30,12 +30,20 @@ func (s *Site) feedJobs(m *model) []job {
 	for _, sc := range scopes {
 		sc.items = sc.items[:min(len(sc.items), s.cfg.FeedItems)]
 		jobs = append(jobs,
-			func(buf *bytes.Buffer) (string, error) { return sc.dir + "feed.xml", s.rss(buf, sc) },
-			func(buf *bytes.Buffer) (string, error) { return sc.dir + "atom.xml", s.atom(buf, sc) },
-			func(buf *bytes.Buffer) (string, error) { return sc.dir + "feed.json", s.jsonFeed(buf, sc) },
+			func(buf *bytes.Buffer) (string, error) { return sc.dir + "feed.xml", s.rss(buf, sc.load()) },
+			func(buf *bytes.Buffer) (string, error) { return sc.dir + "atom.xml", s.atom(buf, sc.load()) },
+			func(buf *bytes.Buffer) (string, error) { return sc.dir + "feed.json", s.jsonFeed(buf, sc.load()) },
 		)
 	}
 	return jobs
+}
+
+// load loads the scope's items (see item.load) and returns the scope.
+func (sc feedScope) load() feedScope {
+	for _, it := range sc.items {
+		it.load()
+	}
+	return sc
 }
 
 // updated is the newest change among the scope's items; a feed without

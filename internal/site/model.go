@@ -34,7 +34,8 @@ type item struct {
 	ImageAbs string  // absolute image URL ("" if none)
 	Alts     []*item // the translation group, self included, by language
 
-	rowOnce sync.Once // the list fragment, rendered on first use
+	loadOnce sync.Once // runs e.Render, if any (see load)
+	rowOnce  sync.Once // the list fragment, rendered on first use
 	row     string
 	rowErr  error
 }
@@ -86,6 +87,19 @@ func (s *Site) model(entries []Entry) (*model, error) {
 	return m, nil
 }
 
+// load renders the entry if it has a Render function and fills in the
+// summaries; it runs once, and every use of the body, the summaries, the
+// posts or the image's size goes through it.
+func (it *item) load() *item {
+	it.loadOnce.Do(func() {
+		if it.e.Render != nil {
+			it.e.Render(it.e)
+		}
+		it.Summary, it.Short = it.e.Summary, shorten(it.e.Summary, shortSummary)
+	})
+	return it
+}
+
 // newItem prepares one entry.
 func (s *Site) newItem(e *Entry) (*item, error) {
 	r := e.Release
@@ -115,7 +129,7 @@ func (s *Site) newItem(e *Entry) (*item, error) {
 	dated = dated.In(s.cfg.Zone)
 	p := strings.TrimPrefix(r.PagePath(), "/")
 	it := &item{
-		e: e, ID: r.ID, Title: r.Title, Lang: lang, Summary: e.Summary, Short: shorten(e.Summary, shortSummary), Location: r.Location,
+		e: e, ID: r.ID, Title: r.Title, Lang: lang, Location: r.Location,
 		Path: p, URL: s.cfg.BaseURL + "/" + p,
 		Date: formatDate(dated, lang), DateISO: dated.Format(time.RFC3339),
 		Pub: pub, Upd: upd.In(s.cfg.Zone), ImageAbs: r.ImageURL(s.cfg.BaseURL),

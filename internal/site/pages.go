@@ -184,6 +184,7 @@ func (s *Site) listJobs(m *model, dir, lang, feedLang, heading, title string, it
 // row returns an item as shown in lists on a page whose path to the root
 // is root. The fragment is rendered once per item with root-relative links.
 func (s *Site) row(it *item, root string) (template.HTML, error) {
+	it.load()
 	it.rowOnce.Do(func() {
 		var buf bytes.Buffer
 		it.rowErr = s.tmpl.list.ExecuteTemplate(&buf, "item", it)
@@ -211,6 +212,7 @@ func (s *Site) releaseJob(m *model, it *item) job {
 		if err != nil {
 			return "", err
 		}
+		it.load()
 		p.R, p.Body, p.Desc = it, it.e.BodyHTML, it.Summary
 		p.Title = it.Title + " — " + s.cfg.Title
 		switch {

@@ -12,7 +12,7 @@ import (
 )
 
 // job renders one file into buf, which is empty, and returns its slash
-// path.
+// path; an empty path means it had nothing to write.
 type job func(buf *bytes.Buffer) (string, error)
 
 // jobs lists every file of the newsroom.
@@ -22,8 +22,10 @@ func (s *Site) jobs(m *model) []job {
 	jobs := make([]job, 0, len(m.items)+len(m.items)/s.cfg.PerPage*4+64)
 	for _, it := range interleaved(m.items) {
 		jobs = append(jobs, s.releaseJob(m, it))
-		if it.e.Posts != nil {
-			jobs = append(jobs, postsJob(it))
+	}
+	for _, it := range m.items {
+		if it.e.Posts != nil || it.e.Render != nil {
+			jobs = append(jobs, postsJob(it)) // last: Render may set Posts
 		}
 	}
 	jobs = append(jobs, s.listJobs(m, "", lang, "", w.Latest, s.cfg.Title, m.items)...)
@@ -46,8 +48,13 @@ func (s *Site) jobs(m *model) []job {
 }
 
 // postsJob writes the release's posts as posts.json next to its page.
+// A job made for an entry with a Render function writes nothing when the
+// entry turns out to have no posts.
 func postsJob(it *item) job {
 	return func(buf *bytes.Buffer) (string, error) {
+		if it.load().e.Posts == nil {
+			return "", nil
+		}
 		buf.Write(release.NewRendering(it.e.Release, it.e.Posts).AppendJSON(buf.AvailableBuffer()))
 		return it.Path + "posts.json", nil
 	}
@@ -112,7 +119,7 @@ func (s *Site) generate(m *model, workers int, emit func(path string, b []byte) 
 				}
 				buf.Reset()
 				p, err := jobs[i](&buf)
-				if err == nil {
+				if err == nil && p != "" {
 					err = emit(p, buf.Bytes())
 				}
 				if err != nil {

@@ -70,6 +70,13 @@ type Entry struct {
 	// Posts, when set, are written next to the release page as
 	// posts.json (release.Rendering): what each channel publishes.
 	Posts []release.Post
+	// Render, when set, fills in BodyHTML, Summary, Posts and the image
+	// fields the first time the newsroom needs them, while it is being
+	// written, rather than before: a large archive's pages then go out as
+	// their bodies are rendered, on the same workers. It is called at most
+	// once per Write, from any goroutine, and reports its own problems: an
+	// entry it cannot render fully still gets a page.
+	Render func(e *Entry)
 }
 
 // Site renders a newsroom for one Config. Its methods are safe for

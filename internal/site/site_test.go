@@ -1,8 +1,10 @@
 package site
 
 import (
+	"bytes"
 	"html/template"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -176,5 +178,53 @@ func TestShorten(t *testing.T) {
 		if got := shorten(tt.in, tt.n); got != tt.want {
 			t.Errorf("shorten(%q, %d) = %q, want %q", tt.in, tt.n, got, tt.want)
 		}
+	}
+}
+
+// TestRenderCalledOnce checks that an entry's Render runs exactly once per
+// Write, although its page, list rows, feeds and posts all use what it
+// fills in, and that the result is the same as for entries filled before.
+func TestRenderCalledOnce(t *testing.T) {
+	eager := benchEntries(120)
+	for i := range eager {
+		if i%3 == 0 {
+			eager[i].Posts = []release.Post{{Channel: "x", Kind: release.KindX, Parts: []release.Part{{Format: "text", Text: "post " + eager[i].Release.ID}}}}
+		}
+	}
+	lazy := make([]Entry, len(eager))
+	calls := make([]atomic.Int32, len(eager))
+	for i, e := range eager {
+		lazy[i] = Entry{Release: e.Release, Published: e.Published, Render: func(l *Entry) {
+			calls[i].Add(1)
+			l.BodyHTML, l.Summary, l.Posts = e.BodyHTML, e.Summary, e.Posts
+		}}
+	}
+	s := newSite(t, Config{BaseURL: testBase, Langs: []string{"en", "ru", "uz"}, PerPage: 7, FeedItems: 30})
+	want, err := s.Files(eager)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Files(lazy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range calls {
+		if n := calls[i].Load(); n != 1 {
+			t.Errorf("entry %d: Render called %d times, want 1", i, n)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("%d files, want %d", len(got), len(want))
+	}
+	for p, b := range want {
+		if !bytes.Equal(got[p], b) {
+			t.Errorf("%s differs from the eagerly rendered site", p)
+		}
+	}
+	if _, ok := got["releases/"+eager[0].Release.ID+"/posts.json"]; !ok {
+		t.Error("no posts.json for an entry whose Render set posts")
+	}
+	if _, ok := got["releases/"+eager[1].Release.ID+"/posts.json"]; ok {
+		t.Error("posts.json for an entry without posts")
 	}
 }
