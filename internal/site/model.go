@@ -36,8 +36,8 @@ type item struct {
 
 	loadOnce sync.Once // runs e.Render, if any (see load)
 	rowOnce  sync.Once // the list fragment, rendered on first use
-	row     string
-	rowErr  error
+	row      string
+	rowErr   error
 }
 
 // tagRef is a tag as shown on a release.
