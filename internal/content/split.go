@@ -2,6 +2,7 @@ package content
 
 import (
 	"bytes"
+	"encoding/binary"
 	"strings"
 	"unicode/utf8"
 )
@@ -71,18 +72,37 @@ func isBadControl(r rune) bool {
 func firstControl(data []byte) (pos, byte, bool) {
 	// Bad control characters are all below 0x20, which in UTF-8 only ever
 	// stands for itself: a byte scan finds the same first one as a rune scan.
-	i := -1
-	for j, c := range data {
-		if c < 0x20 && isBadControl(rune(c)) {
-			i = j
-			break
-		}
-	}
+	i := firstBadControl(data)
 	if i < 0 {
 		return pos{}, 0, false
 	}
 	start := bytes.LastIndexByte(data[:i], '\n') + 1
 	return pos{line: 1 + bytes.Count(data[:start], []byte("\n")), col: utf8.RuneCount(data[start:i]) + 1}, data[i], true
+}
+
+// firstBadControl returns the index of the first bad control byte in data,
+// or -1. It tests eight bytes at a time for one below 0x20, and looks at
+// the bytes one by one only in the words that have one (a line break).
+func firstBadControl(data []byte) int {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	i := 0
+	for ; i+8 <= len(data); i += 8 {
+		w := binary.LittleEndian.Uint64(data[i:])
+		if (w-0x20*ones)&^w&highs == 0 {
+			continue // no byte below 0x20
+		}
+		for j, c := range data[i : i+8] {
+			if c < 0x20 && isBadControl(rune(c)) {
+				return i + j
+			}
+		}
+	}
+	for j, c := range data[i:] {
+		if c < 0x20 && isBadControl(rune(c)) {
+			return i + j
+		}
+	}
+	return -1
 }
 
 // nextLine returns the line of data starting at off (without its newline)

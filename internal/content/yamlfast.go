@@ -193,7 +193,7 @@ func fastScalar(l string, i int, flow bool) (string, int, bool, bool) {
 			if flow {
 				end = j
 			}
-		case '[', '{', '}':
+		case '[', '{', '}', '?':
 			if flow {
 				return "", 0, false, false
 			}
