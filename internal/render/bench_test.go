@@ -26,8 +26,14 @@ var corpora = map[int][]release.Release{}
 // 10,000 by default) with ../shared/bench/gen_corpus.py and loads it.
 // Both sides of BenchmarkRatio start from the loaded releases: front
 // matter and files are read here, before any timing, for neither side.
+//
+// PRESSBOT_BENCH_CONTENT names a content folder to load instead (for
+// example the corpus bench/build made), which is read and never changed.
 func benchCorpus(b *testing.B) []release.Release {
 	b.Helper()
+	if dir := os.Getenv("PRESSBOT_BENCH_CONTENT"); dir != "" {
+		return loadBenchDir(b, dir)
+	}
 	gen, err := filepath.Abs("../../../shared/bench/gen_corpus.py")
 	if err != nil {
 		b.Fatal(err)
@@ -59,6 +65,26 @@ func benchCorpus(b *testing.B) []release.Release {
 	corpora[n] = res.Releases
 	return res.Releases
 }
+
+// loadBenchDir loads the releases of an existing content folder once.
+func loadBenchDir(b *testing.B, dir string) []release.Release {
+	b.Helper()
+	if rels, ok := dirCorpora[dir]; ok {
+		return rels
+	}
+	res, err := content.Load(dir, content.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if len(res.Releases) == 0 {
+		b.Fatalf("%s: no releases loaded (%d problems)", dir, len(res.Problems))
+	}
+	dirCorpora[dir] = res.Releases
+	return res.Releases
+}
+
+// dirCorpora caches the corpora loadBenchDir loaded, by folder.
+var dirCorpora = map[string][]release.Release{}
 
 // goldmarkHTML converts every body with plain goldmark (same extensions):
 // the body as bytes in, HTML out into a reused buffer.

@@ -17,12 +17,25 @@ import (
 // through (goldmark's default without html.WithUnsafe; our web overrides
 // drop it entirely).
 func newMarkdown(base string) goldmark.Markdown {
-	md := goldmark.New(goldmark.WithExtensions(extension.GFM, extension.Footnote))
+	return newMarkdownWith(base, markdownExtensions)
+}
+
+// newMarkdownWith is newMarkdown with other goldmark extensions (tests
+// compare fastLinkify with goldmark's own Linkify through it).
+func newMarkdownWith(base string, exts []goldmark.Extender) goldmark.Markdown {
+	md := goldmark.New(goldmark.WithExtensions(exts...))
 	md.Renderer().AddOptions(
 		renderer.WithNodeRenderers(util.Prioritized(&webOverrides{base: base}, 100)),
 		html.WithWriter(webWriter{}),
 	)
 	return md
+}
+
+// markdownExtensions is extension.GFM (in GFM's order) with fastLinkify
+// in place of extension.Linkify, and footnotes.
+var markdownExtensions = []goldmark.Extender{
+	fastLinkify{}, extension.Table, extension.Strikethrough, extension.TaskList,
+	extension.Footnote,
 }
 
 // parse parses a release body once; every profile renders the same AST.

@@ -1,0 +1,136 @@
+package render
+
+import (
+	"math/rand/v2"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/util"
+)
+
+// stockRenderer is newTestRenderer with goldmark's own GFM extension
+// (its Linkify) in place of fastLinkify.
+func stockRenderer(t testing.TB) *Renderer {
+	t.Helper()
+	r := newTestRenderer(t)
+	r.md = newMarkdownWith(testBase, []goldmark.Extender{extension.GFM, extension.Footnote})
+	return r
+}
+
+// sameAll renders body with both renderers (with and without an image)
+// and fails unless every post, the web HTML and the summary are identical.
+func sameAll(t *testing.T, fast, stock *Renderer, body string) {
+	t.Helper()
+	for _, image := range []bool{false, true} {
+		rel := fuzzRelease(body, image)
+		got, err1 := fast.All(rel)
+		want, err2 := stock.All(rel)
+		if (err1 == nil) != (err2 == nil) {
+			t.Fatalf("body %q: errors differ: fastLinkify %v, goldmark %v", body, err1, err2)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("body %q: fastLinkify renders\n%#v\ngoldmark's Linkify renders\n%#v", body, got, want)
+		}
+	}
+}
+
+// linkifyPieces are the fragments randomMarkdown joins: near misses and
+// hits of every branch of goldmark's linkify parser, with the Markdown
+// around them that moves the trigger (emphasis, parentheses, link labels,
+// code, escapes, line heads).
+var linkifyPieces = []string{
+	" ", " ", " ", "\n", "\n\n", "\t", "*", "_", "~", "(", ")", "**", "~~", "[", "]", "](", "`", "\\", "<", ">",
+	"http://", "https://", "ftp://", "http:", "https:", "ftp:", "http", "htt", "www.", "www", "ww.", "mailto:",
+	"h", "f", "w", "x.org", "example.com", "a.b", "-", ".", ",", ";", "&amp;", "?", "!", ":", "/", "#", "=",
+	"@", "a@b", "user", "first.last", "a_b", "a-b", "@x.org", "n@x.org", "n@x", "z@x.org_", "z@x.org-", "y@x.org.",
+	"привет", "мир@пример.рф", "ё", "👩‍💻", "\u00a0", "e\u0301", "1", "[^1]", "[^1]: note", "> ", "- ", "1. ", "# ",
+	"| a | b |\n|---|---|\n| ", "    ", "```\n", "<https://x.org>", "[t](https://x.org)", "![i](x.png)",
+	strings.Repeat("a", 63), strings.Repeat("b", 64), strings.Repeat("c", 65), "!#$%&'*+-/=?^`{|}~",
+}
+
+// randomMarkdown joins up to n random pieces.
+func randomMarkdown(rng *rand.Rand, n int) string {
+	var b strings.Builder
+	for range 1 + rng.IntN(n) {
+		if rng.IntN(8) == 0 {
+			b.WriteByte(byte(rng.IntN(128)))
+			continue
+		}
+		b.WriteString(linkifyPieces[rng.IntN(len(linkifyPieces))])
+	}
+	return b.String()
+}
+
+// TestLinkifySameOutput renders random Markdown rich in URL and e-mail
+// near misses, the fuzz seeds and the test releases through fastLinkify
+// and through goldmark's Linkify: every profile must come out identical.
+func TestLinkifySameOutput(t *testing.T) {
+	fast, stock := newTestRenderer(t), stockRenderer(t)
+	for _, s := range fuzzSeeds {
+		sameAll(t, fast, stock, s)
+	}
+	for _, tr := range testReleases(t) {
+		sameAll(t, fast, stock, parseRelease(t, tr.name, tr.data).Body)
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	n := 3000
+	if testing.Short() {
+		n = 300
+	}
+	for range n {
+		sameAll(t, fast, stock, randomMarkdown(rng, 40))
+	}
+}
+
+// TestMayLinkifyEmailTable checks emailLocal against the characters
+// goldmark accepts before '@' in a longer local part too.
+func TestMayLinkifyEmailTable(t *testing.T) {
+	n := 0
+	for c := range 256 {
+		if c == '@' {
+			continue // "a@b@x.org" is a@b to FindEmailIndex; checked below
+		}
+		want := util.FindEmailIndex([]byte{'a', byte(c), 'b', '@', 'x', '.', 'o', 'r', 'g'}) >= 0
+		if emailLocal[c] != want {
+			t.Errorf("emailLocal[%q] = %v, want %v", byte(c), emailLocal[c], want)
+		}
+		if emailLocal[c] {
+			n++
+		}
+	}
+	if n < 62 || emailLocal['@'] || emailLocal[' '] {
+		t.Fatalf("emailLocal has %d bytes (want at least the 62 letters and digits, never '@' or ' ')", n)
+	}
+}
+
+// TestMayLinkify pins the pre-check on lines goldmark links and lines it
+// cannot.
+func TestMayLinkify(t *testing.T) {
+	for line, want := range map[string]bool{
+		"http://x.org": true, "https://x": true, "ftp://x": true, "www.x.org": true, "http:": true,
+		"a@b.c": true, "a@": true, "first.last@x": true, strings.Repeat("a", 64) + "@x.org": true,
+		"": false, "word": false, "hello world": false, "htt://x": false, "ww.x": false, ".a@b.c": false,
+		"@a.b": false, "привет@x.org": false, strings.Repeat("a", 65) + "@x.org": false, "a b@c.d": false,
+	} {
+		if got := mayLinkify([]byte(line)); got != want {
+			t.Errorf("mayLinkify(%q) = %v, want %v", line, got, want)
+		}
+	}
+}
+
+// FuzzLinkify renders arbitrary Markdown through fastLinkify and through
+// goldmark's Linkify and requires every profile to be identical.
+func FuzzLinkify(f *testing.F) {
+	addFuzzSeeds(f)
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 50 {
+		f.Add(randomMarkdown(rng, 30))
+	}
+	fast, stock := newTestRenderer(f), stockRenderer(f)
+	f.Fuzz(func(t *testing.T, body string) {
+		sameAll(t, fast, stock, body)
+	})
+}
