@@ -58,7 +58,9 @@ func parse(path, id string, data []byte, s *settings) (release.Release, []Proble
 	if !ok {
 		return r, ps.list, info
 	}
-	b := builder{r: &r, ps: ps, s: s, fr: &fr, set: index(fields, ps)}
+	var set fieldSet
+	index(&set, fields, ps)
+	b := builder{r: &r, ps: ps, s: s, fr: &fr, set: &set}
 	b.build()
 	info.translationKeyAt = b.at(keyTranslationKey)
 	r.Hash = Hash(r)
@@ -73,10 +75,30 @@ func controlMessage(c byte) string {
 	return fmt.Sprintf("invisible control character U+%04X here: delete it (retype the text around it if your editor does not show it)", c)
 }
 
-// index maps canonical keys to their fields, warning about unknown keys and
+// maxCanonical is the most canonical keys a fieldSet holds.
+const maxCanonical = 16
+
+// fieldSet maps canonical keys to their fields: a few, so a list beats a
+// map.
+type fieldSet struct {
+	n      int
+	keys   [maxCanonical]string
+	fields [maxCanonical]*field
+}
+
+// get returns the field that sets canonical key, or nil.
+func (s *fieldSet) get(key string) *field {
+	for i := range s.n {
+		if s.keys[i] == key {
+			return s.fields[i]
+		}
+	}
+	return nil
+}
+
+// index puts the fields of canonical keys in set, warning about unknown keys and
 // reporting keys set twice.
-func index(fields []field, ps *problems) map[string]*field {
-	set := make(map[string]*field, len(fields))
+func index(set *fieldSet, fields []field, ps *problems) {
 	for i := range fields {
 		f := &fields[i]
 		canon, known := canonicalKeys[f.key]
@@ -84,13 +106,13 @@ func index(fields []field, ps *problems) map[string]*field {
 			unknownKey(f, ps)
 			continue
 		}
-		if prev, dup := set[canon]; dup {
+		if prev := set.get(canon); prev != nil {
 			ps.errorf(f.keyAt, "%q sets %s again (already set by %q on line %d): keep only one of them", f.key, canon, prev.key, prev.keyAt.line)
 			continue
 		}
-		set[canon] = f
+		set.keys[set.n], set.fields[set.n] = canon, f
+		set.n++
 	}
-	return set
 }
 
 // unknownKey warns about a key pressbot does not know, suggesting the
@@ -116,12 +138,12 @@ type builder struct {
 	ps  *problems
 	s   *settings
 	fr  *frame
-	set map[string]*field
+	set *fieldSet
 }
 
 // at returns the value position of a key, or the zero pos when absent.
 func (b *builder) at(key string) pos {
-	if f := b.set[key]; f != nil {
+	if f := b.set.get(key); f != nil {
 		return f.valAt
 	}
 	return pos{}
@@ -154,7 +176,7 @@ func (b *builder) build() {
 // text returns a single-valued key as text ("" when absent or null); a
 // list or table is reported.
 func (b *builder) text(key string) string {
-	f := b.set[key]
+	f := b.set.get(key)
 	if f == nil {
 		return ""
 	}
@@ -182,7 +204,7 @@ func (b *builder) kv(key, value string) string {
 // required returns a key that must be present and not empty; value is an
 // example value for it, shown in messages.
 func (b *builder) required(key, value string) string {
-	f := b.set[key]
+	f := b.set.get(key)
 	if f == nil {
 		b.ps.errorf(pos{1, 1}, "no %s: add a line '%s' to the front matter", key, b.kv(key, value))
 		return ""
@@ -197,7 +219,7 @@ func (b *builder) required(key, value string) string {
 // date reads a date key; a required one must be present.
 func (b *builder) date(key string, required bool) time.Time {
 	const how = "write it as RFC 3339 (2020-02-06T10:00:00+05:00) or as 2020-02-06 or 2020-02-06 10:00 (read in the configured zone)"
-	f := b.set[key]
+	f := b.set.get(key)
 	if f == nil {
 		if required {
 			b.ps.errorf(pos{1, 1}, "no %s: add a line '%s: 2020-02-06T10:00:00+05:00' to the front matter", key, key)
@@ -225,7 +247,7 @@ func (b *builder) date(key string, required bool) time.Time {
 
 // lang returns the canonical BCP 47 tag, or the default.
 func (b *builder) lang() string {
-	f := b.set[keyLang]
+	f := b.set.get(keyLang)
 	v := strings.TrimSpace(b.text(keyLang))
 	if f == nil || v == "" {
 		return b.s.lang
@@ -241,7 +263,7 @@ func (b *builder) lang() string {
 // list reads a list of text values; a single value is a one-item list.
 // Empty items are dropped with a warning.
 func (b *builder) list(key string) []string {
-	f := b.set[key]
+	f := b.set.get(key)
 	if f == nil || f.kind == kindNull {
 		return nil
 	}
@@ -276,7 +298,7 @@ func (b *builder) list(key string) []string {
 func (b *builder) image() (string, string) {
 	img := strings.TrimSpace(b.text(keyImage))
 	imgAt := b.keyAt(keyImage)
-	if f := b.set[keyImages]; f != nil {
+	if f := b.set.get(keyImages); f != nil {
 		imgs := b.list(keyImages)
 		switch {
 		case img != "":
@@ -297,7 +319,7 @@ func (b *builder) image() (string, string) {
 
 // keyAt returns the key position of a key, or the zero pos when absent.
 func (b *builder) keyAt(key string) pos {
-	if f := b.set[key]; f != nil {
+	if f := b.set.get(key); f != nil {
 		return f.keyAt
 	}
 	return pos{}
@@ -305,7 +327,7 @@ func (b *builder) keyAt(key string) pos {
 
 // channels reads the channel list and checks every name is configured.
 func (b *builder) channels() []string {
-	f := b.set[keyChannels]
+	f := b.set.get(keyChannels)
 	names := b.list(keyChannels)
 	if f == nil || len(names) == 0 {
 		return nil
@@ -345,7 +367,7 @@ func (b *builder) suggestChannel(name string) string {
 
 // bool reads a true/false key.
 func (b *builder) bool(key string) bool {
-	f := b.set[key]
+	f := b.set.get(key)
 	if f == nil || f.kind == kindNull {
 		return false
 	}

@@ -35,3 +35,14 @@ func TestParseKeepsNoData(t *testing.T) {
 		}
 	}
 }
+
+// TestMaxCanonical checks that a fieldSet can hold every canonical key.
+func TestMaxCanonical(t *testing.T) {
+	canon := map[string]bool{}
+	for _, c := range canonicalKeys {
+		canon[c] = true
+	}
+	if len(canon) > maxCanonical {
+		t.Fatalf("%d canonical keys, a fieldSet holds %d: raise maxCanonical", len(canon), maxCanonical)
+	}
+}

@@ -117,27 +117,33 @@ func fastYAML(fr *frame) ([]field, bool) {
 	return fields, true
 }
 
-// fastYAMLChars reports whether fm holds only characters the fast path
-// reads like yaml.v3: no tab, CR or DEL, and no non-ASCII character that
-// YAML treats as a line break, a byte order mark or a control character.
+// fastYAMLChars reports whether fm, which is valid UTF-8 without bad
+// control characters (parse checks both first), holds only characters the
+// fast path reads like yaml.v3: no tab, CR or DEL, and no non-ASCII
+// character that YAML treats as a line break (U+0085, U+2028, U+2029), a
+// byte order mark (U+FEFF) or a control or non-character (U+0080 to
+// U+009F, U+FFFE, U+FFFF).
 func fastYAMLChars(fm []byte) bool {
-	for i := 0; i < len(fm); {
+	for i := 0; i < len(fm); i++ {
 		c := fm[i]
-		if c < utf8.RuneSelf {
-			if (c < 0x20 && c != '\n') || c == 0x7f {
-				return false
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRune(fm[i:])
 		switch {
-		case r == utf8.RuneError && size == 1,
-			r < 0xa0, r == 0x2028, r == 0x2029, r == 0xfeff,
-			r >= 0xd800 && r < 0xe000, r == 0xfffe, r == 0xffff:
-			return false
+		case c >= 0x20 && c < 0x7f, c == '\n', c >= 0x80 && c < 0xc2:
+			// ASCII text, a line break, or a continuation byte.
+		case c < 0x80:
+			return false // a control character or DEL
+		case c == 0xc2:
+			if i+1 < len(fm) && fm[i+1] < 0xa0 {
+				return false // U+0080 to U+009F
+			}
+		case c == 0xe2:
+			if i+2 < len(fm) && fm[i+1] == 0x80 && (fm[i+2] == 0xa8 || fm[i+2] == 0xa9) {
+				return false // U+2028, U+2029
+			}
+		case c == 0xef:
+			if i+2 < len(fm) && (fm[i+1] == 0xbb && fm[i+2] == 0xbf || fm[i+1] == 0xbf && fm[i+2] >= 0xbe) {
+				return false // U+FEFF, U+FFFE, U+FFFF
+			}
 		}
-		i += size
 	}
 	return true
 }

@@ -202,6 +202,9 @@ func genYAML(in []byte) []byte {
 // whether it read fm.
 func checkFastYAML(t testing.TB, fm []byte) ([]field, bool) {
 	t.Helper()
+	if !utf8.Valid(fm) || firstBadControl(fm) >= 0 {
+		return nil, false // parse reports these before it decodes
+	}
 	fr := frame{format: formatYAML, delim: "---", fm: fm, fmLine: 2}
 	fields, fast := fastYAML(&fr)
 	if !fast {
@@ -243,6 +246,20 @@ func fastYAMLSeeds(t testing.TB) [][]byte {
 		}
 	}
 	return out
+}
+
+// TestFastYAMLChars compares fastYAMLChars with a rune by rune check for
+// every character up to U+10000 and a few above.
+func TestFastYAMLChars(t *testing.T) {
+	for r := rune(0); r < 0x10100; r++ {
+		if r >= 0xd800 && r < 0xe000 {
+			continue // not in valid UTF-8
+		}
+		want := (r >= 0x20 && r < 0x7f) || r == '\n' || (r >= 0xa0 && r != 0x2028 && r != 0x2029 && r != 0xfeff && r != 0xfffe && r != 0xffff)
+		if got := fastYAMLChars([]byte("a" + string(r) + "b")); got != want {
+			t.Errorf("U+%04X: got %v, want %v", r, got, want)
+		}
+	}
 }
 
 // TestFirstBadControl compares the word-at-a-time scan with a rune scan
