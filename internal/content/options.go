@@ -4,6 +4,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"golang.org/x/text/language"
 )
 
 // DefaultZone is the zone for dates written without an offset when Options
@@ -40,6 +42,36 @@ type settings struct {
 	channels    map[string]bool
 	channelList string // for messages: "telegram, facebook, x"
 	names       []string
+
+	// langTags caches langTag's answers: a corpus uses a few lang values.
+	langMu   sync.Mutex
+	langTags map[string]string
+}
+
+// maxLangTags bounds the langTag cache.
+const maxLangTags = 64
+
+// langTag returns the canonical BCP 47 tag for lang value v, and false when
+// v is not a tag or uses '_'.
+func (s *settings) langTag(v string) (string, bool) {
+	s.langMu.Lock()
+	t, hit := s.langTags[v]
+	s.langMu.Unlock()
+	if hit {
+		return t, t != ""
+	}
+	if tag, err := language.Parse(v); err == nil && strings.IndexByte(v, '_') < 0 {
+		t = tag.String()
+	}
+	s.langMu.Lock()
+	if len(s.langTags) < maxLangTags {
+		if s.langTags == nil {
+			s.langTags = make(map[string]string)
+		}
+		s.langTags[strings.Clone(v)] = t
+	}
+	s.langMu.Unlock()
+	return t, t != ""
 }
 
 // resolve applies the defaults to o.

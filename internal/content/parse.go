@@ -6,8 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"golang.org/x/text/language"
-
 	"github.com/pressbot/pressbot/internal/release"
 )
 
@@ -252,12 +250,12 @@ func (b *builder) lang() string {
 	if f == nil || v == "" {
 		return b.s.lang
 	}
-	tag, err := language.Parse(v)
-	if err != nil || strings.IndexByte(v, '_') >= 0 {
+	tag, ok := b.s.langTag(v)
+	if !ok {
 		b.ps.errorf(f.valAt, "lang %q is not a BCP 47 language tag: use a tag such as en, ru, uz, uz-Cyrl or en-GB (with '-', not '_')", v)
 		return b.s.lang
 	}
-	return tag.String()
+	return tag
 }
 
 // list reads a list of text values; a single value is a one-item list.

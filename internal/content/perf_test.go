@@ -4,7 +4,11 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
+	"strings"
 	"testing"
+
+	"golang.org/x/text/language"
 )
 
 // TestParseKeepsNoData checks that a parsed release and its problems hold
@@ -44,5 +48,29 @@ func TestMaxCanonical(t *testing.T) {
 	}
 	if len(canon) > maxCanonical {
 		t.Fatalf("%d canonical keys, a fieldSet holds %d: raise maxCanonical", len(canon), maxCanonical)
+	}
+}
+
+// TestLangTagCache checks that cached lang answers equal fresh ones, and
+// that the cache stays bounded.
+func TestLangTagCache(t *testing.T) {
+	s := Options{}.resolve()
+	values := []string{"en", "EN", "ru", "uz-cyrl", "uz-Latn-UZ", "en_GB", "english", "x", "i-klingon", "zh-min-nan"}
+	for range 2 {
+		for _, v := range values {
+			want, wantOK := "", false
+			if tag, err := language.Parse(v); err == nil && !strings.Contains(v, "_") {
+				want, wantOK = tag.String(), true
+			}
+			if got, ok := s.langTag(v); got != want || ok != wantOK {
+				t.Errorf("langTag(%q) = %q, %v; want %q, %v", v, got, ok, want, wantOK)
+			}
+		}
+	}
+	for i := range 2 * maxLangTags {
+		s.langTag(strconv.Itoa(i))
+	}
+	if len(s.langTags) > maxLangTags {
+		t.Errorf("the cache holds %d entries, more than %d", len(s.langTags), maxLangTags)
 	}
 }
