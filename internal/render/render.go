@@ -301,14 +301,14 @@ var srcPool = sync.Pool{New: func() any { return new([]byte) }}
 
 // newDoc parses the release body.
 func (r *Renderer) newDoc(rel release.Release) *doc {
-	// Copied first, then checked: the check runs on bytes the copy has
-	// just brought into the cache.
 	buf := srcPool.Get().(*[]byte)
-	src := append((*buf)[:0], rel.Body...)
-	if !utf8.Valid(src) {
+	var src []byte
+	if validUTF8(rel.Body) {
+		src = append((*buf)[:0], rel.Body...)
+	} else {
 		// content.Parse refuses such files; a caller that builds a
 		// Release by hand still gets text Telegram accepts.
-		src = append(src[:0], strings.ToValidUTF8(rel.Body, "\uFFFD")...)
+		src = append((*buf)[:0], strings.ToValidUTF8(rel.Body, "\uFFFD")...)
 	}
 	return &doc{r: r, rel: rel, src: src, buf: buf, root: parse(r.md.Parser(), src)}
 }
