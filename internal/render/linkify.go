@@ -2,6 +2,7 @@ package render
 
 import (
 	"bytes"
+	"strings"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
@@ -27,15 +28,32 @@ func (fastLinkify) Extend(m goldmark.Markdown) {
 }
 
 // linkifyParser wraps goldmark's linkify parser.
-type linkifyParser struct{ inner parser.InlineParser }
+type linkifyParser struct {
+	inner parser.InlineParser
+	// configured is set when a parser option configures linkify
+	// (protocols, regexps): mayLinkify knows only the defaults, so every
+	// position then goes to goldmark's parser.
+	configured bool
+}
 
 func (p *linkifyParser) Trigger() []byte { return p.inner.Trigger() }
+
+// SetOption passes parser options on to goldmark's parser, as goldmark
+// does for its own.
+func (p *linkifyParser) SetOption(name parser.OptionName, value any) {
+	if so, ok := p.inner.(parser.SetOptioner); ok {
+		so.SetOption(name, value)
+	}
+	if strings.HasPrefix(string(name), "Linkify") {
+		p.configured = true
+	}
+}
 
 // Parse returns nil when goldmark's parser cannot match here, and what
 // goldmark's parser returns otherwise.
 func (p *linkifyParser) Parse(parent ast.Node, block text.Reader, pc parser.Context) ast.Node {
 	line, _ := block.PeekLine()
-	if len(line) > 0 {
+	if len(line) > 0 && !p.configured {
 		switch line[0] { // goldmark's parser skips the trigger character
 		case ' ', '*', '_', '~', '(':
 			line = line[1:]

@@ -3,6 +3,7 @@ package render
 import (
 	"math/rand/v2"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -133,4 +134,21 @@ func FuzzLinkify(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body string) {
 		sameAll(t, fast, stock, body)
 	})
+}
+
+// TestLinkifyOptions: with linkify options set on the parser, every
+// position goes to goldmark's parser, which then links what its options
+// allow.
+func TestLinkifyOptions(t *testing.T) {
+	md := goldmark.New(goldmark.WithExtensions(fastLinkify{}), goldmark.WithParserOptions(
+		extension.WithLinkifyAllowedProtocols([]string{"tg:"}),
+		extension.WithLinkifyURLRegexp(regexp.MustCompile(`^tg://[a-z]+`)),
+	))
+	var b strings.Builder
+	if err := md.Convert([]byte("see tg://resolve now"), &b); err != nil {
+		t.Fatal(err)
+	}
+	if want := `<a href="tg://resolve">tg://resolve</a>`; !strings.Contains(b.String(), want) {
+		t.Fatalf("got %q, want it to contain %q", b.String(), want)
+	}
 }
