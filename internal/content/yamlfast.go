@@ -55,7 +55,7 @@ func fastYAML(fr *frame) ([]field, bool) {
 			for i < len(l) && l[i] == ' ' {
 				i++
 			}
-			if i == len(l) || l[i] == '#' || i == n+1 {
+			if i == len(l) || l[i] == '#' {
 				return nil, false // an empty item: its position is yaml.v3's to say
 			}
 			text, end, plain, ok := fastScalar(l, i, false)
@@ -85,9 +85,6 @@ func fastYAML(fr *frame) ([]field, bool) {
 		}
 		switch {
 		case i == len(l) || l[i] == '#':
-			if i < len(l) && i == k+1 {
-				return nil, false
-			}
 			f.kind, f.valAt = kindNull, f.keyAt
 			open = len(fields)
 		case l[i] == '[':
