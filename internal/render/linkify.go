@@ -58,7 +58,9 @@ func (p *linkifyParser) Parse(parent ast.Node, block text.Reader, pc parser.Cont
 		case ' ', '*', '_', '~', '(':
 			line = line[1:]
 		}
-		if !mayLinkify(line) {
+		// Most positions end at the first byte (a letter of a word
+		// outside ASCII, punctuation, a space).
+		if len(line) == 0 || !linkStart[line[0]] || !mayLinkify(line) {
 			return nil
 		}
 	}
@@ -114,6 +116,16 @@ var (
 var emailLocal = func() (t [256]bool) {
 	for c := range 256 {
 		t[c] = util.FindEmailIndex([]byte{byte(c), '@', 'a'}) >= 0
+	}
+	return t
+}()
+
+// linkStart holds the bytes mayLinkify can return true after: the first
+// bytes of "http:", "https:", "ftp:" and "www.", and the bytes an e-mail
+// address can start with (emailLocal, not ASCII punctuation).
+var linkStart = func() (t [256]bool) {
+	for c := range 256 {
+		t[c] = c == 'h' || c == 'f' || c == 'w' || (emailLocal[c] && !util.IsPunct(byte(c)))
 	}
 	return t
 }()

@@ -152,3 +152,23 @@ func TestLinkifyOptions(t *testing.T) {
 		t.Fatalf("got %q, want it to contain %q", b.String(), want)
 	}
 }
+
+// TestLinkStart: mayLinkify is false on every line whose first byte
+// linkStart refuses, whatever follows.
+func TestLinkStart(t *testing.T) {
+	for c := range 256 {
+		if linkStart[c] {
+			continue
+		}
+		for _, rest := range []string{"", "ttp://x.org", "ttps://x", "tp://x", "ww.x.org", "@x.org", "a@x.org", "x"} {
+			if line := append([]byte{byte(c)}, rest...); mayLinkify(line) {
+				t.Errorf("linkStart[%q] is false, but mayLinkify(%q) is true", byte(c), line)
+			}
+		}
+	}
+	for _, c := range "hfwaZ09" {
+		if !linkStart[c] {
+			t.Errorf("linkStart[%q] = false", c)
+		}
+	}
+}
