@@ -36,6 +36,7 @@ type linkifyParser struct {
 	configured bool
 }
 
+// Trigger returns the trigger bytes of goldmark's parser.
 func (p *linkifyParser) Trigger() []byte { return p.inner.Trigger() }
 
 // SetOption passes parser options on to goldmark's parser, as goldmark
