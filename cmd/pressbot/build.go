@@ -137,7 +137,7 @@ func buildAll(f buildFlags, now time.Time, stdout, stderr io.Writer) int {
 	entries, log := lazyEntries(rdr, rels, root)
 	diag.Flush()
 	err = s.Write(f.out, entries)
-	failed := log.print(diag, rels)
+	failed := log.print(diag, entries)
 	if err != nil {
 		fmt.Fprintf(diag, "pressbot build: %v\n", err)
 		return exitProblems
@@ -199,32 +199,41 @@ func lazyEntries(rdr *render.Renderer, rels []release.Release, content *os.Root)
 	entries := make([]site.Entry, len(rels))
 	for j, r := range rels {
 		entries[j] = site.Entry{Release: r, Published: r.Date, Updated: r.Date, Render: func(e *site.Entry) {
-			warn, err := fill(rdr, e, content)
-			log.warns[j] = warn
-			if err != nil {
-				log.errs[j] = err.Error() + ": the page has no posts.json"
-				body, werr := rdr.WebHTML(e.Release)
-				if werr != nil {
-					log.errs[j] = werr.Error() + ": the page has no body"
-				}
-				e.BodyHTML, e.Summary = template.HTML(body), rdr.Summary(e.Release)
-			}
+			log.warns[j], log.errs[j] = fillOrFallBack(rdr, e, content)
+			e.Release.Body = "" // rendered: the Markdown is not needed any more
 		}}
 	}
 	return entries, log
 }
 
-// print writes the errors and warnings in the order of rels and returns
-// how many releases had errors.
-func (l *renderLog) print(w io.Writer, rels []release.Release) int {
+// fillOrFallBack fills e as fill does; when that fails, it renders the
+// web body alone. It returns fill's warning and what went wrong.
+func fillOrFallBack(rdr *render.Renderer, e *site.Entry, content *os.Root) (warn, problem string) {
+	warn, err := fill(rdr, e, content)
+	if err == nil {
+		return warn, ""
+	}
+	problem = err.Error() + ": the page has no posts.json"
+	body, werr := rdr.WebHTML(e.Release)
+	if werr != nil {
+		problem = werr.Error() + ": the page has no body"
+	}
+	e.BodyHTML, e.Summary = template.HTML(body), rdr.Summary(e.Release)
+	return warn, problem
+}
+
+// print writes the errors and warnings in the order of entries and
+// returns how many releases had errors.
+func (l *renderLog) print(w io.Writer, entries []site.Entry) int {
 	failed := 0
-	for j, r := range rels {
+	for j := range entries {
+		path := entries[j].Release.Path
 		if l.errs[j] != "" {
-			fmt.Fprintf(w, "%s: %s\n", r.Path, l.errs[j])
+			fmt.Fprintf(w, "%s: %s\n", path, l.errs[j])
 			failed++
 		}
 		if l.warns[j] != "" {
-			fmt.Fprintf(w, "%s: warning: %s\n", r.Path, l.warns[j])
+			fmt.Fprintf(w, "%s: warning: %s\n", path, l.warns[j])
 		}
 	}
 	return failed

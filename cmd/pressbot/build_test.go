@@ -77,7 +77,7 @@ func TestLazyEntriesMatchEager(t *testing.T) {
 			t.Errorf("posts=%v: posts.json written: %v", posts, ok)
 		}
 		var diag bytes.Buffer
-		if n := log.print(&diag, testReleases()); n != 0 {
+		if n := log.print(&diag, lazy); n != 0 {
 			t.Errorf("posts=%v: %d failed, want 0", posts, n)
 		}
 		if want := `content/2020/minivan.md: warning: image "images/missing.jpg" is not in`; !strings.HasPrefix(diag.String(), want) {
@@ -115,7 +115,7 @@ func TestLazyEntriesPostsFail(t *testing.T) {
 		t.Fatal(err)
 	}
 	var diag bytes.Buffer
-	if n := log.print(&diag, rels); n != 2 {
+	if n := log.print(&diag, entries); n != 2 {
 		t.Errorf("%d releases failed, want 2:\n%s", n, diag.String())
 	}
 	for _, line := range []string{

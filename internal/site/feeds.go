@@ -29,6 +29,9 @@ func (s *Site) feedJobs(m *model) []job {
 	var jobs []job
 	for _, sc := range scopes {
 		sc.items = sc.items[:min(len(sc.items), s.cfg.FeedItems)]
+		for _, it := range sc.items {
+			it.inFeed = true
+		}
 		jobs = append(jobs,
 			func(buf *bytes.Buffer) (string, error) { return sc.dir + "feed.xml", s.rss(buf, sc.load()) },
 			func(buf *bytes.Buffer) (string, error) { return sc.dir + "atom.xml", s.atom(buf, sc.load()) },

@@ -34,6 +34,7 @@ type item struct {
 	ImageAbs string  // absolute image URL ("" if none)
 	Alts     []*item // the translation group, self included, by language
 
+	inFeed   bool      // a feed carries it (set before pages are made)
 	loadOnce sync.Once // runs e.Render, if any (see load)
 	rowOnce  sync.Once // the list fragment, rendered on first use
 	row      string

@@ -205,45 +205,65 @@ func pageDir(dir string, n int) string {
 	return dir + "page/" + strconv.Itoa(n) + "/"
 }
 
-// releaseJob renders one release page.
+// releaseJob renders one release page. The body of an entry that Render
+// filled in is let go once its page is made, unless a feed carries it: a
+// large archive then never holds every body at once.
 func (s *Site) releaseJob(m *model, it *item) job {
 	return func(buf *bytes.Buffer) (string, error) {
-		p, err := s.basePage(m, it.Path, it.Lang, it.Lang)
-		if err != nil {
-			return "", err
+		p, err := s.releasePage(m, it, buf)
+		if it.e.Render != nil && !it.inFeed {
+			it.e.BodyHTML = ""
 		}
-		it.load()
-		p.R, p.Body, p.Desc = it, it.e.BodyHTML, it.Summary
-		p.Title = it.Title + " — " + s.cfg.Title
-		switch {
-		case it.Image != "" && s.cfg.MediaDir != "":
-			p.Img = &image{Src: p.Root + "media/" + it.Image, Alt: it.e.Release.ImageAlt}
-		case it.ImageAbs != "":
-			p.Img = &image{Src: it.ImageAbs, Alt: it.e.Release.ImageAlt}
-		}
-		for _, a := range it.Alts {
-			f, err := s.fragment(m, "alternate", a.ID, link{Href: a.URL, Lang: a.Lang})
-			if err != nil {
-				return "", err
-			}
-			p.Alternates = append(p.Alternates, f)
-			if a != it {
-				f, err := s.fragment(m, "translation", p.Root+"\x00"+a.ID, link{Href: p.Root + a.Path, Text: a.Title, Lang: a.Lang, Name: langName(a.Lang)})
-				if err != nil {
-					return "", err
-				}
-				p.Others = append(p.Others, f)
-			}
-		}
-		for _, t := range it.Tags {
-			f, err := s.fragment(m, "tag-link", p.Root+"\x00"+t.Slug+"\x00"+t.Name, tagLink{Root: p.Root, Slug: t.Slug, Name: t.Name})
-			if err != nil {
-				return "", err
-			}
-			p.TagLinks = append(p.TagLinks, f)
-		}
-		return it.Path + "index.html", execute(buf, s.tmpl.release, &p)
+		return p, err
 	}
+}
+
+// releasePage renders the page of one release into buf.
+func (s *Site) releasePage(m *model, it *item, buf *bytes.Buffer) (string, error) {
+	p, err := s.basePage(m, it.Path, it.Lang, it.Lang)
+	if err != nil {
+		return "", err
+	}
+	it.load()
+	p.R, p.Body, p.Desc = it, it.e.BodyHTML, it.Summary
+	p.Title = it.Title + " — " + s.cfg.Title
+	switch {
+	case it.Image != "" && s.cfg.MediaDir != "":
+		p.Img = &image{Src: p.Root + "media/" + it.Image, Alt: it.e.Release.ImageAlt}
+	case it.ImageAbs != "":
+		p.Img = &image{Src: it.ImageAbs, Alt: it.e.Release.ImageAlt}
+	}
+	if err := s.releaseLinks(m, it, &p); err != nil {
+		return "", err
+	}
+	return it.Path + "index.html", execute(buf, s.tmpl.release, &p)
+}
+
+// releaseLinks adds a release page's language alternates, links to its
+// other languages and tag links, each a fragment rendered once per build.
+func (s *Site) releaseLinks(m *model, it *item, p *page) error {
+	for _, a := range it.Alts {
+		f, err := s.fragment(m, "alternate", a.ID, link{Href: a.URL, Lang: a.Lang})
+		if err != nil {
+			return err
+		}
+		p.Alternates = append(p.Alternates, f)
+		if a != it {
+			f, err := s.fragment(m, "translation", p.Root+"\x00"+a.ID, link{Href: p.Root + a.Path, Text: a.Title, Lang: a.Lang, Name: langName(a.Lang)})
+			if err != nil {
+				return err
+			}
+			p.Others = append(p.Others, f)
+		}
+	}
+	for _, t := range it.Tags {
+		f, err := s.fragment(m, "tag-link", p.Root+"\x00"+t.Slug+"\x00"+t.Name, tagLink{Root: p.Root, Slug: t.Slug, Name: t.Name})
+		if err != nil {
+			return err
+		}
+		p.TagLinks = append(p.TagLinks, f)
+	}
+	return nil
 }
 
 // tagLink is a tag on a release page whose path to the root is Root.

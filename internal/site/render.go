@@ -49,13 +49,17 @@ func (s *Site) jobs(m *model) []job {
 
 // postsJob writes the release's posts as posts.json next to its page.
 // A job made for an entry with a Render function writes nothing when the
-// entry turns out to have no posts.
+// entry turns out to have no posts, and lets the posts go once written.
 func postsJob(it *item) job {
 	return func(buf *bytes.Buffer) (string, error) {
-		if it.load().e.Posts == nil {
+		posts := it.load().e.Posts
+		if it.e.Render != nil {
+			it.e.Posts = nil
+		}
+		if posts == nil {
 			return "", nil
 		}
-		buf.Write(release.NewRendering(it.e.Release, it.e.Posts).AppendJSON(buf.AvailableBuffer()))
+		buf.Write(release.NewRendering(it.e.Release, posts).AppendJSON(buf.AvailableBuffer()))
 		return it.Path + "posts.json", nil
 	}
 }

@@ -221,6 +221,20 @@ func TestRenderCalledOnce(t *testing.T) {
 			t.Errorf("%s differs from the eagerly rendered site", p)
 		}
 	}
+	// Bodies are let go after their page, except for feed items; posts
+	// after posts.json.
+	kept := 0
+	for i := range lazy {
+		if lazy[i].BodyHTML != "" {
+			kept++
+		}
+		if lazy[i].Posts != nil {
+			t.Errorf("entry %d: posts kept after posts.json was written", i)
+		}
+	}
+	if kept == 0 || kept > 30*4 || kept == len(lazy) {
+		t.Errorf("%d of %d bodies kept, want those of the feed items only (at most 30 per feed)", kept, len(lazy))
+	}
 	if _, ok := got["releases/"+eager[0].Release.ID+"/posts.json"]; !ok {
 		t.Error("no posts.json for an entry whose Render set posts")
 	}
