@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -62,18 +63,16 @@ type model struct {
 
 // model validates the entries and groups them.
 func (s *Site) model(entries []Entry) (*model, error) {
-	items := make([]*item, len(entries))
+	items, err := s.newItems(entries)
+	if err != nil {
+		return nil, err
+	}
 	seen := make(map[string]bool, len(entries))
-	for i := range entries {
-		it, err := s.newItem(&entries[i])
-		if err != nil {
-			return nil, err
-		}
+	for _, it := range items {
 		if seen[it.ID] {
 			return nil, fmt.Errorf("site: release %q appears twice", it.ID)
 		}
 		seen[it.ID] = true
-		items[i] = it
 	}
 	slices.SortFunc(items, func(a, b *item) int {
 		return cmp.Or(b.Pub.Compare(a.Pub), strings.Compare(a.ID, b.ID))
@@ -99,6 +98,29 @@ func (it *item) load() *item {
 		it.Summary, it.Short = it.e.Summary, shorten(it.e.Summary, shortSummary)
 	})
 	return it
+}
+
+// newItems prepares the entries on GOMAXPROCS goroutines, each taking a
+// contiguous share. The error is that of the first bad entry.
+func (s *Site) newItems(entries []Entry) ([]*item, error) {
+	items := make([]*item, len(entries))
+	errs := make([]error, len(entries))
+	n := min(runtime.GOMAXPROCS(0), max(len(entries)/512, 1))
+	var wg sync.WaitGroup
+	for w := range n {
+		wg.Go(func() {
+			for i := w * len(entries) / n; i < (w+1)*len(entries)/n; i++ {
+				items[i], errs[i] = s.newItem(&entries[i])
+			}
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return items, nil
 }
 
 // newItem prepares one entry.
