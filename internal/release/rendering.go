@@ -64,22 +64,28 @@ func (r Rendering) AppendJSON(b []byte) []byte {
 	b = append(b, ",\n  \"hash\": "...)
 	b = appendJSONString(b, r.Hash)
 	b = append(b, ",\n  \"posts\": "...)
-	switch {
-	case r.Posts == nil:
-		b = append(b, "null"...)
-	case len(r.Posts) == 0:
-		b = append(b, "[]"...)
-	default:
-		b = append(b, '[')
-		for i, p := range r.Posts {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendPost(b, p)
-		}
-		b = append(b, "\n  ]"...)
-	}
+	b = appendArray(b, r.Posts, "\n  ", appendPost)
 	return append(b, "\n}\n"...)
+}
+
+// appendArray appends a JSON array of items, each by appendItem, as
+// encoding/json does: null for nil, [] for empty, else one element after
+// another and the closing bracket on a line of its own, indented by indent.
+func appendArray[T any](b []byte, items []T, indent string, appendItem func([]byte, T) []byte) []byte {
+	switch {
+	case items == nil:
+		return append(b, "null"...)
+	case len(items) == 0:
+		return append(b, "[]"...)
+	}
+	b = append(b, '[')
+	for i, it := range items {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendItem(b, it)
+	}
+	return append(append(b, indent...), ']')
 }
 
 // appendPost appends one post of a Rendering at its indentation.
@@ -89,21 +95,7 @@ func appendPost(b []byte, p RenderingPost) []byte {
 	b = append(b, ",\n      \"kind\": "...)
 	b = appendJSONString(b, p.Kind)
 	b = append(b, ",\n      \"parts\": "...)
-	switch {
-	case p.Parts == nil:
-		b = append(b, "null"...)
-	case len(p.Parts) == 0:
-		b = append(b, "[]"...)
-	default:
-		b = append(b, '[')
-		for i, pt := range p.Parts {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendPart(b, pt)
-		}
-		b = append(b, "\n      ]"...)
-	}
+	b = appendArray(b, p.Parts, "\n      ", appendPart)
 	return append(b, "\n    }"...)
 }
 
@@ -117,25 +109,24 @@ func appendPart(b []byte, pt Part) []byte {
 	b = strconv.AppendInt(b, int64(pt.Length), 10)
 	b = append(b, ",\n          \"limit\": "...)
 	b = strconv.AppendInt(b, int64(pt.Limit), 10)
-	if len(pt.Media) > 0 {
-		b = append(b, ",\n          \"media\": ["...)
-		for i, m := range pt.Media {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = append(b, "\n            {\n              \"url\": "...)
-			b = appendJSONString(b, m.URL)
-			b = append(b, ",\n              \"alt\": "...)
-			b = appendJSONString(b, m.Alt)
-			b = append(b, "\n            }"...)
-		}
-		b = append(b, "\n          ]"...)
+	if len(pt.Media) > 0 { // omitempty
+		b = append(b, ",\n          \"media\": "...)
+		b = appendArray(b, pt.Media, "\n          ", appendMedia)
 	}
 	if pt.Link != "" {
 		b = append(b, ",\n          \"link\": "...)
 		b = appendJSONString(b, pt.Link)
 	}
 	return append(b, "\n        }"...)
+}
+
+// appendMedia appends one picture of a part at its indentation.
+func appendMedia(b []byte, m Media) []byte {
+	b = append(b, "\n            {\n              \"url\": "...)
+	b = appendJSONString(b, m.URL)
+	b = append(b, ",\n              \"alt\": "...)
+	b = appendJSONString(b, m.Alt)
+	return append(b, "\n            }"...)
 }
 
 // appendJSONString appends s as a JSON string the way encoding/json does
