@@ -22,9 +22,7 @@ func fastYAML(fr *frame) ([]field, bool) {
 		return nil, false
 	}
 	fm := string(fr.fm) // one copy: every key and value is a substring
-	fields := make([]field, 0, 12)
-	open := -1      // index of the field whose block list may continue
-	listIndent := 0 // indentation of that list's "- " lines
+	st := fastState{fields: make([]field, 0, 12), open: -1}
 	line := fr.fmLine
 	for off := 0; off < len(fm); line++ {
 		l := fm[off:]
@@ -38,80 +36,103 @@ func fastYAML(fr *frame) ([]field, bool) {
 			n++
 		}
 		rest := l[n:]
+		ok := true
 		switch {
 		case rest == "" || rest[0] == '#':
-			continue // blank or comment line
+			// blank or comment line
 		case rest[0] == '-' && (len(rest) == 1 || rest[1] == ' '):
-			if open < 0 {
-				return nil, false
-			}
-			f := &fields[open]
-			if f.kind == kindNull {
-				f.kind, f.valAt, listIndent = kindList, pos{line, n + 1}, n
-			} else if n != listIndent {
-				return nil, false
-			}
-			i := n + 1
-			for i < len(l) && l[i] == ' ' {
-				i++
-			}
-			if i == len(l) || l[i] == '#' {
-				return nil, false // an empty item: its position is yaml.v3's to say
-			}
-			text, end, plain, ok := fastScalar(l, i, false)
-			if !ok || !fastTrailer(l, end) {
-				return nil, false
-			}
-			f.list = append(f.list, item{text: text, at: pos{line, fastCol(l, i)}, ok: !(plain && isYAMLNull(text))})
-			continue
+			ok = st.listItem(l, n, line)
 		case n > 0:
-			return nil, false // a continuation, a nested value or odd indentation
+			ok = false // a continuation, a nested value or odd indentation
+		default:
+			ok = st.keyLine(l, line)
 		}
-		open = -1
-		k := fastKey(l)
-		if k == 0 || k == len(l) || l[k] != ':' || (k+1 < len(l) && l[k+1] != ' ') {
+		if !ok {
 			return nil, false
 		}
-		key := l[:k]
-		for i := range fields {
-			if fields[i].key == key {
-				return nil, false
-			}
-		}
-		f := field{key: key, keyAt: pos{line, 1}}
-		i := k + 1
-		for i < len(l) && l[i] == ' ' {
-			i++
-		}
-		switch {
-		case i == len(l) || l[i] == '#':
-			f.kind, f.valAt = kindNull, f.keyAt
-			open = len(fields)
-		case l[i] == '[':
-			list, ok := fastFlowList(l, i, line)
-			if !ok {
-				return nil, false
-			}
-			f.kind, f.valAt, f.list = kindList, pos{line, fastCol(l, i)}, list
-		default:
-			text, end, plain, ok := fastScalar(l, i, false)
-			if !ok || !fastTrailer(l, end) {
-				return nil, false
-			}
-			switch {
-			case plain && isYAMLNull(text):
-				f.kind, f.valAt = kindNull, f.keyAt
-			default:
-				f.kind, f.text, f.valAt = kindScalar, text, pos{line, fastCol(l, i)}
-				f.isBool = plain && isYAMLBool(text)
-			}
-		}
-		fields = append(fields, f)
 	}
-	if len(fields) == 0 {
+	if len(st.fields) == 0 {
 		return nil, false
 	}
-	return fields, true
+	return st.fields, true
+}
+
+// fastState is what fastYAML has read so far.
+type fastState struct {
+	fields     []field
+	open       int // index of the field whose block list may continue, or -1
+	listIndent int // indentation of that list's "- " lines
+}
+
+// listItem reads line l, a "- item" line indented by n, into the open
+// field's block list.
+func (st *fastState) listItem(l string, n, line int) bool {
+	if st.open < 0 {
+		return false
+	}
+	f := &st.fields[st.open]
+	if f.kind == kindNull {
+		f.kind, f.valAt, st.listIndent = kindList, pos{line, n + 1}, n
+	} else if n != st.listIndent {
+		return false
+	}
+	i := n + 1
+	for i < len(l) && l[i] == ' ' {
+		i++
+	}
+	if i == len(l) || l[i] == '#' {
+		return false // an empty item: its position is yaml.v3's to say
+	}
+	text, end, plain, ok := fastScalar(l, i, false)
+	if !ok || !fastTrailer(l, end) {
+		return false
+	}
+	f.list = append(f.list, item{text: text, at: pos{line, fastCol(l, i)}, ok: !(plain && isYAMLNull(text))})
+	return true
+}
+
+// keyLine reads line l, a "key: value" line at column 1, into a new field.
+func (st *fastState) keyLine(l string, line int) bool {
+	st.open = -1
+	k := fastKey(l)
+	if k == 0 || k == len(l) || l[k] != ':' || (k+1 < len(l) && l[k+1] != ' ') {
+		return false
+	}
+	key := l[:k]
+	for i := range st.fields {
+		if st.fields[i].key == key {
+			return false
+		}
+	}
+	f := field{key: key, keyAt: pos{line, 1}}
+	i := k + 1
+	for i < len(l) && l[i] == ' ' {
+		i++
+	}
+	switch {
+	case i == len(l) || l[i] == '#':
+		f.kind, f.valAt = kindNull, f.keyAt
+		st.open = len(st.fields)
+	case l[i] == '[':
+		list, ok := fastFlowList(l, i, line)
+		if !ok {
+			return false
+		}
+		f.kind, f.valAt, f.list = kindList, pos{line, fastCol(l, i)}, list
+	default:
+		text, end, plain, ok := fastScalar(l, i, false)
+		if !ok || !fastTrailer(l, end) {
+			return false
+		}
+		if plain && isYAMLNull(text) {
+			f.kind, f.valAt = kindNull, f.keyAt
+		} else {
+			f.kind, f.text, f.valAt = kindScalar, text, pos{line, fastCol(l, i)}
+			f.isBool = plain && isYAMLBool(text)
+		}
+	}
+	st.fields = append(st.fields, f)
+	return true
 }
 
 // fastYAMLChars reports whether fm, which is valid UTF-8 without bad
