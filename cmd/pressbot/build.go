@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"html/template"
 	"io"
@@ -12,6 +13,7 @@ import (
 	"runtime/debug"
 	"time"
 
+	"github.com/pressbot/pressbot/internal/config"
 	"github.com/pressbot/pressbot/internal/content"
 	"github.com/pressbot/pressbot/internal/release"
 	"github.com/pressbot/pressbot/internal/render"
@@ -23,11 +25,18 @@ func init() {
 	register(command{name: "build", summary: "write the newsroom and feeds as static files", run: runBuild})
 }
 
-// buildFlags are the flags of pressbot build.
+// buildFlags are the flags of pressbot build and what -config adds.
 type buildFlags struct {
-	all, posts                bool
-	content, db, out, baseURL string
-	title                     string
+	all, posts                        bool
+	config, content, db, out, baseURL string
+	title                             string
+
+	// From -config; the zero values mean the defaults.
+	zone    *time.Location
+	lang    string
+	perPage int
+	chans   []render.Channel // posts' channels (nil: the default ones)
+	known   []string         // channel names a release may list
 }
 
 const buildDescription = `Write the public newsroom (HTML archive, RSS/Atom/JSON feeds for all
@@ -44,12 +53,17 @@ Without -all, the newsroom holds the releases published through pressbot
 
 With -posts, each release page's folder also gets posts.json: the posts of
 every channel (Telegram, Facebook, X) rendered from the same parse, in the
-JSON of pressbot render -json.`
+JSON of pressbot render -json.
+
+With -config, the content folder, database, base URL, title, page size,
+office zone, default language and channels come from the configuration
+file (as for pressbot serve); flags given explicitly win.`
 
 // runBuild parses the flags and builds the newsroom.
 func runBuild(args []string, stdout, stderr io.Writer) int {
 	var f buildFlags
-	fset := newFlagSet("build", "[-all] [-posts] [-content DIR] [-db URL] [-out DIR] [-base-url URL] [-title NAME]", buildDescription, stderr)
+	fset := newFlagSet("build", "[-config FILE] [-all] [-posts] [-content DIR] [-db URL] [-out DIR] [-base-url URL] [-title NAME]", buildDescription, stderr)
+	fset.StringVar(&f.config, "config", "", "configuration `file` to take the content folder, database, site, zone, language and channels from")
 	fset.BoolVar(&f.all, "all", false, "every valid, non-draft release past its embargo, instead of the published ones")
 	fset.BoolVar(&f.posts, "posts", false, "also write each release's posts for every channel as posts.json next to its page")
 	fset.StringVar(&f.content, "content", "content", "`directory` of the Markdown releases and their images")
@@ -64,21 +78,55 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 		fset.Usage()
 		return exitUsage
 	}
+	if err := f.fromConfig(fset); err != nil {
+		fmt.Fprintf(stderr, "pressbot build: %v\n", err)
+		return exitProblems
+	}
 	if !f.all {
 		return buildPublished(f, stdout, stderr)
 	}
 	return buildAll(f, time.Now(), stdout, stderr)
 }
 
+// fromConfig fills in what f.config sets and no flag overrides.
+func (f *buildFlags) fromConfig(fset *flag.FlagSet) error {
+	if f.config == "" {
+		return nil
+	}
+	cfg, err := config.Load(f.config, nil)
+	if err != nil {
+		return err
+	}
+	set := map[string]bool{}
+	fset.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
+	for _, v := range []struct {
+		flag string
+		dst  *string
+		from string
+	}{{"content", &f.content, cfg.Content.Dir}, {"db", &f.db, cfg.DB}, {"base-url", &f.baseURL, cfg.Site.BaseURL}, {"title", &f.title, cfg.Site.Title}} {
+		if !set[v.flag] && v.from != "" {
+			*v.dst = v.from
+		}
+	}
+	f.zone, f.lang, f.perPage = cfg.Zone, cfg.Office.DefaultLang, cfg.Site.PerPage
+	f.chans, f.known = renderChannels(cfg), cfg.ChannelNames()
+	return nil
+}
+
+// newSite returns the site f describes.
+func (f *buildFlags) newSite() (*site.Site, error) {
+	return site.New(site.Config{BaseURL: f.baseURL, Title: f.title, Zone: f.zone, PerPage: f.perPage, MediaDir: f.content})
+}
+
 // buildPublished builds the newsroom from the releases published through
 // pressbot, as recorded in the store at f.db.
 func buildPublished(f buildFlags, stdout, stderr io.Writer) int {
-	s, err := site.New(site.Config{BaseURL: f.baseURL, Title: f.title, MediaDir: f.content})
+	s, err := f.newSite()
 	if err != nil {
 		fmt.Fprintf(stderr, "pressbot build: %v\n", err)
 		return exitUsage
 	}
-	rdr, err := newsroomRenderer(f.baseURL, f.posts)
+	rdr, err := f.newsroomRenderer()
 	if err != nil {
 		fmt.Fprintf(stderr, "pressbot build: %v\n", err)
 		return exitUsage
@@ -105,17 +153,17 @@ func buildPublished(f buildFlags, stdout, stderr io.Writer) int {
 // buildAll builds the newsroom from every eligible release under f.content.
 func buildAll(f buildFlags, now time.Time, stdout, stderr io.Writer) int {
 	lessGC()
-	s, err := site.New(site.Config{BaseURL: f.baseURL, Title: f.title, MediaDir: f.content})
+	s, err := f.newSite()
 	if err != nil {
 		fmt.Fprintf(stderr, "pressbot build: %v\n", err)
 		return exitUsage
 	}
-	rdr, err := newsroomRenderer(f.baseURL, f.posts)
+	rdr, err := f.newsroomRenderer()
 	if err != nil {
 		fmt.Fprintf(stderr, "pressbot build: %v\n", err)
 		return exitUsage
 	}
-	res, err := content.Load(f.content, content.Options{})
+	res, err := content.Load(f.content, content.Options{Zone: f.zone, DefaultLang: f.lang, Channels: f.known})
 	if err != nil {
 		fmt.Fprintf(stderr, "pressbot build: %v\n", err)
 		return exitProblems
@@ -163,15 +211,15 @@ func lessGC() {
 	}
 }
 
-// newsroomRenderer returns the renderer of newsroom entries: with posts,
-// for every default channel as well; without, for the web only, so that
-// entry renders nothing the newsroom does not use.
-func newsroomRenderer(baseURL string, posts bool) (*render.Renderer, error) {
-	var chans []render.Channel // nil: the default channels
-	if !posts {
+// newsroomRenderer returns the renderer of newsroom entries: with -posts,
+// for the channels as well; without, for the web only, so that entry
+// renders nothing the newsroom does not use.
+func (f *buildFlags) newsroomRenderer() (*render.Renderer, error) {
+	chans := f.chans // nil: the default channels
+	if !f.posts {
 		chans = []render.Channel{}
 	}
-	return render.New(render.Config{BaseURL: baseURL, Channels: chans})
+	return render.New(render.Config{BaseURL: f.baseURL, Channels: chans, Zone: f.zone})
 }
 
 // plural writes n and the noun, with an s unless n is 1.

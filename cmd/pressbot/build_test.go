@@ -35,7 +35,8 @@ func testReleases() []release.Release {
 // written give the same files as entries rendered before.
 func TestLazyEntriesMatchEager(t *testing.T) {
 	for _, posts := range []bool{false, true} {
-		rdr, err := newsroomRenderer(testBase, posts)
+		f := buildFlags{baseURL: testBase, posts: posts}
+		rdr, err := f.newsroomRenderer()
 		if err != nil {
 			t.Fatal(err)
 		}
