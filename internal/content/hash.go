@@ -74,6 +74,12 @@ func (w *hashWriter) str(s string) {
 	w.buf = append(w.buf, s...)
 }
 
+// bytes writes b as str writes a string.
+func (w *hashWriter) bytes(b []byte) {
+	w.buf = binary.AppendUvarint(w.buf, uint64(len(b)))
+	w.buf = append(w.buf, b...)
+}
+
 func (w *hashWriter) list(l []string) {
 	w.buf = binary.AppendUvarint(w.buf, uint64(len(l)))
 	for _, s := range l {
@@ -87,9 +93,7 @@ func (w *hashWriter) time(t time.Time) {
 		return
 	}
 	var b [64]byte
-	ts := t.UTC().AppendFormat(b[:0], time.RFC3339Nano)
-	w.buf = binary.AppendUvarint(w.buf, uint64(len(ts)))
-	w.buf = append(w.buf, ts...)
+	w.bytes(t.UTC().AppendFormat(b[:0], time.RFC3339Nano))
 }
 
 func (w *hashWriter) bool(b bool) {
