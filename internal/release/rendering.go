@@ -2,8 +2,11 @@ package release
 
 import (
 	"io"
+	"math/bits"
 	"strconv"
 	"unicode/utf8"
+
+	"github.com/pressbot/pressbot/internal/utf8fast"
 )
 
 // Rendering is the JSON form of a release's posts that `pressbot render
@@ -134,25 +137,53 @@ func appendMedia(b []byte, m Media) []byte {
 // (\b \f \n \r \t or \u00XX), invalid UTF-8 as \ufffd, U+2028 and U+2029
 // as \u2028 and \u2029, everything else as is.
 func appendJSONString(b []byte, s string) []byte {
-	if !utf8.ValidString(s) {
-		return appendInvalidJSONString(b, s)
-	}
+	b0 := len(b)
 	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c < 0x20 || c == '"' || c == '\\':
-			b = appendEscapedASCII(append(b, s[start:i]...), c)
-			start = i + 1
-		case c == 0xE2 && i+2 < len(s) && s[i+1] == 0x80 && (s[i+2] == 0xA8 || s[i+2] == 0xA9):
-			b = append(append(b, s[start:i]...), `\u202`...)
-			b = append(b, "89"[s[i+2]-0xA8])
-			i += 2
-			start = i + 1
+	start, i := 0, 0
+	for i < len(s) {
+		if i+8 <= len(s) { // eight bytes at a time while they are whole plain runes
+			v := utf8fast.Load8(s, i)
+			if n := utf8fast.Span(v); n > 0 {
+				i += min(n, bits.TrailingZeros64(jsonSpecial8(v))/8)
+				if i < len(s) && (s[i] < 0x20 || s[i] == '"' || s[i] == '\\') {
+					b = appendEscapedASCII(append(b, s[start:i]...), s[i])
+					i++
+					start = i
+				}
+				continue
+			}
 		}
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c < 0x20 || c == '"' || c == '\\' {
+				b = appendEscapedASCII(append(b, s[start:i]...), c)
+				start = i + 1
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			return appendInvalidJSONString(b[:b0], s)
+		case r == '\u2028' || r == '\u2029':
+			b = append(append(b, s[start:i]...), `\u202`...)
+			b = append(b, "89"[r-'\u2028'])
+			start = i + size
+		}
+		i += size
 	}
 	b = append(b, s[start:]...)
 	return append(b, '"')
+}
+
+// jsonSpecial8 marks the bytes of v that are control characters, quotes or
+// backslashes: the lowest set bit is the top bit of the first such byte
+// (bits above it may be set wrongly), and v has none when it returns 0.
+func jsonSpecial8(v uint64) uint64 {
+	const ones, hi = 0x0101010101010101, 0x8080808080808080
+	below := func(x uint64, n byte) uint64 { return (x - ones*uint64(n)) &^ x & hi } // bytes < n (n ≤ 128)
+	return below(v, 0x20) | below(v^(ones*'"'), 1) | below(v^(ones*'\\'), 1)
 }
 
 // appendInvalidJSONString is appendJSONString for s that is not valid

@@ -8,6 +8,7 @@ import (
 
 	"github.com/pressbot/pressbot/internal/release"
 	"github.com/pressbot/pressbot/internal/render/textlen"
+	"github.com/pressbot/pressbot/internal/utf8fast"
 )
 
 // telegram renders the Telegram message series. Without an image the
@@ -105,12 +106,12 @@ func (r *Renderer) facebook(d *doc) ([]release.Part, error) {
 	}
 	body := d.plainBody().buf
 	text := joinBody(head, body, foot)
-	n := runeCount(text)
+	n := utf8fast.RuneCount(text)
 	if n > FacebookLimit {
-		budget := FacebookLimit - runeCount(join(head, "…", foot)) - 1
+		budget := FacebookLimit - utf8fast.RuneCount(join(head, "…", foot)) - 1
 		cut, _, _, _ := cutText(string(body), budget, false)
 		text = join(head, strings.TrimSpace(cut)+" …", foot)
-		n = runeCount(text)
+		n = utf8fast.RuneCount(text)
 	}
 	p := release.Part{
 		Format: release.FormatText, Text: text, Length: n,

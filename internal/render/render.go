@@ -23,6 +23,7 @@ import (
 	"github.com/yuin/goldmark/util"
 
 	"github.com/pressbot/pressbot/internal/release"
+	"github.com/pressbot/pressbot/internal/utf8fast"
 	"github.com/pressbot/pressbot/templates"
 )
 
@@ -303,7 +304,7 @@ var srcPool = sync.Pool{New: func() any { return new([]byte) }}
 func (r *Renderer) newDoc(rel release.Release) *doc {
 	buf := srcPool.Get().(*[]byte)
 	var src []byte
-	if validUTF8(rel.Body) {
+	if utf8fast.Valid(rel.Body) {
 		src = append((*buf)[:0], rel.Body...)
 	} else {
 		// content.Parse refuses such files; a caller that builds a

@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/pressbot/pressbot/internal/render/textlen"
+	"github.com/pressbot/pressbot/internal/utf8fast"
 )
 
 // Break classes, best first: a split prefers a paragraph break, then a
@@ -134,7 +135,7 @@ func cutText(s string, limit int, html bool) (head, tail string, cut bool, units
 // (Cyrillic takes two bytes a letter) fits in fewer units than bytes.
 func likelyFits(s string, limit int) bool {
 	sample := s[:min(len(s), 512)]
-	return len(s)*runeCount(sample) <= limit*len(sample)*21/20
+	return len(s)*utf8fast.RuneCount(sample) <= limit*len(sample)*21/20
 }
 
 // chooseBreak picks the best class whose last break leaves the part at
@@ -825,6 +826,6 @@ func measureWithin(s string, limit int, html bool) (int, bool) {
 	if html {
 		return textlen.TelegramLenWithin(s, limit)
 	}
-	n := runeCount(s)
+	n := utf8fast.RuneCount(s)
 	return n, n <= limit
 }

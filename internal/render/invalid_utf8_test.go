@@ -1,0 +1,28 @@
+package render
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestInvalidUTF8Body renders a hand-made release with invalid bytes as
+// if each bad sequence were U+FFFD.
+func TestInvalidUTF8Body(t *testing.T) {
+	r := newTestRenderer(t)
+	for _, body := range []string{"a\xffb", "абвгдеж\xd0", "**ж\xc0\x80ж** [x](https://x.org/\xfe)", strings.Repeat("д", 20) + "\xed\xa0\x80"} {
+		got, err := r.All(fuzzRelease(body, true))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := r.All(fuzzRelease(strings.ToValidUTF8(body, "\uFFFD"), true))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.WebHTML != want.WebHTML || got.Posts[0].Parts[0].Text != want.Posts[0].Parts[0].Text {
+			t.Errorf("body %q: renders %q, want %q", body, got.WebHTML, want.WebHTML)
+		}
+		if !strings.Contains(got.WebHTML, "\uFFFD") {
+			t.Errorf("body %q: web HTML %q has no U+FFFD", body, got.WebHTML)
+		}
+	}
+}
