@@ -11,7 +11,8 @@ import (
 
 // BenchmarkBuildAll runs `pressbot build -all` in-process on the folder
 // named by PRESSBOT_BENCH_CONTENT (for example a corpus made by
-// ../shared/bench/gen_corpus.py), each time into a new output folder:
+// ../shared/bench/gen_corpus.py), each time into a new output folder; with
+// PRESSBOT_BENCH_POSTS set, as `build -all -posts`:
 //
 //	PRESSBOT_BENCH_CONTENT=/tmp/corpus go test ./cmd/pressbot -run XXX -bench BuildAll -benchtime 3x -cpuprofile /tmp/cpu.out
 func BenchmarkBuildAll(b *testing.B) {
@@ -20,7 +21,7 @@ func BenchmarkBuildAll(b *testing.B) {
 		b.Skip("set PRESSBOT_BENCH_CONTENT to a content folder")
 	}
 	tmp := b.TempDir()
-	f := buildFlags{all: true, content: dir, baseURL: "https://newsroom.example.org", title: "Bench"}
+	f := buildFlags{all: true, posts: os.Getenv("PRESSBOT_BENCH_POSTS") != "", content: dir, baseURL: "https://newsroom.example.org", title: "Bench"}
 	n := 0
 	for b.Loop() {
 		n++
