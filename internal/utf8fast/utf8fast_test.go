@@ -105,7 +105,13 @@ func benchmark(b *testing.B, f func(string)) {
 	}
 }
 
-func BenchmarkValid(b *testing.B)        { benchmark(b, func(s string) { Valid(s) }) }
-func BenchmarkValidStdlib(b *testing.B)  { benchmark(b, func(s string) { utf8.ValidString(s) }) }
-func BenchmarkRuneCount(b *testing.B)    { benchmark(b, func(s string) { RuneCount(s) }) }
-func BenchmarkRuneCountStd(b *testing.B) { benchmark(b, func(s string) { utf8.RuneCountInString(s) }) }
+var sinkBool, sinkInt = false, 0 // keep benchmarked results alive
+
+func BenchmarkValid(b *testing.B) { benchmark(b, func(s string) { sinkBool = Valid(s) }) }
+func BenchmarkValidStdlib(b *testing.B) {
+	benchmark(b, func(s string) { sinkBool = utf8.ValidString(s) })
+}
+func BenchmarkRuneCount(b *testing.B) { benchmark(b, func(s string) { sinkInt = RuneCount(s) }) }
+func BenchmarkRuneCountStd(b *testing.B) {
+	benchmark(b, func(s string) { sinkInt = utf8.RuneCountInString(s) })
+}
