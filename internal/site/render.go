@@ -20,13 +20,15 @@ func (s *Site) jobs(m *model) []job {
 	lang := s.defaultLang()
 	w := wordsFor(lang)
 	jobs := make([]job, 0, len(m.items)+len(m.items)/s.cfg.PerPage*4+64)
-	for _, it := range interleaved(m.items) {
+	order := interleaved(m.items)
+	for i, it := range order {
 		jobs = append(jobs, s.releaseJob(m, it))
-	}
-	for _, it := range m.items {
-		if it.e.Posts != nil || it.e.Render != nil {
-			jobs = append(jobs, postsJob(it)) // last: Render may set Posts
+		if i >= postsLag {
+			jobs = appendPostsJob(jobs, order[i-postsLag])
 		}
+	}
+	for _, it := range order[max(len(order)-postsLag, 0):] {
+		jobs = appendPostsJob(jobs, it)
 	}
 	jobs = append(jobs, s.listJobs(m, "", lang, "", w.Latest, s.cfg.Title, m.items)...)
 	for _, l := range m.langs {
@@ -45,6 +47,20 @@ func (s *Site) jobs(m *model) []job {
 		func(buf *bytes.Buffer) (string, error) { buf.Write(s.tmpl.css); return "style.css", nil },
 	)
 	return jobs
+}
+
+// postsLag is how many release pages after its own a release's posts.json
+// is written: late enough that the page's worker has usually rendered
+// the release by then (a posts job for a release still rendering waits for
+// it), soon enough that the posts of only a few releases wait in memory.
+const postsLag = 16
+
+// appendPostsJob appends the posts job of it, if it may have posts.
+func appendPostsJob(jobs []job, it *item) []job {
+	if it.e.Posts == nil && it.e.Render == nil {
+		return jobs
+	}
+	return append(jobs, postsJob(it))
 }
 
 // postsJob writes the release's posts as posts.json next to its page.
