@@ -2,9 +2,11 @@ package content
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -145,8 +147,77 @@ func TestLoadUnreadable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkProblems(t, res.Problems, []want{{1, 1, SeverityError, "cannot read the file"}})
+	a := filepath.Join(dir, "a.md")
+	checkProblems(t, res.Problems, []want{{1, 1, SeverityError, "cannot read the file: open " + a + ": permission denied: check that it exists and is readable"}})
 	if len(res.Releases) != 1 {
 		t.Errorf("got %d releases, want b.md only", len(res.Releases))
+	}
+}
+
+// TestLoadUnreadableLinks reports a link to nothing and a link to a
+// folder, both found as files, with the messages os.Open and
+// (*os.File).Read give; unlike TestLoadUnreadable it runs as root too.
+func TestLoadUnreadableLinks(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"a.md": releaseFile("A", ""), "sub/b.md": releaseFile("B", "")})
+	dangling, folder := filepath.Join(dir, "dangling.md"), filepath.Join(dir, "folder.md")
+	if err := os.Symlink(filepath.Join(dir, "missing"), dangling); err != nil {
+		t.Skipf("cannot make links here: %v", err)
+	}
+	if err := os.Symlink(filepath.Join(dir, "sub"), folder); err != nil {
+		t.Fatal(err)
+	}
+	res, err := Load(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var msgs []string
+	for _, p := range res.Problems {
+		msgs = append(msgs, p.String())
+	}
+	wantMsgs := []string{
+		dangling + ":1:1: cannot read the file: open " + dangling + ": no such file or directory: check that it exists and is readable",
+		folder + ":1:1: cannot read the file: read " + folder + ": is a directory: check that it exists and is readable",
+	}
+	if strings.Join(msgs, "\n") != strings.Join(wantMsgs, "\n") {
+		t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(msgs, "\n"), strings.Join(wantMsgs, "\n"))
+	}
+	if len(res.Releases) != 2 || res.Files != 4 {
+		t.Errorf("got %d releases from %d files, want a.md and sub/b.md from 4", len(res.Releases), res.Files)
+	}
+}
+
+// TestLoadManyFiles loads more files than the workers take at a time,
+// and checks that the result does not depend on which worker read what:
+// every file counted, releases by ID, a clash reported on the later path.
+func TestLoadManyFiles(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{}
+	var wantIDs []string
+	for i := range 5*batchSize + 3 {
+		id := fmt.Sprintf("%d/r%03d", 2020+i%3, i)
+		files[id+".md"] = releaseFile(fmt.Sprintf("R%d", i), "")
+		wantIDs = append(wantIDs, id)
+	}
+	files["2019/clash.md"] = releaseFile("First", "translation_key: k\n")
+	files["2023/clash.md"] = releaseFile("Second", "translation_key: k\n")
+	wantIDs = append([]string{"2019/clash"}, wantIDs...)
+	slices.Sort(wantIDs)
+	writeFiles(t, dir, files)
+	for range 3 {
+		res, err := Load(dir, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, r := range res.Releases {
+			ids = append(ids, r.ID)
+		}
+		if !slices.Equal(ids, wantIDs) || res.Files != len(files) {
+			t.Fatalf("got %d files and IDs %v\nwant %d files and IDs %v", res.Files, ids, len(files), wantIDs)
+		}
+		if len(res.Problems) != 1 || res.Problems[0].Path != filepath.Join(dir, "2023", "clash.md") {
+			t.Fatalf("problems:\n%s\nwant one, on 2023/clash.md", problemLines(res.Problems))
+		}
 	}
 }
