@@ -15,21 +15,18 @@ import (
 // path; an empty path means it had nothing to write.
 type job func(buf *bytes.Buffer) (string, error)
 
-// jobs lists every file of the newsroom.
-func (s *Site) jobs(m *model) []job {
+// task is a job and, when then is set, a second one that the same worker
+// runs right after it: a release's posts.json after its page. The posts
+// are then written as soon as the release is rendered, so they never
+// wait in memory, and the job never waits for a rendering on another
+// worker (a large release takes tens of milliseconds).
+type task struct{ job, then job }
+
+// tasks lists every file of the newsroom.
+func (s *Site) tasks(m *model) []task {
 	lang := s.defaultLang()
 	w := wordsFor(lang)
-	jobs := make([]job, 0, len(m.items)+len(m.items)/s.cfg.PerPage*4+64)
-	order := interleaved(m.items)
-	for i, it := range order {
-		jobs = append(jobs, s.releaseJob(m, it))
-		if i >= postsLag {
-			jobs = appendPostsJob(jobs, order[i-postsLag])
-		}
-	}
-	for _, it := range order[max(len(order)-postsLag, 0):] {
-		jobs = appendPostsJob(jobs, it)
-	}
+	var jobs []job
 	jobs = append(jobs, s.listJobs(m, "", lang, "", w.Latest, s.cfg.Title, m.items)...)
 	for _, l := range m.langs {
 		lw := wordsFor(l)
@@ -46,21 +43,18 @@ func (s *Site) jobs(m *model) []job {
 		func(buf *bytes.Buffer) (string, error) { buf.WriteString(s.robots()); return "robots.txt", nil },
 		func(buf *bytes.Buffer) (string, error) { buf.Write(s.tmpl.css); return "style.css", nil },
 	)
-	return jobs
-}
-
-// postsLag is how many release pages after its own a release's posts.json
-// is written: late enough that the page's worker has usually rendered
-// the release by then (a posts job for a release still rendering waits for
-// it), soon enough that the posts of only a few releases wait in memory.
-const postsLag = 16
-
-// appendPostsJob appends the posts job of it, if it may have posts.
-func appendPostsJob(jobs []job, it *item) []job {
-	if it.e.Posts == nil && it.e.Render == nil {
-		return jobs
+	tasks := make([]task, 0, len(m.items)+len(jobs))
+	for _, it := range interleaved(m.items) {
+		t := task{job: s.releaseJob(m, it)}
+		if it.e.Posts != nil || it.e.Render != nil {
+			t.then = postsJob(it)
+		}
+		tasks = append(tasks, t)
 	}
-	return append(jobs, postsJob(it))
+	for _, j := range jobs {
+		tasks = append(tasks, task{job: j})
+	}
+	return tasks
 }
 
 // postsJob writes the release's posts as posts.json next to its page.
@@ -117,7 +111,7 @@ func interleaved(items []*item) []*item {
 // is reused for its next file: emit must not keep it. generate stops at
 // the first error.
 func (s *Site) generate(m *model, workers int, emit func(path string, b []byte) error) error {
-	jobs := s.jobs(m)
+	tasks := s.tasks(m)
 	var (
 		next    atomic.Int64
 		errOnce sync.Once
@@ -129,18 +123,25 @@ func (s *Site) generate(m *model, workers int, emit func(path string, b []byte) 
 		errOnce.Do(func() { first = err })
 		failed.Store(true)
 	}
-	for range min(workers, len(jobs)) {
+	for range min(workers, len(tasks)) {
 		wg.Go(func() {
 			var buf bytes.Buffer
-			for !failed.Load() {
-				i := int(next.Add(1)) - 1
-				if i >= len(jobs) {
-					return
-				}
+			run := func(j job) error {
 				buf.Reset()
-				p, err := jobs[i](&buf)
+				p, err := j(&buf)
 				if err == nil && p != "" {
 					err = emit(p, buf.Bytes())
+				}
+				return err
+			}
+			for !failed.Load() {
+				i := int(next.Add(1)) - 1
+				if i >= len(tasks) {
+					return
+				}
+				err := run(tasks[i].job)
+				if err == nil && tasks[i].then != nil {
+					err = run(tasks[i].then)
 				}
 				if err != nil {
 					fail(err)
