@@ -18,6 +18,7 @@ func stockRenderer(t testing.TB) *Renderer {
 	t.Helper()
 	r := newTestRenderer(t)
 	r.md = newMarkdownWith(testBase, []goldmark.Extender{extension.GFM, extension.Footnote})
+	r.plain = nil // every body through goldmark's GFM, linkify included
 	return r
 }
 
@@ -170,5 +171,115 @@ func TestLinkStart(t *testing.T) {
 		if !linkStart[c] {
 			t.Errorf("linkStart[%q] = false", c)
 		}
+	}
+}
+
+// plainPieces are Markdown fragments without bare URLs or e-mail
+// addresses, with everything that moves goldmark's text cuts (spaces at
+// line heads and ends, '*', '_', '~', '(', escapes, hard breaks) and the
+// near misses that send a body to the full parser ("](https://", "(www.").
+var plainPieces = []string{
+	" ", " ", " ", "  ", "\n", "\n", "\n\n", "  \n", "\\\n", "\t", "*", "**", "_", "__", "~", "~~", "(", ")", "[", "]",
+	"`", "\\", "<b>", "&amp;", "&#42;", "word", "Ташкент", "o‘zbek", "ё", "👩‍💻", "e\u0301", "\u00a0", "1.", "-",
+	"[t](https://x.org)", "[t](www.x.org)", "](https://x.org", "(www.x.org)", "![i](img.png)", "[^1]", "[^1]: note\n",
+	"> ", "- ", "1. ", "# ", "    ", "```\ncode\n```\n", "| a | b |\n|---|---|\n| c | d |\n", "- [ ] task\n",
+	"<https://x.org>", "http", "www", "ftp", ":", ".", ",", "!", "?", strings.Repeat("long ", 30),
+}
+
+// TestPlainParseSameOutput: the linkify-free parse renders exactly as the
+// full one, on the fuzz seeds, the test releases and random Markdown
+// without autolinks; and random Markdown with them still renders as
+// goldmark's GFM does (TestLinkifySameOutput).
+func TestPlainParseSameOutput(t *testing.T) {
+	fast, full := newTestRenderer(t), newTestRenderer(t)
+	full.plain = nil
+	plainUsed := 0
+	check := func(body string) {
+		if usesPlain(fast, []byte(body)) {
+			plainUsed++
+		}
+		sameAll(t, fast, full, body)
+	}
+	for _, s := range fuzzSeeds {
+		check(s)
+	}
+	for _, tr := range testReleases(t) {
+		check(parseRelease(t, tr.name, tr.data).Body)
+	}
+	rng := rand.New(rand.NewPCG(7, 8))
+	n := 3000
+	if testing.Short() {
+		n = 300
+	}
+	for range n {
+		var b strings.Builder
+		for range 1 + rng.IntN(60) {
+			b.WriteString(plainPieces[rng.IntN(len(plainPieces))])
+		}
+		check(b.String())
+	}
+	if plainUsed < n/5 {
+		t.Fatalf("only %d bodies took the linkify-free parse: the comparison tests little", plainUsed)
+	}
+}
+
+// FuzzPlainParse requires the linkify-free parse, when parseBody takes
+// it, to render every profile as the full parse does.
+func FuzzPlainParse(f *testing.F) {
+	addFuzzSeeds(f)
+	rng := rand.New(rand.NewPCG(9, 10))
+	for range 50 {
+		var b strings.Builder
+		for range 1 + rng.IntN(30) {
+			b.WriteString(plainPieces[rng.IntN(len(plainPieces))])
+		}
+		f.Add(b.String())
+	}
+	fast, full := newTestRenderer(f), newTestRenderer(f)
+	full.plain = nil
+	f.Fuzz(func(t *testing.T, body string) {
+		sameAll(t, fast, full, body)
+	})
+}
+
+// usesPlain reports whether parseBody keeps the linkify-free parse of src.
+func usesPlain(r *Renderer, src []byte) bool {
+	if oddLineEnds(src) {
+		return false
+	}
+	suspects, elsewhere := scanAutolinks(src)
+	return !elsewhere && (len(suspects) == 0 || !textCovers(parse(r.plain, src), suspects))
+}
+
+// TestAutolinkChecks pins which bodies go to the full parser.
+func TestAutolinkChecks(t *testing.T) {
+	r := newTestRenderer(t)
+	for body, want := range map[string]bool{
+		"plain text": false, "[t](https://x.org) and [u](http://y.org)": false, "[t](https://www.x.org/a@b)": false, "[t](<https://x.org>)": false, "see (www.x.org)": true,
+		"see www.x.org": true, "see https://x.org": true, "mail a@b.org": true, "ftp://x": true, "*http://x*": true,
+		"[www.x.org](https://x.org)": true, "`http://x`": true, "[t](https://x.org": true, "Www.X.org HTTP://x": false,
+		"![alt](https://x.org/i.png)": false, "<https://x.org>": true, "[t]: https://x.org\n\n[t]": true,
+		"[t](www.x.org": true, "[t](a@b.org \"t\")": false, "[t](x \"www.y.org\")": true, "x]( www.y.org)": true,
+		strings.Repeat("a", 3000) + "](" + strings.Repeat("b", 3000) + "@x.org": true, "[www](https://x.org/www.html)": false,
+	} {
+		if got := !usesPlain(r, []byte(body)); got != want {
+			t.Errorf("%q: full parse %v, want %v", body, got, want)
+		}
+	}
+	for body, want := range map[string]bool{
+		"a\nb": false, "a \nb": false, "a  \nb": false, "a  ": false, "a \t\nb": true, "a\t \nb": true,
+		"a   \nb": true, "a \r\nb": true, "a\r\nb": false, "a \t": true, "\t\t\n": true, "": false, "\n\n": false,
+	} {
+		if got := oddLineEnds([]byte(body)); got != want {
+			t.Errorf("oddLineEnds(%q) = %v, want %v", body, got, want)
+		}
+	}
+	// The plain parser really has no linkify.
+	var b strings.Builder
+	if err := goldmark.New(goldmark.WithParser(r.plain)).Renderer().Render(&b, []byte("see www.x.org"), parse(r.plain, []byte("see www.x.org"))); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(b.String(), "<a") {
+		t.Fatalf("the plain parser linked a bare URL: %s", b.String())
 	}
 }

@@ -19,6 +19,7 @@ import (
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/renderer"
 	"github.com/yuin/goldmark/util"
 
@@ -71,9 +72,12 @@ func DefaultChannels() []Channel {
 
 // Renderer renders releases. It is safe for concurrent use.
 type Renderer struct {
-	cfg   Config
-	zone  *time.Location
-	md    goldmark.Markdown
+	cfg  Config
+	zone *time.Location
+	md   goldmark.Markdown
+	// plain parses like md without GFM's autolinks, for bodies that
+	// cannot have any (see parseBody); nil parses everything with md.
+	plain parser.Parser
 	text  renderer.Renderer
 	tmpl  map[string]*template.Template
 	chans []Channel
@@ -111,7 +115,7 @@ func New(cfg Config) (*Renderer, error) {
 		return nil, err
 	}
 	r := &Renderer{
-		cfg: cfg, zone: zone, md: newMarkdown(cfg.BaseURL), text: newTextRenderer(),
+		cfg: cfg, zone: zone, md: newMarkdown(cfg.BaseURL), plain: newPlainParser(), text: newTextRenderer(),
 		tmpl: tmpl, chans: chans, fast: map[string]map[string]fastTemplate[wrapData]{},
 	}
 	for kind, names := range templateNames {
@@ -311,7 +315,7 @@ func (r *Renderer) newDoc(rel release.Release) *doc {
 		// Release by hand still gets text Telegram accepts.
 		src = append((*buf)[:0], strings.ToValidUTF8(rel.Body, "\uFFFD")...)
 	}
-	return &doc{r: r, rel: rel, src: src, buf: buf, root: parse(r.md.Parser(), src)}
+	return &doc{r: r, rel: rel, src: src, buf: buf, root: r.parseBody(src)}
 }
 
 // free returns the buffers of d to their pools; d, its AST and its bodies
