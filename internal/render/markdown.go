@@ -92,7 +92,7 @@ func scanAutolinks(src []byte) (suspects []int, elsewhere bool) {
 		suspects = append(suspects, start)
 		return false
 	}
-	for _, c := range [...]byte{'@', ':', '.'} {
+	for _, c := range [...]byte{'@', ':'} {
 		for i := 0; ; i++ {
 			j := bytes.IndexByte(src[i:], c)
 			if j < 0 {
@@ -104,22 +104,36 @@ func scanAutolinks(src []byte) (suspects []int, elsewhere bool) {
 			}
 		}
 	}
+	for i := 0; ; i += len(www) {
+		j := bytes.Index(src[i:], www)
+		if j < 0 {
+			break
+		}
+		i += j
+		if note(i) {
+			return nil, true
+		}
+	}
 	return suspects, false
 }
 
 // traceStart returns where the autolink trace ending in src[i] (an '@',
-// or the ':' or '.' of a prefix) starts, or -1 when there is none.
+// or the ':' of "http:", "https:" or "ftp:") starts, or -1 when there is
+// none.
 func traceStart(src []byte, i int) int {
 	if src[i] == '@' {
 		return i
 	}
-	for _, p := range autolinkPrefixes {
-		if start := i + 1 - len(p); start >= 0 && p[len(p)-1] == src[i] && bytes.Equal(src[start:i+1], p) {
+	for _, p := range autolinkPrefixes[:3] {
+		if start := i + 1 - len(p); start >= 0 && bytes.Equal(src[start:i+1], p) {
 			return start
 		}
 	}
 	return -1
 }
+
+// www is the prefix of the URLs linkify links without a scheme.
+var www = autolinkPrefixes[3]
 
 // autolinkPrefixes start every URL GFM's linkify links ("www." gets
 // http:// in front).
