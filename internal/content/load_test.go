@@ -48,11 +48,7 @@ func TestLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var ids []string
-	for _, r := range res.Releases {
-		ids = append(ids, r.ID)
-	}
-	if got, want := strings.Join(ids, " "), "2020/imts 2020/ru/imts 2021/warned 2022/deep/in/one"; got != want {
+	if got, want := strings.Join(releaseIDs(res), " "), "2020/imts 2020/ru/imts 2021/warned 2022/deep/in/one"; got != want {
 		t.Errorf("IDs = %q, want %q", got, want)
 	}
 	if res.Files != 5 {
@@ -107,11 +103,7 @@ func TestLoadPaths(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var ids []string
-	for _, r := range res.Releases {
-		ids = append(ids, r.ID)
-	}
-	if got := strings.Join(ids, " "); got != "2020/a 2020/b c" || res.Files != 3 {
+	if got := strings.Join(releaseIDs(res), " "); got != "2020/a 2020/b c" || res.Files != 3 {
 		t.Errorf("IDs = %q from %d files, want \"2020/a 2020/b c\" from 3", got, res.Files)
 	}
 	if _, err := LoadPaths([]string{filepath.Join(dir, "missing")}, Options{}); !errors.Is(err, fs.ErrNotExist) {
@@ -209,10 +201,7 @@ func TestLoadManyFiles(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var ids []string
-		for _, r := range res.Releases {
-			ids = append(ids, r.ID)
-		}
+		ids := releaseIDs(res)
 		if !slices.Equal(ids, wantIDs) || res.Files != len(files) {
 			t.Fatalf("got %d files and IDs %v\nwant %d files and IDs %v", res.Files, ids, len(files), wantIDs)
 		}
@@ -220,4 +209,13 @@ func TestLoadManyFiles(t *testing.T) {
 			t.Fatalf("problems:\n%s\nwant one, on 2023/clash.md", problemLines(res.Problems))
 		}
 	}
+}
+
+// releaseIDs returns the IDs of res's releases in order.
+func releaseIDs(res Result) []string {
+	var ids []string
+	for _, r := range res.Releases {
+		ids = append(ids, r.ID)
+	}
+	return ids
 }

@@ -137,7 +137,6 @@ func appendMedia(b []byte, m Media) []byte {
 // (\b \f \n \r \t or \u00XX), invalid UTF-8 as \ufffd, U+2028 and U+2029
 // as \u2028 and \u2029, everything else as is.
 func appendJSONString(b []byte, s string) []byte {
-	b0 := len(b)
 	b = append(b, '"')
 	start, i := 0, 0
 	for i < len(s) {
@@ -163,44 +162,6 @@ func appendJSONString(b []byte, s string) []byte {
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			return appendInvalidJSONString(b[:b0], s)
-		case r == '\u2028' || r == '\u2029':
-			b = append(append(b, s[start:i]...), `\u202`...)
-			b = append(b, "89"[r-'\u2028'])
-			start = i + size
-		}
-		i += size
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
-}
-
-// jsonSpecial8 marks the bytes of v that are control characters, quotes or
-// backslashes: the lowest set bit is the top bit of the first such byte
-// (bits above it may be set wrongly), and v has none when it returns 0.
-func jsonSpecial8(v uint64) uint64 {
-	const ones, hi = 0x0101010101010101, 0x8080808080808080
-	below := func(x uint64, n byte) uint64 { return (x - ones*uint64(n)) &^ x & hi } // bytes < n (n ≤ 128)
-	return below(v, 0x20) | below(v^(ones*'"'), 1) | below(v^(ones*'\\'), 1)
-}
-
-// appendInvalidJSONString is appendJSONString for s that is not valid
-// UTF-8, rune by rune.
-func appendInvalidJSONString(b []byte, s string) []byte {
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		if c := s[i]; c < utf8.RuneSelf {
-			if c < 0x20 || c == '"' || c == '\\' {
-				b = appendEscapedASCII(append(b, s[start:i]...), c)
-				start = i + 1
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
 		esc := ""
 		switch {
 		case r == utf8.RuneError && size == 1:
@@ -218,6 +179,15 @@ func appendInvalidJSONString(b []byte, s string) []byte {
 	}
 	b = append(b, s[start:]...)
 	return append(b, '"')
+}
+
+// jsonSpecial8 marks the bytes of v that are control characters, quotes or
+// backslashes: the lowest set bit is the top bit of the first such byte
+// (bits above it may be set wrongly), and v has none when it returns 0.
+func jsonSpecial8(v uint64) uint64 {
+	const ones, hi = 0x0101010101010101, 0x8080808080808080
+	below := func(x uint64, n byte) uint64 { return (x - ones*uint64(n)) &^ x & hi } // bytes < n (n ≤ 128)
+	return below(v, 0x20) | below(v^(ones*'"'), 1) | below(v^(ones*'\\'), 1)
 }
 
 // appendEscapedASCII appends the JSON escape of the ASCII byte c: a quote,
