@@ -2,6 +2,7 @@ package render
 
 import (
 	"bytes"
+	"slices"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
@@ -124,7 +125,7 @@ func traceStart(src []byte, i int) int {
 	if src[i] == '@' {
 		return i
 	}
-	for _, p := range autolinkPrefixes[:3] {
+	for _, p := range schemes {
 		if start := i + 1 - len(p); start >= 0 && bytes.Equal(src[start:i+1], p) {
 			return start
 		}
@@ -132,12 +133,18 @@ func traceStart(src []byte, i int) int {
 	return -1
 }
 
-// www is the prefix of the URLs linkify links without a scheme.
-var www = autolinkPrefixes[3]
-
-// autolinkPrefixes start every URL GFM's linkify links ("www." gets
+// schemes and www start every URL GFM's linkify links ("www." gets
 // http:// in front).
-var autolinkPrefixes = [][]byte{[]byte("http:"), []byte("https:"), []byte("ftp:"), []byte("www.")}
+var (
+	schemes = [][]byte{[]byte("http:"), []byte("https:"), []byte("ftp:")}
+	www     = []byte("www.")
+)
+
+// hasAutolinkTrace reports whether b holds an '@', a scheme or "www.".
+func hasAutolinkTrace(b []byte) bool {
+	return bytes.IndexByte(b, '@') >= 0 || bytes.Contains(b, www) ||
+		slices.ContainsFunc(schemes, func(p []byte) bool { return bytes.Contains(b, p) })
+}
 
 // inDestination reports whether the run of non-space bytes around
 // src[start] starts right after "](", as an inline link's destination
@@ -166,8 +173,7 @@ func textCovers(n ast.Node, pos []int) bool {
 				}
 			}
 		case *ast.String:
-			if bytes.IndexByte(t.Value, '@') >= 0 || bytes.Contains(t.Value, []byte("http")) ||
-				bytes.Contains(t.Value, []byte("ftp:")) || bytes.Contains(t.Value, []byte("www.")) {
+			if hasAutolinkTrace(t.Value) {
 				return true
 			}
 		}
