@@ -64,18 +64,13 @@ func Runes(v uint64, n int) int {
 
 // Valid reports whether s is valid UTF-8, as utf8.ValidString does.
 func Valid(s string) bool {
-	i := 0
-	for i+8 <= len(s) {
-		if n := Span(Load8(s, i)); n > 0 {
-			i += n
-			continue
+	for i := 0; i < len(s); {
+		if i+8 <= len(s) {
+			if n := Span(Load8(s, i)); n > 0 {
+				i += n
+				continue
+			}
 		}
-		var ok bool
-		if i, ok = next(s, i); !ok {
-			return false
-		}
-	}
-	for i < len(s) {
 		var ok bool
 		if i, ok = next(s, i); !ok {
 			return false
@@ -87,20 +82,17 @@ func Valid(s string) bool {
 // RuneCount returns the number of runes in s, an invalid byte counting as
 // one, as utf8.RuneCountInString does.
 func RuneCount(s string) int {
-	i, runes := 0, 0
-	for i+8 <= len(s) {
-		v := Load8(s, i)
-		if n := Span(v); n > 0 {
-			runes += Runes(v, n)
-			i += n
-			continue
+	runes := 0
+	for i := 0; i < len(s); runes++ {
+		if i+8 <= len(s) {
+			v := Load8(s, i)
+			if n := Span(v); n > 0 {
+				runes += Runes(v, n) - 1 // the loop counts one
+				i += n
+				continue
+			}
 		}
 		i, _ = next(s, i)
-		runes++
-	}
-	for i < len(s) {
-		i, _ = next(s, i)
-		runes++
 	}
 	return runes
 }
