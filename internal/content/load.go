@@ -46,13 +46,7 @@ func (r Result) Warnings() int { return len(r.Problems) - r.Errors() }
 // error is only for a dir that cannot be read; problems in files are in
 // the Result.
 func Load(dir string, opts Options) (Result, error) {
-	l := startLoad(opts)
-	err := walk(dir, l.add)
-	res := l.finish()
-	if err != nil {
-		return Result{}, err
-	}
-	return res, nil
+	return load(opts, func(add func(file)) error { return walk(dir, add) })
 }
 
 // LoadPaths reads the given files and folders. A folder is walked as by
@@ -60,9 +54,15 @@ func Load(dir string, opts Options) (Result, error) {
 // (relative to the folder it was named with). A path given twice is read
 // once.
 func LoadPaths(paths []string, opts Options) (Result, error) {
+	return load(opts, func(add func(file)) error { return walkPaths(paths, add) })
+}
+
+// load reads and parses the files list hands to add, while list runs.
+// The error is list's.
+func load(opts Options, list func(add func(file)) error) (Result, error) {
 	l := startLoad(opts)
-	err := walkPaths(paths, l.add)
-	res := l.finish()
+	err := list(l.add)
+	res := l.finish() // always: the workers stop only here
 	if err != nil {
 		return Result{}, err
 	}

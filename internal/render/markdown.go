@@ -37,14 +37,16 @@ func newMarkdownWith(base string, exts []goldmark.Extender) goldmark.Markdown {
 // newPlainParser returns the parser of newMarkdown without GFM's
 // autolinks (see parseBody).
 func newPlainParser() parser.Parser {
-	return goldmark.New(goldmark.WithExtensions(markdownExtensions[1:]...)).Parser()
+	return goldmark.New(goldmark.WithExtensions(gfmWithoutLinkify...)).Parser()
 }
 
 // markdownExtensions is extension.GFM (in GFM's order) with fastLinkify
 // in place of extension.Linkify, and footnotes.
-var markdownExtensions = []goldmark.Extender{
-	fastLinkify{}, extension.Table, extension.Strikethrough, extension.TaskList,
-	extension.Footnote,
+var markdownExtensions = append([]goldmark.Extender{fastLinkify{}}, gfmWithoutLinkify...)
+
+// gfmWithoutLinkify is markdownExtensions without the autolinker.
+var gfmWithoutLinkify = []goldmark.Extender{
+	extension.Table, extension.Strikethrough, extension.TaskList, extension.Footnote,
 }
 
 // parse parses a release body once; every profile renders the same AST.

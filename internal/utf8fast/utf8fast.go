@@ -55,9 +55,9 @@ func spanTwoByte(v uint64) int {
 	return 8
 }
 
-// Runes returns how many runes the first n bytes of v hold when
+// runes returns how many runes the first n bytes of v hold when
 // Span(v) == n.
-func Runes(v uint64, n int) int {
+func runes(v uint64, n int) int {
 	cont := v & hi8 &^ ((v << 1) & hi8)
 	return n - bits.OnesCount64(cont)
 }
@@ -82,19 +82,19 @@ func Valid(s string) bool {
 // RuneCount returns the number of runes in s, an invalid byte counting as
 // one, as utf8.RuneCountInString does.
 func RuneCount(s string) int {
-	runes := 0
-	for i := 0; i < len(s); runes++ {
+	count := 0
+	for i := 0; i < len(s); count++ {
 		if i+8 <= len(s) {
 			v := Load8(s, i)
 			if n := Span(v); n > 0 {
-				runes += Runes(v, n) - 1 // the loop counts one
+				count += runes(v, n) - 1 // the loop counts one
 				i += n
 				continue
 			}
 		}
 		i, _ = next(s, i)
 	}
-	return runes
+	return count
 }
 
 // next returns the index after the rune at s[i], and false when that
