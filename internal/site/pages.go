@@ -9,13 +9,15 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/pressbot/pressbot/internal/htmlexec"
 	tfs "github.com/pressbot/pressbot/templates"
 )
 
 // templates are the parsed page templates, one set per page kind, each
-// sharing templates/site/layout.html.
+// sharing templates/site/layout.html. They run through htmlexec: the same
+// output as html/template's, without its reflective call per action.
 type templates struct {
-	list, release, tags *template.Template
+	list, release, tags *htmlexec.Set
 	css                 []byte
 }
 
@@ -31,13 +33,14 @@ func parseTemplates() (*templates, error) {
 	}
 	t := &templates{css: css}
 	for _, k := range []struct {
-		dst  **template.Template
+		dst  **htmlexec.Set
 		file string
 	}{{&t.list, "list.html"}, {&t.release, "release.html"}, {&t.tags, "tags.html"}} {
-		*k.dst, err = template.New(k.file).Option("missingkey=error").ParseFS(dir, "layout.html", k.file)
+		tmpl, err := template.New(k.file).Option("missingkey=error").ParseFS(dir, "layout.html", k.file)
 		if err != nil {
 			return nil, fmt.Errorf("site: templates: %w", err)
 		}
+		*k.dst = htmlexec.New(tmpl)
 	}
 	return t, nil
 }
@@ -143,7 +146,7 @@ func (s *Site) basePage(m *model, dir, lang, feedLang string) (page, error) {
 		name string
 	}{{&c.Head, "head-links"}, {&c.Header, "site-header"}, {&c.Footer, "site-footer"}} {
 		var buf bytes.Buffer
-		if err := s.tmpl.list.ExecuteTemplate(&buf, part.name, &p); err != nil {
+		if err := s.tmpl.list.Execute(&buf, part.name, &p); err != nil {
 			return p, fmt.Errorf("site: %s: %w", part.name, err)
 		}
 		*part.dst = template.HTML(buf.String()) // html/template output, escaped in the same context
@@ -221,7 +224,7 @@ func (s *Site) addRow(rows *lines, it *item, root string) error {
 	it.load()
 	it.rowOnce.Do(func() {
 		var buf bytes.Buffer
-		it.rowErr = s.tmpl.list.ExecuteTemplate(&buf, "item", it)
+		it.rowErr = s.tmpl.list.Execute(&buf, "item", it)
 		it.row = buf.String()
 	})
 	if it.rowErr != nil {
@@ -315,7 +318,7 @@ func (s *Site) fragment(m *model, name, key string, data any) (template.HTML, er
 		return f.(template.HTML), nil
 	}
 	var buf bytes.Buffer
-	if err := s.tmpl.release.ExecuteTemplate(&buf, name, data); err != nil {
+	if err := s.tmpl.release.Execute(&buf, name, data); err != nil {
 		return "", fmt.Errorf("site: %s: %w", name, err)
 	}
 	// html/template output, escaped in the context the page inserts it in.
@@ -338,9 +341,9 @@ func (s *Site) tagIndexJob(m *model) job {
 }
 
 // execute runs the layout of t with p into buf.
-func execute(buf *bytes.Buffer, t *template.Template, p *page) error {
+func execute(buf *bytes.Buffer, t *htmlexec.Set, p *page) error {
 	buf.Grow(8192 + len(p.Body))
-	if err := t.ExecuteTemplate(buf, "layout", p); err != nil {
+	if err := t.Execute(buf, "layout", p); err != nil {
 		return fmt.Errorf("site: page %s: %w", p.Canonical, err)
 	}
 	return nil

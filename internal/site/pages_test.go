@@ -13,6 +13,8 @@ import (
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
+
+	"github.com/pressbot/pressbot/internal/htmlexec"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/golden from the current output")
@@ -393,5 +395,29 @@ func TestInterleaved(t *testing.T) {
 	want := []string{"releases/2024/a/", "releases/2023/d/", "releases/2022/e/", "releases/2024/b/", "releases/2022/f/", "releases/2024/c/"}
 	if !slices.Equal(got, want) {
 		t.Errorf("interleaved = %v, want %v", got, want)
+	}
+}
+
+// TestTemplatesCompiled checks that every page template and fragment runs
+// compiled (htmlexec) after its first use, rather than falling back to
+// html/template's reflective execution; TestGolden checks the output.
+func TestTemplatesCompiled(t *testing.T) {
+	s := newSite(t, testConfig())
+	if _, err := s.Files(fixture(t)); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		set  *htmlexec.Set
+		name string
+		data any
+	}{
+		{s.tmpl.list, "layout", &page{}}, {s.tmpl.release, "layout", &page{}}, {s.tmpl.tags, "layout", &page{}},
+		{s.tmpl.list, "item", &item{}},
+		{s.tmpl.list, "head-links", &page{}}, {s.tmpl.list, "site-header", &page{}}, {s.tmpl.list, "site-footer", &page{}},
+		{s.tmpl.release, "alternate", link{}}, {s.tmpl.release, "translation", link{}}, {s.tmpl.release, "tag-link", tagLink{}},
+	} {
+		if !c.set.Compiled(c.name, c.data) {
+			t.Errorf("%s with %T runs through html/template", c.name, c.data)
+		}
 	}
 }
