@@ -126,7 +126,7 @@ func buildPublished(f buildFlags, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "pressbot build: %v\n", err)
 		return exitUsage
 	}
-	rdr, err := f.newsroomRenderer()
+	rdr, err := f.newsroomRenderer(false)
 	if err != nil {
 		fmt.Fprintf(stderr, "pressbot build: %v\n", err)
 		return exitUsage
@@ -158,7 +158,7 @@ func buildAll(f buildFlags, now time.Time, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "pressbot build: %v\n", err)
 		return exitUsage
 	}
-	rdr, err := f.newsroomRenderer()
+	rdr, err := f.newsroomRenderer(true)
 	if err != nil {
 		fmt.Fprintf(stderr, "pressbot build: %v\n", err)
 		return exitUsage
@@ -213,13 +213,15 @@ func lessGC() {
 
 // newsroomRenderer returns the renderer of newsroom entries: with -posts,
 // for the channels as well; without, for the web only, so that entry
-// renders nothing the newsroom does not use.
-func (f *buildFlags) newsroomRenderer() (*render.Renderer, error) {
+// renders nothing the newsroom does not use. fromContent says the
+// releases come from content.Load, which refuses invalid UTF-8, so the
+// renderer need not check their bodies again.
+func (f *buildFlags) newsroomRenderer(fromContent bool) (*render.Renderer, error) {
 	chans := f.chans // nil: the default channels
 	if !f.posts {
 		chans = []render.Channel{}
 	}
-	return render.New(render.Config{BaseURL: f.baseURL, Channels: chans, Zone: f.zone})
+	return render.New(render.Config{BaseURL: f.baseURL, Channels: chans, Zone: f.zone, ValidUTF8: fromContent})
 }
 
 // plural writes n and the noun, with an s unless n is 1.

@@ -36,7 +36,7 @@ func testReleases() []release.Release {
 func TestLazyEntriesMatchEager(t *testing.T) {
 	for _, posts := range []bool{false, true} {
 		f := buildFlags{baseURL: testBase, posts: posts}
-		rdr, err := f.newsroomRenderer()
+		rdr, err := f.newsroomRenderer(true)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -23,6 +24,29 @@ func TestInvalidUTF8Body(t *testing.T) {
 		}
 		if !strings.Contains(got.WebHTML, "\uFFFD") {
 			t.Errorf("body %q: web HTML %q has no U+FFFD", body, got.WebHTML)
+		}
+	}
+}
+
+// TestValidUTF8Trusted checks that a renderer told its bodies are valid
+// UTF-8 renders valid ones exactly as one that checks.
+func TestValidUTF8Trusted(t *testing.T) {
+	checking := newTestRenderer(t)
+	trusting, err := New(Config{BaseURL: testBase, Channels: testChannels, ValidUTF8: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, body := range []string{"a b", "**ж** [x](https://x.org/ж)\n\n- один\n- два", strings.Repeat("д ", 3000)} {
+		want, err := checking.All(fuzzRelease(body, true))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := trusting.All(fuzzRelease(body, true))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("body %q: trusting renderer gives %+v, want %+v", body, got, want)
 		}
 	}
 }

@@ -24,7 +24,6 @@ import (
 	"github.com/yuin/goldmark/util"
 
 	"github.com/pressbot/pressbot/internal/release"
-	"github.com/pressbot/pressbot/internal/utf8fast"
 	"github.com/pressbot/pressbot/templates"
 )
 
@@ -59,6 +58,12 @@ type Config struct {
 	// Templates holds channel/<kind>.tmpl; nil means the embedded
 	// templates.FS.
 	Templates fs.FS
+	// ValidUTF8 says that every release body is valid UTF-8, as from
+	// content.Load, which refuses other files: the renderer then does not
+	// check again. Without it an invalid byte becomes U+FFFD; with it set
+	// and an invalid body, posts may hold invalid UTF-8 (which Telegram
+	// refuses).
+	ValidUTF8 bool
 }
 
 // DefaultChannels returns one channel of each kind, named after its kind.
@@ -308,7 +313,7 @@ var srcPool = sync.Pool{New: func() any { return new([]byte) }}
 func (r *Renderer) newDoc(rel release.Release) *doc {
 	buf := srcPool.Get().(*[]byte)
 	var src []byte
-	if utf8fast.Valid(rel.Body) {
+	if r.cfg.ValidUTF8 || utf8.ValidString(rel.Body) {
 		src = append((*buf)[:0], rel.Body...)
 	} else {
 		// content.Parse refuses such files; a caller that builds a
