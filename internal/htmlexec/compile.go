@@ -141,8 +141,11 @@ func (c *compiler) action(p *parse.PipeNode, dot reflect.Type) (exec, error) {
 func escaperChain(cmds []*parse.CommandNode, ct contentType) ([]*escaper, error) {
 	escs := make([]*escaper, len(cmds))
 	for i, cmd := range cmds {
+		if len(cmd.Args) != 1 {
+			return nil, errUnsupported
+		}
 		id, ok := cmd.Args[0].(*parse.IdentifierNode)
-		if !ok || len(cmd.Args) != 1 || escapers[id.Ident] == nil {
+		if !ok || escapers[id.Ident] == nil {
 			return nil, errUnsupported
 		}
 		escs[i] = escapers[id.Ident]
