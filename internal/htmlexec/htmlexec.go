@@ -30,6 +30,7 @@ import (
 // concurrent use.
 type Set struct {
 	t     *template.Template
+	off   bool       // run everything through html/template (Interpreted)
 	mu    sync.Mutex // serializes compiling
 	progs sync.Map   // key → *program; nil: run through html/template
 }
@@ -43,11 +44,18 @@ type key struct {
 // New returns a Set executing the templates of t.
 func New(t *template.Template) *Set { return &Set{t: t} }
 
+// Interpreted returns a Set over the same templates that runs every
+// execution through html/template, to compare output with.
+func (s *Set) Interpreted() *Set { return &Set{t: s.t, off: true} }
+
 // Execute writes the template name applied to data to buf, as
 // t.ExecuteTemplate(buf, name, data) does. The first execution for a
 // template and data type runs through html/template, which escapes the
 // template; later ones run the compiled program when there is one.
 func (s *Set) Execute(buf *bytes.Buffer, name string, data any) error {
+	if s.off {
+		return s.t.ExecuteTemplate(buf, name, data)
+	}
 	k := key{name, reflect.TypeOf(data)}
 	p, ok := s.progs.Load(k)
 	if !ok {

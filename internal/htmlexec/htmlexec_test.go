@@ -256,3 +256,17 @@ func BenchmarkExecute(b *testing.B) {
 		}
 	})
 }
+
+func TestInterpreted(t *testing.T) {
+	tmpl, s := testSet(t, compiledSrc)
+	plain := s.Interpreted()
+	p := randomPage(rand.New(rand.NewPCG(9, 10)))
+	same(t, tmpl, plain, "page", p)
+	if plain.Compiled("page", p) {
+		t.Error("an interpreted set compiled page")
+	}
+	same(t, tmpl, s, "page", p)
+	if !s.Compiled("page", p) {
+		t.Error("the set it came from does not compile page")
+	}
+}

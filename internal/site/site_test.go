@@ -131,13 +131,23 @@ func TestImageType(t *testing.T) {
 	}
 }
 
+// interpreted returns a Site like s whose templates run through
+// html/template alone, without htmlexec's compiled programs.
+func interpreted(s *Site) *Site {
+	t := *s.tmpl
+	t.list, t.release, t.tags = t.list.Interpreted(), t.release.Interpreted(), t.tags.Interpreted()
+	return &Site{cfg: s.cfg, host: s.host, tmpl: &t}
+}
+
 // FuzzPages feeds arbitrary text fields through the site and checks that
-// every page still parses without live markup.
+// every page still parses without live markup, and that htmlexec's
+// compiled templates write every file exactly as html/template does.
 func FuzzPages(f *testing.F) {
 	f.Add("Title", "Summary", "tag", "alt", "Tashkent", "images/a.jpg")
 	f.Add(hostileTitle, hostileSummary, hostileTag, hostileAlt, hostileLoc, "javascript:alert(1)")
 	f.Add("</title><script>x</script>", "]]><x>", "\"'><img onerror=1>", "\x00\ufffd", "&amp;", "//evil.example/x.png")
 	s := newSite(f, Config{BaseURL: testBase, Langs: []string{"en"}})
+	plain := interpreted(s)
 	f.Fuzz(func(t *testing.T, title, summary, tag, alt, loc, img string) {
 		e := Entry{
 			Release: release.Release{
@@ -146,11 +156,23 @@ func FuzzPages(f *testing.F) {
 			},
 			BodyHTML: template.HTML("<p>body</p>"), Summary: summary,
 		}
-		fs, err := s.Files([]Entry{e})
+		ru := e // a translation, so that pages link language versions
+		ru.Release.ID, ru.Release.Lang, ru.Release.TranslationKey, e.Release.TranslationKey = "2020/x-ru", "ru", tag, tag
+		fs, err := s.Files([]Entry{e, ru})
 		if err != nil {
 			t.Fatal(err)
 		}
+		want, err := plain.Files([]Entry{e, ru})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(fs) != len(want) {
+			t.Fatalf("%d files, html/template alone makes %d", len(fs), len(want))
+		}
 		for name, b := range fs {
+			if !bytes.Equal(b, want[name]) {
+				t.Fatalf("%s differs from html/template's:\n%s\nwant\n%s", name, b, want[name])
+			}
 			if !strings.HasSuffix(name, ".html") {
 				continue
 			}
