@@ -1,7 +1,8 @@
-// Package utf8fast checks and counts UTF-8 text eight bytes at a time
-// where the text is ASCII or two-byte sequences (Cyrillic, Latin with
-// accents), which is most of a release; anything else goes one rune at a
-// time through unicode/utf8. Results equal unicode/utf8's.
+// Package utf8fast finds and counts whole runes of UTF-8 text eight bytes
+// at a time where the text is ASCII or two-byte sequences (Cyrillic, Latin
+// with accents), which is most of a release; anything else goes one rune
+// at a time through unicode/utf8. Results equal unicode/utf8's. (To check
+// a whole text, unicode/utf8.ValidString is as fast.)
 package utf8fast
 
 import (
@@ -62,23 +63,6 @@ func runes(v uint64, n int) int {
 	return n - bits.OnesCount64(cont)
 }
 
-// Valid reports whether s is valid UTF-8, as utf8.ValidString does.
-func Valid(s string) bool {
-	for i := 0; i < len(s); {
-		if i+8 <= len(s) {
-			if n := Span(Load8(s, i)); n > 0 {
-				i += n
-				continue
-			}
-		}
-		var ok bool
-		if i, ok = next(s, i); !ok {
-			return false
-		}
-	}
-	return true
-}
-
 // RuneCount returns the number of runes in s, an invalid byte counting as
 // one, as utf8.RuneCountInString does.
 func RuneCount(s string) int {
@@ -92,20 +76,20 @@ func RuneCount(s string) int {
 				continue
 			}
 		}
-		i, _ = next(s, i)
+		i = next(s, i)
 	}
 	return count
 }
 
-// next returns the index after the rune at s[i], and false when that
-// rune is an invalid byte (which next steps over alone).
-func next(s string, i int) (int, bool) {
+// next returns the index after the rune at s[i] (an invalid byte is a
+// rune of its own).
+func next(s string, i int) int {
 	switch c := s[i]; {
 	case c < utf8.RuneSelf:
-		return i + 1, true
+		return i + 1
 	case c >= 0xE1 && c <= 0xEF && c != 0xED && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80:
-		return i + 3, true // the common three-byte runes (– — “ ” ‘ €), no surrogates
+		return i + 3 // the common three-byte runes (– — “ ” ‘ €), no surrogates
 	}
-	r, size := utf8.DecodeRuneInString(s[i:])
-	return i + size, r != utf8.RuneError || size > 1
+	_, size := utf8.DecodeRuneInString(s[i:])
+	return i + size
 }

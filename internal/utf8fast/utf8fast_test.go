@@ -19,12 +19,9 @@ var cases = []string{
 	"Ташкент — o‘zbek “quoted” \u2028 text", "\xff\xc2a\xe0\x80\x80\xed\xa0\x80€😀\xc0\x80\xc1\xbf\xe1\x80\xf4\x90\x80\x80",
 }
 
-// check compares Valid and RuneCount on s with unicode/utf8.
+// check compares RuneCount on s with unicode/utf8.
 func check(t *testing.T, s string) {
 	t.Helper()
-	if got, want := Valid(s), utf8.ValidString(s); got != want {
-		t.Fatalf("Valid(%q) = %v, want %v", s, got, want)
-	}
 	if got, want := RuneCount(s), utf8.RuneCountInString(s); got != want {
 		t.Fatalf("RuneCount(%q) = %d, want %d", s, got, want)
 	}
@@ -64,7 +61,7 @@ func TestRandom(t *testing.T) {
 	}
 }
 
-// FuzzUTF8 requires Valid and RuneCount to agree with unicode/utf8.
+// FuzzUTF8 requires RuneCount to agree with unicode/utf8.
 func FuzzUTF8(f *testing.F) {
 	for _, s := range cases {
 		f.Add(s)
@@ -105,12 +102,8 @@ func benchmark(b *testing.B, f func(string)) {
 	}
 }
 
-var sinkBool, sinkInt = false, 0 // keep benchmarked results alive
+var sinkInt = 0 // keeps benchmarked results alive
 
-func BenchmarkValid(b *testing.B) { benchmark(b, func(s string) { sinkBool = Valid(s) }) }
-func BenchmarkValidStdlib(b *testing.B) {
-	benchmark(b, func(s string) { sinkBool = utf8.ValidString(s) })
-}
 func BenchmarkRuneCount(b *testing.B) { benchmark(b, func(s string) { sinkInt = RuneCount(s) }) }
 func BenchmarkRuneCountStd(b *testing.B) {
 	benchmark(b, func(s string) { sinkInt = utf8.RuneCountInString(s) })
