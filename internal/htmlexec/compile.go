@@ -231,10 +231,10 @@ func (c *compiler) rangeNode(n *parse.RangeNode, dot reflect.Type, depth int) (e
 	}
 	return func(st *state, d reflect.Value) error {
 		x, err := v(st, d)
-		if err != nil || x.Len() == 0 {
-			if err != nil {
-				return err
-			}
+		if err != nil {
+			return err
+		}
+		if x.Len() == 0 {
 			return els(st, d)
 		}
 		for i := range x.Len() {
