@@ -33,6 +33,8 @@ func at(t testing.TB, s string) time.Time {
 // fixture returns a small newsroom: one release in three languages linked
 // by a translation key, releases with local, remote and no images, and one
 // whose every text field is hostile. The order is deliberately not by date.
+// The English, Russian and hostile bodies open with their dateline, as
+// press releases do; the others do not, or name another place.
 func fixture(t testing.TB) []Entry {
 	t.Helper()
 	e := func(id, lang, title, date string) Entry {
@@ -53,6 +55,8 @@ func fixture(t testing.TB) []Entry {
 	ru := e("2020/imts-success-ru", "ru", "Успех МВМГ влияет на безопасность и здоровье местных сообществ", "2020-02-06T10:30:00+05:00")
 	ru.Release.TranslationKey, ru.Release.Tags = "imts-2020", []string{"наркотики", "Drugs"}
 	ru.Release.Location = "Ташкент, Узбекистан"
+	opensWith(&en, "6 February 2020, Tashkent, Uzbekistan")
+	opensWith(&ru, "6 февраля 2020 г., Ташкент, Узбекистан")
 
 	uz := e("2020/imts-success-uz", "uz", "MIMGlar muvaffaqiyati mahalliy jamoalar xavfsizligiga ta’sir qiladi", "2020-02-06T11:00:00+05:00")
 	uz.Release.TranslationKey, uz.Release.Tags = "imts-2020", []string{"giyohvandlik", "sog‘liqni saqlash"}
@@ -65,14 +69,21 @@ func fixture(t testing.TB) []Entry {
 	late := e("2023/water-ru", "ru", "Доступ к чистой воде", "2023-03-01T12:00:00+05:00")
 	late.Published = at(t, "2023-03-02T04:15:00Z")
 	late.Release.Tags = []string{"климат"}
+	opensWith(&late, "1 марта 2023 г., Нукус") // the meta line keeps Tashkent
 
 	bad := e("2022/hostile", "en", hostileTitle, "2022-11-05T16:45:00+05:00")
 	bad.Summary = hostileSummary
 	bad.Release.Location = hostileLoc
 	bad.Release.Tags = []string{hostileTag, hostileJSTag}
 	bad.Release.Image, bad.Release.ImageAlt = "javascript:alert(1)", hostileAlt
+	opensWith(&bad, "5 November 2022, "+hostileLoc)
 
 	return []Entry{uz, aral, bad, en, late, ru}
+}
+
+// opensWith puts dateline, escaped, in bold in front of e's body.
+func opensWith(e *Entry, dateline string) {
+	e.BodyHTML = template.HTML("<p><strong>"+escapeText(dateline)+"</strong> – ") + e.BodyHTML[len("<p>"):]
 }
 
 // testConfig is the configuration of the fixture newsroom.

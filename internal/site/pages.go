@@ -73,6 +73,7 @@ type page struct {
 	R                            *item
 	Img                          *image
 	Body                         template.HTML
+	Lead                         template.HTML // Body's opening tags when it opens with the dateline (see splitDateline)
 	Alternates, TagLinks, Others template.HTML
 }
 
@@ -263,6 +264,9 @@ func (s *Site) releasePage(m *model, it *item, buf *bytes.Buffer) (string, error
 	}
 	it.load()
 	p.R, p.Body, p.Desc = it, it.e.BodyHTML, it.Summary
+	if lead, rest, ok := splitDateline(p.Body, it.Date, it.Location); ok {
+		p.Lead, p.Body = lead, rest
+	}
 	p.Title = it.Title + " — " + s.cfg.Title
 	switch {
 	case it.Image != "" && s.cfg.MediaDir != "":

@@ -1,0 +1,79 @@
+package site
+
+import (
+	"html/template"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// openingTags are the tags a body may open with before its dateline:
+// the first paragraph and the emphasis press releases put on the
+// dateline ("**6 February 2020, Tashkent** – …"), which may close
+// between the date and the place.
+var openingTags = []string{"<p>", "<strong>", "<b>", "<em>", "<i>"}
+
+// splitDateline reports whether the web HTML body opens with the
+// release's dateline: the display date, then the location when there is
+// one (", Tashkent, Uzbekistan"). If so it returns the opening tags
+// before the date and the body after it, so that a release page can mark
+// the date up as a <time> in place instead of repeating it above the
+// body. date and location are plain text; the body is the web renderer's
+// HTML, which escapes only &, <, > and ".
+func splitDateline(body template.HTML, date, location string) (lead, rest template.HTML, ok bool) {
+	s := string(body)
+	i := 0
+	for n := 0; n < 3; n++ {
+		t := openingTag(s[i:])
+		if t == "" {
+			break
+		}
+		i += len(t)
+	}
+	if date == "" || i == 0 || !strings.HasPrefix(s[i:], date) {
+		return "", body, false
+	}
+	after := s[i+len(date):]
+	if r, _ := utf8.DecodeRuneInString(after); unicode.IsLetter(r) || unicode.IsDigit(r) {
+		return "", body, false // "6 February 20201", not the date
+	}
+	if location != "" && !strings.HasPrefix(skipClosingTags(after), ", "+escapeText(location)) {
+		return "", body, false // the meta line would be the only place naming it
+	}
+	return template.HTML(s[:i]), template.HTML(after), true
+}
+
+// openingTag returns the opening tag s starts with, if it is one of
+// openingTags.
+func openingTag(s string) string {
+	for _, t := range openingTags {
+		if strings.HasPrefix(s, t) {
+			return t
+		}
+	}
+	return ""
+}
+
+// skipClosingTags returns s after the closing tags of openingTags it
+// starts with: "</strong>, Tashkent" gives ", Tashkent".
+func skipClosingTags(s string) string {
+	for strings.HasPrefix(s, "</") {
+		t := openingTag("<" + s[2:])
+		if t == "" || t == "<p>" {
+			break
+		}
+		s = s[len(t)+1:]
+	}
+	return s
+}
+
+// textEscaper escapes text as the web renderer does.
+var textEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;")
+
+// escapeText escapes s as the web renderer escapes text.
+func escapeText(s string) string {
+	if !strings.ContainsAny(s, `&<>"`) {
+		return s
+	}
+	return textEscaper.Replace(s)
+}
