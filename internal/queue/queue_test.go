@@ -84,6 +84,20 @@ func (r *recorder) kinds(channel string) []queue.EventKind {
 	return out
 }
 
+// waitKinds polls until the event kinds of channel are want or within has
+// passed, and returns the last kinds seen. The queue notifies after it
+// records a result, so a post's new state can be read before its event.
+func (r *recorder) waitKinds(channel string, want []queue.EventKind, within time.Duration) []queue.EventKind {
+	deadline := time.Now().Add(within)
+	for {
+		got := r.kinds(channel)
+		if fmt.Sprint(got) == fmt.Sprint(want) || time.Now().After(deadline) {
+			return got
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
 // schedule stores release id and approves it for channels at at.
 func schedule(t testing.TB, s *store.Store, id string, at time.Time, channels ...string) {
 	t.Helper()
@@ -191,8 +205,10 @@ func TestResultClasses(t *testing.T) {
 				if got := len(pubs[ch].sends()); got != w.sends {
 					t.Errorf("%s: %d sends, want %d", ch, got, w.sends)
 				}
-				if w.kinds != nil && fmt.Sprint(rec.kinds(ch)) != fmt.Sprint(w.kinds) {
-					t.Errorf("%s: events %v, want %v", ch, rec.kinds(ch), w.kinds)
+				if w.kinds != nil {
+					if got := rec.waitKinds(ch, w.kinds, 5*time.Second); fmt.Sprint(got) != fmt.Sprint(w.kinds) {
+						t.Errorf("%s: events %v, want %v", ch, got, w.kinds)
+					}
 				}
 				if w.state == release.StatusPublished && (p.Receipt == nil || p.Receipt.Channel != ch || p.PublishedAt.IsZero()) {
 					t.Errorf("%s: receipt %+v", ch, p.Receipt)
