@@ -30,6 +30,7 @@ func splitDateline(body template.HTML, date, location string) (lead, rest templa
 		}
 		i += len(t)
 	}
+	date = escapeText(date)
 	if date == "" || i == 0 || !strings.HasPrefix(s[i:], date) {
 		return "", body, false
 	}
