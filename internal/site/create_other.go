@@ -3,6 +3,7 @@
 package site
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -28,4 +29,11 @@ func createFile(full string, b []byte) error {
 		return fmt.Errorf("site: write %s: %w", full, err)
 	}
 	return nil
+}
+
+// sameContent reports whether the file full holds exactly b. The error
+// wraps fs.ErrNotExist when there is no file full.
+func sameContent(full string, b []byte) (bool, error) {
+	old, err := os.ReadFile(full)
+	return err == nil && bytes.Equal(old, b), err
 }

@@ -2,7 +2,6 @@ package site
 
 import (
 	"bufio"
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -107,8 +106,8 @@ func (ds *dirs) writeFile(dir, p string, b []byte) error {
 		return err
 	}
 	if !fresh {
-		old, err := os.ReadFile(full)
-		if err == nil && bytes.Equal(old, b) {
+		same, err := sameContent(full, b)
+		if same {
 			return nil
 		}
 		if !errors.Is(err, fs.ErrNotExist) {

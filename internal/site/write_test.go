@@ -2,6 +2,7 @@ package site
 
 import (
 	"bytes"
+	"errors"
 	"io/fs"
 	"net/http"
 	"net/http/httptest"
@@ -134,6 +135,72 @@ func TestWriteKeepsUnchangedFiles(t *testing.T) {
 	}
 	if !st.ModTime().Equal(old) {
 		t.Error("an unchanged page was rewritten")
+	}
+}
+
+// TestWriteRepairsChangedFiles checks that a rebuild restores files that
+// were edited in the output, whether their size changed or not.
+func TestWriteRepairsChangedFiles(t *testing.T) {
+	s := newSite(t, testConfig())
+	out := t.TempDir()
+	if err := s.Write(out, fixture(t)); err != nil {
+		t.Fatal(err)
+	}
+	edits := map[string]func([]byte) []byte{
+		"index.html":                            func(b []byte) []byte { c := bytes.Clone(b); c[len(c)/2] ^= 1; return c },
+		"feed.xml":                              func(b []byte) []byte { return b[:len(b)-1] },
+		"releases/2020/imts-success/index.html": func(b []byte) []byte { return append(bytes.Clone(b), '\n') },
+		"ru/atom.xml":                           func([]byte) []byte { return nil },
+	}
+	want := map[string][]byte{}
+	for p, edit := range edits {
+		full := filepath.Join(out, filepath.FromSlash(p))
+		b, err := os.ReadFile(full)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[p] = b
+		if err := os.WriteFile(full, edit(b), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Write(out, fixture(t)); err != nil {
+		t.Fatal(err)
+	}
+	for p, b := range want {
+		if got, err := os.ReadFile(filepath.Join(out, filepath.FromSlash(p))); err != nil || !bytes.Equal(got, b) {
+			t.Errorf("%s: not restored by the rebuild (%v)", p, err)
+		}
+	}
+}
+
+func TestSameContent(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "f")
+	if err := os.WriteFile(file, []byte("hello"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, path string
+		b          string
+		same       bool
+		notExist   bool
+	}{
+		{"same", file, "hello", true, false},
+		{"same size, other bytes", file, "hellp", false, false},
+		{"longer", file, "hello!", false, false},
+		{"shorter", file, "hell", false, false},
+		{"empty", file, "", false, false},
+		{"a folder", dir, "", false, false},
+		{"missing", filepath.Join(dir, "none"), "hello", false, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			same, err := sameContent(tt.path, []byte(tt.b))
+			if same != tt.same || errors.Is(err, fs.ErrNotExist) != tt.notExist {
+				t.Errorf("sameContent = %v, %v; want %v, not exist %v", same, err, tt.same, tt.notExist)
+			}
+		})
 	}
 }
 
