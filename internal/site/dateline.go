@@ -78,3 +78,37 @@ func escapeText(s string) string {
 	}
 	return textEscaper.Replace(s)
 }
+
+// datelineSeparators are what press releases put between the dateline
+// and the text: "6 February 2020, Tashkent – The…".
+var datelineSeparators = []string{"-", "–", "—", ":", ","}
+
+// trimDateline returns the plain-text summary s without the dateline it
+// opens with (the display date, then ", location" when there is one, then
+// a dash, colon or comma), for lists, whose meta line already shows the
+// date and the place. s is returned unchanged when it does not open with
+// exactly that dateline or nothing would be left after it.
+func trimDateline(s, date, location string) string {
+	rest, ok := strings.CutPrefix(s, date)
+	if date == "" || !ok {
+		return s
+	}
+	if r, _ := utf8.DecodeRuneInString(rest); unicode.IsLetter(r) || unicode.IsDigit(r) {
+		return s // "6 February 20201", not the date
+	}
+	if location != "" {
+		if rest, ok = strings.CutPrefix(rest, ", "+location); !ok {
+			return s
+		}
+	}
+	rest = strings.TrimLeft(rest, " ")
+	for _, sep := range datelineSeparators {
+		if after, ok := strings.CutPrefix(rest, sep); ok {
+			if after = strings.TrimSpace(after); after != "" {
+				return after
+			}
+			break
+		}
+	}
+	return s
+}

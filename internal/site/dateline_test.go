@@ -63,6 +63,56 @@ func TestSplitDateline(t *testing.T) {
 	}
 }
 
+func TestTrimDateline(t *testing.T) {
+	const date, loc = "6 February 2020", "Tashkent, Uzbekistan"
+	tests := []struct{ name, s, date, loc, want string }{
+		{"hyphen", "6 February 2020, Tashkent, Uzbekistan - The Office handed over.", date, loc, "The Office handed over."},
+		{"en dash", "6 February 2020, Tashkent, Uzbekistan – The Office.", date, loc, "The Office."},
+		{"em dash, no spaces", "6 February 2020, Tashkent, Uzbekistan—The Office.", date, loc, "The Office."},
+		{"colon", "6 February 2020, Tashkent, Uzbekistan: The Office.", date, loc, "The Office."},
+		{"no location", "6 February 2020 – The Office.", date, "", "The Office."},
+		{"Russian", "6 февраля 2020 г., Ташкент – Офис.", "6 февраля 2020 г.", "Ташкент", "Офис."},
+		{"another place", "6 February 2020, Nukus – The Office.", date, loc, "6 February 2020, Nukus – The Office."},
+		{"place missing", "6 February 2020 – The Office.", date, loc, "6 February 2020 – The Office."},
+		{"no separator", "6 February 2020, Tashkent, Uzbekistan The Office.", date, loc, "6 February 2020, Tashkent, Uzbekistan The Office."},
+		{"longer number", "6 February 20201, Tashkent, Uzbekistan – x", date, loc, "6 February 20201, Tashkent, Uzbekistan – x"},
+		{"date later", "On 6 February 2020, Tashkent, Uzbekistan – x", date, loc, "On 6 February 2020, Tashkent, Uzbekistan – x"},
+		{"nothing after", "6 February 2020, Tashkent, Uzbekistan –", date, loc, "6 February 2020, Tashkent, Uzbekistan –"},
+		{"no date", "6 February 2020 – x", "", "", "6 February 2020 – x"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := trimDateline(tt.s, tt.date, tt.loc); got != tt.want {
+				t.Errorf("trimDateline(%q) = %q, want %q", tt.s, got, tt.want)
+			}
+		})
+	}
+}
+
+// TestListSummaryWithoutDateline checks that a list row, under its meta
+// line of date and place, shows the summary without the same dateline,
+// while the feeds keep the summary whole.
+func TestListSummaryWithoutDateline(t *testing.T) {
+	fs := files(t, testConfig(), fixture(t))
+	const dateline = "6 February 2020, Tashkent, Uzbekistan – "
+	row := "Summary of IMTs' Success Impacts the Security and Health of Local Communities"
+	for _, page := range []string{"tags/drugs/index.html", "page/3/index.html", "en/page/2/index.html"} {
+		doc := parsePage(t, page, fs[page])
+		var summaries []string
+		for _, p := range elements(doc, atom.P) {
+			if s, _ := text(p, atom.P); strings.Contains(s, "Summary of IMTs") {
+				summaries = append(summaries, s)
+			}
+		}
+		if len(summaries) != 1 || summaries[0] != row {
+			t.Errorf("%s: summaries %q, want [%q]", page, summaries, row)
+		}
+	}
+	if !strings.Contains(string(fs["en/feed.json"]), dateline+row) {
+		t.Errorf("en/feed.json lacks the whole summary %q", dateline+row)
+	}
+}
+
 // TestReleasePageDateOnce checks that a release page shows its date once:
 // inside the body's dateline, marked up as <time>, when the body opens
 // with it, and in the meta line under the title otherwise.

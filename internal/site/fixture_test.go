@@ -81,9 +81,11 @@ func fixture(t testing.TB) []Entry {
 	return []Entry{uz, aral, bad, en, late, ru}
 }
 
-// opensWith puts dateline, escaped, in bold in front of e's body.
+// opensWith puts dateline, escaped, in bold in front of e's body, and in
+// front of its summary, as the summary taken from such a body has it.
 func opensWith(e *Entry, dateline string) {
 	e.BodyHTML = template.HTML("<p><strong>"+escapeText(dateline)+"</strong> – ") + e.BodyHTML[len("<p>"):]
+	e.Summary = dateline + " – " + e.Summary
 }
 
 // testConfig is the configuration of the fixture newsroom.

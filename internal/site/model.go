@@ -22,7 +22,7 @@ type item struct {
 	Title    string
 	Lang     string
 	Summary  string
-	Short    string // Summary cut for lists
+	Short    string // Summary without its dateline (see trimDateline), cut for lists
 	Location string
 	Path     string // page directory relative to the root: "releases/{id}/"
 	URL      string // absolute page URL
@@ -95,7 +95,8 @@ func (it *item) load() *item {
 		if it.e.Render != nil {
 			it.e.Render(it.e)
 		}
-		it.Summary, it.Short = it.e.Summary, shorten(it.e.Summary, shortSummary)
+		it.Summary = it.e.Summary
+		it.Short = shorten(trimDateline(it.Summary, it.Date, it.Location), shortSummary)
 	})
 	return it
 }
