@@ -80,12 +80,13 @@ func escapeText(s string) string {
 }
 
 // datelineSeparators are what press releases put between the dateline
-// and the text: "6 February 2020, Tashkent – The…".
-var datelineSeparators = []string{"-", "–", "—", ":", ","}
+// and the text: "6 February 2020, Tashkent – The…". A comma is not one:
+// after a date alone it starts the place, which lists must not lose.
+var datelineSeparators = []string{"-", "–", "—", ":"}
 
 // trimDateline returns the plain-text summary s without the dateline it
 // opens with (the display date, then ", location" when there is one, then
-// a dash, colon or comma), for lists, whose meta line already shows the
+// a dash or colon), for lists, whose meta line already shows the
 // date and the place. s is returned unchanged when it does not open with
 // exactly that dateline or nothing would be left after it.
 func trimDateline(s, date, location string) string {

@@ -74,6 +74,8 @@ func TestTrimDateline(t *testing.T) {
 		{"Russian", "6 февраля 2020 г., Ташкент – Офис.", "6 февраля 2020 г.", "Ташкент", "Офис."},
 		{"another place", "6 February 2020, Nukus – The Office.", date, loc, "6 February 2020, Nukus – The Office."},
 		{"place missing", "6 February 2020 – The Office.", date, loc, "6 February 2020 – The Office."},
+		{"place only in the text", "6 February 2020, Tashkent – The Office.", date, "", "6 February 2020, Tashkent – The Office."},
+		{"comma", "6 February 2020, Tashkent, Uzbekistan, The Office.", date, loc, "6 February 2020, Tashkent, Uzbekistan, The Office."},
 		{"no separator", "6 February 2020, Tashkent, Uzbekistan The Office.", date, loc, "6 February 2020, Tashkent, Uzbekistan The Office."},
 		{"longer number", "6 February 20201, Tashkent, Uzbekistan – x", date, loc, "6 February 20201, Tashkent, Uzbekistan – x"},
 		{"date later", "On 6 February 2020, Tashkent, Uzbekistan – x", date, loc, "On 6 February 2020, Tashkent, Uzbekistan – x"},
