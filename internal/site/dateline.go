@@ -35,8 +35,8 @@ func splitDateline(body template.HTML, date, location string) (lead, rest templa
 		return "", body, false
 	}
 	after := s[i+len(date):]
-	if r, _ := utf8.DecodeRuneInString(after); unicode.IsLetter(r) || unicode.IsDigit(r) {
-		return "", body, false // "6 February 20201", not the date
+	if !dateEnds(after) {
+		return "", body, false
 	}
 	if location != "" && !strings.HasPrefix(skipClosingTags(after), ", "+escapeText(location)) {
 		return "", body, false // the meta line would be the only place naming it
@@ -94,8 +94,8 @@ func trimDateline(s, date, location string) string {
 	if date == "" || !ok {
 		return s
 	}
-	if r, _ := utf8.DecodeRuneInString(rest); unicode.IsLetter(r) || unicode.IsDigit(r) {
-		return s // "6 February 20201", not the date
+	if !dateEnds(rest) {
+		return s
 	}
 	if location != "" {
 		if rest, ok = strings.CutPrefix(rest, ", "+location); !ok {
@@ -112,4 +112,11 @@ func trimDateline(s, date, location string) string {
 		}
 	}
 	return s
+}
+
+// dateEnds reports whether a date followed by after is the whole date:
+// "6 February 2020" followed by "1" is another number.
+func dateEnds(after string) bool {
+	r, _ := utf8.DecodeRuneInString(after)
+	return !unicode.IsLetter(r) && !unicode.IsDigit(r)
 }
