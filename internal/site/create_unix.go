@@ -19,16 +19,7 @@ import (
 // with the runtime's poller (a failing epoll_ctl for a regular file) and
 // allocate, which for a newsroom of 10,000 releases is measurable.
 func createFile(full string, b []byte) error {
-	var (
-		fd  int
-		err error
-	)
-	for {
-		fd, err = syscall.Open(full, syscall.O_WRONLY|syscall.O_CREAT|syscall.O_EXCL|syscall.O_CLOEXEC, 0o644)
-		if err != syscall.EINTR {
-			break
-		}
-	}
+	fd, err := open(full, syscall.O_WRONLY|syscall.O_CREAT|syscall.O_EXCL, 0o644)
 	if err != nil {
 		err = &fs.PathError{Op: "open", Path: full, Err: err}
 		if errors.Is(err, fs.ErrExist) {
@@ -64,7 +55,7 @@ func createFile(full string, b []byte) error {
 // files unchanged allocates no copy of each. The error wraps
 // fs.ErrNotExist when there is no file full.
 func sameContent(full string, b []byte) (bool, error) {
-	fd, err := openRead(full)
+	fd, err := open(full, syscall.O_RDONLY, 0)
 	if err != nil {
 		return false, &fs.PathError{Op: "open", Path: full, Err: err}
 	}
@@ -94,10 +85,11 @@ func sameContent(full string, b []byte) (bool, error) {
 	return bytes.Equal(old, b), nil
 }
 
-// openRead opens full for reading, retrying on EINTR.
-func openRead(full string) (int, error) {
+// open opens full with flags (and O_CLOEXEC) and, for a file it creates,
+// perm less the umask, retrying on EINTR.
+func open(full string, flags int, perm uint32) (int, error) {
 	for {
-		fd, err := syscall.Open(full, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
+		fd, err := syscall.Open(full, flags|syscall.O_CLOEXEC, perm)
 		if err != syscall.EINTR {
 			return fd, err
 		}
