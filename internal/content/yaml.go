@@ -29,6 +29,12 @@ func decodeYAMLv3(fr *frame, ps *problems) ([]field, bool) {
 		switch {
 		case strings.HasPrefix(msg, "mapping values are not allowed"):
 			at.col = secondColon(text, at.col)
+		case strings.HasPrefix(msg, "found unexpected end of stream"):
+			// yaml.v3 names the line the open quote started on, except
+			// when that is the first line: then it names the last.
+			if l, c := openQuote(fr.fm); l > 0 {
+				at = pos{line: fr.fmLine - 1 + l, col: c}
+			}
 		case strings.HasPrefix(msg, "found character that cannot start any token"):
 			if i := bytes.IndexByte(text[:at.col-1], '\t'); i >= 0 {
 				at.col = i + 1 // indentation is ASCII: byte index is the column
@@ -98,6 +104,41 @@ func yamlHint(msg string) string {
 		return "indent with spaces, not tabs, and put a value that starts with @ or ` in double quotes"
 	}
 	return "fix this line (put text containing ': ', '#' or a leading special character in double quotes, indent with spaces only)"
+}
+
+// openQuote returns the line and column (1-based) of the quote mark that
+// opens a quoted YAML value still open at the end of fm, or 0, 0 if every
+// quoted value is closed. A quote mark opens a value where a token can
+// start: at the start of a line, or after a space, '[', '{' or ','. Quoted
+// values may span lines; '#' after a space starts a comment.
+func openQuote(fm []byte) (line, col int) {
+	var q byte // the open quote mark, or 0
+	n := 0
+	for off := 0; off < len(fm); {
+		l, next := nextLine(fm, off)
+		n++
+		for i := 0; i < len(l); i++ {
+			c := l[i]
+			switch {
+			case q == '"' && c == '\\':
+				i++
+			case q == '\'' && c == '\'' && i+1 < len(l) && l[i+1] == '\'':
+				i++
+			case q != 0 && c == q:
+				q = 0
+			case q != 0:
+			case c == '#' && (i == 0 || l[i-1] == ' ' || l[i-1] == '\t'):
+				i = len(l)
+			case (c == '"' || c == '\'') && (i == 0 || strings.IndexByte(" \t[{,", l[i-1]) >= 0):
+				q, line, col = c, n, utf8.RuneCount(l[:i])+1
+			}
+		}
+		off = next
+	}
+	if q == 0 {
+		return 0, 0
+	}
+	return line, col
 }
 
 // deref follows YAML aliases (one level at a time, bounded).
