@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"time"
 
@@ -26,6 +27,9 @@ It exits 1 if any error was found; warnings alone exit 0.
 With -format github, problems are printed as GitHub Actions workflow
 commands (::error file=...,line=...,col=...::message) so that a pull request
 is annotated on the offending lines.
+
+A local image (image: path, not a URL) that is not in the content folder is
+a warning when one folder is checked.
 
 With -config, the configured zone, default language and channel names are
 used; -zone, -lang and -channels given on the command line win.`
@@ -66,6 +70,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	if len(paths) == 0 {
 		paths = []string{dir}
 	}
+	opts.ImageDir = imageDir(paths)
 	res, err := content.LoadPaths(paths, opts)
 	if err != nil {
 		fmt.Fprintf(stderr, "pressbot check: %v\n", err)
@@ -77,6 +82,19 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		return exitProblems
 	}
 	return exitOK
+}
+
+// imageDir is the folder local images are checked in: the content folder
+// when one folder is checked; "" (no image check) for files named alone,
+// whose content folder is unknown, or for several folders.
+func imageDir(paths []string) string {
+	if len(paths) != 1 {
+		return ""
+	}
+	if st, err := os.Stat(paths[0]); err != nil || !st.IsDir() {
+		return ""
+	}
+	return paths[0]
 }
 
 // fromConfig loads -config, if given, into the flags not set on the

@@ -106,7 +106,7 @@ func newServer(ctx context.Context, cfg *config.Config, outboxDir string, log *s
 	}
 	s.watcher = watch.New(s.contentDir, cfg.Content.Rescan.D(), log)
 	s.ingest = ingest.New(ingest.Config{Dir: s.contentDir, Store: s.store, Offer: s.offer, Log: log, Commit: commit,
-		Options: content.Options{Zone: cfg.Zone, DefaultLang: cfg.Office.DefaultLang, Channels: cfg.ChannelNames()}})
+		Options: content.Options{Zone: cfg.Zone, DefaultLang: cfg.Office.DefaultLang, Channels: cfg.ChannelNames(), ImageDir: s.contentDir}})
 	return s, nil
 }
 

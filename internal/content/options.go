@@ -24,6 +24,10 @@ type Options struct {
 	DefaultLang string
 	// Channels are the configured channel names; nil means DefaultChannels.
 	Channels []string
+	// ImageDir is the folder a local image (image: path) is found in, the
+	// content folder. When set, a local image that is not there is a
+	// warning; "" checks nothing.
+	ImageDir string
 }
 
 // tashkent loads Asia/Tashkent once; without a zone database it falls back
@@ -42,6 +46,7 @@ type settings struct {
 	channels    map[string]bool
 	channelList string // for messages: "telegram, facebook, x"
 	names       []string
+	imageDir    string
 
 	// langTags caches langTag's answers: a corpus uses a few lang values.
 	langMu   sync.Mutex
@@ -76,7 +81,7 @@ func (s *settings) langTag(v string) (string, bool) {
 
 // resolve applies the defaults to o.
 func (o Options) resolve() *settings {
-	s := &settings{zone: o.Zone, lang: o.DefaultLang, names: o.Channels}
+	s := &settings{zone: o.Zone, lang: o.DefaultLang, names: o.Channels, imageDir: o.ImageDir}
 	if s.zone == nil {
 		s.zone = tashkent()
 	}

@@ -1,7 +1,11 @@
 package content
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -292,17 +296,18 @@ func (b *builder) list(key string) []string {
 }
 
 // image returns image and image_alt; Hugo's images list sets image from its
-// first entry. An image needs alt text.
+// first entry. An image needs alt text, and with Options.ImageDir a local
+// image must be there.
 func (b *builder) image() (string, string) {
 	img := strings.TrimSpace(b.text(keyImage))
-	imgAt := b.keyAt(keyImage)
+	imgAt, valAt := b.keyAt(keyImage), b.at(keyImage)
 	if f := b.set.get(keyImages); f != nil {
 		imgs := b.list(keyImages)
 		switch {
 		case img != "":
 			b.ps.warnf(f.keyAt, "images is ignored because image is set: keep only image")
 		case len(imgs) > 0:
-			img, imgAt = imgs[0], f.keyAt
+			img, imgAt, valAt = imgs[0], f.keyAt, f.keyAt
 		}
 	}
 	alt := strings.TrimSpace(b.text(keyImageAlt))
@@ -312,7 +317,50 @@ func (b *builder) image() (string, string) {
 	case img == "" && alt != "":
 		b.ps.warnf(b.keyAt(keyImageAlt), "image_alt is set but there is no image: add 'image: path/or/url.jpg' or remove image_alt")
 	}
+	if img != "" && b.s.imageDir != "" && !isURL(img) {
+		b.checkImage(img, valAt)
+	}
 	return img, alt
+}
+
+// checkImage warns at at when local image img is not a file in the
+// content folder: the newsroom page and every channel's post link it
+// there.
+func (b *builder) checkImage(img string, at pos) {
+	dir := b.s.imageDir
+	err := statImage(dir, img)
+	switch {
+	case err == nil:
+	case errors.Is(err, fs.ErrNotExist):
+		b.ps.warnf(at, "image %q is not in %s: the newsroom page and every channel's post would show a missing picture; add it as %s, or correct the path (it is relative to %s)", img, dir, filepath.Join(dir, filepath.FromSlash(strings.TrimLeft(img, "/"))), dir)
+	default:
+		b.ps.warnf(at, "image %q cannot be used (%v): put the picture inside %s and name it by its path there", img, err, dir)
+	}
+}
+
+// statImage returns nil when img, a slash path, names a file inside dir.
+func statImage(dir, img string) error {
+	rel := filepath.FromSlash(strings.TrimLeft(img, "/"))
+	if !filepath.IsLocal(rel) {
+		return errors.New("the path leads out of the content folder")
+	}
+	st, err := os.Stat(filepath.Join(dir, rel))
+	var pe *fs.PathError
+	switch {
+	case errors.As(err, &pe):
+		return pe.Err // without the path, which the message names
+	case err != nil:
+		return err
+	case !st.Mode().IsRegular():
+		return errors.New("it is a folder, not a picture")
+	}
+	return nil
+}
+
+// isURL reports whether an image reference is an http(s) URL rather than
+// a path in the content folder.
+func isURL(img string) bool {
+	return strings.HasPrefix(img, "http://") || strings.HasPrefix(img, "https://")
 }
 
 // keyAt returns the key position of a key, or the zero pos when absent.

@@ -35,7 +35,8 @@ func decodeYAMLv3(fr *frame, ps *problems) ([]field, bool) {
 			if l, c := openQuote(fr.fm); l > 0 {
 				at = pos{line: fr.fmLine - 1 + l, col: c}
 			}
-		case strings.HasPrefix(msg, "found character that cannot start any token"):
+		case strings.HasPrefix(msg, "found character that cannot start any token"),
+			strings.HasPrefix(msg, "found a tab character"):
 			if i := bytes.IndexByte(text[:at.col-1], '\t'); i >= 0 {
 				at.col = i + 1 // indentation is ASCII: byte index is the column
 			}
@@ -100,6 +101,8 @@ func yamlHint(msg string) string {
 		return "a value opened with '{' is not closed; front matter values are text or lists: write key: \"...\" or key: [\"a\", \"b\"]"
 	case strings.HasPrefix(msg, "exceeded max depth"):
 		return "values are nested far too deeply; front matter values are text or lists: write key: \"...\" or key: [\"a\", \"b\"]"
+	case strings.HasPrefix(msg, "found a tab character"):
+		return "indent with spaces, not tabs"
 	case strings.HasPrefix(msg, "found character that cannot start any token"):
 		return "indent with spaces, not tabs, and put a value that starts with @ or ` in double quotes"
 	}

@@ -1,0 +1,68 @@
+package content
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestImageDir checks that with Options.ImageDir a local image that is not
+// a file in that folder is a warning at its value, and that URLs and
+// present pictures pass.
+func TestImageDir(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "images", "2020", "folder.jpg"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "images", "2020", "van.jpg"), []byte("jpeg"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	head := "---\ntitle: t\ndate: 2020-02-06\nimage_alt: a van\n"
+	tests := []struct {
+		name  string
+		fm    string
+		want  string // a part of the warning; "" for none
+		line  int
+		col   int
+		noDir bool // check nothing: ImageDir ""
+	}{
+		{"present", "image: images/2020/van.jpg\n", "", 0, 0, false},
+		{"present with leading slash", "image: /images/2020/van.jpg\n", "", 0, 0, false},
+		{"url", "image: https://example.org/missing.jpg\n", "", 0, 0, false},
+		{"missing", "image: images/2020/bus.jpg\n", `image "images/2020/bus.jpg" is not in ` + dir + ": the newsroom page and every channel's post would show a missing picture; add it as " + filepath.Join(dir, "images", "2020", "bus.jpg"), 5, 8, false},
+		{"missing, quoted", "image: \"images/bus.jpg\"\n", "is not in", 5, 8, false},
+		{"missing, first of images", "images: [images/bus.jpg, images/2020/van.jpg]\n", "is not in", 5, 1, false},
+		{"a folder", "image: images/2020/folder.jpg\n", "cannot be used (it is a folder, not a picture)", 5, 8, false},
+		{"outside the folder", "image: ../van.jpg\n", "cannot be used (the path leads out of the content folder)", 5, 8, false},
+		{"missing, not checked", "image: images/2020/bus.jpg\n", "", 0, 0, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			opts := Options{ImageDir: dir}
+			if tt.noDir {
+				opts.ImageDir = ""
+			}
+			r, probs := Parse("r.md", "r", []byte(head+tt.fm+"---\nText.\n"), opts)
+			if HasErrors(probs) {
+				t.Fatalf("errors: %v", probs)
+			}
+			if r.Image == "" {
+				t.Fatal("no image parsed")
+			}
+			if tt.want == "" {
+				if len(probs) != 0 {
+					t.Fatalf("problems %v, want none", probs)
+				}
+				return
+			}
+			if len(probs) != 1 {
+				t.Fatalf("problems %v, want one warning", probs)
+			}
+			p := probs[0]
+			if p.Severity != SeverityWarning || p.Line != tt.line || p.Col != tt.col || !strings.Contains(p.Message, tt.want) {
+				t.Errorf("got %v, want warning at %d:%d containing %q", p, tt.line, tt.col, tt.want)
+			}
+		})
+	}
+}
