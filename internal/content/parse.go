@@ -271,10 +271,7 @@ func (b *builder) list(key string) []string {
 	}
 	switch f.kind {
 	case kindScalar:
-		if v := strings.TrimSpace(f.text); v != "" {
-			return []string{v}
-		}
-		return nil
+		return splitScalar(key, f.text)
 	case kindList:
 	default:
 		b.ps.errorf(f.valAt, "%s must be a list of text values, not %s: write %s", f.key, f.describe(), b.kv(f.key, `["a", "b"]`))
@@ -290,6 +287,27 @@ func (b *builder) list(key string) []string {
 			b.ps.warnf(it.at, "empty entry in %s is ignored: remove it", f.key)
 		default:
 			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// splitScalar reads a single value written where key takes a list: one
+// entry, except that tags and channels written "a, b" (as editors write
+// them without brackets) are split at the commas. An image path or URL
+// may hold a comma, so images is never split.
+func splitScalar(key, v string) []string {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return nil
+	}
+	if key == keyImages || !strings.Contains(v, ",") {
+		return []string{v}
+	}
+	var out []string
+	for part := range strings.SplitSeq(v, ",") {
+		if part = strings.TrimSpace(part); part != "" {
+			out = append(out, part)
 		}
 	}
 	return out
@@ -380,7 +398,10 @@ func (b *builder) channels() []string {
 	}
 	items := f.list
 	if f.kind == kindScalar {
-		items = []item{{text: names[0], at: f.valAt, ok: true}}
+		items = make([]item, len(names))
+		for i, n := range names {
+			items[i] = item{text: n, at: f.valAt, ok: true}
+		}
 	}
 	out := names[:0]
 	for _, it := range items {

@@ -84,6 +84,7 @@ func TestParseRules(t *testing.T) {
 		{"withdrawn list", "---\ntitle: t\ndate: 2020-02-06\nwithdrawn: [true]\n---\nx\n", []want{{4, 12, SeverityError, "withdrawn must be true or false, not a list"}}},
 		{"tags mapping", "---\ntitle: t\ndate: 2020-02-06\ntags: {a: 1}\n---\nx\n", []want{{4, 7, SeverityError, "tags must be a list of text values, not a nested table"}}},
 		{"tags nested list", "---\ntitle: t\ndate: 2020-02-06\ntags: [a, [b]]\n---\nx\n", []want{{4, 11, SeverityError, "every entry of tags must be a single text value"}}},
+		{"channels as text with commas", "---\ntitle: t\ndate: 2020-02-06\nchannels: telegram, fb\n---\nx\n", []want{{4, 11, SeverityError, "channel \"fb\" is not configured"}}},
 		{"empty tag", "---\ntitle: t\ndate: 2020-02-06\ntags: [a, \"\"]\n---\nx\n", []want{{4, 11, SeverityWarning, "empty entry in tags is ignored"}}},
 		{"several problems sorted", "---\ntitle:\ndate: x\nlang: e!\n---\n", []want{
 			{2, 1, SeverityError, "title is empty"},
@@ -207,5 +208,37 @@ func TestProblemString(t *testing.T) {
 	}
 	if got := w.String(); got != "content/a.md:4:1: warning: odd" {
 		t.Errorf("warning String = %q", got)
+	}
+}
+
+// TestParseListAsText checks list keys written as one value: tags and
+// channels "a, b" are split at the commas, images never is.
+func TestParseListAsText(t *testing.T) {
+	tests := []struct {
+		name, fm string
+		tags     string
+		channels string
+		image    string
+	}{
+		{"one tag", "tags: drugs\n", "drugs", "", ""},
+		{"tags with commas", "tags: drugs, border security ,\n", "drugs|border security", "", ""},
+		{"toml-like quoted", "tags: \"drugs, health\"\n", "drugs|health", "", ""},
+		{"channels with commas", "channels: telegram, x\n", "", "telegram|x", ""},
+		{"image URL with a comma", "images: https://cdn.example.org/w_300,h_200/van.jpg\nimage_alt: A van\n", "", "", "https://cdn.example.org/w_300,h_200/van.jpg"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, ps := Parse("r.md", "r", []byte("---\ntitle: t\ndate: 2020-02-06\n"+tt.fm+"---\nx\n"), Options{})
+			checkProblems(t, ps, nil)
+			if got := strings.Join(r.Tags, "|"); got != tt.tags {
+				t.Errorf("Tags = %q, want %q", got, tt.tags)
+			}
+			if got := strings.Join(r.Channels, "|"); got != tt.channels {
+				t.Errorf("Channels = %q, want %q", got, tt.channels)
+			}
+			if r.Image != tt.image {
+				t.Errorf("Image = %q, want %q", r.Image, tt.image)
+			}
+		})
 	}
 }
