@@ -10,6 +10,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"runtime/debug"
 	"time"
 
@@ -82,10 +83,25 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "pressbot build: %v\n", err)
 		return exitProblems
 	}
+	if sameDir(f.out, f.content) {
+		fmt.Fprintf(stderr, "pressbot build: -out %s is the content folder: the site would be written among the releases; name another folder, such as -out public\n", f.out)
+		return exitUsage
+	}
 	if !f.all {
 		return buildPublished(f, stdout, stderr)
 	}
 	return buildAll(f, time.Now(), stdout, stderr)
+}
+
+// sameDir reports whether paths a and b name the same folder, by path or,
+// when both exist, as the same file (a link to it).
+func sameDir(a, b string) bool {
+	if filepath.Clean(a) == filepath.Clean(b) {
+		return true
+	}
+	sa, errA := os.Stat(a)
+	sb, errB := os.Stat(b)
+	return errA == nil && errB == nil && os.SameFile(sa, sb)
 }
 
 // fromConfig fills in what f.config sets and no flag overrides.
