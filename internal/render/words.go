@@ -1,46 +1,26 @@
 package render
 
 import (
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/pressbot/pressbot/internal/datefmt"
 )
 
 // words are the wrapper words of one language.
 type words struct {
-	months   [12]string
 	readMore string
-	// dateline formats day, month name and year.
-	dateline func(day int, month string, year int) string
 }
 
 // languages holds the languages the office publishes in; any other tag
 // falls back to English.
 var languages = map[string]*words{
-	"en": {
-		months:   [12]string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},
-		readMore: "Read more",
-		dateline: func(d int, m string, y int) string { return strconv.Itoa(d) + " " + m + " " + strconv.Itoa(y) },
-	},
-	"ru": {
-		months:   [12]string{"января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября", "ноября", "декабря"},
-		readMore: "Подробнее",
-		dateline: func(d int, m string, y int) string { return strconv.Itoa(d) + " " + m + " " + strconv.Itoa(y) + " г." },
-	},
-	"uz": {
-		months:   [12]string{"yanvar", "fevral", "mart", "aprel", "may", "iyun", "iyul", "avgust", "sentabr", "oktabr", "noyabr", "dekabr"},
-		readMore: "Batafsil",
-		dateline: func(d int, m string, y int) string { return strconv.Itoa(d) + "-" + m + " " + strconv.Itoa(y) + "-yil" },
-	},
-	"uz-cyrl": {
-		months:   [12]string{"январ", "феврал", "март", "апрел", "май", "июн", "июл", "август", "сентябр", "октябр", "ноябр", "декабр"},
-		readMore: "Батафсил",
-		dateline: func(d int, m string, y int) string {
-			return strconv.Itoa(d) + "-" + m + " " + strconv.Itoa(y) + " йил"
-		},
-	},
+	"en":      {readMore: "Read more"},
+	"ru":      {readMore: "Подробнее"},
+	"uz":      {readMore: "Batafsil"},
+	"uz-cyrl": {readMore: "Батафсил"},
 }
 
 // wordsFor returns the words of a BCP 47 language tag: "uz-Cyrl" has its
@@ -62,11 +42,7 @@ func wordsFor(lang string) *words {
 }
 
 // dateOnly returns the date part of a dateline: "6 February 2020".
-func dateOnly(t time.Time, lang string) string {
-	w := wordsFor(lang)
-	y, m, d := t.Date()
-	return w.dateline(d, w.months[m-1], y)
-}
+func dateOnly(t time.Time, lang string) string { return datefmt.Format(t, lang) }
 
 // dateline returns "6 February 2020, Tashkent, Uzbekistan" in the
 // release's language (without the place when it has none).

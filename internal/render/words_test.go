@@ -1,6 +1,7 @@
 package render
 
 import (
+	"strings"
 	"testing"
 	"time"
 	"unicode"
@@ -62,5 +63,43 @@ func TestIsWordRune(t *testing.T) {
 		if got := isWordRune(r); got != want {
 			t.Errorf("isWordRune(%U) = %v, want %v", r, got, want)
 		}
+	}
+}
+
+// TestDatelineOnce checks that a body opening with the release's date, in
+// any form its language writes it, gets no second dateline, and that a
+// body opening otherwise does.
+func TestDatelineOnce(t *testing.T) {
+	r := newTestRenderer(t)
+	tests := []struct {
+		name, lang, body string
+		added            string // the dateline the post adds; "" for none
+	}{
+		{"English", "en", "**1 June 2024, Tashkent** – Text.", ""},
+		{"English, month first", "en", "June 1, 2024 – Text.", ""},
+		{"Russian, г.", "ru", "**1 июня 2024 г., Ташкент** – Текст.", ""},
+		{"Russian, года", "ru", "**1 июня 2024 года, Ташкент** – Текст.", ""},
+		{"Uzbek, year first", "uz", "**2024-yil 1-iyun, Toshkent** – Matn.", ""},
+		{"Uzbek Cyrillic, no hyphen", "uz-Cyrl", "1 июн 2024 йил, Тошкент – Матн.", ""},
+		{"no dateline", "ru", "Текст без даты.", "1 июня 2024 г., Tashkent, Uzbekistan"},
+		{"another day", "en", "**2 June 2024, Tashkent** – Text.", "1 June 2024, Tashkent, Uzbekistan"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fm := strings.Replace(frontMatter("T"), "lang: en", "lang: "+tt.lang, 1)
+			rel := parseRelease(t, "2024/d", []byte(fm+tt.body+"\n"))
+			p, err := r.Post(rel, testChannels[0])
+			if err != nil {
+				t.Fatal(err)
+			}
+			text := p.Parts[0].Text
+			if tt.added == "" {
+				if strings.Contains(text, "<i>") {
+					t.Errorf("a second dateline was added:\n%s", text)
+				}
+			} else if !strings.Contains(text, "<i>"+tt.added+"</i>") {
+				t.Errorf("no dateline %q:\n%s", tt.added, text)
+			}
+		})
 	}
 }

@@ -6,7 +6,9 @@ import (
 	"io/fs"
 	"strings"
 	"text/template"
+	"time"
 
+	"github.com/pressbot/pressbot/internal/datefmt"
 	"github.com/pressbot/pressbot/internal/release"
 )
 
@@ -145,7 +147,7 @@ func (r *Renderer) wrap(d *doc) wrapData {
 		Hashtags: tags,
 		Tags:     strings.Join(tags, " "),
 	}
-	if !rel.Date.IsZero() && !d.opensWith(data.Date) {
+	if !rel.Date.IsZero() && !d.opensWithDate(date, rel.Lang) {
 		data.Dateline = withPlace(data.Date, rel.Location) // dateline, the date formatted once
 	}
 	d.data = &data
@@ -204,9 +206,14 @@ func joinBody(head string, body []byte, foot string) string {
 	return b.String()
 }
 
-// opensWith reports whether the body's text starts with s (ignoring the
-// Markdown around it, as in "**6 February 2020, Tashkent** – …").
-func (d *doc) opensWith(s string) bool {
+// opensWithDate reports whether the body's text starts with date t in
+// one of the ways lang writes it (ignoring the Markdown around it, as in
+// "**6 February 2020, Tashkent** – …", or "6 февраля 2020 года").
+func (d *doc) opensWithDate(t time.Time, lang string) bool {
 	body := bytes.TrimLeft(d.plainBody().buf, " \n")
-	return len(body) >= len(s) && string(body[:len(s)]) == s
+	_, ok := datefmt.Prefix(string(body[:min(len(body), maxDate)]), t, lang)
+	return ok
 }
+
+// maxDate is more bytes than any written date and the rune after it take.
+const maxDate = 64

@@ -3,8 +3,9 @@ package site
 import (
 	"html/template"
 	"strings"
-	"unicode"
-	"unicode/utf8"
+	"time"
+
+	"github.com/pressbot/pressbot/internal/datefmt"
 )
 
 // openingTags are the tags a body may open with before its dateline:
@@ -14,34 +15,36 @@ import (
 var openingTags = []string{"<p>", "<strong>", "<b>", "<em>", "<i>"}
 
 // splitDateline reports whether the web HTML body opens with the
-// release's dateline: the display date, then the location when there is
-// one (", Tashkent, Uzbekistan"). If so it returns the opening tags
-// before the date and the body after it, so that a release page can mark
-// the date up as a <time> in place instead of repeating it above the
-// body. date and location are plain text; the body is the web renderer's
-// HTML, which escapes only &, <, > and ".
-func splitDateline(body template.HTML, date, location string) (lead, rest template.HTML, ok bool) {
+// release's dateline: date t as lang writes it in any usual form
+// ("6 февраля 2020 года" as well as "6 февраля 2020 г."), then the
+// location when there is one (", Tashkent, Uzbekistan"). If so it returns
+// the opening tags before the date, the date as the body writes it, and
+// the body after it, so that a release page can mark the date up as a
+// <time> in place instead of repeating it above the body. location is
+// plain text; the body is the web renderer's HTML, which escapes only &,
+// <, > and ". A written date holds none of those.
+func splitDateline(body template.HTML, t time.Time, lang, location string) (lead template.HTML, date string, rest template.HTML, ok bool) {
 	s := string(body)
 	i := 0
 	for n := 0; n < 3; n++ {
-		t := openingTag(s[i:])
-		if t == "" {
+		tag := openingTag(s[i:])
+		if tag == "" {
 			break
 		}
-		i += len(t)
+		i += len(tag)
 	}
-	date = escapeText(date)
-	if date == "" || i == 0 || !strings.HasPrefix(s[i:], date) {
-		return "", body, false
+	if i == 0 {
+		return "", "", body, false
 	}
-	after := s[i+len(date):]
-	if !dateEnds(after) {
-		return "", body, false
+	n, ok := datefmt.Prefix(s[i:], t, lang)
+	if !ok {
+		return "", "", body, false
 	}
+	after := s[i+n:]
 	if location != "" && !strings.HasPrefix(skipClosingTags(after), ", "+escapeText(location)) {
-		return "", body, false // the meta line would be the only place naming it
+		return "", "", body, false // the meta line would be the only place naming it
 	}
-	return template.HTML(s[:i]), template.HTML(after), true
+	return template.HTML(s[:i]), s[i : i+n], template.HTML(after), true
 }
 
 // openingTag returns the opening tag s starts with, if it is one of
@@ -85,18 +88,16 @@ func escapeText(s string) string {
 var datelineSeparators = []string{"-", "–", "—", ":"}
 
 // trimDateline returns the plain-text summary s without the dateline it
-// opens with (the display date, then ", location" when there is one, then
-// a dash or colon), for lists, whose meta line already shows the
-// date and the place. s is returned unchanged when it does not open with
-// exactly that dateline or nothing would be left after it.
-func trimDateline(s, date, location string) string {
-	rest, ok := strings.CutPrefix(s, date)
-	if date == "" || !ok {
+// opens with (date t as lang writes it, then ", location" when there is
+// one, then a dash or colon), for lists, whose meta line already shows
+// the date and the place. s is returned unchanged when it does not open
+// with exactly that dateline or nothing would be left after it.
+func trimDateline(s string, t time.Time, lang, location string) string {
+	n, ok := datefmt.Prefix(s, t, lang)
+	if !ok {
 		return s
 	}
-	if !dateEnds(rest) {
-		return s
-	}
+	rest := s[n:]
 	if location != "" {
 		if rest, ok = strings.CutPrefix(rest, ", "+location); !ok {
 			return s
@@ -112,11 +113,4 @@ func trimDateline(s, date, location string) string {
 		}
 	}
 	return s
-}
-
-// dateEnds reports whether a date followed by after is the whole date:
-// "6 February 2020" followed by "1" is another number.
-func dateEnds(after string) bool {
-	r, _ := utf8.DecodeRuneInString(after)
-	return !unicode.IsLetter(r) && !unicode.IsDigit(r)
 }

@@ -4,87 +4,108 @@ import (
 	"html/template"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 )
 
+// feb6 and nov5 are the dates of the dateline tests' releases.
+var (
+	feb6 = time.Date(2020, 2, 6, 10, 0, 0, 0, time.UTC)
+	nov5 = time.Date(2022, 11, 5, 16, 45, 0, 0, time.UTC)
+)
+
 func TestSplitDateline(t *testing.T) {
-	const date, loc = "6 February 2020", "Tashkent, Uzbekistan"
+	const loc = "Tashkent, Uzbekistan"
 	tests := []struct {
-		name, body, date, loc string
-		lead, rest            string // want; lead "" means no split
+		name, body string
+		day        time.Time
+		lang, loc  string
+		lead, rest string // want; lead "" means no split
 	}{
-		{"bold dateline", "<p><strong>6 February 2020, Tashkent, Uzbekistan</strong> – Text.</p>", date, loc,
+		{"bold dateline", "<p><strong>6 February 2020, Tashkent, Uzbekistan</strong> – Text.</p>", feb6, "en", loc,
 			"<p><strong>", ", Tashkent, Uzbekistan</strong> – Text.</p>"},
-		{"plain paragraph", "<p>6 February 2020, Tashkent, Uzbekistan – Text.</p>", date, loc,
+		{"plain paragraph", "<p>6 February 2020, Tashkent, Uzbekistan – Text.</p>", feb6, "en", loc,
 			"<p>", ", Tashkent, Uzbekistan – Text.</p>"},
-		{"bold italic", "<p><strong><em>6 February 2020</em>, Tashkent, Uzbekistan</strong> – Text.</p>", date, loc,
+		{"bold italic", "<p><strong><em>6 February 2020</em>, Tashkent, Uzbekistan</strong> – Text.</p>", feb6, "en", loc,
 			"<p><strong><em>", "</em>, Tashkent, Uzbekistan</strong> – Text.</p>"},
-		{"place outside the bold", "<p><strong>6 February 2020</strong>, Tashkent, Uzbekistan – Text.</p>", date, loc,
+		{"place outside the bold", "<p><strong>6 February 2020</strong>, Tashkent, Uzbekistan – Text.</p>", feb6, "en", loc,
 			"<p><strong>", "</strong>, Tashkent, Uzbekistan – Text.</p>"},
-		{"paragraph ends after the date", "<p>6 February 2020</p><p>, Tashkent, Uzbekistan</p>", date, loc, "", ""},
-		{"no location", "<p><b>6 February 2020</b> – Text.</p>", date, "",
+		{"paragraph ends after the date", "<p>6 February 2020</p><p>, Tashkent, Uzbekistan</p>", feb6, "en", loc, "", ""},
+		{"no location", "<p><b>6 February 2020</b> – Text.</p>", feb6, "en", "",
 			"<p><b>", "</b> – Text.</p>"},
-		{"another place", "<p><strong>6 February 2020, Nukus</strong> – Text.</p>", date, loc, "", ""},
-		{"location not right after", "<p>6 February 2020 – Tashkent, Uzbekistan</p>", date, loc, "", ""},
-		{"longer number", "<p>6 February 20201, Tashkent, Uzbekistan</p>", date, loc, "", ""},
-		{"later in the paragraph", "<p>On 6 February 2020, Tashkent, Uzbekistan</p>", date, loc, "", ""},
-		{"heading first", "<h2>6 February 2020, Tashkent, Uzbekistan</h2>", date, loc, "", ""},
-		{"no opening tag", "6 February 2020, Tashkent, Uzbekistan", date, loc, "", ""},
-		{"tag with attributes", `<p class="x">6 February 2020, Tashkent, Uzbekistan</p>`, date, loc, "", ""},
-		{"no date", "<p>6 February 2020, Tashkent</p>", "", "", "", ""},
-		{"escaped location", "<p><strong>5 November 2022, &lt;b&gt;Nukus &amp; &quot;Aral&quot;</strong> – x</p>", "5 November 2022", `<b>Nukus & "Aral"`,
+		{"month first", "<p><b>February 6, 2020</b> – Text.</p>", feb6, "en", "",
+			"<p><b>", "</b> – Text.</p>"},
+		{"another place", "<p><strong>6 February 2020, Nukus</strong> – Text.</p>", feb6, "en", loc, "", ""},
+		{"another day", "<p><strong>7 February 2020, Tashkent, Uzbekistan</strong> – Text.</p>", feb6, "en", loc, "", ""},
+		{"location not right after", "<p>6 February 2020 – Tashkent, Uzbekistan</p>", feb6, "en", loc, "", ""},
+		{"longer number", "<p>6 February 20201, Tashkent, Uzbekistan</p>", feb6, "en", loc, "", ""},
+		{"later in the paragraph", "<p>On 6 February 2020, Tashkent, Uzbekistan</p>", feb6, "en", loc, "", ""},
+		{"heading first", "<h2>6 February 2020, Tashkent, Uzbekistan</h2>", feb6, "en", loc, "", ""},
+		{"no opening tag", "6 February 2020, Tashkent, Uzbekistan", feb6, "en", loc, "", ""},
+		{"tag with attributes", `<p class="x">6 February 2020, Tashkent, Uzbekistan</p>`, feb6, "en", loc, "", ""},
+		{"escaped location", "<p><strong>5 November 2022, &lt;b&gt;Nukus &amp; &quot;Aral&quot;</strong> – x</p>", nov5, "en", `<b>Nukus & "Aral"`,
 			"<p><strong>", ", &lt;b&gt;Nukus &amp; &quot;Aral&quot;</strong> – x</p>"},
-		{"unescaped location in body", "<p><strong>5 November 2022, <b>Nukus</b></strong></p>", "5 November 2022", "<b>Nukus</b>", "", ""},
-		{"Russian", "<p><strong>6 февраля 2020 г., Ташкент</strong> – Текст.</p>", "6 февраля 2020 г.", "Ташкент",
+		{"unescaped location in body", "<p><strong>5 November 2022, <b>Nukus</b></strong></p>", nov5, "en", "<b>Nukus</b>", "", ""},
+		{"Russian", "<p><strong>6 февраля 2020 г., Ташкент</strong> – Текст.</p>", feb6, "ru", "Ташкент",
 			"<p><strong>", ", Ташкент</strong> – Текст.</p>"},
-		{"Russian, other form", "<p><strong>6 февраля 2020 года, Ташкент</strong></p>", "6 февраля 2020 г.", "Ташкент", "", ""},
+		{"Russian, года", "<p><strong>6 февраля 2020 года, Ташкент</strong></p>", feb6, "ru", "Ташкент",
+			"<p><strong>", ", Ташкент</strong></p>"},
+		{"Uzbek, year first", "<p><strong>2020-yil 6-fevral, Toshkent</strong> – Matn.</p>", feb6, "uz", "Toshkent",
+			"<p><strong>", ", Toshkent</strong> – Matn.</p>"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			lead, rest, ok := splitDateline(template.HTML(tt.body), tt.date, tt.loc)
+			lead, date, rest, ok := splitDateline(template.HTML(tt.body), tt.day, tt.lang, tt.loc)
 			if want := tt.lead != ""; ok != want {
 				t.Fatalf("split %v, want %v", ok, want)
 			}
 			if !ok {
-				if lead != "" || string(rest) != tt.body {
-					t.Errorf("no split, but got %q + %q", lead, rest)
+				if lead != "" || date != "" || string(rest) != tt.body {
+					t.Errorf("no split, but got %q + %q + %q", lead, date, rest)
 				}
 				return
 			}
 			if string(lead) != tt.lead || string(rest) != tt.rest {
 				t.Errorf("got %q + %q, want %q + %q", lead, rest, tt.lead, tt.rest)
 			}
-			if string(lead)+tt.date+string(rest) != tt.body {
-				t.Error("lead + date + rest is not the body")
+			if string(lead)+date+string(rest) != tt.body {
+				t.Errorf("lead + date %q + rest is not the body", date)
 			}
 		})
 	}
 }
 
 func TestTrimDateline(t *testing.T) {
-	const date, loc = "6 February 2020", "Tashkent, Uzbekistan"
-	tests := []struct{ name, s, date, loc, want string }{
-		{"hyphen", "6 February 2020, Tashkent, Uzbekistan - The Office handed over.", date, loc, "The Office handed over."},
-		{"en dash", "6 February 2020, Tashkent, Uzbekistan – The Office.", date, loc, "The Office."},
-		{"em dash, no spaces", "6 February 2020, Tashkent, Uzbekistan—The Office.", date, loc, "The Office."},
-		{"colon", "6 February 2020, Tashkent, Uzbekistan: The Office.", date, loc, "The Office."},
-		{"no location", "6 February 2020 – The Office.", date, "", "The Office."},
-		{"Russian", "6 февраля 2020 г., Ташкент – Офис.", "6 февраля 2020 г.", "Ташкент", "Офис."},
-		{"another place", "6 February 2020, Nukus – The Office.", date, loc, "6 February 2020, Nukus – The Office."},
-		{"place missing", "6 February 2020 – The Office.", date, loc, "6 February 2020 – The Office."},
-		{"place only in the text", "6 February 2020, Tashkent – The Office.", date, "", "6 February 2020, Tashkent – The Office."},
-		{"comma", "6 February 2020, Tashkent, Uzbekistan, The Office.", date, loc, "6 February 2020, Tashkent, Uzbekistan, The Office."},
-		{"no separator", "6 February 2020, Tashkent, Uzbekistan The Office.", date, loc, "6 February 2020, Tashkent, Uzbekistan The Office."},
-		{"longer number", "6 February 20201, Tashkent, Uzbekistan – x", date, loc, "6 February 20201, Tashkent, Uzbekistan – x"},
-		{"date later", "On 6 February 2020, Tashkent, Uzbekistan – x", date, loc, "On 6 February 2020, Tashkent, Uzbekistan – x"},
-		{"nothing after", "6 February 2020, Tashkent, Uzbekistan –", date, loc, "6 February 2020, Tashkent, Uzbekistan –"},
-		{"no date", "6 February 2020 – x", "", "", "6 February 2020 – x"},
+	const loc = "Tashkent, Uzbekistan"
+	tests := []struct {
+		name, s   string
+		day       time.Time
+		lang, loc string
+		want      string
+	}{
+		{"hyphen", "6 February 2020, Tashkent, Uzbekistan - The Office handed over.", feb6, "en", loc, "The Office handed over."},
+		{"en dash", "6 February 2020, Tashkent, Uzbekistan – The Office.", feb6, "en", loc, "The Office."},
+		{"em dash, no spaces", "6 February 2020, Tashkent, Uzbekistan—The Office.", feb6, "en", loc, "The Office."},
+		{"colon", "6 February 2020, Tashkent, Uzbekistan: The Office.", feb6, "en", loc, "The Office."},
+		{"no location", "6 February 2020 – The Office.", feb6, "en", "", "The Office."},
+		{"Russian", "6 февраля 2020 г., Ташкент – Офис.", feb6, "ru", "Ташкент", "Офис."},
+		{"Russian, года", "6 февраля 2020 года, Ташкент – Офис.", feb6, "ru", "Ташкент", "Офис."},
+		{"Uzbek, year first", "2020-yil 6-fevral, Toshkent – Ofis.", feb6, "uz", "Toshkent", "Ofis."},
+		{"another day", "7 February 2020, Tashkent, Uzbekistan – The Office.", feb6, "en", loc, "7 February 2020, Tashkent, Uzbekistan – The Office."},
+		{"another place", "6 February 2020, Nukus – The Office.", feb6, "en", loc, "6 February 2020, Nukus – The Office."},
+		{"place missing", "6 February 2020 – The Office.", feb6, "en", loc, "6 February 2020 – The Office."},
+		{"place only in the text", "6 February 2020, Tashkent – The Office.", feb6, "en", "", "6 February 2020, Tashkent – The Office."},
+		{"comma", "6 February 2020, Tashkent, Uzbekistan, The Office.", feb6, "en", loc, "6 February 2020, Tashkent, Uzbekistan, The Office."},
+		{"no separator", "6 February 2020, Tashkent, Uzbekistan The Office.", feb6, "en", loc, "6 February 2020, Tashkent, Uzbekistan The Office."},
+		{"longer number", "6 February 20201, Tashkent, Uzbekistan – x", feb6, "en", loc, "6 February 20201, Tashkent, Uzbekistan – x"},
+		{"date later", "On 6 February 2020, Tashkent, Uzbekistan – x", feb6, "en", loc, "On 6 February 2020, Tashkent, Uzbekistan – x"},
+		{"nothing after", "6 February 2020, Tashkent, Uzbekistan –", feb6, "en", loc, "6 February 2020, Tashkent, Uzbekistan –"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := trimDateline(tt.s, tt.date, tt.loc); got != tt.want {
+			if got := trimDateline(tt.s, tt.day, tt.lang, tt.loc); got != tt.want {
 				t.Errorf("trimDateline(%q) = %q, want %q", tt.s, got, tt.want)
 			}
 		})
@@ -127,8 +148,8 @@ func TestReleasePageDateOnce(t *testing.T) {
 		{"releases/2020/imts-success/index.html", "6 February 2020", "2020-02-06T10:00:00+05:00", true},
 		{"releases/2020/imts-success-ru/index.html", "6 февраля 2020 г.", "2020-02-06T10:30:00+05:00", true},
 		{"releases/2022/hostile/index.html", "5 November 2022", "2022-11-05T16:45:00+05:00", true},
-		{"releases/2020/imts-success-uz/index.html", "6-fevral 2020-yil", "2020-02-06T11:00:00+05:00", false},
-		{"releases/2023/water-ru/index.html", "1 марта 2023 г.", "2023-03-01T12:00:00+05:00", false}, // its dateline names another place
+		{"releases/2020/imts-success-uz/index.html", "2020-yil 6-fevral", "2020-02-06T11:00:00+05:00", true}, // as its body writes it
+		{"releases/2023/water-ru/index.html", "1 марта 2023 г.", "2023-03-01T12:00:00+05:00", false},         // its dateline names another place
 	}
 	for _, tt := range tests {
 		t.Run(tt.page, func(t *testing.T) {

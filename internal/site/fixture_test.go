@@ -33,8 +33,9 @@ func at(t testing.TB, s string) time.Time {
 // fixture returns a small newsroom: one release in three languages linked
 // by a translation key, releases with local, remote and no images, and one
 // whose every text field is hostile. The order is deliberately not by date.
-// The English, Russian and hostile bodies open with their dateline, as
-// press releases do; the others do not, or name another place.
+// The English, Russian, Uzbek and hostile bodies open with their dateline,
+// as press releases do (the Uzbek one in another form than the display
+// date's); the others do not, or name another place.
 func fixture(t testing.TB) []Entry {
 	t.Helper()
 	e := func(id, lang, title, date string) Entry {
@@ -60,6 +61,7 @@ func fixture(t testing.TB) []Entry {
 
 	uz := e("2020/imts-success-uz", "uz", "MIMGlar muvaffaqiyati mahalliy jamoalar xavfsizligiga ta’sir qiladi", "2020-02-06T11:00:00+05:00")
 	uz.Release.TranslationKey, uz.Release.Tags = "imts-2020", []string{"giyohvandlik", "sog‘liqni saqlash"}
+	opensWith(&uz, "2020-yil 6-fevral, Tashkent, Uzbekistan") // year first, as Uzbek also writes it
 
 	aral := e("2021/aral-sea-forum", "en", "Regional forum discusses the Aral Sea", "2021-06-21T09:30:00+05:00")
 	aral.Release.Tags = []string{"Aral Sea", "climate", "aral-sea"}

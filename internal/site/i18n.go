@@ -1,9 +1,10 @@
 package site
 
 import (
-	"strconv"
 	"strings"
 	"time"
+
+	"github.com/pressbot/pressbot/internal/datefmt"
 )
 
 // words are the interface strings of the newsroom in one language.
@@ -66,28 +67,12 @@ func langName(lang string) string {
 	return lang
 }
 
-var months = map[string][12]string{
-	"en":      {"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},
-	"ru":      {"января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября", "ноября", "декабря"},
-	"uz":      {"yanvar", "fevral", "mart", "aprel", "may", "iyun", "iyul", "avgust", "sentabr", "oktabr", "noyabr", "dekabr"},
-	"uz-cyrl": {"январ", "феврал", "март", "апрел", "май", "июн", "июл", "август", "сентябр", "октябр", "ноябр", "декабр"},
-}
-
 // formatDate writes t's calendar date the way the language writes it in a
-// dateline; languages without a table get ISO 8601.
+// dateline, as the channels' posts do; languages without date forms get
+// ISO 8601.
 func formatDate(t time.Time, lang string) string {
-	l := strings.ToLower(lang)
-	d, y := strconv.Itoa(t.Day()), strconv.Itoa(t.Year())
-	if l == "uz-cyrl" {
-		return d + " " + months[l][t.Month()-1] + " " + y + " йил"
+	if !datefmt.Known(lang) {
+		return t.Format(time.DateOnly)
 	}
-	switch primary(l) {
-	case "en":
-		return d + " " + months["en"][t.Month()-1] + " " + y
-	case "ru":
-		return d + " " + months["ru"][t.Month()-1] + " " + y + " г."
-	case "uz":
-		return d + "-" + months["uz"][t.Month()-1] + " " + y + "-yil"
-	}
-	return t.Format(time.DateOnly)
+	return datefmt.Format(t, lang)
 }

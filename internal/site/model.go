@@ -24,10 +24,11 @@ type item struct {
 	Summary  string
 	Short    string // Summary without its dateline (see trimDateline), cut for lists
 	Location string
-	Path     string // page directory relative to the root: "releases/{id}/"
-	URL      string // absolute page URL
-	Date     string // display date in the release's language
-	DateISO  string // RFC 3339 in the office zone
+	Path     string    // page directory relative to the root: "releases/{id}/"
+	URL      string    // absolute page URL
+	Date     string    // display date in the release's language
+	DateISO  string    // RFC 3339 in the office zone
+	dated    time.Time // the release's date in the office zone, as Date and DateISO write it
 	Pub      time.Time
 	Upd      time.Time
 	Tags     []tagRef
@@ -96,7 +97,7 @@ func (it *item) load() *item {
 			it.e.Render(it.e)
 		}
 		it.Summary = it.e.Summary
-		it.Short = shorten(trimDateline(it.Summary, it.Date, it.Location), shortSummary)
+		it.Short = shorten(trimDateline(it.Summary, it.dated, it.Lang, it.Location), shortSummary)
 	})
 	return it
 }
@@ -155,7 +156,7 @@ func (s *Site) newItem(e *Entry) (*item, error) {
 	it := &item{
 		e: e, ID: r.ID, Title: r.Title, Lang: lang, Location: r.Location,
 		Path: p, URL: s.cfg.BaseURL + "/" + p,
-		Date: formatDate(dated, lang), DateISO: dated.Format(time.RFC3339),
+		Date: formatDate(dated, lang), DateISO: dated.Format(time.RFC3339), dated: dated,
 		Pub: pub, Upd: upd.In(s.cfg.Zone), ImageAbs: r.ImageURL(s.cfg.BaseURL),
 	}
 	if r.Image != "" && !isRemote(r.Image) {

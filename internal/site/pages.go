@@ -74,6 +74,7 @@ type page struct {
 	Img                          *image
 	Body                         template.HTML
 	Lead                         template.HTML // Body's opening tags when it opens with the dateline (see splitDateline)
+	LeadDate                     string        // the date as that dateline writes it
 	Alternates, TagLinks, Others template.HTML
 }
 
@@ -264,8 +265,8 @@ func (s *Site) releasePage(m *model, it *item, buf *bytes.Buffer) (string, error
 	}
 	it.load()
 	p.R, p.Body, p.Desc = it, it.e.BodyHTML, it.Summary
-	if lead, rest, ok := splitDateline(p.Body, it.Date, it.Location); ok {
-		p.Lead, p.Body = lead, rest
+	if lead, date, rest, ok := splitDateline(p.Body, it.dated, it.Lang, it.Location); ok {
+		p.Lead, p.LeadDate, p.Body = lead, date, rest
 	}
 	p.Title = it.Title + " — " + s.cfg.Title
 	switch {

@@ -100,7 +100,7 @@ func TestFormatDate(t *testing.T) {
 	d := time.Date(2020, 2, 6, 10, 0, 0, 0, time.UTC)
 	tests := map[string]string{
 		"en": "6 February 2020", "en-GB": "6 February 2020", "ru": "6 февраля 2020 г.",
-		"uz": "6-fevral 2020-yil", "uz-Cyrl": "6 феврал 2020 йил", "fr": "2020-02-06",
+		"uz": "6-fevral 2020-yil", "uz-Cyrl": "6-феврал 2020 йил", "fr": "2020-02-06",
 	}
 	for lang, want := range tests {
 		if got := formatDate(d, lang); got != want {
