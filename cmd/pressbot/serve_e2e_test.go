@@ -61,9 +61,23 @@ func TestServeE2E(t *testing.T) {
 	e.waitReady()
 
 	path := filepath.Join(e.dir, "content", "2026", "e2e.md")
+	writeFile(t, filepath.Join(e.dir, "content", e2eImage), e2ePNG)
 	writeFile(t, path, e2eRelease("Tuesday"))
 
 	card := e.card(0)
+	// The picture is served while the release awaits approval: Telegram
+	// fetches the preview's photo, and then the platforms theirs, before
+	// the release is in the newsroom.
+	preview := e.find("the preview photo", func(m faketg.Message) bool { return m.Photo != "" })
+	if want := e.base + "/media/" + e2eImage; preview.Photo != want {
+		t.Errorf("preview photo %q, want %q", preview.Photo, want)
+	}
+	if code, body := e.get("/media/" + e2eImage); code != http.StatusOK || body != e2ePNG {
+		t.Errorf("GET the pending release's picture: %d, %d bytes", code, len(body))
+	}
+	if code, _ := e.get("/media/images/2026/unused.png"); code != http.StatusNotFound {
+		t.Errorf("GET a picture no release names: %d, want 404", code)
+	}
 	if !strings.Contains(card.Plain, "2026/e2e") {
 		t.Errorf("card does not name the release id:\n%s", card.Plain)
 	}
@@ -82,6 +96,14 @@ func TestServeE2E(t *testing.T) {
 	e.until("a Facebook post", func() bool { return len(e.fb.Posts()) > 0 })
 	e.until("a post on X", func() bool { return len(e.x.Tweets()) > 0 })
 	tgPost, fbPost, tweet := e.tg.Messages(e2eChannel)[0], e.fb.Posts()[0], e.x.Tweets()[0]
+	if len(tweet.MediaIDs) != 1 {
+		t.Errorf("tweet has %d pictures, want 1 (X fetches it from the newsroom)", len(tweet.MediaIDs))
+	} else if m := e.x.Media(tweet.MediaIDs[0]); m == nil || m.Type != "image/png" {
+		t.Errorf("tweet's picture %+v, want the release's PNG", m)
+	}
+	if tgPost.Photo != e.base+"/media/"+e2eImage {
+		t.Errorf("Telegram post photo %q", tgPost.Photo)
+	}
 	for name, text := range map[string]string{"telegram": tgPost.Plain, "facebook": fbPost.Message, "x": tweet.Text} {
 		if !strings.Contains(text, e2eTitle) {
 			t.Errorf("%s post lacks the headline: %q", name, text)
@@ -288,6 +310,13 @@ func (e *e2e) config() string {
 	return b.String()
 }
 
+// e2eImage is the release's picture, under content/; e2ePNG its bytes
+// (enough of a PNG for X's type check).
+const (
+	e2eImage = "images/2026/water.png"
+	e2ePNG   = "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR picture"
+)
+
 // e2eRelease is the release file; day varies between versions.
 func e2eRelease(day string) string {
 	return `---
@@ -295,6 +324,8 @@ title: "` + e2eTitle + `"
 date: 2026-05-14T09:00:00+05:00
 location: Tashkent, Uzbekistan
 lang: en
+image: ` + e2eImage + `
+image_alt: A canal in the Fergana valley
 ---
 
 The regional office opened a water project in Tashkent on ` + day + ` to help farmers across Central Asia.

@@ -89,7 +89,7 @@ func newServer(ctx context.Context, cfg *config.Config, outboxDir string, log *s
 		s.contentDir, commit = s.git.ContentDir(), s.git.Head
 	}
 	if s.site, err = site.New(site.Config{BaseURL: cfg.Site.BaseURL, Title: cfg.Site.Title, Zone: cfg.Zone,
-		PerPage: cfg.Site.PerPage, MediaDir: s.contentDir}); err != nil {
+		PerPage: cfg.Site.PerPage, MediaDir: s.contentDir, MediaInUse: s.imageInUse}); err != nil {
 		return nil, err
 	}
 	s.metrics = metrics.New(metrics.Sources{States: s.countStates, Approvals: s.approvalTimes}, log)
@@ -198,6 +198,19 @@ func (s *server) Notify(ctx context.Context, ev queue.Event) {
 	if ev.Kind == queue.EventPublished {
 		s.refreshNewsroom()
 	}
+}
+
+// imageInUse reports whether a release awaiting approval or publication
+// names local image img: the newsroom serves it before publication, as
+// the approval preview and the platforms fetch it from there.
+func (s *server) imageInUse(img string) bool {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	ok, err := s.store.ImageInUse(ctx, img)
+	if err != nil {
+		s.log.Warn("newsroom: cannot tell whether an image is in use; not serving it", "image", img, "err", err)
+	}
+	return ok
 }
 
 // refreshNewsroom asks the newsroom loop to rebuild (coalesced).

@@ -66,7 +66,7 @@ func (s *Site) serve(w http.ResponseWriter, r *http.Request) {
 	if strings.HasSuffix(r.URL.Path, "/") && p != "" {
 		p += "/"
 	}
-	if img, ok := strings.CutPrefix(p, "media/"); ok && snap.media[img] {
+	if img, ok := strings.CutPrefix(p, "media/"); ok && (snap.media[img] || s.mediaInUse(img)) {
 		s.serveMedia(w, r, img)
 		return
 	}
@@ -90,6 +90,18 @@ func (s *Site) serve(w http.ResponseWriter, r *http.Request) {
 	http.ServeContent(w, r, key, time.Time{}, bytes.NewReader(b))
 }
 
+// mediaInUse reports whether img, which no page shows, is an image file in
+// MediaDir that Config.MediaInUse says a release still needs served.
+func (s *Site) mediaInUse(img string) bool {
+	if s.cfg.MediaInUse == nil || s.cfg.MediaDir == "" || ImageType(img) == "" {
+		return false
+	}
+	if _, err := StatImage(s.cfg.MediaDir, img); err != nil {
+		return false
+	}
+	return s.cfg.MediaInUse(img)
+}
+
 // serveMedia serves a referenced image from MediaDir without leaving it.
 func (s *Site) serveMedia(w http.ResponseWriter, r *http.Request, img string) {
 	if s.cfg.MediaDir == "" {
@@ -111,6 +123,8 @@ func (s *Site) serveMedia(w http.ResponseWriter, r *http.Request, img string) {
 		w.Header().Set("Content-Type", t)
 	}
 	w.Header().Set("X-Content-Type-Options", "nosniff")
+	// An SVG opened on its own runs no script and loads nothing.
+	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; sandbox")
 	http.ServeContent(w, r, img, st.ModTime(), f)
 }
 

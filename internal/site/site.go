@@ -48,6 +48,13 @@ type Config struct {
 	// media/ and Handler serves them; empty means local images are not
 	// copied or served.
 	MediaDir string
+	// MediaInUse, when set, reports whether Handler may also serve a local
+	// image that no newsroom page shows yet: one named by a release
+	// awaiting approval or publication, whose approval preview and posts
+	// link it, so that Telegram, Facebook and X can fetch it before the
+	// release is in the newsroom. It is asked only for an image file that
+	// exists in MediaDir.
+	MediaInUse func(img string) bool
 }
 
 // Entry is one release in the newsroom, with its body already rendered.

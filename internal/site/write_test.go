@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -262,6 +263,60 @@ func TestHandler(t *testing.T) {
 	}
 	if code := get(t, srv.URL+"/releases/2020/imts-success/", nil).StatusCode; code != http.StatusNotFound {
 		t.Errorf("after Update without it: %d, want 404", code)
+	}
+}
+
+// TestHandlerMediaInUse checks that an image no page shows yet is served
+// while Config.MediaInUse says a release needs it, and only then; that
+// MediaInUse is asked only about image files that exist; and that media
+// go out with a sandboxing Content-Security-Policy.
+func TestHandlerMediaInUse(t *testing.T) {
+	cfg := testConfig()
+	cfg.MediaDir = mediaDir(t)
+	for _, name := range []string{"pending.png", "other.jpg", "notes.md"} {
+		if err := os.WriteFile(filepath.Join(cfg.MediaDir, "images", "2020", name), []byte("\x89PNG data"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var (
+		mu    sync.Mutex
+		asked []string
+	)
+	cfg.MediaInUse = func(img string) bool {
+		mu.Lock()
+		defer mu.Unlock()
+		asked = append(asked, img)
+		return img == "images/2020/pending.png" || img == "images/2020/notes.md" || img == "images/2020/gone.jpg"
+	}
+	s := newSite(t, cfg)
+	srv := httptest.NewServer(s.Handler())
+	defer srv.Close()
+	if err := s.Update(fixture(t)); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		path string
+		code int
+	}{
+		{"/media/images/2020/imts.jpg", 200},    // on a page: MediaInUse not asked
+		{"/media/images/2020/pending.png", 200}, // in use by a pending release
+		{"/media/images/2020/other.jpg", 404},   // in the folder, not in use
+		{"/media/images/2020/gone.jpg", 404},    // in use, but no such file: not asked
+		{"/media/images/2020/notes.md", 404},    // not an image: not asked
+	}
+	for _, tt := range tests {
+		resp := get(t, srv.URL+tt.path, nil)
+		if resp.StatusCode != tt.code {
+			t.Errorf("%s: %d, want %d", tt.path, resp.StatusCode, tt.code)
+		}
+		if csp := resp.Header.Get("Content-Security-Policy"); tt.code == 200 && !strings.Contains(csp, "sandbox") {
+			t.Errorf("%s: Content-Security-Policy %q, want a sandbox", tt.path, csp)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if want := []string{"images/2020/pending.png", "images/2020/other.jpg"}; strings.Join(asked, " ") != strings.Join(want, " ") {
+		t.Errorf("MediaInUse asked about %q, want %q", asked, want)
 	}
 }
 

@@ -314,3 +314,55 @@ func wrap(err error, op, id string) error {
 	}
 	return fmt.Errorf("store: %s %s: %w", op, id, err)
 }
+
+// ImageInUse reports whether a release that is not withdrawn names local
+// image img (a path under the content folder, with or without a leading
+// "/") as its image, in its current or its approved content. The
+// newsroom serves such an image before the release is published: the
+// approval preview and the platforms fetch it from there.
+func (s *Store) ImageInUse(ctx context.Context, img string) (bool, error) {
+	img = strings.TrimLeft(img, "/")
+	if img == "" {
+		return false, nil
+	}
+	patterns := make([]any, 0, 3)
+	patterns = append(patterns, string(release.StatusWithdrawn))
+	for _, v := range []string{img, "/" + img} {
+		enc, err := json.Marshal(v)
+		if err != nil {
+			return false, fmt.Errorf("store: image in use: %w", err)
+		}
+		patterns = append(patterns, "%"+likeEscaper.Replace(`"image":`+string(enc))+"%")
+	}
+	found := false
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT snapshot, approved_snapshot FROM releases WHERE state <> $1
+			AND (snapshot LIKE $2 ESCAPE '\' OR snapshot LIKE $3 ESCAPE '\'
+			OR approved_snapshot LIKE $2 ESCAPE '\' OR approved_snapshot LIKE $3 ESCAPE '\')`, patterns...)
+		if err != nil {
+			return wrap(err, "image in use", "")
+		}
+		defer rows.Close()
+		for rows.Next() && !found {
+			var snap, approved string
+			if err := rows.Scan(&snap, &approved); err != nil {
+				return wrap(err, "image in use", "")
+			}
+			found = namesImage(snap, img) || namesImage(approved, img)
+		}
+		return wrap(rows.Err(), "image in use", "")
+	})
+	return found, err
+}
+
+// likeEscaper escapes the LIKE wildcards and the escape character itself.
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+
+// namesImage reports whether a release snapshot's image is img; LIKE only
+// narrowed the rows down (SQLite compares letters without case).
+func namesImage(snapshot, img string) bool {
+	var r struct {
+		Image string `json:"image"`
+	}
+	return snapshot != "" && json.Unmarshal([]byte(snapshot), &r) == nil && strings.TrimLeft(r.Image, "/") == img
+}

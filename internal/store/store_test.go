@@ -590,3 +590,42 @@ func TestReschedule(t *testing.T) {
 		}
 	})
 }
+
+// TestImageInUse checks which local images the store says a release
+// still needs served: named by a release that is not withdrawn, with or
+// without a leading "/", exactly (no LIKE wildcard, no other letter case).
+func TestImageInUse(t *testing.T) {
+	forEach(t, func(t *testing.T, s *store.Store) {
+		a := rel("2024/a", "h1")
+		a.Image = "/images/2024/van_1.jpg"
+		mustUpsert(t, s, a)
+		b := rel("2024/b", "h1")
+		b.Image = "images/2024/bus & co.png"
+		mustUpsert(t, s, b)
+		remote := rel("2024/r", "h1")
+		remote.Image = "https://cdn.example.org/images/2024/boat.jpg"
+		mustUpsert(t, s, remote)
+		check := func(img string, want bool) {
+			t.Helper()
+			got, err := s.ImageInUse(ctx, img)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != want {
+				t.Errorf("ImageInUse(%q) = %v, want %v", img, got, want)
+			}
+		}
+		check("images/2024/van_1.jpg", true)
+		check("/images/2024/van_1.jpg", true)
+		check("images/2024/bus & co.png", true)
+		check("images/2024/vanX1.jpg", false) // _ is not a wildcard
+		check("images/2024/VAN_1.jpg", false)
+		check("images/2024/van", false)
+		check("images/2024/boat.jpg", false)
+		check("", false)
+		if err := s.Withdraw(ctx, "2024/a", "cli:root", "pulled"); err != nil {
+			t.Fatal(err)
+		}
+		check("images/2024/van_1.jpg", false)
+	})
+}

@@ -61,7 +61,7 @@ type Config struct {
 	AccessToken    string
 	AccessSecret   string
 	// BaseURL is the API host (default DefaultBaseURL); UploadURL the host
-	// of /2/media/* (default DefaultUploadURL).
+	// of /2/media/* (default BaseURL, which DefaultUploadURL equals).
 	BaseURL   string
 	UploadURL string
 	// HTTPClient sends the requests (default: 30 s timeout). Its transport
@@ -108,7 +108,7 @@ func New(cfg Config) (*Channel, error) {
 		cfg.BaseURL = DefaultBaseURL
 	}
 	if cfg.UploadURL == "" {
-		cfg.UploadURL = DefaultUploadURL
+		cfg.UploadURL = cfg.BaseURL // the same host, or a proxy set for both
 	}
 	for _, u := range []string{cfg.BaseURL, cfg.UploadURL} {
 		if p, err := url.Parse(u); err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {

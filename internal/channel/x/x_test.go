@@ -10,6 +10,7 @@ import (
 	"image/color"
 	"image/png"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -163,6 +164,34 @@ func TestPublishThread(t *testing.T) {
 		if r.RemoteIDs[i] != tw[i].ID {
 			t.Errorf("receipt id %d = %s, want %s", i, r.RemoteIDs[i], tw[i].ID)
 		}
+	}
+}
+
+// TestUploadURLDefaultsToBaseURL checks that with only BaseURL set (a
+// proxy, or a fake) pictures are uploaded there too, not to api.x.com.
+func TestUploadURLDefaultsToBaseURL(t *testing.T) {
+	srv := fakex.New(t)
+	pics := newPictures(t)
+	loopback := &net.Dialer{Timeout: time.Second}
+	c, _ := newChannel(t, srv, func(cfg *Config) {
+		cfg.UploadURL = ""
+		// Were the default api.x.com, the test would fail without a packet
+		// leaving the machine: only loopback is dialled.
+		cfg.HTTPClient = &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{
+			DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+				if host, _, _ := net.SplitHostPort(addr); host != "127.0.0.1" {
+					return nil, fmt.Errorf("test: refusing to dial %s", addr)
+				}
+				return loopback.DialContext(ctx, network, addr)
+			}}}
+	})
+	post := thread("With a picture.")
+	post.Parts[0].Media = []release.Media{{URL: pics.URL + "/pic.png"}}
+	if _, err := c.Publish(context.Background(), post); err != nil {
+		t.Fatal(err)
+	}
+	if tw := srv.Tweets(); len(tw) != 1 || len(tw[0].MediaIDs) != 1 || srv.Media(tw[0].MediaIDs[0]) == nil {
+		t.Fatalf("tweets %+v: want one with the picture uploaded to the fake", tw)
 	}
 }
 
