@@ -48,6 +48,7 @@ type server struct {
 	bot        approvalBot  // nil without an approvers' chat
 	webhook    http.Handler // the bot's webhook handler (webhook mode)
 	refresh    chan struct{}
+	keys       httpd.PreviewKeys // keys of the preview links
 	queueRun   bool
 	mu         sync.Mutex
 }
@@ -64,6 +65,9 @@ func newServer(ctx context.Context, cfg *config.Config, outboxDir string, log *s
 	s := &server{cfg: cfg, log: log, refresh: make(chan struct{}, 1)}
 	var err error
 	if s.store, err = store.Open(ctx, cfg.DB); err != nil {
+		return nil, err
+	}
+	if s.keys, err = previewKeys(ctx, s.store); err != nil {
 		return nil, err
 	}
 	if s.render, err = render.New(render.Config{BaseURL: cfg.Site.BaseURL, Channels: renderChannels(cfg), Zone: cfg.Zone}); err != nil {
@@ -237,7 +241,7 @@ func (s *server) preview(ctx context.Context, id string) (release.Release, []rel
 // handler assembles the HTTP surface.
 func (s *server) handler() httpd.Config {
 	return httpd.Config{
-		Site: s.site.Handler(), Preview: s.preview, Metrics: s.metrics.Handler(), Log: s.log,
+		Site: s.site.Handler(), Preview: s.preview, PreviewKey: s.previewKeyCheck(), Metrics: s.metrics.Handler(), Log: s.log,
 		Ready: []httpd.Check{
 			{Name: "database", Run: s.store.Ping},
 			{Name: "queue", Run: s.queueReady},

@@ -2,13 +2,16 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"sort"
 	"strings"
-
 	"time"
 
 	"github.com/pressbot/pressbot/internal/approval"
@@ -30,7 +33,7 @@ const webhookPath = "/telegram/webhook"
 func (s *server) setupApproval(context.Context) error {
 	a := s.cfg.Approval
 	if !a.Telegram.Enabled() {
-		s.offer = ingest.LogOfferer{Log: s.log}
+		s.offer = ingest.LogOfferer{Log: s.log, PreviewURL: s.previewURL}
 		return nil
 	}
 	users := make([]approval.User, len(a.Users))
@@ -45,7 +48,7 @@ func (s *server) setupApproval(context.Context) error {
 		Token: a.Telegram.Token.Reveal(), APIURL: a.Telegram.APIURL, ChatID: a.Telegram.ChatID,
 		Users: users, Required: a.RequiredApprovals, Rules: rules, Mode: a.Telegram.Mode,
 		WebhookURL: a.Telegram.WebhookURL, WebhookSecret: a.Telegram.WebhookSecret.Reveal(),
-		Zone: s.cfg.Zone, BaseURL: s.cfg.Site.BaseURL, Editor: outletEditor(s.outlets), Deleter: outletDeleter(s.outlets),
+		Zone: s.cfg.Zone, BaseURL: s.cfg.Site.BaseURL, PreviewKey: s.keys.Key, Editor: outletEditor(s.outlets), Deleter: outletDeleter(s.outlets),
 		Logger: s.log,
 	}, newsroomStore{Store: s.store, refresh: s.refreshNewsroom}, s.render, s)
 	if err != nil {
@@ -186,4 +189,54 @@ func publishedEntries(ctx context.Context, st *store.Store, rdr *render.Renderer
 		out = append(out, e)
 	}
 	return out, nil
+}
+
+// previewKeys returns the keys of preview links, made with the secret the
+// store keeps (created on the first start, shared by every process on the
+// same database).
+func previewKeys(ctx context.Context, st *store.Store) (httpd.PreviewKeys, error) {
+	fresh := make([]byte, 32)
+	if _, err := rand.Read(fresh); err != nil {
+		return httpd.PreviewKeys{}, fmt.Errorf("preview keys: %w", err)
+	}
+	v, err := st.SettingOnce(ctx, store.SettingPreviewSecret, base64.StdEncoding.EncodeToString(fresh))
+	if err != nil {
+		return httpd.PreviewKeys{}, err
+	}
+	secret, err := base64.StdEncoding.DecodeString(v)
+	if err != nil || len(secret) < 32 {
+		return httpd.PreviewKeys{}, fmt.Errorf("preview keys: the stored secret %q is damaged: delete that setting to make a new one", store.SettingPreviewSecret)
+	}
+	return httpd.NewPreviewKeys(secret), nil
+}
+
+// previewURL is release id's preview link, with its key.
+func (s *server) previewURL(id string) string {
+	return strings.TrimRight(s.cfg.Site.BaseURL, "/") + "/preview/" + id + "?key=" + s.keys.Key(id)
+}
+
+// previewKeyCheck is what /preview asks of a key: nothing while the
+// newsroom's base URL is on loopback (only this machine can reach it, as
+// in the five-minute tour), its release's key once it is public, so that
+// an embargoed release cannot be read by guessing its path.
+func (s *server) previewKeyCheck() func(id, key string) bool {
+	if onLoopback(s.cfg.Site.BaseURL) {
+		return nil
+	}
+	return s.keys.Valid
+}
+
+// onLoopback reports whether URL u's host is localhost or a loopback
+// address.
+func onLoopback(u string) bool {
+	p, err := url.Parse(u)
+	if err != nil {
+		return false
+	}
+	h := p.Hostname()
+	if h == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(h)
+	return ip != nil && ip.IsLoopback()
 }

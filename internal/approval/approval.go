@@ -84,6 +84,8 @@ type Config struct {
 	Zone *time.Location
 	// BaseURL is the newsroom's base URL, for /preview/{id} links.
 	BaseURL string
+	// PreviewKey, when set, gives the ?key= a preview link needs.
+	PreviewKey func(id string) string
 	// HTTPClient talks to the Bot API (default: 40 s timeout).
 	HTTPClient *http.Client
 	// PollTimeout is the long-polling wait (default 30 s); it must be

@@ -255,10 +255,22 @@ func (b *Bot) section(ctx context.Context, m *msg, v *view, r store.Record) {
 	for _, p := range v.posts[r.ID] {
 		postBlock(m, p)
 	}
-	if b.cfg.BaseURL != "" {
-		u := b.cfg.BaseURL + "/preview/" + r.ID
+	if u := b.previewURL(r.ID); u != "" {
 		m.tag("🔗 ").link(u, "Full preview").tag("\n")
 	}
+}
+
+// previewURL is the link to release id's full preview, with its key; ""
+// without a base URL.
+func (b *Bot) previewURL(id string) string {
+	if b.cfg.BaseURL == "" {
+		return ""
+	}
+	u := b.cfg.BaseURL + "/preview/" + id
+	if b.cfg.PreviewKey != nil {
+		u += "?key=" + b.cfg.PreviewKey(id)
+	}
+	return u
 }
 
 // short returns s cut to n bytes.

@@ -191,8 +191,8 @@ func (b *Bot) statusText(ctx context.Context, id string) string {
 			m.text(s + "\n")
 		}
 	}
-	if b.cfg.BaseURL != "" {
-		m.link(b.cfg.BaseURL+"/preview/"+rec.ID, "Full preview")
+	if u := b.previewURL(rec.ID); u != "" {
+		m.link(u, "Full preview")
 	}
 	return m.String(MaxText)
 }

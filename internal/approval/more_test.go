@@ -266,3 +266,22 @@ func TestLongReleaseCardFits(t *testing.T) {
 		t.Errorf("card lacks the ru preview link")
 	}
 }
+
+// TestPreviewLinksCarryKeys: with Config.PreviewKey, the card's and
+// /status's preview links carry the key of their own release.
+func TestPreviewLinksCarryKeys(t *testing.T) {
+	w := newWorld(t, func(c *approval.Config) {
+		c.PreviewKey = func(id string) string { return "k-" + strings.ReplaceAll(id, "/", "-") }
+	})
+	rel := w.release("2024/office", source("UN opens office", "en", "", nil, body))
+	w.offer(rel)
+	card := w.card("UN opens office", 0)
+	const link = `href="https://news.example.org/preview/2024/office?key=k-2024-office"`
+	if !strings.Contains(card.Text, link) {
+		t.Errorf("card lacks %s:\n%s", link, card.Text)
+	}
+	w.tg.InjectMessage(faketg.UserMessage{From: alice, ChatID: group, Text: "/status 2024/office"})
+	if status := w.findText("UN opens office", "History"); !strings.Contains(status.Text, link) {
+		t.Errorf("/status lacks %s:\n%s", link, status.Text)
+	}
+}

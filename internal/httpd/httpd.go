@@ -36,7 +36,11 @@ type Check struct {
 type Config struct {
 	Site    http.Handler // newsroom and feeds, at /
 	Preview PreviewFunc  // /preview/{id...}
-	Metrics http.Handler // /metrics
+	// PreviewKey, when set, must accept a preview request's ?key= for
+	// its release ID; otherwise the answer is the 404 of an unknown
+	// release. Nil leaves previews open (a newsroom on loopback only).
+	PreviewKey func(id, key string) bool
+	Metrics    http.Handler // /metrics
 	// Webhook receives Telegram updates at WebhookPath; requests without
 	// the right X-Telegram-Bot-Api-Secret-Token get 401 before reaching it.
 	Webhook       http.Handler
@@ -61,7 +65,7 @@ func Handler(cfg Config) http.Handler {
 		mux.Handle("GET /metrics", cfg.Metrics)
 	}
 	if cfg.Preview != nil {
-		mux.HandleFunc("GET /preview/{id...}", preview(cfg.Preview, cfg.Log))
+		mux.HandleFunc("GET /preview/{id...}", preview(cfg.Preview, cfg.PreviewKey, cfg.Log))
 	}
 	if cfg.Webhook != nil && cfg.WebhookPath != "" {
 		mux.Handle("POST "+cfg.WebhookPath, webhookGuard(cfg.WebhookSecret, cfg.Webhook, cfg.Log))
@@ -107,10 +111,18 @@ func readyz(checks []Check) http.HandlerFunc {
 	}
 }
 
-// preview renders the officers' view of a release.
-func preview(get PreviewFunc, log *slog.Logger) http.HandlerFunc {
+// preview renders the officers' view of a release. It is never cached
+// or indexed; with keyOK, a request without the release's key is told
+// what an unknown release is told.
+func preview(get PreviewFunc, keyOK func(id, key string) bool, log *slog.Logger) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		id := strings.Trim(r.PathValue("id"), "/")
+		w.Header().Set("Cache-Control", "private, no-store")
+		w.Header().Set("X-Robots-Tag", "noindex")
+		if keyOK != nil && !keyOK(id, r.URL.Query().Get("key")) {
+			http.Error(w, "no release "+id, http.StatusNotFound)
+			return
+		}
 		rel, posts, err := get(r.Context(), id)
 		switch {
 		case errors.Is(err, ErrNotFound):

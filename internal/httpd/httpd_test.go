@@ -78,3 +78,50 @@ func TestWebhookEmptySecretRefusesAll(t *testing.T) {
 		t.Errorf("code = %d, want 401", code)
 	}
 }
+
+// TestPreviewKeys checks that with PreviewKey a preview opens only with
+// its own release's key, that a refusal looks like an unknown release,
+// and that previews are never cached or indexed.
+func TestPreviewKeys(t *testing.T) {
+	keys := NewPreviewKeys([]byte("0123456789abcdef0123456789abcdef"))
+	other := NewPreviewKeys([]byte("another secret of thirty-two byt"))
+	h := Handler(Config{
+		Preview: func(_ context.Context, id string) (release.Release, []release.Post, error) {
+			return release.Release{ID: id, Title: "Embargoed", Lang: "en", Hash: "abcdef0123456789"}, nil, nil
+		},
+		PreviewKey: keys.Valid,
+	})
+	tests := []struct {
+		name, path string
+		code       int
+	}{
+		{"its key", "/preview/2020/a?key=" + keys.Key("2020/a"), 200},
+		{"no key", "/preview/2020/a", 404},
+		{"another release's key", "/preview/2020/a?key=" + keys.Key("2020/b"), 404},
+		{"another secret's key", "/preview/2020/a?key=" + other.Key("2020/a"), 404},
+		{"cut key", "/preview/2020/a?key=" + keys.Key("2020/a")[:10], 404},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req := httptest.NewRequest("GET", tt.path, nil)
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			body := rec.Body.String()
+			if rec.Code != tt.code {
+				t.Fatalf("%s = %d, want %d", tt.path, rec.Code, tt.code)
+			}
+			if tt.code == 404 && (strings.Contains(body, "Embargoed") || !strings.Contains(body, "no release 2020/a")) {
+				t.Errorf("refusal body %q: want the unknown-release answer", body)
+			}
+			if cc := rec.Header().Get("Cache-Control"); cc != "private, no-store" {
+				t.Errorf("Cache-Control %q", cc)
+			}
+			if rec.Header().Get("X-Robots-Tag") != "noindex" {
+				t.Error("no X-Robots-Tag: noindex")
+			}
+		})
+	}
+	if k := keys.Key("2020/a"); len(k) != 22 || k == keys.Key("2020/a ") {
+		t.Errorf("key %q: want 22 characters, different per ID", k)
+	}
+}

@@ -10,14 +10,26 @@ import (
 
 // LogOfferer is the Offerer when no approvers' chat is configured: it tells
 // the log how to approve from the command line.
-type LogOfferer struct{ Log *slog.Logger }
+type LogOfferer struct {
+	Log *slog.Logger
+	// PreviewURL gives a release's preview link; nil logs /preview/{id}.
+	PreviewURL func(id string) string
+}
 
 // Offer logs that rel awaits approval and the command that approves it.
 func (o LogOfferer) Offer(_ context.Context, rel release.Release, ch store.Change) error {
 	o.Log.Info("release awaits approval (no Telegram approvers' chat configured)",
 		"release", rel.ID, "change", ch.Kind.String(), "hash", rel.ShortHash(),
-		"approve", "pressbot approve "+rel.ID+" -at now", "preview", "/preview/"+rel.ID)
+		"approve", "pressbot approve "+rel.ID+" -at now", "preview", o.preview(rel.ID))
 	return nil
+}
+
+// preview returns release id's preview link.
+func (o LogOfferer) preview(id string) string {
+	if o.PreviewURL == nil {
+		return "/preview/" + id
+	}
+	return o.PreviewURL(id)
 }
 
 // ReportProblems logs a file that fails check (each problem is logged by

@@ -33,3 +33,18 @@ func (s *Store) SetSetting(ctx context.Context, key, value string) error {
 	}
 	return nil
 }
+
+// SettingPreviewSecret is the secret that preview links are keyed with.
+const SettingPreviewSecret = "preview.secret"
+
+// SettingOnce returns the value stored under key, storing value first
+// when there is none: of several processes starting at once, all get the
+// value of the first to store it.
+func (s *Store) SettingOnce(ctx context.Context, key, value string) (string, error) {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO settings (key, value, updated) VALUES ($1, $2, $3)
+		ON CONFLICT (key) DO NOTHING`, key, value, formatTime(s.now()))
+	if err != nil {
+		return "", fmt.Errorf("store: set %s: %w", key, err)
+	}
+	return s.Setting(ctx, key)
+}
