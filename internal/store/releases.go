@@ -325,20 +325,20 @@ func (s *Store) ImageInUse(ctx context.Context, img string) (bool, error) {
 	if img == "" {
 		return false, nil
 	}
-	patterns := make([]any, 0, 3)
-	patterns = append(patterns, string(release.StatusWithdrawn))
+	args := make([]any, 0, 3)
+	args = append(args, string(release.StatusWithdrawn))
 	for _, v := range []string{img, "/" + img} {
 		enc, err := json.Marshal(v)
 		if err != nil {
 			return false, fmt.Errorf("store: image in use: %w", err)
 		}
-		patterns = append(patterns, "%"+likeEscaper.Replace(`"image":`+string(enc))+"%")
+		args = append(args, "%"+likeEscaper.Replace(`"image":`+string(enc))+"%") // JSON as the snapshot holds it
 	}
 	found := false
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, `SELECT snapshot, approved_snapshot FROM releases WHERE state <> $1
 			AND (snapshot LIKE $2 ESCAPE '\' OR snapshot LIKE $3 ESCAPE '\'
-			OR approved_snapshot LIKE $2 ESCAPE '\' OR approved_snapshot LIKE $3 ESCAPE '\')`, patterns...)
+			OR approved_snapshot LIKE $2 ESCAPE '\' OR approved_snapshot LIKE $3 ESCAPE '\')`, args...)
 		if err != nil {
 			return wrap(err, "image in use", "")
 		}
