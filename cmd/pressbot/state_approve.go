@@ -28,7 +28,8 @@ rendering: the approval is bound to its content hash, and the rendered posts
 are stored and are what will be sent. Each post is then queued:
 
   -at now        publish as soon as the queue runs
-  -at RFC3339    publish then (e.g. 2025-03-31T09:30:00+05:00)
+  -at TIME       publish then: 2025-03-31 09:30 in the office zone, or
+                 RFC 3339 (2025-03-31T09:30:00+05:00); not in the past
   (no -at)       each channel's next free slot (its schedule in -config),
                  never before the release's publish_at embargo
 
@@ -46,9 +47,9 @@ type approveFlags struct {
 // runApprove implements "pressbot approve".
 func runApprove(args []string, stdout, stderr io.Writer) int {
 	var f approveFlags
-	fs := newFlagSet("approve", "ID [-at now|RFC3339] [-channels a,b] [-config FILE] [-content DIR] [-db URL]", approveDescription, stderr)
+	fs := newFlagSet("approve", "ID [-at now|TIME] [-channels a,b] [-config FILE] [-content DIR] [-db URL]", approveDescription, stderr)
 	f.define(fs, true)
-	fs.StringVar(&f.at, "at", "", "`when`: now, or an RFC 3339 time; default: each channel's next free slot")
+	fs.StringVar(&f.at, "at", "", "`when`: now, \"2025-03-31 09:30\" (office zone) or RFC 3339; default: each channel's next free slot")
 	fs.StringVar(&f.channels, "channels", "", "comma-separated channel `names` (default: the release's channels)")
 	if code, ok := parseFlags(fs, reorderArgs(args)); !ok {
 		return code
@@ -57,18 +58,18 @@ func runApprove(args []string, stdout, stderr io.Writer) int {
 	if !ok {
 		return exitUsage
 	}
-	now := time.Now()
-	at, err := parseAt(f.at, now)
-	if err != nil {
-		fmt.Fprintf(stderr, "pressbot approve: %v\n", err)
-		return exitUsage
-	}
 	ctx := context.Background()
 	env := f.open(ctx, "approve", stderr)
 	if env == nil {
 		return exitProblems
 	}
 	defer env.store.Close()
+	now := time.Now()
+	at, err := parseAt(f.at, now, env.zone)
+	if err != nil {
+		fmt.Fprintf(stderr, "pressbot approve: %v\n", err)
+		return exitUsage
+	}
 	if err := approve(ctx, env, id, at, f.at != "", splitList(f.channels), now, stdout); err != nil {
 		fmt.Fprintf(stderr, "pressbot approve: %v\n", err)
 		return exitProblems
@@ -76,8 +77,10 @@ func runApprove(args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-// parseAt reads -at: "" (next slot, zero), "now", or RFC 3339.
-func parseAt(s string, now time.Time) (time.Time, error) {
+// parseAt reads -at: "" (next slot, zero), "now", an RFC 3339 time, or
+// "2006-01-02 15:04" in the office zone. A time more than a minute ago is
+// refused: a mistyped year or day would otherwise publish at once.
+func parseAt(s string, now time.Time, zone *time.Location) (time.Time, error) {
 	switch s {
 	case "":
 		return time.Time{}, nil
@@ -85,8 +88,17 @@ func parseAt(s string, now time.Time) (time.Time, error) {
 		return now, nil
 	}
 	t, err := time.Parse(time.RFC3339, s)
+	for _, layout := range []string{"2006-01-02 15:04", "2006-01-02T15:04"} {
+		if err != nil {
+			t, err = time.ParseInLocation(layout, s, zone)
+		}
+	}
 	if err != nil {
-		return time.Time{}, fmt.Errorf("-at %q: want now or an RFC 3339 time such as 2025-03-31T09:30:00+05:00", s)
+		return time.Time{}, fmt.Errorf("-at %q: want now, a time in the office zone such as 2025-03-31 09:30, or RFC 3339 such as 2025-03-31T09:30:00+05:00", s)
+	}
+	if t.Before(now.Add(-time.Minute)) {
+		return time.Time{}, fmt.Errorf("-at %s is in the past (it is %s now): give a later time, or -at now to publish at once",
+			t.In(zone).Format("2006-01-02 15:04 MST"), now.In(zone).Format("2006-01-02 15:04 MST"))
 	}
 	return t, nil
 }
