@@ -154,6 +154,11 @@ func renderFindChannel(chans []render.Channel, name string) (render.Channel, boo
 // renderReadRelease reads and parses FILE, printing its problems; a release with
 // errors gives exit code 1.
 func renderReadRelease(path string, opts content.Options, stderr io.Writer) (release.Release, int) {
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		fmt.Fprintf(stderr, "pressbot render: %s is a folder: render takes one release file, such as %s (to check a whole folder: pressbot check %s)\n",
+			path, filepath.Join(path, "2020", "release.md"), path)
+		return release.Release{}, exitUsage
+	}
 	data, err := os.ReadFile(path)
 	if err != nil {
 		fmt.Fprintf(stderr, "pressbot render: %v\n", err)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -38,6 +39,10 @@ func runStatus(args []string, stdout, stderr io.Writer) int {
 	}
 	defer env.store.Close()
 	rec, err := env.store.Get(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		fmt.Fprintf(stderr, "pressbot status: no release %q in the database: an ID is the path under the content folder without .md; 'pressbot queue -all' lists them (a new file is recorded once 'pressbot serve' has seen it)\n", id)
+		return exitProblems
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "pressbot status: %v\n", err)
 		return exitProblems
