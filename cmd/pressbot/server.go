@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -51,6 +52,10 @@ type server struct {
 	keys       httpd.PreviewKeys // keys of the preview links
 	queueRun   bool
 	mu         sync.Mutex
+
+	newsroomMu    sync.Mutex
+	newsroomKey   [sha256.Size]byte // what the live newsroom was built from (newsroomKey)
+	newsroomBuilt bool
 }
 
 // approvalBot is what serve runs of the approval package.
@@ -394,11 +399,27 @@ func (s *server) newsroomLoop(ctx context.Context) {
 	}
 }
 
-// updateNewsroom rebuilds the live newsroom from the published releases.
+// updateNewsroom rebuilds the live newsroom from the published releases,
+// unless they are what it was last built from: the minute's check then
+// costs one read of the store instead of rendering every release again.
 func (s *server) updateNewsroom(ctx context.Context) error {
-	entries, err := publishedEntries(ctx, s.store, s.webRender, s.contentDir)
+	s.newsroomMu.Lock()
+	defer s.newsroomMu.Unlock()
+	pubs, err := s.store.Published(ctx)
 	if err != nil {
 		return err
 	}
-	return s.site.Update(entries)
+	key := newsroomKey(pubs, s.contentDir)
+	if s.newsroomBuilt && key == s.newsroomKey {
+		return nil
+	}
+	entries, err := entriesOf(pubs, s.webRender, s.contentDir)
+	if err != nil {
+		return err
+	}
+	if err := s.site.Update(entries); err != nil {
+		return err
+	}
+	s.newsroomKey, s.newsroomBuilt = key, true
+	return nil
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -173,10 +174,13 @@ func publishedEntries(ctx context.Context, st *store.Store, rdr *render.Renderer
 	if err != nil {
 		return nil, err
 	}
-	root, err := os.OpenRoot(contentDir)
-	if err != nil {
-		root = nil // no content folder here: pages link images without size
-	} else {
+	return entriesOf(pubs, rdr, contentDir)
+}
+
+// entriesOf renders published releases as newsroom entries.
+func entriesOf(pubs []store.PublishedRelease, rdr *render.Renderer, contentDir string) ([]site.Entry, error) {
+	root := openContent(contentDir)
+	if root != nil {
 		defer root.Close()
 	}
 	out := make([]site.Entry, 0, len(pubs))
@@ -189,6 +193,40 @@ func publishedEntries(ctx context.Context, st *store.Store, rdr *render.Renderer
 		out = append(out, e)
 	}
 	return out, nil
+}
+
+// openContent opens the content folder for image lookups; nil when it
+// cannot be opened (pages then link images without their size).
+func openContent(dir string) *os.Root {
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil
+	}
+	return root
+}
+
+// newsroomKey identifies what a newsroom built from pubs shows: each
+// release's ID, content hash and publication time, and the size of its
+// local image (which goes into the feeds). The same key means the same
+// newsroom, so serve need not render it again.
+func newsroomKey(pubs []store.PublishedRelease, contentDir string) [sha256.Size]byte {
+	root := openContent(contentDir)
+	if root != nil {
+		defer root.Close()
+	}
+	h := sha256.New()
+	for _, p := range pubs {
+		size := int64(-1)
+		if root != nil && site.IsLocalImage(p.Release.Image) {
+			if n, err := site.StatImageIn(root, p.Release.Image); err == nil {
+				size = n
+			}
+		}
+		fmt.Fprintf(h, "%q %s %d %d\n", p.Release.ID, p.Release.Hash, p.PublishedAt.UnixNano(), size)
+	}
+	var key [sha256.Size]byte
+	h.Sum(key[:0])
+	return key
 }
 
 // previewKeys returns the keys of preview links, made with the secret the

@@ -1,0 +1,53 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/pressbot/pressbot/internal/release"
+	"github.com/pressbot/pressbot/internal/store"
+)
+
+// TestNewsroomKey checks that the key of a newsroom changes with what it
+// shows (a release, its content, its publication time, its image's size)
+// and only then.
+func TestNewsroomKey(t *testing.T) {
+	dir := t.TempDir()
+	img := filepath.Join(dir, "images", "van.jpg")
+	if err := os.MkdirAll(filepath.Dir(img), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(img, []byte("jpeg"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 5, 14, 9, 0, 0, 0, time.UTC)
+	pubs := func(hash string, when time.Time) []store.PublishedRelease {
+		return []store.PublishedRelease{
+			{Release: release.Release{ID: "2026/a", Hash: hash, Image: "/images/van.jpg"}, PublishedAt: when},
+			{Release: release.Release{ID: "2026/b", Hash: "hb"}, PublishedAt: when},
+		}
+	}
+	base := newsroomKey(pubs("ha", at), dir)
+	if newsroomKey(pubs("ha", at), dir) != base {
+		t.Fatal("the same releases give another key")
+	}
+	changes := map[string][]store.PublishedRelease{
+		"content":     pubs("ha2", at),
+		"publication": pubs("ha", at.Add(time.Second)),
+		"one less":    pubs("ha", at)[:1],
+		"none":        nil,
+	}
+	for name, p := range changes {
+		if newsroomKey(p, dir) == base {
+			t.Errorf("%s changed, the key did not", name)
+		}
+	}
+	if err := os.WriteFile(img, []byte("a larger jpeg"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if newsroomKey(pubs("ha", at), dir) == base {
+		t.Error("the image's size changed, the key did not")
+	}
+}
