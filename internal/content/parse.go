@@ -335,7 +335,7 @@ func (b *builder) image() (string, string) {
 	case img == "" && alt != "":
 		b.ps.warnf(b.keyAt(keyImageAlt), "image_alt is set but there is no image: add 'image: path/or/url.jpg' or remove image_alt")
 	}
-	if img != "" && b.s.imageDir != "" && !isURL(img) {
+	if img != "" && b.s.imageDir != "" && !release.IsImageURL(img) {
 		b.checkImage(img, valAt)
 	}
 	return img, alt
@@ -373,12 +373,6 @@ func statImage(dir, img string) error {
 		return errors.New("it is a folder, not a picture")
 	}
 	return nil
-}
-
-// isURL reports whether an image reference is an http(s) URL rather than
-// a path in the content folder.
-func isURL(img string) bool {
-	return strings.HasPrefix(img, "http://") || strings.HasPrefix(img, "https://")
 }
 
 // keyAt returns the key position of a key, or the zero pos when absent.

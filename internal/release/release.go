@@ -127,8 +127,14 @@ func (r Release) ImageURL(base string) string {
 	switch {
 	case img == "":
 		return ""
-	case strings.HasPrefix(img, "http://"), strings.HasPrefix(img, "https://"):
+	case IsImageURL(img):
 		return img
 	}
 	return strings.TrimRight(base, "/") + "/media/" + strings.TrimLeft(img, "/")
+}
+
+// IsImageURL reports whether an image reference is an http(s) URL; any
+// other is a path under content/.
+func IsImageURL(img string) bool {
+	return strings.HasPrefix(img, "http://") || strings.HasPrefix(img, "https://")
 }

@@ -13,6 +13,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/pressbot/pressbot/internal/release"
 )
 
 // item is an entry prepared for templates and feeds.
@@ -159,7 +161,7 @@ func (s *Site) newItem(e *Entry) (*item, error) {
 		Date: formatDate(dated, lang), DateISO: dated.Format(time.RFC3339), dated: dated,
 		Pub: pub, Upd: upd.In(s.cfg.Zone), ImageAbs: r.ImageURL(s.cfg.BaseURL),
 	}
-	if r.Image != "" && !isRemote(r.Image) {
+	if r.Image != "" && !release.IsImageURL(r.Image) {
 		it.Image = strings.TrimLeft(r.Image, "/")
 		if !filepath.IsLocal(filepath.FromSlash(it.Image)) || strings.ContainsAny(it.Image, "\\?#") {
 			it.Image, it.ImageAbs = "", "" // outside the content directory: never shown or copied
@@ -181,11 +183,6 @@ func checkID(id string) error {
 		return fmt.Errorf("site: release ID %q is not a clean relative path", id)
 	}
 	return nil
-}
-
-// isRemote reports whether an image reference is an http(s) URL.
-func isRemote(img string) bool {
-	return strings.HasPrefix(img, "http://") || strings.HasPrefix(img, "https://")
 }
 
 // defaultLang is the language of pages that mix languages.

@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/pressbot/pressbot/internal/release"
 )
 
 // snapshot is one rendered newsroom as served by Handler.
@@ -149,7 +151,7 @@ func contentType(p string) string {
 
 // IsLocalImage reports whether a release's image reference is a path
 // under the content directory rather than a URL.
-func IsLocalImage(img string) bool { return img != "" && !isRemote(img) }
+func IsLocalImage(img string) bool { return img != "" && !release.IsImageURL(img) }
 
 // StatImage returns the size of a local image under mediaDir; the error
 // wraps fs.ErrNotExist when it is missing. To stat many images, open the
