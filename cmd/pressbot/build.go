@@ -36,6 +36,7 @@ type buildFlags struct {
 	zone    *time.Location
 	lang    string
 	perPage int
+	langs   []string         // the newsroom's languages, in menu order
 	chans   []render.Channel // posts' channels (nil: the default ones)
 	known   []string         // channel names a release may list
 }
@@ -124,14 +125,14 @@ func (f *buildFlags) fromConfig(fset *flag.FlagSet) error {
 			*v.dst = v.from
 		}
 	}
-	f.zone, f.lang, f.perPage = cfg.Zone, cfg.Office.DefaultLang, cfg.Site.PerPage
+	f.zone, f.lang, f.perPage, f.langs = cfg.Zone, cfg.Office.DefaultLang, cfg.Site.PerPage, cfg.Site.Languages
 	f.chans, f.known = renderChannels(cfg), cfg.ChannelNames()
 	return nil
 }
 
 // newSite returns the site f describes.
 func (f *buildFlags) newSite() (*site.Site, error) {
-	return site.New(site.Config{BaseURL: f.baseURL, Title: f.title, Zone: f.zone, PerPage: f.perPage, MediaDir: f.content})
+	return site.New(site.Config{BaseURL: f.baseURL, Title: f.title, Zone: f.zone, PerPage: f.perPage, Langs: f.langs, MediaDir: f.content})
 }
 
 // buildPublished builds the newsroom from the releases published through

@@ -98,7 +98,7 @@ func newServer(ctx context.Context, cfg *config.Config, outboxDir string, log *s
 		s.contentDir, commit = s.git.ContentDir(), s.git.Head
 	}
 	if s.site, err = site.New(site.Config{BaseURL: cfg.Site.BaseURL, Title: cfg.Site.Title, Zone: cfg.Zone,
-		PerPage: cfg.Site.PerPage, MediaDir: s.contentDir, MediaInUse: s.imageInUse}); err != nil {
+		PerPage: cfg.Site.PerPage, Langs: cfg.Site.Languages, MediaDir: s.contentDir, MediaInUse: s.imageInUse}); err != nil {
 		return nil, err
 	}
 	s.metrics = metrics.New(metrics.Sources{States: s.countStates, Approvals: s.approvalTimes}, log)

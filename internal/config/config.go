@@ -65,6 +65,9 @@ type Site struct {
 	BaseURL string `yaml:"base_url"`
 	Title   string `yaml:"title"`
 	PerPage int    `yaml:"per_page"`
+	// Languages orders the newsroom's languages; each has its index and
+	// feeds from the start, before its first release.
+	Languages []string `yaml:"languages"`
 }
 
 // Log sets logging.

@@ -64,6 +64,7 @@ func TestProblemsHaveLines(t *testing.T) {
 		{"bad role", "approval:\n  users:\n    - id: 5\n      role: boss\n", "pressbot.yaml:4: approval.users.0.role: role \"boss\""},
 		{"syntax", "office: [\n", "pressbot.yaml:"},
 		{"bad type", "site:\n  per_page: many\n", "pressbot.yaml:2:"},
+		{"bad site language", "site:\n  languages:\n    - en\n    - en_US\n", "pressbot.yaml:4: site.languages.1: \"en_US\" is not a BCP 47 language tag"},
 		{"bad db", "db: mysql://x\n", "pressbot.yaml:1: db:"},
 		{"webhook", "approval:\n  telegram:\n    mode: webhook\n", "pressbot.yaml:3: approval.telegram.mode: webhook mode needs"},
 		{"bad slot", "channels:\n  - name: t\n    kind: telegram\n    schedule:\n      slots: \"Mon-Fry 09:30\"\n", "pressbot.yaml:5: channels.0.schedule.slots: schedule: slot \"Mon-Fry 09:30\": unknown day \"Fry\""},

@@ -224,6 +224,13 @@ func (c *Config) validate(lf lineFinder) []Problem {
 	if !strings.HasPrefix(c.Site.BaseURL, "http://") && !strings.HasPrefix(c.Site.BaseURL, "https://") {
 		bad("must be an http:// or https:// URL", "site", "base_url")
 	}
+	for i, l := range c.Site.Languages {
+		if tag, err := language.Parse(l); err != nil || strings.Contains(l, "_") {
+			bad(fmt.Sprintf("%q is not a BCP 47 language tag; use en, ru, uz or uz-Cyrl", l), "site", "languages", i)
+		} else {
+			c.Site.Languages[i] = tag.String()
+		}
+	}
 	if !oneOf(c.Log.Format, "auto", "text", "json") {
 		bad(fmt.Sprintf("%q: use auto, text or json", c.Log.Format), "log", "format")
 	}
