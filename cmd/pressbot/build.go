@@ -164,6 +164,7 @@ func buildPublished(f buildFlags, stdout, stderr io.Writer) int {
 		return exitProblems
 	}
 	fmt.Fprintf(stdout, "built %s published through pressbot into %s\n", plural(len(entries), "release"), f.out)
+	f.loopbackHint(stdout)
 	return exitOK
 }
 
@@ -215,7 +216,16 @@ func buildAll(f buildFlags, now time.Time, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "built %s into %s (%d invalid, %d drafts, withdrawn or embargoed left out%s)\n",
 		plural(len(entries), "release"), f.out, invalid, skipped, note)
+	f.loopbackHint(stdout)
 	return exitOK
+}
+
+// loopbackHint says, when the site's links point at this machine, how to
+// build it for the web: a copy on a web host would link back to loopback.
+func (f buildFlags) loopbackHint(w io.Writer) {
+	if onLoopback(f.baseURL) {
+		fmt.Fprintf(w, "links point at %s (this machine): to publish the folder on the web, build with -base-url https://your.newsroom (or site.base_url and -config)\n", f.baseURL)
+	}
 }
 
 // lessGC lets the heap grow to three times what is live before the
