@@ -5,6 +5,7 @@
 package datefmt
 
 import (
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -14,34 +15,71 @@ import (
 
 // language is how one language writes dates.
 type language struct {
-	months [12]string
+	// months are each month's spellings: the first is the one Format
+	// writes, the others are also found ("Sept.", "sentyabr").
+	months [12][]string
 	// forms are the usual ways to write a date, most specific first, so
 	// that "6 февраля 2020 года" is not read as "6 февраля 2020". In a
 	// form, D is the day (written with or without a leading zero), M the
-	// month's name (any letter case), Y the year; every other byte stands
-	// for itself. Format writes the first form.
+	// month's name (any spelling, any letter case), Y the year; every
+	// other byte stands for itself. Format writes the first form.
 	forms []string
+}
+
+// spell lists each month's spellings from the names Format writes and
+// other spellings in use, each with the number of its month (1–12).
+func spell(names [12]string, others map[string]int) [12][]string {
+	var m [12][]string
+	for i, n := range names {
+		m[i] = []string{n}
+	}
+	for w, i := range others {
+		m[i-1] = append(m[i-1], w)
+	}
+	for i := range m {
+		rest := m[i][1:] // longest first, so that "June" is tried before "Jun"
+		sort.Slice(rest, func(a, b int) bool {
+			if len(rest[a]) != len(rest[b]) {
+				return len(rest[a]) > len(rest[b])
+			}
+			return rest[a] < rest[b]
+		})
+	}
+	return m
 }
 
 // languages are the languages with their own date forms; any other tag
 // is written as English by Format.
 var languages = map[string]*language{
 	"en": {
-		months: [12]string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},
-		forms:  []string{"D M Y", "M D, Y"},
+		months: spell([12]string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},
+			map[string]int{"Jan.": 1, "Jan": 1, "Feb.": 2, "Feb": 2, "Mar.": 3, "Mar": 3, "Apr.": 4, "Apr": 4, "Jun.": 6, "Jun": 6,
+				"Jul.": 7, "Jul": 7, "Aug.": 8, "Aug": 8, "Sept.": 9, "Sept": 9, "Sep.": 9, "Sep": 9, "Oct.": 10, "Oct": 10,
+				"Nov.": 11, "Nov": 11, "Dec.": 12, "Dec": 12}),
+		forms: []string{"D M Y", "M D, Y"},
 	},
 	"ru": {
-		months: [12]string{"января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября", "ноября", "декабря"},
+		months: spell([12]string{"января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября", "ноября", "декабря"}, nil),
 		forms:  []string{"D M Y г.", "D M Y года", "D M Y г", "D M Y"},
 	},
 	"uz": {
-		months: [12]string{"yanvar", "fevral", "mart", "aprel", "may", "iyun", "iyul", "avgust", "sentabr", "oktabr", "noyabr", "dekabr"},
-		forms:  []string{"D-M Y-yil", "Y-yil D-M", "D-M, Y-yil", "Y-yil, D-M", "D-M Y-y.", "D-M Y"},
+		months: spell([12]string{"yanvar", "fevral", "mart", "aprel", "may", "iyun", "iyul", "avgust", "sentabr", "oktabr", "noyabr", "dekabr"},
+			map[string]int{"sentyabr": 9, "oktyabr": 10}),
+		forms: []string{"D-M Y-yil", "Y-yil D-M", "D-M, Y-yil", "Y-yil, D-M", "D-M Y-y.", "D-M Y"},
 	},
 	"uz-cyrl": {
-		months: [12]string{"январ", "феврал", "март", "апрел", "май", "июн", "июл", "август", "сентябр", "октябр", "ноябр", "декабр"},
-		forms:  []string{"D-M Y йил", "D M Y йил", "Y йил D-M", "Y йил D M", "D-M Y й.", "D M Y"},
+		months: spell([12]string{"январ", "феврал", "март", "апрел", "май", "июн", "июл", "август", "сентябр", "октябр", "ноябр", "декабр"},
+			map[string]int{"январь": 1, "февраль": 2, "апрель": 4, "июнь": 6, "июль": 7, "сентябрь": 9, "октябрь": 10, "ноябрь": 11, "декабрь": 12}),
+		forms: []string{"D-M Y йил", "D M Y йил", "Y йил D-M", "Y йил D M", "D-M Y й.", "D M Y"},
 	},
+}
+
+// Months returns the spellings of each month that lang's dates use (the
+// first of each is the one Format writes), and false for a language
+// without date forms of its own.
+func Months(lang string) ([12][]string, bool) {
+	w, ok := lookup(lang)
+	return w.months, ok
 }
 
 // lookup returns the date forms of a BCP 47 tag: "uz-Cyrl" has its own,
@@ -76,13 +114,13 @@ func Format(t time.Time, lang string) string {
 	y, m, d := t.Date()
 	form := w.forms[0]
 	var b strings.Builder
-	b.Grow(len(form) + len(w.months[m-1]) + 8)
+	b.Grow(len(form) + len(w.months[m-1][0]) + 8)
 	for i := 0; i < len(form); i++ {
 		switch form[i] {
 		case 'D':
 			b.WriteString(strconv.Itoa(d))
 		case 'M':
-			b.WriteString(w.months[m-1])
+			b.WriteString(w.months[m-1][0])
 		case 'Y':
 			b.WriteString(strconv.Itoa(y))
 		default:
@@ -112,8 +150,19 @@ func Prefix(s string, t time.Time, lang string) (int, bool) {
 }
 
 // match returns the length of the prefix of s that writes day d, month
-// name month and year y as form does.
-func match(s, form string, d int, month string, y int) (int, bool) {
+// (one of its spellings) and year y as form does. Each spelling of the
+// month is tried in turn: "Jun" fits where "June" does not.
+func match(s, form string, d int, month []string, y int) (int, bool) {
+	for _, name := range month {
+		if n, ok := matchOne(s, form, d, name, y); ok {
+			return n, true
+		}
+	}
+	return 0, false
+}
+
+// matchOne is match with one spelling of the month.
+func matchOne(s, form string, d int, month string, y int) (int, bool) {
 	n := 0
 	for i := 0; i < len(form); i++ {
 		var k int

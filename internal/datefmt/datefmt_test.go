@@ -133,3 +133,34 @@ func BenchmarkPrefix(b *testing.B) {
 		}
 	}
 }
+
+// TestPrefixSpellings checks the other spellings of months that releases
+// use: English abbreviations, and the Uzbek forms with "ya" and "ь".
+func TestPrefixSpellings(t *testing.T) {
+	sep := time.Date(2020, 9, 7, 10, 0, 0, 0, time.UTC)
+	tests := []struct {
+		lang, s string
+		day     time.Time
+		want    string
+	}{
+		{"en", "Feb. 6, 2020 – Text", day, "Feb. 6, 2020"},
+		{"en", "6 Feb 2020, Tashkent", day, "6 Feb 2020"},
+		{"en", "Sept. 7, 2020, Tashkent", sep, "Sept. 7, 2020"},
+		{"en", "7 Sep 2020", sep, "7 Sep 2020"},
+		{"en", "7 Septem 2020", sep, ""},
+		{"uz", "7-sentyabr 2020-yil, Toshkent", sep, "7-sentyabr 2020-yil"},
+		{"uz", "2020-yil 7-sentabr", sep, "2020-yil 7-sentabr"},
+		{"uz-Cyrl", "7 сентябрь 2020 йил, Тошкент", sep, "7 сентябрь 2020 йил"},
+		{"uz-Cyrl", "6-февраль 2020 йил", day, "6-февраль 2020 йил"},
+	}
+	for _, tt := range tests {
+		n, ok := Prefix(tt.s, tt.day, tt.lang)
+		if ok != (tt.want != "") || (ok && tt.s[:n] != tt.want) {
+			t.Errorf("Prefix(%q, %s) = %q, %v; want %q", tt.s, tt.lang, tt.s[:n], ok, tt.want)
+		}
+	}
+	months, ok := Months("uz")
+	if !ok || months[8][0] != "sentabr" || len(months[8]) != 2 {
+		t.Errorf("Months(uz)[September] = %q, %v; want sentabr first, then one other", months[8], ok)
+	}
+}

@@ -8,6 +8,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/pressbot/pressbot/internal/datefmt"
 )
 
 // dateline is what the opening of the first paragraph said.
@@ -24,36 +26,24 @@ type dateline struct {
 	day      int
 }
 
-// monthNames maps, per language, each month word (lower case) to its number.
-var monthNames = map[string]map[string]int{
-	"en": words(1, "january", "february", "march", "april", "may", "june", "july", "august",
-		"september", "october", "november", "december").
-		with(1, "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec").
-		with(9, "sept"),
-	"ru": words(1, "января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа",
-		"сентября", "октября", "ноября", "декабря"),
-	"uz": words(1, "yanvar", "fevral", "mart", "aprel", "may", "iyun", "iyul", "avgust",
-		"sentabr", "oktabr", "noyabr", "dekabr").with(9, "sentyabr", "oktyabr"),
-	"uz-Cyrl": words(1, "январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август",
-		"сентябрь", "октябрь", "ноябрь", "декабрь").
-		with(1, "январ", "феврал", "март", "апрел", "май", "июн", "июл", "август", "сентябр", "октябр", "ноябр", "декабр"),
-}
-
-// monthTable is a month-word table under construction.
-type monthTable map[string]int
-
-// words returns a table numbering names from first on.
-func words(first int, names ...string) monthTable {
-	return monthTable{}.with(first, names...)
-}
-
-// with adds names numbered from first on.
-func (t monthTable) with(first int, names ...string) monthTable {
-	for i, n := range names {
-		t[n] = first + i
+// monthNames maps, per language, each month word (lower case, without an
+// abbreviation's dot) to its number: the spellings internal/datefmt finds
+// in a release's dateline, so that what import reads, render and the
+// newsroom recognise again.
+var monthNames = func() map[string]map[string]int {
+	out := map[string]map[string]int{}
+	for _, lang := range []string{"en", "ru", "uz", "uz-Cyrl"} {
+		months, _ := datefmt.Months(lang)
+		t := map[string]int{}
+		for i, spellings := range months {
+			for _, w := range spellings {
+				t[strings.ToLower(strings.TrimSuffix(w, "."))] = i + 1
+			}
+		}
+		out[lang] = t
 	}
-	return t
-}
+	return out
+}()
 
 // alt returns a regexp alternation of the table's words, longest first.
 func alt(t map[string]int) string {
