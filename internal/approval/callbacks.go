@@ -441,32 +441,44 @@ func (b *Bot) postAction(ctx context.Context, u User, d data, tapped *models.Mes
 	if !ok || !strings.HasPrefix(key, "r:") {
 		return "This release is no longer known.", true
 	}
-	defer b.lock(key)()
-	rec, err := b.st.Get(ctx, key[2:])
-	if err != nil {
-		return "This release is no longer known.", true
+	rec, outcome, settled := b.settlePost(ctx, u, d, tapped, key)
+	if !settled {
+		return outcome, true
 	}
-	channel := channelOf(rec, d.arg(0))
-	i := slices.IndexFunc(rec.Posts, func(p store.PostRecord) bool { return p.Channel == channel })
-	if i < 0 {
-		return "This post is no longer known.", true
-	}
-	p := rec.Posts[i]
-	if postHash(rec.ID, p.Channel, p.Hash) != d.Hash {
-		b.settled(ctx, tapped, "This alert is outdated: the post was approved again since.")
-		return "This alert is outdated: the post changed since.", true
-	}
-	outcome, err := b.settle(ctx, u, d.Act, rec, p)
-	if err != nil {
-		b.log.Error("approval: settle post", "release", rec.ID, "channel", channel, "action", d.Act, "err", err)
-		return short(err.Error(), maxAnswer), true
-	}
-	b.settled(ctx, tapped, outcome)
+	// After the release's lock is let go: the card may be keyed by it.
 	b.refreshCard(ctx, cardKey(rec.ID, rec.TranslationKey))
 	if d.Act == actMark || d.Act == actSkip {
 		b.links(ctx, rec) // no queue event follows these
 	}
 	return outcome, false
+}
+
+// settlePost is postAction's work under the release's lock: it reports
+// the outcome, and whether the post was settled (else the outcome is the
+// alert to show).
+func (b *Bot) settlePost(ctx context.Context, u User, d data, tapped *models.Message, key string) (store.Record, string, bool) {
+	defer b.lock(key)()
+	rec, err := b.st.Get(ctx, key[2:])
+	if err != nil {
+		return rec, "This release is no longer known.", false
+	}
+	channel := channelOf(rec, d.arg(0))
+	i := slices.IndexFunc(rec.Posts, func(p store.PostRecord) bool { return p.Channel == channel })
+	if i < 0 {
+		return rec, "This post is no longer known.", false
+	}
+	p := rec.Posts[i]
+	if postHash(rec.ID, p.Channel, p.Hash) != d.Hash {
+		b.settled(ctx, tapped, "This alert is outdated: the post was approved again since.")
+		return rec, "This alert is outdated: the post changed since.", false
+	}
+	outcome, err := b.settle(ctx, u, d.Act, rec, p)
+	if err != nil {
+		b.log.Error("approval: settle post", "release", rec.ID, "channel", channel, "action", d.Act, "err", err)
+		return rec, short(err.Error(), maxAnswer), false
+	}
+	b.settled(ctx, tapped, outcome)
+	return rec, outcome, true
 }
 
 // settle runs one alert action on post p.

@@ -193,10 +193,23 @@ func lineDiff(a, b string) (added, removed int) {
 // where the platform allows it; where it does not, it asks the officers to
 // delete by hand, and a failed delete can be tried again.
 func (b *Bot) withdrawn(ctx context.Context, rel release.Release, ch store.Change) error {
+	m, k, err := b.deleteWithdrawn(ctx, rel, ch)
+	if err != nil {
+		return err
+	}
+	// After the release's lock is let go: the card may be keyed by it.
+	b.refreshCard(ctx, cardKey(rel.ID, rel.TranslationKey))
+	_, err = b.send(ctx, m.String(MaxText), b.cardMsg(cardKey(rel.ID, rel.TranslationKey)), k.markup())
+	return err
+}
+
+// deleteWithdrawn is withdrawn's work under the release's lock: it
+// deletes the published posts and returns the report and its buttons.
+func (b *Bot) deleteWithdrawn(ctx context.Context, rel release.Release, ch store.Change) (*msg, keyboard, error) {
 	defer b.lock(releaseKey(rel.ID))()
 	rec, err := b.st.Get(ctx, rel.ID)
 	if err != nil {
-		return fmt.Errorf("approval: withdrawn %s: %w", rel.ID, err)
+		return nil, nil, fmt.Errorf("approval: withdrawn %s: %w", rel.ID, err)
 	}
 	m := &msg{}
 	m.tag("🗑 ").bold("Withdrawn: " + rel.Title).text(" (").code(rel.ID).text(")\n")
@@ -212,9 +225,7 @@ func (b *Bot) withdrawn(ctx context.Context, rel release.Release, ch store.Chang
 			k = k.row(button("🗑 Try deleting on "+p.Channel+" again", d))
 		}
 	}
-	b.refreshCard(ctx, cardKey(rel.ID, rel.TranslationKey))
-	_, err = b.send(ctx, m.String(MaxText), b.cardMsg(cardKey(rel.ID, rel.TranslationKey)), k.markup())
-	return err
+	return m, k, nil
 }
 
 // deletePost deletes one published post and writes the outcome; false
@@ -283,6 +294,10 @@ func (b *Bot) cardMsg(key string) int {
 
 // refreshCard re-renders key's card in place, if it is still current.
 func (b *Bot) refreshCard(ctx context.Context, key string) {
+	// Under the card's lock, each refresh reads the latest state and edits
+	// after the one before: three channels publishing at once must not
+	// leave the card showing an older state than the last.
+	defer b.lock(key)()
 	b.mu.Lock()
 	c := b.cards[key]
 	b.mu.Unlock()

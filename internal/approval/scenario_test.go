@@ -3,6 +3,7 @@ package approval_test
 import (
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -354,4 +355,35 @@ func TestUncertainAndFailed(t *testing.T) {
 		t.Errorf("marked post has a receipt: %+v", p.Receipt)
 	}
 	w.findText("📣 Published: Second office", "x: marked as published")
+}
+
+// TestCardShowsLatestState: the approval and then each channel's
+// publication refresh the card, close together; an edit showing an older
+// state that reaches Telegram late must not be the card's last word.
+func TestCardShowsLatestState(t *testing.T) {
+	w := newWorld(t)
+	var slowEdit atomic.Bool
+	staleLanded := make(chan struct{})
+	group := strconv.FormatInt(group, 10)
+	w.tg.SetHook(func(c faketg.Call) (faketg.Fault, bool) {
+		if c.Method == "editMessageText" && c.ChatID == group && strings.Contains(c.Text, "telegram: ") &&
+			!strings.Contains(c.Text, "telegram: published") && slowEdit.CompareAndSwap(false, true) {
+			time.Sleep(1500 * time.Millisecond) // reaches Telegram after the publications' edits
+			defer close(staleLanded)
+		}
+		return faketg.Fault{}, false
+	})
+	rel := w.release("2024/office", source("UN opens office in Tashkent", "en", "", nil, body))
+	w.offer(rel)
+	card := w.card("UN opens office in Tashkent", 0)
+	w.tap(alice, card.ID, "✅ Approve")
+	w.findText("📣 Published: UN opens office in Tashkent")
+	if !slowEdit.Load() {
+		t.Fatal("no card edit showed telegram before its publication: the test did not set up the race")
+	}
+	<-staleLanded
+	time.Sleep(300 * time.Millisecond) // edits queued behind the slow one
+	if m := w.message(card.ID); !strings.Contains(m.Plain, "telegram: published") || !strings.Contains(m.Plain, "x: published") {
+		t.Errorf("card shows an older state last:\n%s", m.Plain)
+	}
 }
