@@ -22,6 +22,11 @@ func TestNewsroomKey(t *testing.T) {
 	if err := os.WriteFile(img, []byte("jpeg"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer root.Close()
 	at := time.Date(2026, 5, 14, 9, 0, 0, 0, time.UTC)
 	pubs := func(hash string, when time.Time) []store.PublishedRelease {
 		return []store.PublishedRelease{
@@ -29,8 +34,8 @@ func TestNewsroomKey(t *testing.T) {
 			{Release: release.Release{ID: "2026/b", Hash: "hb"}, PublishedAt: when},
 		}
 	}
-	base := newsroomKey(pubs("ha", at), dir)
-	if newsroomKey(pubs("ha", at), dir) != base {
+	base := newsroomKey(pubs("ha", at), root)
+	if newsroomKey(pubs("ha", at), root) != base {
 		t.Fatal("the same releases give another key")
 	}
 	changes := map[string][]store.PublishedRelease{
@@ -39,15 +44,18 @@ func TestNewsroomKey(t *testing.T) {
 		"one less":    pubs("ha", at)[:1],
 		"none":        nil,
 	}
+	if newsroomKey(pubs("ha", at), nil) == base {
+		t.Error("without the content folder the image's size is unknown, yet the key is the same")
+	}
 	for name, p := range changes {
-		if newsroomKey(p, dir) == base {
+		if newsroomKey(p, root) == base {
 			t.Errorf("%s changed, the key did not", name)
 		}
 	}
 	if err := os.WriteFile(img, []byte("a larger jpeg"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if newsroomKey(pubs("ha", at), dir) == base {
+	if newsroomKey(pubs("ha", at), root) == base {
 		t.Error("the image's size changed, the key did not")
 	}
 }

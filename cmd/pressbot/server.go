@@ -409,11 +409,15 @@ func (s *server) updateNewsroom(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	key := newsroomKey(pubs, s.contentDir)
+	root := openContent(s.contentDir)
+	if root != nil {
+		defer root.Close()
+	}
+	key := newsroomKey(pubs, root)
 	if s.newsroomBuilt && key == s.newsroomKey {
 		return nil
 	}
-	entries, err := entriesOf(pubs, s.webRender, s.contentDir)
+	entries, err := entriesOf(pubs, s.webRender, root)
 	if err != nil {
 		return err
 	}

@@ -49,7 +49,7 @@ func (s *server) setupApproval(context.Context) error {
 		Token: a.Telegram.Token.Reveal(), APIURL: a.Telegram.APIURL, ChatID: a.Telegram.ChatID,
 		Users: users, Required: a.RequiredApprovals, Rules: rules, Mode: a.Telegram.Mode,
 		WebhookURL: a.Telegram.WebhookURL, WebhookSecret: a.Telegram.WebhookSecret.Reveal(),
-		Zone: s.cfg.Zone, BaseURL: s.cfg.Site.BaseURL, PreviewKey: s.keys.Key, Editor: outletEditor(s.outlets), Deleter: outletDeleter(s.outlets),
+		Zone: s.cfg.Zone, BaseURL: s.cfg.Site.BaseURL, PreviewURL: s.previewURL, Editor: outletEditor(s.outlets), Deleter: outletDeleter(s.outlets),
 		Logger: s.log,
 	}, newsroomStore{Store: s.store, refresh: s.refreshNewsroom}, s.render, s)
 	if err != nil {
@@ -174,15 +174,16 @@ func publishedEntries(ctx context.Context, st *store.Store, rdr *render.Renderer
 	if err != nil {
 		return nil, err
 	}
-	return entriesOf(pubs, rdr, contentDir)
-}
-
-// entriesOf renders published releases as newsroom entries.
-func entriesOf(pubs []store.PublishedRelease, rdr *render.Renderer, contentDir string) ([]site.Entry, error) {
 	root := openContent(contentDir)
 	if root != nil {
 		defer root.Close()
 	}
+	return entriesOf(pubs, rdr, root)
+}
+
+// entriesOf renders published releases as newsroom entries, describing
+// their images from the content folder root (nil: links without sizes).
+func entriesOf(pubs []store.PublishedRelease, rdr *render.Renderer, root *os.Root) ([]site.Entry, error) {
 	out := make([]site.Entry, 0, len(pubs))
 	for _, p := range pubs {
 		e, _, err := entry(rdr, p.Release, root) // a missing image was reported by check
@@ -207,13 +208,10 @@ func openContent(dir string) *os.Root {
 
 // newsroomKey identifies what a newsroom built from pubs shows: each
 // release's ID, content hash and publication time, and the size of its
-// local image (which goes into the feeds). The same key means the same
-// newsroom, so serve need not render it again.
-func newsroomKey(pubs []store.PublishedRelease, contentDir string) [sha256.Size]byte {
-	root := openContent(contentDir)
-	if root != nil {
-		defer root.Close()
-	}
+// local image (which goes into the feeds; sizes are read from root, nil
+// for none). The same key means the same newsroom, so serve need not
+// render it again.
+func newsroomKey(pubs []store.PublishedRelease, root *os.Root) [sha256.Size]byte {
 	h := sha256.New()
 	for _, p := range pubs {
 		size := int64(-1)

@@ -84,8 +84,9 @@ type Config struct {
 	Zone *time.Location
 	// BaseURL is the newsroom's base URL, for /preview/{id} links.
 	BaseURL string
-	// PreviewKey, when set, gives the ?key= a preview link needs.
-	PreviewKey func(id string) string
+	// PreviewURL, when set, gives a release's preview link (with the key
+	// the newsroom asks for); nil links BaseURL/preview/{id}.
+	PreviewURL func(id string) string
 	// HTTPClient talks to the Bot API (default: 40 s timeout).
 	HTTPClient *http.Client
 	// PollTimeout is the long-polling wait (default 30 s); it must be

@@ -260,17 +260,15 @@ func (b *Bot) section(ctx context.Context, m *msg, v *view, r store.Record) {
 	}
 }
 
-// previewURL is the link to release id's full preview, with its key; ""
-// without a base URL.
+// previewURL is the link to release id's full preview; "" without one.
 func (b *Bot) previewURL(id string) string {
-	if b.cfg.BaseURL == "" {
-		return ""
+	switch {
+	case b.cfg.PreviewURL != nil:
+		return b.cfg.PreviewURL(id)
+	case b.cfg.BaseURL != "":
+		return b.cfg.BaseURL + "/preview/" + id
 	}
-	u := b.cfg.BaseURL + "/preview/" + id
-	if b.cfg.PreviewKey != nil {
-		u += "?key=" + b.cfg.PreviewKey(id)
-	}
-	return u
+	return ""
 }
 
 // short returns s cut to n bytes.

@@ -267,11 +267,13 @@ func TestLongReleaseCardFits(t *testing.T) {
 	}
 }
 
-// TestPreviewLinksCarryKeys: with Config.PreviewKey, the card's and
-// /status's preview links carry the key of their own release.
+// TestPreviewLinksCarryKeys: with Config.PreviewURL, the card's and
+// /status's preview links are the ones it gives, with their keys.
 func TestPreviewLinksCarryKeys(t *testing.T) {
 	w := newWorld(t, func(c *approval.Config) {
-		c.PreviewKey = func(id string) string { return "k-" + strings.ReplaceAll(id, "/", "-") }
+		c.PreviewURL = func(id string) string {
+			return "https://news.example.org/preview/" + id + "?key=k-" + strings.ReplaceAll(id, "/", "-")
+		}
 	})
 	rel := w.release("2024/office", source("UN opens office", "en", "", nil, body))
 	w.offer(rel)
