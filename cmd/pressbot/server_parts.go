@@ -248,7 +248,7 @@ func previewKeys(ctx context.Context, st *store.Store) (httpd.PreviewKeys, error
 
 // previewURL is release id's preview link, with its key.
 func (s *server) previewURL(id string) string {
-	return strings.TrimRight(s.cfg.Site.BaseURL, "/") + "/preview/" + id + "?key=" + s.keys.Key(id)
+	return strings.TrimRight(s.cfg.Site.BaseURL, "/") + "/preview/" + release.EscapePath(id) + "?key=" + s.keys.Key(id)
 }
 
 // previewKeyCheck is what /preview asks of a key: nothing while the

@@ -266,7 +266,7 @@ func (b *Bot) previewURL(id string) string {
 	case b.cfg.PreviewURL != nil:
 		return b.cfg.PreviewURL(id)
 	case b.cfg.BaseURL != "":
-		return b.cfg.BaseURL + "/preview/" + id
+		return b.cfg.BaseURL + "/preview/" + release.EscapePath(id)
 	}
 	return ""
 }

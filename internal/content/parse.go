@@ -38,6 +38,9 @@ func parse(path, id string, data []byte, s *settings) (release.Release, []Proble
 		ps.errorf(pos{1, 1}, "file is %d bytes, over the 1 MiB limit (%d bytes): shorten the text, and keep pictures as separate files named by 'image'", len(data), MaxFileSize)
 		return r, ps.list, info
 	}
+	if msg := nameProblem(id); msg != "" {
+		ps.errorf(pos{1, 1}, "%s", msg)
+	}
 	data = normalize(data)
 	if at, bad := firstInvalidUTF8(data); bad {
 		ps.errorf(at, "invalid UTF-8 (first bad byte here): save the file with UTF-8 encoding in your editor")

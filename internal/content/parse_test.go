@@ -213,6 +213,34 @@ func TestProblemString(t *testing.T) {
 
 // TestParseListAsText checks list keys written as one value: tags and
 // channels "a, b" are split at the commas, images never is.
+// TestParseNameProblems checks that a file or folder name that a web
+// address cannot carry is an error at 1:1 naming it and a new name, and
+// that spaces and other letters are not.
+func TestParseNameProblems(t *testing.T) {
+	tests := []struct{ id, want string }{
+		{"2020/imts-success", ""},
+		{"2020/пресс релиз 1", ""},
+		{"2020/пресс релиз #1", `file name "пресс релиз #1.md" holds "#", which a web address cannot carry (this release's page would be /releases/2020/пресс релиз #1/): rename the file without ? # % \ or control characters, for example to "пресс-релиз-1.md"`},
+		{"2020/why?", `file name "why?.md" holds "?"`},
+		{"2020/100%", `for example to "100.md"`},
+		{`2020/a\b`, `file name "a\\b.md" holds "\\"`},
+		{"2020/a\tb", `holds "\t"`},
+		{"2021 #2/ok", `folder name "2021 #2" holds "#", which a web address cannot carry (this release's page would be /releases/2021 #2/ok/): rename the folder without ? # % \ or control characters, for example to "2021-2"`},
+	}
+	for _, tt := range tests {
+		_, ps := Parse(tt.id+".md", tt.id, []byte(valid), Options{})
+		if tt.want == "" {
+			if len(ps) != 0 {
+				t.Errorf("%q: unexpected problems %v", tt.id, ps)
+			}
+			continue
+		}
+		if len(ps) != 1 || ps[0].Line != 1 || ps[0].Col != 1 || ps[0].Severity != SeverityError || !strings.Contains(ps[0].Message, tt.want) {
+			t.Errorf("%q: problems %v, want one error at 1:1 containing %s", tt.id, ps, tt.want)
+		}
+	}
+}
+
 func TestParseListAsText(t *testing.T) {
 	tests := []struct {
 		name, fm string

@@ -27,7 +27,7 @@ func (o LogOfferer) Offer(_ context.Context, rel release.Release, ch store.Chang
 // preview returns release id's preview link.
 func (o LogOfferer) preview(id string) string {
 	if o.PreviewURL == nil {
-		return "/preview/" + id
+		return "/preview/" + release.EscapePath(id)
 	}
 	return o.PreviewURL(id)
 }

@@ -5,6 +5,7 @@
 package release
 
 import (
+	"net/url"
 	"strings"
 	"time"
 )
@@ -116,12 +117,20 @@ type Receipt struct {
 }
 
 // PagePath returns the path of the release's page in the newsroom, relative
-// to the site's base URL: "/releases/{id}/".
+// to the site's base URL: "/releases/{id}/". It is also where the page's
+// file lies under the site's folder; PageURL is its web address.
 func (r Release) PagePath() string { return "/releases/" + r.ID + "/" }
 
+// PageURL returns the absolute URL of the release's page for a newsroom at
+// base: PagePath with each segment escaped (EscapePath), so that an ID with
+// spaces or Cyrillic letters still gives one working link.
+func (r Release) PageURL(base string) string {
+	return strings.TrimRight(base, "/") + EscapePath(r.PagePath())
+}
+
 // ImageURL returns the absolute URL of the release's image for a newsroom
-// at base (no trailing slash), or "" when it has none. An http(s) URL is
-// kept as is; a path under content/ is served from "{base}/media/{path}".
+// at base, or "" when it has none. An http(s) URL is kept as is; a path
+// under content/ is served from "{base}/media/{path}", escaped.
 func (r Release) ImageURL(base string) string {
 	img := r.Image
 	switch {
@@ -130,7 +139,38 @@ func (r Release) ImageURL(base string) string {
 	case IsImageURL(img):
 		return img
 	}
-	return strings.TrimRight(base, "/") + "/media/" + strings.TrimLeft(img, "/")
+	return MediaURL(base, EscapePath(strings.TrimLeft(img, "/")))
+}
+
+// MediaURL returns the URL of a file under content/ served by a newsroom
+// at base, from its path already escaped for a URL (see EscapePath).
+func MediaURL(base, escaped string) string {
+	return strings.TrimRight(base, "/") + "/media/" + strings.TrimLeft(escaped, "/")
+}
+
+// EscapePath escapes each segment of the slash path p for use in a URL,
+// keeping the slashes: "2020/пресс релиз" → "2020/%D0%BF…%20…".
+func EscapePath(p string) string {
+	if plainPath(p) {
+		return p
+	}
+	segs := strings.Split(p, "/")
+	for i, s := range segs {
+		segs[i] = url.PathEscape(s)
+	}
+	return strings.Join(segs, "/")
+}
+
+// plainPath reports whether p holds only bytes a URL path takes as they
+// are: ASCII letters, digits, "-._~" and "/".
+func plainPath(p string) bool {
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("-._~/", c) >= 0) {
+			return false
+		}
+	}
+	return true
 }
 
 // IsImageURL reports whether an image reference is an http(s) URL; any

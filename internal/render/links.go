@@ -61,7 +61,7 @@ func imageURL(dest []byte, base string) (string, bool) {
 	if base == "" {
 		return "", false
 	}
-	return release.Release{Image: u}.ImageURL(base), true
+	return release.MediaURL(base, u), true
 }
 
 // escapeURL resolves a Markdown destination as goldmark does for a link

@@ -182,3 +182,38 @@ func TestConcurrent(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// TestEscapedLinks checks that a release whose ID and picture name hold
+// spaces, Cyrillic letters and a quote links to its page and picture by
+// escaped URLs on every channel: a raw space would cut the link short in
+// the text of Facebook and X, and a quote would end Telegram's href.
+func TestEscapedLinks(t *testing.T) {
+	r, err := New(Config{BaseURL: testBase + "/", Channels: testChannels})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fm := strings.Replace(frontMatter("Title"), "---\n", "---\nimage: \"images/my фото.jpg\"\nimage_alt: A photo\n", 1)
+	rel := parseRelease(t, `2024/пресс "релиз" 1`, []byte(fm+"Body text.\n"))
+	posts, err := r.Render(rel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := testBase + "/releases/2024/%D0%BF%D1%80%D0%B5%D1%81%D1%81%20%22%D1%80%D0%B5%D0%BB%D0%B8%D0%B7%22%201/"
+	img := testBase + "/media/images/my%20%D1%84%D0%BE%D1%82%D0%BE.jpg"
+	for _, p := range posts {
+		var text strings.Builder
+		var media []string
+		for _, part := range p.Parts {
+			text.WriteString(part.Text)
+			for _, m := range part.Media {
+				media = append(media, m.URL)
+			}
+		}
+		if !strings.Contains(text.String(), page) {
+			t.Errorf("%s: no link %s in %q", p.Channel, page, text.String())
+		}
+		if len(media) != 1 || media[0] != img {
+			t.Errorf("%s: media %q, want %s", p.Channel, media, img)
+		}
+	}
+}

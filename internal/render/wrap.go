@@ -156,7 +156,7 @@ func (r *Renderer) wrap(d *doc) wrapData {
 
 // pageURL is the release's page in the newsroom.
 func (r *Renderer) pageURL(rel release.Release) string {
-	return strings.TrimRight(r.cfg.BaseURL, "/") + rel.PagePath()
+	return rel.PageURL(r.cfg.BaseURL)
 }
 
 // join joins the non-empty pieces with a blank line.

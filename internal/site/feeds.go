@@ -10,6 +10,8 @@ import (
 	"path"
 	"strings"
 	"time"
+
+	"github.com/pressbot/pressbot/internal/release"
 )
 
 // feedScope is one set of feeds: all languages (lang "") or one language.
@@ -80,7 +82,7 @@ func (s *Site) tagURI(it *item) string {
 	if d.IsZero() {
 		d = it.Pub
 	}
-	return "tag:" + s.host + "," + d.In(s.cfg.Zone).Format(time.DateOnly) + ":/" + it.Path
+	return "tag:" + s.host + "," + d.In(s.cfg.Zone).Format(time.DateOnly) + ":/" + release.EscapePath(it.Path)
 }
 
 // imageType returns the MIME type of an item's image: the one given on the

@@ -157,7 +157,7 @@ func (s *Site) newItem(e *Entry) (*item, error) {
 	p := strings.TrimPrefix(r.PagePath(), "/")
 	it := &item{
 		e: e, ID: r.ID, Title: r.Title, Lang: lang, Location: r.Location,
-		Path: p, URL: s.cfg.BaseURL + "/" + p,
+		Path: p, URL: r.PageURL(s.cfg.BaseURL),
 		Date: formatDate(dated, lang), DateISO: dated.Format(time.RFC3339), dated: dated,
 		Pub: pub, Upd: upd.In(s.cfg.Zone), ImageAbs: r.ImageURL(s.cfg.BaseURL),
 	}

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/pressbot/pressbot/internal/htmlexec"
+	"github.com/pressbot/pressbot/internal/release"
 	tfs "github.com/pressbot/pressbot/templates"
 )
 
@@ -122,7 +123,7 @@ func (s *Site) basePage(m *model, dir, lang, feedLang string) (page, error) {
 	root := rootFor(dir)
 	p := page{
 		Lang: lang, Root: root, SiteTitle: s.cfg.Title, W: wordsFor(lang),
-		Canonical: s.cfg.BaseURL + "/" + dir,
+		Canonical: s.cfg.BaseURL + "/" + release.EscapePath(dir),
 	}
 	current := ""
 	if dir == "" || slices.Contains(m.langs, strings.TrimSuffix(dir, "/")) {

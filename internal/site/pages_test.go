@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mmcdole/gofeed"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 
@@ -418,6 +419,62 @@ func TestTemplatesCompiled(t *testing.T) {
 	} {
 		if !c.set.Compiled(c.name, c.data) {
 			t.Errorf("%s with %T runs through html/template", c.name, c.data)
+		}
+	}
+}
+
+// elementsWithAttr returns the elements with the given atom whose
+// attribute key is val.
+func elementsWithAttr(doc *html.Node, a atom.Atom, key, val string) []*html.Node {
+	var out []*html.Node
+	for _, n := range elements(doc, a) {
+		if v, _ := attr(n, key); v == val {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// attrOf returns an attribute of n, "" when it has none.
+func attrOf(n *html.Node, key string) string {
+	v, _ := attr(n, key)
+	return v
+}
+
+// TestEscapedAddresses checks a release whose ID and picture name hold a
+// space and Cyrillic letters: its page lies at the ID's own path, while
+// every address to it, in pages, feeds and the sitemap, is escaped.
+func TestEscapedAddresses(t *testing.T) {
+	entries := fixture(t)
+	e := &entries[0]
+	e.Release.ID, e.Release.TranslationKey = "2020/пресс релиз 1", ""
+	e.Release.Image, e.Release.ImageAlt = "images/my фото.jpg", "A photo"
+	fs := files(t, testConfig(), entries)
+	const url = testBase + "/releases/2020/%D0%BF%D1%80%D0%B5%D1%81%D1%81%20%D1%80%D0%B5%D0%BB%D0%B8%D0%B7%201/"
+	const img = testBase + "/media/images/my%20%D1%84%D0%BE%D1%82%D0%BE.jpg"
+	page, ok := fs["releases/2020/пресс релиз 1/index.html"]
+	if !ok {
+		t.Fatal("no page at the ID's own path")
+	}
+	doc := parsePage(t, "page", page)
+	if c := attrOf(elementsWithAttr(doc, atom.Link, "rel", "canonical")[0], "href"); c != url {
+		t.Errorf("canonical %q, want %q", c, url)
+	}
+	for _, name := range []string{"uz/feed.xml", "uz/atom.xml", "uz/feed.json"} {
+		f, err := gofeed.NewParser().Parse(bytes.NewReader(fs[name]))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if len(f.Items) != 1 {
+			t.Fatalf("%s: %d items, want 1", name, len(f.Items))
+		}
+		if f.Items[0].Link != url {
+			t.Errorf("%s: link %q, want %q", name, f.Items[0].Link, url)
+		}
+	}
+	for _, s := range []string{"<loc>" + url + "</loc>", `<enclosure url="` + img + `"`} {
+		if !bytes.Contains(fs["sitemap.xml"], []byte(s)) && !bytes.Contains(fs["uz/feed.xml"], []byte(s)) {
+			t.Errorf("sitemap and feed lack %s", s)
 		}
 	}
 }
