@@ -423,6 +423,69 @@ func TestTemplatesCompiled(t *testing.T) {
 	}
 }
 
+// metaTags returns a page's <meta property|name=… content=…> pairs; a
+// property that repeats (article:tag) has its values joined by "|".
+func metaTags(doc *html.Node) map[string]string {
+	out := map[string]string{}
+	for _, m := range elements(doc, atom.Meta) {
+		key, ok := attr(m, "property")
+		if !ok {
+			key, _ = attr(m, "name")
+		}
+		c, _ := attr(m, "content")
+		if old, ok := out[key]; ok {
+			c = old + "|" + c
+		}
+		out[key] = c
+	}
+	return out
+}
+
+// TestSocialTags checks the Open Graph and X card tags that Facebook, X
+// and Telegram read to preview a link: on release pages with a local, a
+// remote and no picture, and on a list.
+func TestSocialTags(t *testing.T) {
+	fs := files(t, testConfig(), fixture(t))
+	office := testConfig().Title
+	tests := []struct {
+		page string
+		want map[string]string
+	}{
+		{"releases/2020/imts-success/index.html", map[string]string{
+			"og:site_name": office, "og:type": "article",
+			"og:title":               "IMTs' Success Impacts the Security and Health of Local Communities",
+			"og:url":                 testBase + "/releases/2020/imts-success/",
+			"og:description":         "6 February 2020, Tashkent, Uzbekistan – Summary of IMTs' Success Impacts the Security and Health of Local Communities",
+			"article:published_time": "2020-02-06T10:00:00+05:00",
+			"article:tag":            "Drugs|Law enforcement",
+			"og:image":               testBase + "/media/images/2020/imts.jpg",
+			"og:image:alt":           "A forensic minivan handed over in Tashkent",
+			"twitter:image:alt":      "A forensic minivan handed over in Tashkent",
+			"twitter:card":           "summary_large_image",
+		}},
+		{"releases/2021/aral-sea-forum/index.html", map[string]string{
+			"og:image": "https://cdn.example.net/aral.png", "og:image:alt": "The dried bed of the Aral Sea", "twitter:card": "summary_large_image",
+		}},
+		{"releases/2023/water-ru/index.html", map[string]string{
+			"og:title": "Доступ к чистой воде", "og:image": "", "twitter:card": "summary", "article:tag": "климат",
+		}},
+		{"ru/index.html", map[string]string{
+			"og:type": "website", "og:url": testBase + "/ru/", "og:image": "", "article:published_time": "", "twitter:card": "summary",
+		}},
+	}
+	for _, tt := range tests {
+		got := metaTags(parsePage(t, tt.page, fs[tt.page]))
+		for k, v := range tt.want {
+			if got[k] != v {
+				t.Errorf("%s: %s = %q, want %q", tt.page, k, got[k], v)
+			}
+		}
+		if canonical := elementsWithAttr(parsePage(t, tt.page, fs[tt.page]), atom.Link, "rel", "canonical"); len(canonical) != 1 || got["og:url"] != attrOf(canonical[0], "href") {
+			t.Errorf("%s: og:url %q is not the canonical link", tt.page, got["og:url"])
+		}
+	}
+}
+
 // elementsWithAttr returns the elements with the given atom whose
 // attribute key is val.
 func elementsWithAttr(doc *html.Node, a atom.Atom, key, val string) []*html.Node {
@@ -457,8 +520,9 @@ func TestEscapedAddresses(t *testing.T) {
 		t.Fatal("no page at the ID's own path")
 	}
 	doc := parsePage(t, "page", page)
-	if c := attrOf(elementsWithAttr(doc, atom.Link, "rel", "canonical")[0], "href"); c != url {
-		t.Errorf("canonical %q, want %q", c, url)
+	meta := metaTags(doc)
+	if meta["og:url"] != url || attrOf(elementsWithAttr(doc, atom.Link, "rel", "canonical")[0], "href") != url || meta["og:image"] != img {
+		t.Errorf("og:url %q, og:image %q, want %q and %q", meta["og:url"], meta["og:image"], url, img)
 	}
 	for _, name := range []string{"uz/feed.xml", "uz/atom.xml", "uz/feed.json"} {
 		f, err := gofeed.NewParser().Parse(bytes.NewReader(fs[name]))
