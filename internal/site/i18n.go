@@ -9,7 +9,7 @@ import (
 
 // words are the interface strings of the newsroom in one language.
 type words struct {
-	Skip, Home, AllLangs, Latest, Tags, TagsTitle, AlsoIn, Newer, Older, Page, Of, Feeds, LangNav, Pages, TaggedWith, Empty string
+	Skip, Home, AllLangs, Latest, Tags, TagsTitle, AlsoIn, Newer, Older, Page, Of, Feeds, LangNav, Pages, TaggedWith, Empty, NotFound, NotFoundText string
 }
 
 // ui holds the interface strings per primary language subtag; English is
@@ -19,16 +19,19 @@ var ui = map[string]words{
 		Skip: "Skip to content", Home: "Newsroom", AllLangs: "All languages", Latest: "Latest releases",
 		Tags: "Tags", TagsTitle: "All tags", AlsoIn: "Also available in", Newer: "Newer", Older: "Older",
 		Page: "Page", Of: "of", Feeds: "Subscribe", LangNav: "Languages", Pages: "Pages", TaggedWith: "Tagged", Empty: "No releases yet.",
+		NotFound: "Page not found", NotFoundText: "There is no page at this address: the link may be mistyped, or the page was moved or withdrawn.",
 	},
 	"ru": {
 		Skip: "Перейти к содержанию", Home: "Пресс-центр", AllLangs: "Все языки", Latest: "Последние пресс-релизы",
 		Tags: "Теги", TagsTitle: "Все теги", AlsoIn: "Также на", Newer: "Новее", Older: "Старше",
 		Page: "Страница", Of: "из", Feeds: "Подписаться", LangNav: "Языки", Pages: "Страницы", TaggedWith: "Тег", Empty: "Пресс-релизов пока нет.",
+		NotFound: "Страница не найдена", NotFoundText: "По этому адресу страницы нет: возможно, в ссылке опечатка или страница перемещена либо отозвана.",
 	},
 	"uz": {
 		Skip: "Asosiy mazmunga o‘tish", Home: "Matbuot markazi", AllLangs: "Barcha tillar", Latest: "So‘nggi press-relizlar",
 		Tags: "Teglar", TagsTitle: "Barcha teglar", AlsoIn: "Boshqa tillarda", Newer: "Yangiroq", Older: "Eskiroq",
 		Page: "Sahifa", Of: "/", Feeds: "Obuna bo‘lish", LangNav: "Tillar", Pages: "Sahifalar", TaggedWith: "Teg", Empty: "Hozircha press-relizlar yo‘q.",
+		NotFound: "Sahifa topilmadi", NotFoundText: "Bu manzilda sahifa yo‘q: havolada xato bo‘lishi yoki sahifa ko‘chirilgan yoxud olib tashlangan bo‘lishi mumkin.",
 	},
 }
 

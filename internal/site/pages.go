@@ -18,8 +18,8 @@ import (
 // sharing templates/site/layout.html. They run through htmlexec: the same
 // output as html/template's, without its reflective call per action.
 type templates struct {
-	list, release, tags *htmlexec.Set
-	css                 []byte
+	list, release, tags, notFound *htmlexec.Set
+	css                           []byte
 }
 
 // parseTemplates reads templates/site from the embedded FS.
@@ -36,7 +36,7 @@ func parseTemplates() (*templates, error) {
 	for _, k := range []struct {
 		dst  **htmlexec.Set
 		file string
-	}{{&t.list, "list.html"}, {&t.release, "release.html"}, {&t.tags, "tags.html"}} {
+	}{{&t.list, "list.html"}, {&t.release, "release.html"}, {&t.tags, "tags.html"}, {&t.notFound, "notfound.html"}} {
 		tmpl, err := template.New(k.file).Option("missingkey=error").ParseFS(dir, "layout.html", k.file)
 		if err != nil {
 			return nil, fmt.Errorf("site: templates: %w", err)
@@ -68,6 +68,7 @@ type page struct {
 	PageNo, Pages int
 	Prev, Next    string
 	TagList       []*tag
+	Links         []link // the page for unknown addresses: where to go, per language
 
 	// Release pages. Alternates, TagLinks and Others are fragments (see
 	// fragment), each on a line of its own.
@@ -120,7 +121,12 @@ type chrome struct{ Head, Header, Footer template.HTML }
 // the root, "ru/", "releases/2020/x/"), in language lang, with feeds of
 // scope feedLang ("" for all languages).
 func (s *Site) basePage(m *model, dir, lang, feedLang string) (page, error) {
-	root := rootFor(dir)
+	return s.basePageAt(m, dir, rootFor(dir), lang, feedLang)
+}
+
+// basePageAt is basePage with the page's path to the root given: the
+// site's absolute URL for a page that may be served at any address.
+func (s *Site) basePageAt(m *model, dir, root, lang, feedLang string) (page, error) {
 	p := page{
 		Lang: lang, Root: root, SiteTitle: s.cfg.Title, W: wordsFor(lang),
 		Canonical: s.cfg.BaseURL + "/" + release.EscapePath(dir),
@@ -345,6 +351,34 @@ func (s *Site) tagIndexJob(m *model) job {
 		return "tags/index.html", execute(buf, s.tmpl.tags, &p)
 	}
 }
+
+// notFoundJob renders 404.html, the page for an address the newsroom does
+// not have: a heading in the default language, then in each language of
+// the newsroom a line saying so with a link to its latest releases. Its
+// links are absolute, as it may be served at any address.
+func (s *Site) notFoundJob(m *model) job {
+	return func(buf *bytes.Buffer) (string, error) {
+		lang := s.defaultLang()
+		p, err := s.basePageAt(m, NotFoundPage, s.cfg.BaseURL+"/", lang, "")
+		if err != nil {
+			return "", err
+		}
+		p.Canonical, p.Heading = "", p.W.NotFound
+		p.Title = p.W.NotFound + " — " + s.cfg.Title
+		p.Links = append(p.Links, link{Lang: lang, Text: p.W.NotFoundText, Href: p.Root, Name: p.W.Latest})
+		for _, l := range m.langs {
+			if w := wordsFor(l); primary(l) != primary(lang) {
+				p.Links = append(p.Links, link{Lang: l, Text: w.NotFoundText, Href: p.Root + l + "/", Name: w.Latest})
+			}
+		}
+		return NotFoundPage, execute(buf, s.tmpl.notFound, &p)
+	}
+}
+
+// NotFoundPage is the file of the page for unknown addresses, which static
+// hosts (nginx's error_page, GitHub Pages, Netlify) and Handler serve with
+// status 404.
+const NotFoundPage = "404.html"
 
 // execute runs the layout of t with p into buf.
 func execute(buf *bytes.Buffer, t *htmlexec.Set, p *page) error {

@@ -412,7 +412,7 @@ func TestTemplatesCompiled(t *testing.T) {
 		name string
 		data any
 	}{
-		{s.tmpl.list, "layout", &page{}}, {s.tmpl.release, "layout", &page{}}, {s.tmpl.tags, "layout", &page{}},
+		{s.tmpl.list, "layout", &page{}}, {s.tmpl.release, "layout", &page{}}, {s.tmpl.tags, "layout", &page{}}, {s.tmpl.notFound, "layout", &page{}},
 		{s.tmpl.list, "item", &item{}},
 		{s.tmpl.list, "head-links", &page{}}, {s.tmpl.list, "site-header", &page{}}, {s.tmpl.list, "site-footer", &page{}},
 		{s.tmpl.release, "alternate", link{}}, {s.tmpl.release, "translation", link{}}, {s.tmpl.release, "tag-link", tagLink{}},
@@ -540,5 +540,42 @@ func TestEscapedAddresses(t *testing.T) {
 		if !bytes.Contains(fs["sitemap.xml"], []byte(s)) && !bytes.Contains(fs["uz/feed.xml"], []byte(s)) {
 			t.Errorf("sitemap and feed lack %s", s)
 		}
+	}
+}
+
+// TestNotFoundPage checks the page for unknown addresses: in the default
+// language, then a line in each other language linking its latest
+// releases, every link absolute (it is served at any address), kept out
+// of search engines and of the sitemap.
+func TestNotFoundPage(t *testing.T) {
+	fs := files(t, testConfig(), fixture(t))
+	doc := parsePage(t, NotFoundPage, fs[NotFoundPage])
+	if h, _ := text(doc, atom.H1); h != "Page not found" {
+		t.Errorf("heading %q", h)
+	}
+	var langs, hrefs []string
+	for _, p := range elements(doc, atom.P) {
+		if l, ok := attr(p, "lang"); ok {
+			langs = append(langs, l)
+		}
+	}
+	if want := []string{"en", "ru", "uz"}; !slices.Equal(langs, want) {
+		t.Errorf("lines in %q, want %q", langs, want)
+	}
+	for _, a := range append(elements(doc, atom.A), elements(doc, atom.Link)...) {
+		if h, _ := attr(a, "href"); h != "#main" {
+			hrefs = append(hrefs, h)
+		}
+	}
+	for _, h := range hrefs {
+		if !strings.HasPrefix(h, testBase+"/") {
+			t.Errorf("relative link %q: it would break at a deeper address", h)
+		}
+	}
+	if !slices.Contains(hrefs, testBase+"/ru/") || len(elementsWithAttr(doc, atom.Meta, "name", "robots")) != 1 || len(elementsWithAttr(doc, atom.Link, "rel", "canonical")) != 0 {
+		t.Errorf("want a link to /ru/, noindex and no canonical link; links %q", hrefs)
+	}
+	if bytes.Contains(fs["sitemap.xml"], []byte("404")) {
+		t.Error("the sitemap lists the 404 page")
 	}
 }

@@ -82,14 +82,35 @@ func (s *Site) serve(w http.ResponseWriter, r *http.Request) {
 			http.Redirect(w, r, r.URL.Path+"/", http.StatusMovedPermanently)
 			return
 		}
-		http.NotFound(w, r)
+		notFound(w, r, snap)
 		return
 	}
 	w.Header().Set("Content-Type", contentType(key))
 	w.Header().Set("ETag", snap.etags[key])
+	pageHeaders(w)
+	http.ServeContent(w, r, key, time.Time{}, bytes.NewReader(b))
+}
+
+// pageHeaders sets the security headers of a newsroom file.
+func pageHeaders(w http.ResponseWriter) {
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.Header().Set("Content-Security-Policy", "default-src 'none'; img-src *; style-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
-	http.ServeContent(w, r, key, time.Time{}, bytes.NewReader(b))
+}
+
+// notFound answers 404 with the newsroom's page for unknown addresses.
+func notFound(w http.ResponseWriter, r *http.Request, snap *snapshot) {
+	b, ok := snap.files[NotFoundPage]
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", contentType(NotFoundPage))
+	w.Header().Set("Cache-Control", "no-cache")
+	pageHeaders(w)
+	w.WriteHeader(http.StatusNotFound)
+	if r.Method != http.MethodHead {
+		w.Write(b)
+	}
 }
 
 // mediaInUse reports whether img, which no page shows, is an image file in

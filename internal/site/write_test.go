@@ -3,6 +3,7 @@ package site
 import (
 	"bytes"
 	"errors"
+	"io"
 	"io/fs"
 	"net/http"
 	"net/http/httptest"
@@ -12,6 +13,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"golang.org/x/net/html/atom"
 )
 
 // mediaDir makes a content directory holding the fixture's local image and
@@ -233,7 +236,8 @@ func TestHandler(t *testing.T) {
 		{"/uz/feed.json", "HEAD", 200, "application/feed+json; charset=utf-8"},
 		{"/media/images/2020/imts.jpg", "GET", 200, "image/jpeg"},
 		{"/media/../../secret.txt", "GET", 404, ""},
-		{"/releases/2019/nothing/", "GET", 404, ""},
+		{"/releases/2019/nothing/", "GET", 404, "text/html; charset=utf-8"},
+		{"/no/such/page", "HEAD", 404, "text/html; charset=utf-8"},
 		{"/feed.xml", "POST", 405, ""},
 	}
 	for _, tt := range tests {
@@ -261,9 +265,27 @@ func TestHandler(t *testing.T) {
 	if err := s.Update(fixture(t)[:1]); err != nil {
 		t.Fatal(err)
 	}
-	if code := get(t, srv.URL+"/releases/2020/imts-success/", nil).StatusCode; code != http.StatusNotFound {
-		t.Errorf("after Update without it: %d, want 404", code)
+	gone, err := http.Get(srv.URL + "/releases/2020/imts-success/")
+	if err != nil {
+		t.Fatal(err)
 	}
+	if gone.StatusCode != http.StatusNotFound {
+		t.Errorf("after Update without it: %d, want 404", gone.StatusCode)
+	}
+	if h, ok := text(parsePage(t, "404", readAll(t, gone)), atom.H1); !ok || h != "Page not found" {
+		t.Errorf("404 heading %q, want the newsroom's page for unknown addresses", h)
+	}
+}
+
+// readAll reads and closes a response body.
+func readAll(t *testing.T, resp *http.Response) []byte {
+	t.Helper()
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
 
 // TestHandlerMediaInUse checks that an image no page shows yet is served
