@@ -130,9 +130,12 @@ func (f *buildFlags) fromConfig(fset *flag.FlagSet) error {
 	return nil
 }
 
-// newSite returns the site f describes.
+// newSite returns the site f describes. A site for this machine (base URL
+// on loopback) is one to look at, not to publish: its links name each
+// page's index.html, so that the pages also work opened from disk.
 func (f *buildFlags) newSite() (*site.Site, error) {
-	return site.New(site.Config{BaseURL: f.baseURL, Title: f.title, Zone: f.zone, PerPage: f.perPage, Langs: f.langs, MediaDir: f.content})
+	return site.New(site.Config{BaseURL: f.baseURL, Title: f.title, Zone: f.zone, PerPage: f.perPage, Langs: f.langs, MediaDir: f.content,
+		IndexLinks: onLoopback(f.baseURL)})
 }
 
 // buildPublished builds the newsroom from the releases published through
@@ -224,7 +227,7 @@ func buildAll(f buildFlags, now time.Time, stdout, stderr io.Writer) int {
 // build it for the web: a copy on a web host would link back to loopback.
 func (f buildFlags) loopbackHint(w io.Writer) {
 	if onLoopback(f.baseURL) {
-		fmt.Fprintf(w, "links point at %s (this machine): to publish the folder on the web, build with -base-url https://your.newsroom (or site.base_url and -config)\n", f.baseURL)
+		fmt.Fprintf(w, "links point at %s (this machine) and name each page's index.html, so the pages also open from disk: to publish the folder on the web, build with -base-url https://your.newsroom (or site.base_url and -config)\n", f.baseURL)
 	}
 }
 

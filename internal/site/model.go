@@ -27,6 +27,7 @@ type item struct {
 	Short    string // Summary without its dateline (see trimDateline), cut for lists
 	Location string
 	Path     string    // page directory relative to the root: "releases/{id}/"
+	Href     string    // link to the page relative to the root: Path, or its index.html (Site.dirLink)
 	URL      string    // absolute page URL
 	Date     string    // display date in the release's language
 	DateISO  string    // RFC 3339 in the office zone
@@ -157,7 +158,7 @@ func (s *Site) newItem(e *Entry) (*item, error) {
 	p := strings.TrimPrefix(r.PagePath(), "/")
 	it := &item{
 		e: e, ID: r.ID, Title: r.Title, Lang: lang, Location: r.Location,
-		Path: p, URL: r.PageURL(s.cfg.BaseURL),
+		Path: p, Href: s.dirLink(p), URL: r.PageURL(s.cfg.BaseURL),
 		Date: formatDate(dated, lang), DateISO: dated.Format(time.RFC3339), dated: dated,
 		Pub: pub, Upd: upd.In(s.cfg.Zone), ImageAbs: r.ImageURL(s.cfg.BaseURL),
 	}

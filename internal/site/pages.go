@@ -58,6 +58,7 @@ type image struct{ Src, Alt string }
 // page is the data of every page template.
 type page struct {
 	Lang, Title, Heading, Desc, Canonical, Root, SiteTitle string
+	Index                                                  string // what a link to a page's folder ends with (Site.index)
 
 	W                     words
 	Chrome                *chrome
@@ -128,7 +129,7 @@ func (s *Site) basePage(m *model, dir, lang, feedLang string) (page, error) {
 // site's absolute URL for a page that may be served at any address.
 func (s *Site) basePageAt(m *model, dir, root, lang, feedLang string) (page, error) {
 	p := page{
-		Lang: lang, Root: root, SiteTitle: s.cfg.Title, W: wordsFor(lang),
+		Lang: lang, Root: root, SiteTitle: s.cfg.Title, W: wordsFor(lang), Index: s.index,
 		Canonical: s.cfg.BaseURL + "/" + release.EscapePath(dir),
 	}
 	current := ""
@@ -140,9 +141,9 @@ func (s *Site) basePageAt(m *model, dir, root, lang, feedLang string) (page, err
 		p.Chrome = c.(*chrome)
 		return p, nil
 	}
-	p.Nav = append(p.Nav, link{Href: root, Text: p.W.AllLangs, Current: dir == ""})
+	p.Nav = append(p.Nav, link{Href: s.dirLink(root), Text: p.W.AllLangs, Current: dir == ""})
 	for _, l := range m.langs {
-		p.Nav = append(p.Nav, link{Href: root + l + "/", Text: langName(l), Lang: l, Current: dir == l+"/"})
+		p.Nav = append(p.Nav, link{Href: s.dirLink(root + l + "/"), Text: langName(l), Lang: l, Current: dir == l+"/"})
 	}
 	p.FeedLinks = s.feedLinks(feedLang)
 	p.Feeds = p.FeedLinks
@@ -213,13 +214,10 @@ func (s *Site) listJobs(m *model, dir, lang, feedLang, heading, title string, it
 			}
 			p.Rows = rows.html()
 			if n > 1 {
-				p.Prev = p.Root + pageDir(dir, n-1)
-				if p.Prev == "./" {
-					p.Prev = p.Root
-				}
+				p.Prev = s.dirLink(p.Root + pageDir(dir, n-1))
 			}
 			if n < pages {
-				p.Next = p.Root + pageDir(dir, n+1)
+				p.Next = s.dirLink(p.Root + pageDir(dir, n+1))
 			}
 			return pdir + "index.html", execute(buf, s.tmpl.list, &p)
 		})
@@ -299,7 +297,7 @@ func (s *Site) releaseLinks(m *model, it *item, p *page) error {
 		}
 		alternates.add(f)
 		if a != it {
-			f, err := s.fragment(m, "translation", p.Root+"\x00"+a.ID, link{Href: p.Root + a.Path, Text: a.Title, Lang: a.Lang, Name: langName(a.Lang)})
+			f, err := s.fragment(m, "translation", p.Root+"\x00"+a.ID, link{Href: s.dirLink(p.Root + a.Path), Text: a.Title, Lang: a.Lang, Name: langName(a.Lang)})
 			if err != nil {
 				return err
 			}
@@ -307,7 +305,7 @@ func (s *Site) releaseLinks(m *model, it *item, p *page) error {
 		}
 	}
 	for _, t := range it.Tags {
-		f, err := s.fragment(m, "tag-link", p.Root+"\x00"+t.Slug+"\x00"+t.Name, tagLink{Root: p.Root, Slug: t.Slug, Name: t.Name})
+		f, err := s.fragment(m, "tag-link", p.Root+"\x00"+t.Slug+"\x00"+t.Name, tagLink{Root: p.Root, Slug: t.Slug, Name: t.Name, Index: s.index})
 		if err != nil {
 			return err
 		}
@@ -318,7 +316,7 @@ func (s *Site) releaseLinks(m *model, it *item, p *page) error {
 }
 
 // tagLink is a tag on a release page whose path to the root is Root.
-type tagLink struct{ Root, Slug, Name string }
+type tagLink struct{ Root, Slug, Name, Index string }
 
 // fragment returns the partial name of the release templates executed
 // with data, rendered once per build for each key and then reused: the
@@ -365,10 +363,10 @@ func (s *Site) notFoundJob(m *model) job {
 		}
 		p.Canonical, p.Heading = "", p.W.NotFound
 		p.Title = p.W.NotFound + " — " + s.cfg.Title
-		p.Links = append(p.Links, link{Lang: lang, Text: p.W.NotFoundText, Href: p.Root, Name: p.W.Latest})
+		p.Links = append(p.Links, link{Lang: lang, Text: p.W.NotFoundText, Href: s.dirLink(p.Root), Name: p.W.Latest})
 		for _, l := range m.langs {
 			if w := wordsFor(l); primary(l) != primary(lang) {
-				p.Links = append(p.Links, link{Lang: l, Text: w.NotFoundText, Href: p.Root + l + "/", Name: w.Latest})
+				p.Links = append(p.Links, link{Lang: l, Text: w.NotFoundText, Href: s.dirLink(p.Root + l + "/"), Name: w.Latest})
 			}
 		}
 		return NotFoundPage, execute(buf, s.tmpl.notFound, &p)

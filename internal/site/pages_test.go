@@ -5,7 +5,9 @@ import (
 	"flag"
 	"io/fs"
 	"math/rand/v2"
+	"net/url"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -577,5 +579,48 @@ func TestNotFoundPage(t *testing.T) {
 	}
 	if bytes.Contains(fs["sitemap.xml"], []byte("404")) {
 		t.Error("the sitemap lists the 404 page")
+	}
+}
+
+// TestNoBrokenLinks follows every relative link of every page to a file
+// the build wrote. With IndexLinks each must name the file itself, as a
+// browser opening the pages from disk needs; without, a link to a folder
+// stands for its index.html, as on a web server.
+func TestNoBrokenLinks(t *testing.T) {
+	for _, indexLinks := range []bool{false, true} {
+		cfg := testConfig()
+		cfg.IndexLinks = indexLinks
+		fs := files(t, cfg, fixture(t))
+		checked := 0
+		for name, b := range fs {
+			if !strings.HasSuffix(name, ".html") || name == NotFoundPage {
+				continue
+			}
+			doc := parsePage(t, name, b)
+			for _, n := range append(elements(doc, atom.A), elements(doc, atom.Link)...) {
+				href, _ := attr(n, "href")
+				if href == "" || strings.HasPrefix(href, "#") || strings.Contains(href, "://") {
+					continue
+				}
+				raw, err := url.PathUnescape(href)
+				if err != nil {
+					t.Fatalf("%s: link %q: %v", name, href, err)
+				}
+				target := path.Join(path.Dir(name), raw)
+				if strings.HasSuffix(href, "/") {
+					if indexLinks {
+						t.Errorf("IndexLinks: %s links the folder %s", name, href)
+					}
+					target += "/index.html"
+				}
+				if _, ok := fs[strings.TrimPrefix(target, "./")]; !ok {
+					t.Errorf("IndexLinks %v: %s links %s: no file %s", indexLinks, name, href, target)
+				}
+				checked++
+			}
+		}
+		if checked < 100 {
+			t.Errorf("IndexLinks %v: only %d links followed", indexLinks, checked)
+		}
 	}
 }

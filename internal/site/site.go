@@ -55,6 +55,12 @@ type Config struct {
 	// release is in the newsroom. It is asked only for an image file that
 	// exists in MediaDir.
 	MediaInUse func(img string) bool
+	// IndexLinks makes every link to a page of the newsroom name its
+	// index.html ("releases/2020/x/index.html"), so that the files work
+	// opened from disk, where a browser shows a folder's listing instead
+	// of its index.html. Without it links end at the folder, as a web
+	// server wants them.
+	IndexLinks bool
 }
 
 // Entry is one release in the newsroom, with its body already rendered.
@@ -93,6 +99,9 @@ type Site struct {
 	host string // BaseURL's host name, the authority of tag: URIs
 	tmpl *templates
 	snap atomic.Pointer[snapshot]
+	// index is what a link to a page's folder ends with: "index.html"
+	// with Config.IndexLinks, else "".
+	index string
 }
 
 // New checks cfg, fills in defaults and parses the embedded templates.
@@ -128,8 +137,16 @@ func New(cfg Config) (*Site, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Site{cfg: cfg, host: u.Hostname(), tmpl: t}, nil
+	s := &Site{cfg: cfg, host: u.Hostname(), tmpl: t}
+	if cfg.IndexLinks {
+		s.index = "index.html"
+	}
+	return s, nil
 }
+
+// dirLink returns a link to the page of folder href ("../ru/"), naming its
+// index.html with Config.IndexLinks.
+func (s *Site) dirLink(href string) string { return href + s.index }
 
 // Files renders the whole newsroom and returns it as a map from slash
 // path ("index.html", "releases/2020/x/index.html", "feed.xml",
