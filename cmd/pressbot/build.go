@@ -3,12 +3,10 @@ package main
 import (
 	"bufio"
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"html/template"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -184,7 +182,10 @@ func buildAll(f buildFlags, now time.Time, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "pressbot build: %v\n", err)
 		return exitUsage
 	}
-	res, err := content.Load(f.content, content.Options{Zone: f.zone, DefaultLang: f.lang, Channels: f.known})
+	// ImageDir: a local picture that is missing gets its warning, and one
+	// that is there its digest, so that each release's hash (posts.json)
+	// is the one serve and render give.
+	res, err := content.Load(f.content, content.Options{Zone: f.zone, DefaultLang: f.lang, Channels: f.known, ImageDir: f.content})
 	if err != nil {
 		fmt.Fprintf(stderr, "pressbot build: %v\n", err)
 		return exitProblems
@@ -275,10 +276,10 @@ func eligible(rels []release.Release, now time.Time) ([]release.Release, int) {
 	return out, len(rels) - len(out)
 }
 
-// renderLog collects what rendering each release had to say, by index,
+// renderLog collects what went wrong rendering each release, by index,
 // from whichever goroutine rendered it.
 type renderLog struct {
-	warns, errs []string
+	errs []string
 }
 
 // lazyEntries returns the newsroom entries of rels, each rendered by the
@@ -287,11 +288,11 @@ type renderLog struct {
 // be rendered for its channels still gets its page, without posts.json;
 // one whose body cannot be rendered gets a page without a body.
 func lazyEntries(rdr *render.Renderer, rels []release.Release, content *os.Root) ([]site.Entry, *renderLog) {
-	log := &renderLog{warns: make([]string, len(rels)), errs: make([]string, len(rels))}
+	log := &renderLog{errs: make([]string, len(rels))}
 	entries := make([]site.Entry, len(rels))
 	for j, r := range rels {
 		entries[j] = site.Entry{Release: r, Published: r.Date, Updated: r.Date, Render: func(e *site.Entry) {
-			log.warns[j], log.errs[j] = fillOrFallBack(rdr, e, content)
+			log.errs[j] = fillOrFallBack(rdr, e, content)
 			e.Release.Body = "" // rendered: the Markdown is not needed any more
 		}}
 	}
@@ -299,69 +300,62 @@ func lazyEntries(rdr *render.Renderer, rels []release.Release, content *os.Root)
 }
 
 // fillOrFallBack fills e as fill does; when that fails, it renders the
-// web body alone. It returns fill's warning and what went wrong.
-func fillOrFallBack(rdr *render.Renderer, e *site.Entry, content *os.Root) (warn, problem string) {
-	warn, err := fill(rdr, e, content)
+// web body alone. It returns what went wrong.
+func fillOrFallBack(rdr *render.Renderer, e *site.Entry, content *os.Root) string {
+	err := fill(rdr, e, content)
 	if err == nil {
-		return warn, ""
+		return ""
 	}
-	problem = err.Error() + ": the page has no posts.json"
+	problem := err.Error() + ": the page has no posts.json"
 	body, werr := rdr.WebHTML(e.Release)
 	if werr != nil {
 		problem = werr.Error() + ": the page has no body"
 	}
 	e.BodyHTML, e.Summary = template.HTML(body), rdr.Summary(e.Release)
-	return warn, problem
+	return problem
 }
 
-// print writes the errors and warnings in the order of entries and
-// returns how many releases had errors.
+// print writes the errors in the order of entries and returns how many
+// releases had one.
 func (l *renderLog) print(w io.Writer, entries []site.Entry) int {
 	failed := 0
 	for j := range entries {
-		path := entries[j].Release.Path
 		if l.errs[j] != "" {
-			fmt.Fprintf(w, "%s: %s\n", path, l.errs[j])
+			fmt.Fprintf(w, "%s: %s\n", entries[j].Release.Path, l.errs[j])
 			failed++
-		}
-		if l.warns[j] != "" {
-			fmt.Fprintf(w, "%s: warning: %s\n", path, l.warns[j])
 		}
 	}
 	return failed
 }
 
 // entry renders one release into a new entry, as fill does.
-func entry(rdr *render.Renderer, r release.Release, content *os.Root) (site.Entry, string, error) {
+func entry(rdr *render.Renderer, r release.Release, content *os.Root) (site.Entry, error) {
 	e := site.Entry{Release: r, Published: r.Date, Updated: r.Date}
-	warn, err := fill(rdr, &e, content)
-	return e, warn, err
+	err := fill(rdr, &e, content)
+	return e, err
 }
 
 // fill renders e's release from one parse: its web HTML, its summary and,
-// when rdr has channels, its posts; and it describes its local image. A
-// local image that cannot be found gives a warning; the entry is still
-// usable. With a nil content root, images are linked but not described.
-func fill(rdr *render.Renderer, e *site.Entry, content *os.Root) (string, error) {
+// when rdr has channels, its posts; and it describes its local image (size
+// and type for the feeds' enclosures). A local image that cannot be found
+// is left undescribed: the loader (content.Options.ImageDir) or check has
+// warned about it. With a nil content root, images are linked but not
+// described.
+func fill(rdr *render.Renderer, e *site.Entry, content *os.Root) error {
 	r := e.Release
 	all, err := rdr.All(r)
 	if err != nil {
-		return "", err
+		return err
 	}
 	e.BodyHTML, e.Summary, e.Posts = template.HTML(all.WebHTML), all.Summary, all.Posts
 	if e.Posts == nil && len(rdr.Channels()) > 0 {
 		e.Posts = []release.Post{} // the release targets none of them: still say so
 	}
 	if !site.IsLocalImage(r.Image) || content == nil {
-		return "", nil
+		return nil
 	}
-	size, err := site.StatImageIn(content, r.Image)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return fmt.Sprintf("image %q is not in %s: the page links it, but build cannot copy it to media/", r.Image, content.Name()), nil
-	case err != nil:
-		return fmt.Sprintf("image %q: %v: put the picture under %s and name it by its path there", r.Image, err, content.Name()), nil
+	if size, err := site.StatImageIn(content, r.Image); err == nil {
+		e.ImageSize, e.ImageType = size, site.ImageType(r.Image)
 	}
-	e.ImageSize, e.ImageType = size, site.ImageType(r.Image)
-	return "", nil
+	return nil
 }

@@ -87,7 +87,10 @@ func runRender(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "pressbot render: %v\n", err)
 		return exitUsage
 	}
-	rel, code := renderReadRelease(fs.Arg(0), content.Options{Zone: zone, DefaultLang: f.lang}, stderr)
+	// In a content folder, a local picture is checked and its digest
+	// hashed, as serve does: the hash printed is the one approved.
+	dir, _, _ := splitContentPath(fs.Arg(0))
+	rel, code := renderReadRelease(fs.Arg(0), content.Options{Zone: zone, DefaultLang: f.lang, ImageDir: dir}, stderr)
 	if code != exitOK {
 		return code
 	}
@@ -177,13 +180,21 @@ func renderReadRelease(path string, opts content.Options, stderr io.Writer) (rel
 // renderReleaseID is the path under the last "content" folder without ".md", or
 // the file name without ".md".
 func renderReleaseID(path string) string {
-	p := filepath.ToSlash(filepath.Clean(path))
-	if i := strings.LastIndex("/"+p, "/content/"); i >= 0 {
-		p = p[i+len("content/"):]
-	} else {
-		p = filepath.Base(p)
+	if _, id, ok := splitContentPath(path); ok {
+		return id
 	}
-	return strings.TrimSuffix(p, ".md")
+	return strings.TrimSuffix(filepath.Base(path), ".md")
+}
+
+// splitContentPath splits the path of a release file that lies in a
+// folder named content into that folder and the release ID.
+func splitContentPath(path string) (dir, id string, ok bool) {
+	p := filepath.ToSlash(filepath.Clean(path))
+	i := strings.LastIndex("/"+p, "/content/") // p[i:] starts with "content/"
+	if i < 0 {
+		return "", "", false
+	}
+	return filepath.FromSlash(p[:i+len("content")]), strings.TrimSuffix(p[i+len("content/"):], ".md"), true
 }
 
 // renderChosen renders the release for the chosen channels: with one

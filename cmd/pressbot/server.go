@@ -353,7 +353,7 @@ func (s *server) followGit(ctx context.Context) error {
 		case err := <-errc:
 			return err
 		case ch := <-changes:
-			if s.apply(ctx, watch.Changes{Added: ch.Added, Changed: ch.Changed, Removed: ch.Removed}) == nil {
+			if s.apply(ctx, watch.Changes{Added: ch.Added, Changed: ch.Changed, Removed: ch.Removed, Files: ch.Files}) == nil {
 				if err := s.store.SetSetting(ctx, store.SettingGitCommit, ch.To); err != nil {
 					s.log.Error("cannot record the content commit; it is processed again after a restart", "commit", ch.To, "err", err)
 				}
@@ -372,7 +372,7 @@ func (s *server) apply(ctx context.Context, ch watch.Changes) error {
 	if n > 0 {
 		s.metrics.ObserveOffer(time.Since(start))
 	}
-	s.log.Info("content synced", "added", len(ch.Added), "changed", len(ch.Changed), "removed", len(ch.Removed), "offered", n)
+	s.log.Info("content synced", "added", len(ch.Added), "changed", len(ch.Changed), "removed", len(ch.Removed), "files", len(ch.Files), "offered", n)
 	if len(ch.Added)+len(ch.Changed) >= 1000 {
 		// A big first load reads every file once; give that memory back
 		// instead of holding it at the peak for the life of the process.

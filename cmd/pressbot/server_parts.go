@@ -186,7 +186,7 @@ func publishedEntries(ctx context.Context, st *store.Store, rdr *render.Renderer
 func entriesOf(pubs []store.PublishedRelease, rdr *render.Renderer, root *os.Root) ([]site.Entry, error) {
 	out := make([]site.Entry, 0, len(pubs))
 	for _, p := range pubs {
-		e, _, err := entry(rdr, p.Release, root) // a missing image was reported by check
+		e, err := entry(rdr, p.Release, root) // a missing image was reported by check
 		if err != nil {
 			return nil, fmt.Errorf("newsroom: %s: %w", p.Release.ID, err)
 		}

@@ -168,7 +168,7 @@ func approve(ctx context.Context, env *stateEnv, id string, at time.Time, explic
 // loadRelease reads release id from the content directory, reporting its
 // problems as path:line:col: message.
 func loadRelease(cfg *config.Config, id string) (release.Release, error) {
-	res, err := content.Load(cfg.Content.Dir, content.Options{Zone: cfg.Zone, DefaultLang: cfg.Office.DefaultLang, Channels: cfg.ChannelNames()})
+	res, err := content.Load(cfg.Content.Dir, content.Options{Zone: cfg.Zone, DefaultLang: cfg.Office.DefaultLang, Channels: cfg.ChannelNames(), ImageDir: cfg.Content.Dir})
 	if err != nil {
 		return release.Release{}, err
 	}

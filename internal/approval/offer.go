@@ -152,6 +152,9 @@ func summarize(a, b release.Release) string {
 	field("summary", a.Summary != b.Summary)
 	field("tags", !slices.Equal(a.Tags, b.Tags))
 	field("image", a.Image != b.Image || a.ImageAlt != b.ImageAlt)
+	if note := pictureNote(a, b); note != "" {
+		out = append(out, note)
+	}
 	field("channels", !slices.Equal(a.Channels, b.Channels))
 	field("embargo", !a.PublishAt.Equal(b.PublishAt))
 	if a.Body != b.Body {
@@ -162,6 +165,20 @@ func summarize(a, b release.Release) string {
 		return "formatting only"
 	}
 	return strings.Join(out, ", ")
+}
+
+// pictureNote describes a change of the picture file itself, under the
+// same name: "" when there is none.
+func pictureNote(a, b release.Release) string {
+	switch {
+	case a.Image != b.Image || a.ImageDigest == b.ImageDigest:
+		return ""
+	case a.ImageDigest == "":
+		return "picture file (now there)"
+	case b.ImageDigest == "":
+		return "picture file (now missing)"
+	}
+	return "picture file (replaced)"
 }
 
 // lineDiff counts the lines of b not in a and of a not in b (as

@@ -72,7 +72,7 @@ func TestRequired(t *testing.T) {
 
 // TestSummarize checks the "what changed" summary.
 func TestSummarize(t *testing.T) {
-	base := release.Release{Title: "A", Body: "one\ntwo\nthree\n", Tags: []string{"x"}}
+	base := release.Release{Title: "A", Body: "one\ntwo\nthree\n", Tags: []string{"x"}, Image: "i.png", ImageDigest: "d1"}
 	tests := []struct {
 		name string
 		edit func(*release.Release)
@@ -82,6 +82,9 @@ func TestSummarize(t *testing.T) {
 		{"title", func(r *release.Release) { r.Title = "B" }, "title"},
 		{"body", func(r *release.Release) { r.Body = "one\n2\nthree\nfour\n" }, "body (+2 −1 lines)"},
 		{"several", func(r *release.Release) { r.Tags = nil; r.Image = "i.jpg"; r.PublishAt = time.Unix(1, 0) }, "tags, image, embargo"},
+		{"picture replaced", func(r *release.Release) { r.ImageDigest = "d2" }, "picture file (replaced)"},
+		{"picture gone", func(r *release.Release) { r.ImageDigest = "" }, "picture file (now missing)"},
+		{"another picture", func(r *release.Release) { r.Image, r.ImageDigest = "j.jpg", "d2" }, "image"},
 	}
 	for _, tt := range tests {
 		r := base

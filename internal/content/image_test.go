@@ -1,10 +1,14 @@
 package content
 
 import (
+	"crypto/sha256"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/pressbot/pressbot/internal/release"
 )
 
 // TestImageDir checks that with Options.ImageDir a local image that is not
@@ -64,5 +68,45 @@ func TestImageDir(t *testing.T) {
 				t.Errorf("got %v, want warning at %d:%d containing %q", p, tt.line, tt.col, tt.want)
 			}
 		})
+	}
+}
+
+// TestImageDigest checks that with Options.ImageDir a present local picture
+// puts the SHA-256 of its bytes into the release and its hash: the same
+// file hashes differently once the picture under its name is replaced,
+// even within the cache of digests, and as before without a picture.
+func TestImageDigest(t *testing.T) {
+	dir := t.TempDir()
+	pic := filepath.Join(dir, "van.jpg")
+	src := []byte("---\ntitle: t\ndate: 2020-02-06\nimage: /van.jpg\nimage_alt: a van\n---\nText.\n")
+	parse := func(opts Options) release.Release {
+		t.Helper()
+		r, probs := Parse("r.md", "r", src, opts)
+		if len(probs) != 0 {
+			t.Fatalf("problems %v", probs)
+		}
+		return r
+	}
+	if err := os.WriteFile(pic, []byte("first"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	first := parse(Options{ImageDir: dir})
+	if want := fmt.Sprintf("%x", sha256.Sum256([]byte("first"))); first.ImageDigest != want {
+		t.Fatalf("ImageDigest %q, want %q", first.ImageDigest, want)
+	}
+	if again := parse(Options{ImageDir: dir}); again.Hash != first.Hash {
+		t.Error("the same picture hashes differently")
+	}
+	if err := os.WriteFile(pic, []byte("second, longer"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	second := parse(Options{ImageDir: dir})
+	if second.Hash == first.Hash || second.ImageDigest == first.ImageDigest {
+		t.Error("a replaced picture leaves the hash as it was")
+	}
+	unchecked := parse(Options{})
+	unchecked.ImageDigest = ""
+	if unchecked.Hash != Hash(unchecked) || unchecked.Hash == second.Hash {
+		t.Error("without ImageDir the hash should cover front matter and body only")
 	}
 }

@@ -346,10 +346,13 @@ func (b *builder) image() (string, string) {
 
 // checkImage warns at at when local image img is not a file in the
 // content folder: the newsroom page and every channel's post link it
-// there.
+// there. When it is, its digest goes into the release (and so its hash).
 func (b *builder) checkImage(img string, at pos) {
 	dir := b.s.imageDir
 	err := statImage(dir, img)
+	if err == nil {
+		b.r.ImageDigest, err = imageDigest(dir, img)
+	}
 	switch {
 	case err == nil:
 	case errors.Is(err, fs.ErrNotExist):

@@ -83,7 +83,7 @@ func (in *Ingest) Apply(ctx context.Context, ch watch.Changes) (int, error) {
 	in.mu.Lock()
 	defer in.mu.Unlock()
 	paths := append(append([]string{}, ch.Added...), ch.Changed...)
-	releases := in.parse(ctx, paths)
+	releases := in.parse(ctx, paths, ch.Files)
 	offered := 0
 	var errs []error
 	for _, rel := range releases {
@@ -103,11 +103,12 @@ func (in *Ingest) Apply(ctx context.Context, ch watch.Changes) (int, error) {
 	return offered, errors.Join(errs...)
 }
 
-// parse reads the files (relative to dir), reports problems, and returns
-// the valid releases. A full batch goes through content.LoadPaths so
+// parse reads the release files rels (relative to dir), and those naming
+// one of files as their picture, reports problems, and returns the valid
+// releases. A batch of several goes through content.Load so that
 // cross-file rules (duplicate translation_key) apply.
-func (in *Ingest) parse(ctx context.Context, rels []string) []release.Release {
-	if len(rels) == 0 {
+func (in *Ingest) parse(ctx context.Context, rels, files []string) []release.Release {
+	if len(rels) == 0 && len(files) == 0 {
 		return nil
 	}
 	full := make([]string, len(rels))
@@ -115,9 +116,9 @@ func (in *Ingest) parse(ctx context.Context, rels []string) []release.Release {
 		full[i] = filepath.Join(in.dir, filepath.FromSlash(p))
 	}
 	var res content.Result
-	if len(rels) > 1 {
+	if len(rels) > 1 || len(files) > 0 {
 		res, _ = content.Load(in.dir, in.opts) // whole folder: cross-file rules
-		res = only(res, in.dir, full)
+		res = only(res, full, files)
 	} else {
 		res = in.parseOne(full[0], rels[0])
 	}
@@ -144,15 +145,22 @@ func (in *Ingest) parseOne(path, rel string) content.Result {
 	return res
 }
 
-// only keeps the releases and problems of the given files.
-func only(res content.Result, dir string, files []string) content.Result {
+// only keeps the releases and problems of the given release files, and
+// the releases whose local picture is one of pictures (slash paths
+// relative to the content folder): a picture replaced, added or removed
+// under the name a release gives changes that release's hash.
+func only(res content.Result, files, pictures []string) content.Result {
 	want := map[string]bool{}
 	for _, f := range files {
 		want[filepath.Clean(f)] = true
 	}
+	pic := map[string]bool{}
+	for _, p := range pictures {
+		pic[p] = true
+	}
 	var out content.Result
 	for _, r := range res.Releases {
-		if want[filepath.Clean(r.Path)] {
+		if want[filepath.Clean(r.Path)] || (r.Image != "" && !release.IsImageURL(r.Image) && pic[strings.TrimLeft(r.Image, "/")]) {
 			out.Releases = append(out.Releases, r)
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pressbot/pressbot/internal/content"
 	"github.com/pressbot/pressbot/internal/content/watch"
@@ -121,5 +122,75 @@ func TestDuplicateTranslationKeyInBatch(t *testing.T) {
 	}
 	if len(rec.offers) != 1 || len(rec.problems) != 1 {
 		t.Errorf("offers %v problems %v: want one offered and one duplicate reported", rec.offers, rec.problems)
+	}
+}
+
+// TestPictureChanges checks that a picture replaced, removed or added under
+// the name a release gives changes that release, and no other: approved,
+// it is offered again, with a new hash, before the old picture's approval
+// can publish the new one.
+func TestPictureChanges(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	st, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "p.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	rec := &recorder{}
+	in := New(Config{Dir: dir, Options: content.Options{ImageDir: dir}, Store: st, Offer: rec})
+	w := watch.New(dir, 0, nil)
+	step := func(name string) int {
+		t.Helper()
+		ch, err := w.Scan()
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, err := in.Apply(ctx, ch)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		return n
+	}
+	withPicture := strings.Replace(good, "lang: en", "lang: en\nimage: /images/p.jpg\nimage_alt: A picture", 1)
+	write(t, dir, "2026/p.md", strings.Replace(withPicture, "%s", "P", 1))
+	write(t, dir, "2026/q.md", strings.Replace(good, "%s", "Q", 1))
+	write(t, dir, "images/p.jpg", "the approved picture")
+	if n := step("first"); n != 2 {
+		t.Fatalf("first scan offered %d, want 2", n)
+	}
+	approved, err := st.Get(ctx, "2026/p")
+	if err != nil {
+		t.Fatal(err)
+	}
+	posts := []release.Post{{Channel: "telegram", Kind: release.KindTelegram, Parts: []release.Part{{Format: "text", Text: "P"}}}}
+	res, err := st.Approve(ctx, store.ApproveRequest{ID: "2026/p", Hash: approved.Hash, Approver: store.Approver{Kind: "cli", ID: "test"},
+		Posts: posts, At: time.Now().Add(time.Hour)})
+	if err != nil || !res.Scheduled {
+		t.Fatalf("approve: %+v %v", res, err)
+	}
+
+	write(t, dir, "notes.txt", "a file no release names")
+	if n := step("other file"); n != 0 {
+		t.Errorf("a file no release names offered %d", n)
+	}
+	write(t, dir, "images/p.jpg", "another picture, same name")
+	if n := step("picture replaced"); n != 1 || rec.offers[len(rec.offers)-1] != "2026/p:changed_after_approval" {
+		t.Fatalf("picture replaced: offered %d, offers %v", n, rec.offers)
+	}
+	got, _ := st.Get(ctx, "2026/p")
+	if got.Hash == approved.Hash || got.State != release.StatusPendingApproval {
+		t.Errorf("after the picture changed: hash %s (approved %s), state %s", got.Hash, approved.Hash, got.State)
+	}
+	for _, p := range got.Posts {
+		if p.State == release.StatusScheduled {
+			t.Errorf("post on %s still scheduled with the old picture", p.Channel)
+		}
+	}
+	if err := os.Remove(filepath.Join(dir, "images/p.jpg")); err != nil {
+		t.Fatal(err)
+	}
+	if n := step("picture removed"); n != 1 || rec.offers[len(rec.offers)-1] != "2026/p:changed_before_approval" {
+		t.Errorf("picture removed: offered %d, offers %v", n, rec.offers)
 	}
 }

@@ -27,6 +27,10 @@ type Release struct {
 	Tags           []string  `json:"tags,omitempty"`
 	Image          string    `json:"image,omitempty"`
 	ImageAlt       string    `json:"image_alt,omitempty"`
+	// ImageDigest is the hex SHA-256 of a local Image's bytes, when the
+	// loader found it in the content folder. The hash covers it: a picture
+	// replaced under the same name is a change, approved anew.
+	ImageDigest string `json:"image_digest,omitempty"`
 	// Channels limits the release to these configured channel names; empty
 	// means every configured channel.
 	Channels []string `json:"channels,omitempty"`
@@ -40,7 +44,7 @@ type Release struct {
 	// BodyLine is the 1-based line of the file on which Body starts.
 	BodyLine int `json:"body_line"`
 	// Hash is the hex SHA-256 content hash over the normalised front matter
-	// and body. An approval is bound to one hash.
+	// and body, and ImageDigest when set. An approval is bound to one hash.
 	Hash string `json:"hash"`
 	// Commit is the git commit the release was read at, when known.
 	Commit string `json:"commit,omitempty"`

@@ -10,15 +10,17 @@ import (
 
 // Changes lists the release files that differ between two commits, as
 // paths relative to the content folder (Config.Subdir) with forward
-// slashes, sorted. A rename is a removal plus an addition.
+// slashes, sorted. A rename is a removal plus an addition. Files lists the
+// other files there (pictures) added, changed or removed.
 type Changes struct {
 	From, To                string // commits; From is "" when everything is reported as added
 	Added, Changed, Removed []string
+	Files                   []string
 }
 
-// Empty reports whether no release file changed.
+// Empty reports whether no file of the content folder changed.
 func (c Changes) Empty() bool {
-	return len(c.Added) == 0 && len(c.Changed) == 0 && len(c.Removed) == 0
+	return len(c.Added) == 0 && len(c.Changed) == 0 && len(c.Removed) == 0 && len(c.Files) == 0
 }
 
 // entry is one line of `git diff --name-status -z`.
@@ -66,6 +68,8 @@ func classify(entries []entry, subdir string) Changes {
 	add := func(list *[]string, p string) {
 		if rel, ok := releasePath(p, subdir); ok {
 			*list = append(*list, rel)
+		} else if rel, ok := otherPath(p, subdir); ok {
+			c.Files = append(c.Files, rel)
 		}
 	}
 	for _, e := range entries {
@@ -83,7 +87,7 @@ func classify(entries []entry, subdir string) Changes {
 			add(&c.Changed, e.src)
 		}
 	}
-	for _, l := range []*[]string{&c.Added, &c.Changed, &c.Removed} {
+	for _, l := range []*[]string{&c.Added, &c.Changed, &c.Removed, &c.Files} {
 		slices.Sort(*l)
 		*l = slices.Compact(*l)
 	}
@@ -94,16 +98,33 @@ func classify(entries []entry, subdir string) Changes {
 // *.md, not starting with "_" (Hugo's _index.md) and not inside a hidden
 // folder, the same rule content.Load applies.
 func releasePath(p, subdir string) (string, bool) {
+	rel, ok := visiblePath(p, subdir)
+	name := path.Base(rel)
+	if !ok || !strings.HasSuffix(name, ".md") || strings.HasPrefix(name, "_") {
+		return "", false
+	}
+	return rel, true
+}
+
+// otherPath returns p relative to subdir when p is a file there that is
+// not Markdown (a picture a release may name), outside hidden folders.
+func otherPath(p, subdir string) (string, bool) {
+	rel, ok := visiblePath(p, subdir)
+	if !ok || strings.HasSuffix(rel, ".md") {
+		return "", false
+	}
+	return rel, true
+}
+
+// visiblePath returns p relative to subdir when it lies there and no part
+// of it is hidden (starts with ".").
+func visiblePath(p, subdir string) (string, bool) {
 	rel := p
 	if subdir != "" {
 		var ok bool
 		if rel, ok = strings.CutPrefix(p, subdir+"/"); !ok {
 			return "", false
 		}
-	}
-	name := path.Base(rel)
-	if !strings.HasSuffix(name, ".md") || strings.HasPrefix(name, "_") {
-		return "", false
 	}
 	for part := range strings.SplitSeq(rel, "/") {
 		if strings.HasPrefix(part, ".") || part == "" {

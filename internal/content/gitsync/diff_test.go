@@ -60,9 +60,11 @@ func TestClassify(t *testing.T) {
 		{'M', "c/b.md", ""}, {'A', "c/a.md", ""}, {'D', "c/z.md", ""},
 		{'R', "c/old.md", "c/new.md"}, {'R', "c/x.txt", "c/x.md"}, {'R', "c/y.md", "elsewhere/y.md"},
 		{'C', "c/a.md", "c/copy.md"}, {'T', "c/link.md", ""}, {'A', "c/n.txt", ""},
+		{'M', "c/images/p.jpg", ""}, {'M', "c/.hidden/p.jpg", ""}, {'M', "elsewhere/p.jpg", ""}, {'M', "c/_index.md", ""},
 	}
 	got := classify(entries, "c")
-	want := Changes{Added: []string{"a.md", "copy.md", "new.md", "x.md"}, Changed: []string{"b.md", "link.md"}, Removed: []string{"old.md", "y.md", "z.md"}}
+	want := Changes{Added: []string{"a.md", "copy.md", "new.md", "x.md"}, Changed: []string{"b.md", "link.md"}, Removed: []string{"old.md", "y.md", "z.md"},
+		Files: []string{"images/p.jpg", "n.txt", "x.txt"}}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("classify = %+v, want %+v", got, want)
 	}
@@ -94,6 +96,11 @@ func FuzzParseNameStatus(f *testing.F) {
 			t.Fatalf("%d fields consumed of %d in %q", n, len(fields), in)
 		}
 		c := classify(entries, "content")
+		for _, p := range c.Files {
+			if strings.HasSuffix(p, ".md") || strings.HasPrefix(p, "/") || strings.HasPrefix(p, ".") {
+				t.Fatalf("classify produced file %q from %q", p, in)
+			}
+		}
 		for _, l := range [][]string{c.Added, c.Changed, c.Removed} {
 			for _, p := range l {
 				if !strings.HasSuffix(p, ".md") || strings.HasPrefix(p, "/") {

@@ -21,13 +21,16 @@ import (
 
 // Changes lists the release files that differ from the previous scan, as
 // paths relative to the content folder with forward slashes, sorted.
+// Files lists the other files (pictures) added, changed or removed: a
+// release that names one as its image has changed with it.
 type Changes struct {
 	Added, Changed, Removed []string
+	Files                   []string
 }
 
 // Empty reports whether nothing changed.
 func (c Changes) Empty() bool {
-	return len(c.Added) == 0 && len(c.Changed) == 0 && len(c.Removed) == 0
+	return len(c.Added) == 0 && len(c.Changed) == 0 && len(c.Removed) == 0 && len(c.Files) == 0
 }
 
 type stamp struct {
@@ -35,13 +38,15 @@ type stamp struct {
 	mtime time.Time
 }
 
-// Watcher tracks the release files (*.md) under one folder.
+// Watcher tracks the release files (*.md) under one folder, and the other
+// files there, which releases may name as their picture.
 type Watcher struct {
 	dir      string
 	interval time.Duration
 	debounce time.Duration
 	log      *slog.Logger
-	seen     map[string]stamp
+	seen     map[string]stamp // release files
+	files    map[string]stamp // other files
 }
 
 // New returns a watcher of dir that rescans every interval (0: 10 s).
@@ -53,13 +58,14 @@ func New(dir string, interval time.Duration, log *slog.Logger) *Watcher {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Watcher{dir: dir, interval: interval, debounce: 200 * time.Millisecond, log: log, seen: map[string]stamp{}}
+	return &Watcher{dir: dir, interval: interval, debounce: 200 * time.Millisecond, log: log, seen: map[string]stamp{}, files: map[string]stamp{}}
 }
 
 // Scan walks the folder and returns what changed since the last Scan.
 // It never reads file contents.
 func (w *Watcher) Scan() (Changes, error) {
 	now := make(map[string]stamp, len(w.seen))
+	files := make(map[string]stamp, len(w.files))
 	err := filepath.WalkDir(w.dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if path == w.dir {
@@ -73,22 +79,29 @@ func (w *Watcher) Scan() (Changes, error) {
 			}
 			return nil
 		}
+		into := now
 		if !isRelease(d.Name()) {
-			return nil
+			if strings.HasPrefix(d.Name(), ".") || strings.HasSuffix(d.Name(), ".md") || !d.Type().IsRegular() {
+				return nil
+			}
+			into = files
 		}
 		info, err := d.Info()
 		if err != nil {
 			return nil
 		}
 		rel, _ := filepath.Rel(w.dir, path)
-		now[filepath.ToSlash(rel)] = stamp{size: info.Size(), mtime: info.ModTime()}
+		into[filepath.ToSlash(rel)] = stamp{size: info.Size(), mtime: info.ModTime()}
 		return nil
 	})
 	if err != nil {
 		return Changes{}, fmt.Errorf("watch: scan %s: %w", w.dir, err)
 	}
 	ch := diff(w.seen, now)
-	w.seen = now
+	other := diff(w.files, files)
+	ch.Files = slices.Concat(other.Added, other.Changed, other.Removed)
+	slices.Sort(ch.Files)
+	w.seen, w.files = now, files
 	return ch, nil
 }
 

@@ -26,9 +26,12 @@ func TestScanSequence(t *testing.T) {
 	dir := t.TempDir()
 	write(t, dir, "2020/a.md", "a")
 	write(t, dir, "2020/b.md", "b")
-	write(t, dir, "notes.txt", "ignored")
+	write(t, dir, "notes.txt", "another file")
+	write(t, dir, "images/a.jpg", "picture")
+	write(t, dir, "images/.a.jpg.swp", "ignored: hidden file")
 	write(t, dir, "2020/_index.md", "ignored: Hugo section page")
 	write(t, dir, ".git/x.md", "ignored: hidden folder")
+	write(t, dir, ".git/objects/ab", "ignored: hidden folder")
 	w := New(dir, time.Hour, nil)
 
 	steps := []struct {
@@ -36,7 +39,7 @@ func TestScanSequence(t *testing.T) {
 		change func()
 		want   Changes
 	}{
-		{"first scan adds all", func() {}, Changes{Added: []string{"2020/a.md", "2020/b.md"}}},
+		{"first scan adds all", func() {}, Changes{Added: []string{"2020/a.md", "2020/b.md"}, Files: []string{"images/a.jpg", "notes.txt"}}},
 		{"unchanged", func() {}, Changes{}},
 		{"edit, add, remove", func() {
 			write(t, dir, "2020/a.md", "a, longer now")
@@ -52,6 +55,15 @@ func TestScanSequence(t *testing.T) {
 				t.Fatal(err)
 			}
 		}, Changes{Changed: []string{"2021/c.md"}}},
+		{"picture replaced, another added", func() {
+			write(t, dir, "images/a.jpg", "another picture")
+			write(t, dir, "images/b.png", "new")
+		}, Changes{Files: []string{"images/a.jpg", "images/b.png"}}},
+		{"picture removed", func() {
+			if err := os.Remove(filepath.Join(dir, "images/a.jpg")); err != nil {
+				t.Fatal(err)
+			}
+		}, Changes{Files: []string{"images/a.jpg"}}},
 	}
 	for _, s := range steps {
 		s.change()

@@ -1,0 +1,54 @@
+package content
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+)
+
+// digests remembers the digest of each picture read, by its path, size and
+// modification time: loading a folder again reads only the pictures that
+// changed.
+var digests sync.Map // path → digestEntry
+
+// digestEntry is a picture's digest and the file stamp it was read at.
+type digestEntry struct {
+	size  int64
+	mtime time.Time
+	sum   string
+}
+
+// imageDigest returns the hex SHA-256 of the bytes of local image img, a
+// slash path inside dir. It opens the file within dir, so no link leads
+// it out.
+func imageDigest(dir, img string) (string, error) {
+	rel := filepath.FromSlash(strings.TrimLeft(img, "/"))
+	f, err := os.OpenInRoot(dir, rel)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return "", err
+	}
+	key := filepath.Join(dir, rel)
+	if v, ok := digests.Load(key); ok {
+		if e := v.(digestEntry); e.size == st.Size() && e.mtime.Equal(st.ModTime()) {
+			return e.sum, nil
+		}
+	}
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", fmt.Errorf("read: %w", err)
+	}
+	sum := hex.EncodeToString(h.Sum(nil))
+	digests.Store(key, digestEntry{size: st.Size(), mtime: st.ModTime(), sum: sum})
+	return sum, nil
+}
