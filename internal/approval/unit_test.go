@@ -94,6 +94,9 @@ func TestSummarize(t *testing.T) {
 			t.Errorf("%s: %q, want %q", tt.name, got, tt.want)
 		}
 	}
+	if got := summarize(release.Release{Image: "i.png"}, release.Release{Image: "i.png", ImageDigest: "d"}); got != "picture file (now there)" {
+		t.Errorf("picture added under its name: %q", got)
+	}
 }
 
 // TestMsgFits checks that long quotes are shortened to fit 4096 units and

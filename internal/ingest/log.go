@@ -3,6 +3,7 @@ package ingest
 import (
 	"context"
 	"log/slog"
+	"strings"
 
 	"github.com/pressbot/pressbot/internal/release"
 	"github.com/pressbot/pressbot/internal/store"
@@ -20,8 +21,17 @@ type LogOfferer struct {
 func (o LogOfferer) Offer(_ context.Context, rel release.Release, ch store.Change) error {
 	o.Log.Info("release awaits approval (no Telegram approvers' chat configured)",
 		"release", rel.ID, "change", ch.Kind.String(), "hash", rel.ShortHash(),
-		"approve", "pressbot approve "+rel.ID+" -at now", "preview", o.preview(rel.ID))
+		"approve", "pressbot approve "+shellWord(rel.ID)+" -at now", "preview", o.preview(rel.ID))
 	return nil
+}
+
+// shellWord quotes s for a POSIX shell when it holds more than letters,
+// digits and "/-._~", so that the logged command can be pasted as it is.
+func shellWord(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/-._~") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // preview returns release id's preview link.
