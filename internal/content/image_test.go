@@ -33,6 +33,7 @@ func TestImageDir(t *testing.T) {
 	}{
 		{"present", "image: images/2020/van.jpg\n", "", 0, 0, false},
 		{"present with leading slash", "image: /images/2020/van.jpg\n", "", 0, 0, false},
+		{"present, written loosely", "image: ./images//2020/./van.jpg\n", "", 0, 0, false},
 		{"url", "image: https://example.org/missing.jpg\n", "", 0, 0, false},
 		{"missing", "image: images/2020/bus.jpg\n", `image "images/2020/bus.jpg" is not in ` + dir + ": the newsroom page and every channel's post would show a missing picture; add it as " + filepath.Join(dir, "images", "2020", "bus.jpg"), 5, 8, false},
 		{"missing, quoted", "image: \"images/bus.jpg\"\n", "is not in", 5, 8, false},
@@ -108,5 +109,23 @@ func TestImageDigest(t *testing.T) {
 	unchecked.ImageDigest = ""
 	if unchecked.Hash != Hash(unchecked) || unchecked.Hash == second.Hash {
 		t.Error("without ImageDir the hash should cover front matter and body only")
+	}
+}
+
+// TestCleanImagePath checks the clean form of local image paths: "./",
+// "//" and "x/.." go, a leading "/" stays, a path that leaves the folder
+// still does (and is refused by the image check).
+func TestCleanImagePath(t *testing.T) {
+	for in, want := range map[string]string{
+		"images/a.jpg":       "images/a.jpg",
+		"/images/a.jpg":      "/images/a.jpg",
+		"./images//a.jpg":    "images/a.jpg",
+		"/images/./2020/a.b": "/images/2020/a.b",
+		"images/x/../a.jpg":  "images/a.jpg",
+		"a/../../x.jpg":      "../x.jpg",
+	} {
+		if got := cleanImagePath(in); got != want {
+			t.Errorf("cleanImagePath(%q) = %q, want %q", in, got, want)
+		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -338,10 +339,25 @@ func (b *builder) image() (string, string) {
 	case img == "" && alt != "":
 		b.ps.warnf(b.keyAt(keyImageAlt), "image_alt is set but there is no image: add 'image: path/or/url.jpg' or remove image_alt")
 	}
-	if img != "" && b.s.imageDir != "" && !release.IsImageURL(img) {
-		b.checkImage(img, valAt)
+	if img != "" && !release.IsImageURL(img) {
+		img = cleanImagePath(img)
+		if b.s.imageDir != "" {
+			b.checkImage(img, valAt)
+		}
 	}
 	return img, alt
+}
+
+// cleanImagePath removes "./", "//" and "x/.." from a local image path,
+// keeping a leading "/": "./images//a.jpg" → "images/a.jpg". The newsroom
+// serves pictures at their clean path, and finds the releases that name a
+// changed picture by it.
+func cleanImagePath(img string) string {
+	rest := strings.TrimLeft(img, "/")
+	if clean := path.Clean(rest); clean != rest {
+		return img[:len(img)-len(rest)] + clean
+	}
+	return img
 }
 
 // checkImage warns at at when local image img is not a file in the

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -160,7 +161,7 @@ func only(res content.Result, files, pictures []string) content.Result {
 	}
 	var out content.Result
 	for _, r := range res.Releases {
-		if want[filepath.Clean(r.Path)] || (r.Image != "" && !release.IsImageURL(r.Image) && pic[strings.TrimLeft(r.Image, "/")]) {
+		if want[filepath.Clean(r.Path)] || (r.Image != "" && !release.IsImageURL(r.Image) && pic[path.Clean(strings.TrimLeft(r.Image, "/"))]) {
 			out.Releases = append(out.Releases, r)
 		}
 	}

@@ -152,7 +152,7 @@ func TestPictureChanges(t *testing.T) {
 		}
 		return n
 	}
-	withPicture := strings.Replace(good, "lang: en", "lang: en\nimage: /images/p.jpg\nimage_alt: A picture", 1)
+	withPicture := strings.Replace(good, "lang: en", "lang: en\nimage: ./images//p.jpg\nimage_alt: A picture", 1)
 	write(t, dir, "2026/p.md", strings.Replace(withPicture, "%s", "P", 1))
 	write(t, dir, "2026/q.md", strings.Replace(good, "%s", "Q", 1))
 	write(t, dir, "images/p.jpg", "the approved picture")
