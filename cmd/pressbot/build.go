@@ -118,7 +118,7 @@ func (f *buildFlags) fromConfig(fset *flag.FlagSet) error {
 		flag string
 		dst  *string
 		from string
-	}{{"content", &f.content, cfg.Content.Dir}, {"db", &f.db, cfg.DB}, {"base-url", &f.baseURL, cfg.Site.BaseURL}, {"title", &f.title, cfg.Site.Title}} {
+	}{{"content", &f.content, cfg.Content.ReleaseDir()}, {"db", &f.db, cfg.DB}, {"base-url", &f.baseURL, cfg.Site.BaseURL}, {"title", &f.title, cfg.Site.Title}} {
 		if !set[v.flag] && v.from != "" {
 			*v.dst = v.from
 		}

@@ -118,8 +118,8 @@ func (f *checkFlags) fromConfig(fs *flag.FlagSet) (string, error) {
 	if !set["channels"] && len(cfg.Channels) > 0 {
 		f.channels = strings.Join(cfg.ChannelNames(), ",")
 	}
-	if cfg.Content.Dir != "" {
-		return cfg.Content.Dir, nil
+	if dir := cfg.Content.ReleaseDir(); dir != "" {
+		return dir, nil
 	}
 	return "content", nil
 }

@@ -49,7 +49,9 @@ func (f *stateFlags) open(ctx context.Context, name string, stderr io.Writer) *s
 		cfg.DB = f.db
 	}
 	if f.content != "" {
-		cfg.Content.Dir = f.content
+		// -content names the folder to read, even when the configuration
+		// follows a git repository.
+		cfg.Content.Dir, cfg.Content.Git.URL = f.content, ""
 	}
 	s, err := store.Open(ctx, cfg.DB)
 	if err != nil {

@@ -168,7 +168,8 @@ func approve(ctx context.Context, env *stateEnv, id string, at time.Time, explic
 // loadRelease reads release id from the content directory, reporting its
 // problems as path:line:col: message.
 func loadRelease(cfg *config.Config, id string) (release.Release, error) {
-	res, err := content.Load(cfg.Content.Dir, content.Options{Zone: cfg.Zone, DefaultLang: cfg.Office.DefaultLang, Channels: cfg.ChannelNames(), ImageDir: cfg.Content.Dir})
+	dir := cfg.Content.ReleaseDir()
+	res, err := content.Load(dir, content.Options{Zone: cfg.Zone, DefaultLang: cfg.Office.DefaultLang, Channels: cfg.ChannelNames(), ImageDir: dir})
 	if err != nil {
 		return release.Release{}, err
 	}
@@ -179,14 +180,14 @@ func loadRelease(cfg *config.Config, id string) (release.Release, error) {
 	}
 	var probs []string
 	for _, p := range res.Problems {
-		if strings.TrimSuffix(p.Path, ".md") == cfg.Content.Dir+"/"+id || strings.HasSuffix(strings.TrimSuffix(p.Path, ".md"), "/"+id) {
+		if strings.TrimSuffix(p.Path, ".md") == dir+"/"+id || strings.HasSuffix(strings.TrimSuffix(p.Path, ".md"), "/"+id) {
 			probs = append(probs, p.String())
 		}
 	}
 	if len(probs) > 0 {
 		return release.Release{}, fmt.Errorf("%s is not valid; fix it first ('pressbot check'):\n%s", id, strings.Join(probs, "\n"))
 	}
-	return release.Release{}, fmt.Errorf("no release %q under %s (an ID is the path under the content directory without .md)", id, cfg.Content.Dir)
+	return release.Release{}, fmt.Errorf("no release %q under %s (an ID is the path under the content directory without .md)", id, dir)
 }
 
 // renderPosts renders rel for the configured channels.

@@ -5,6 +5,7 @@
 package config
 
 import (
+	"path/filepath"
 	"time"
 
 	"github.com/pressbot/pressbot/internal/schedule"
@@ -54,6 +55,16 @@ type Git struct {
 
 // Enabled reports whether a remote repository is followed.
 func (g Git) Enabled() bool { return g.URL != "" }
+
+// ReleaseDir is the folder the releases are read from: the releases'
+// folder in pressbot's git checkout when a repository is followed (where
+// serve reads them), else content.dir.
+func (c Content) ReleaseDir() string {
+	if c.Git.Enabled() {
+		return filepath.Join(c.Git.Dir, filepath.FromSlash(c.Git.Subdir))
+	}
+	return c.Dir
+}
 
 // HTTP is the listener of serve.
 type HTTP struct {
