@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pressbot/pressbot/internal/content"
 	"github.com/pressbot/pressbot/internal/content/watch"
 	"github.com/pressbot/pressbot/internal/release"
 	"github.com/pressbot/pressbot/internal/store"
@@ -44,29 +43,49 @@ func write(t *testing.T, dir, rel, body string) {
 	}
 }
 
-func TestApplySequence(t *testing.T) {
-	ctx := context.Background()
-	dir := t.TempDir()
-	st, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "p.db"))
+// stepper is an Ingest over a watched folder and a new SQLite store.
+type stepper struct {
+	ctx context.Context
+	dir string
+	st  *store.Store
+	rec *recorder
+	in  *Ingest
+	w   *watch.Watcher
+}
+
+// newStepper makes a stepper; cfg gets its folder, store and recorder.
+func newStepper(t *testing.T, cfg Config) *stepper {
+	t.Helper()
+	s := &stepper{ctx: context.Background(), dir: t.TempDir(), rec: &recorder{}}
+	st, err := store.Open(s.ctx, "sqlite:"+filepath.Join(t.TempDir(), "p.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer st.Close()
-	rec := &recorder{}
-	in := New(Config{Dir: dir, Options: content.Options{}, Store: st, Offer: rec, Commit: func() string { return "abc123" }})
-	w := watch.New(dir, 0, nil)
-	step := func(name string) int {
-		t.Helper()
-		ch, err := w.Scan()
-		if err != nil {
-			t.Fatal(err)
-		}
-		n, err := in.Apply(ctx, ch)
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		return n
+	t.Cleanup(func() { st.Close() })
+	cfg.Dir, cfg.Store, cfg.Offer = s.dir, st, s.rec
+	s.st, s.in, s.w = st, New(cfg), watch.New(s.dir, 0, nil)
+	return s
+}
+
+// step scans the folder, applies what changed and returns how many
+// releases were offered.
+func (s *stepper) step(t *testing.T, name string) int {
+	t.Helper()
+	ch, err := s.w.Scan()
+	if err != nil {
+		t.Fatal(err)
 	}
+	n, err := s.in.Apply(s.ctx, ch)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return n
+}
+
+func TestApplySequence(t *testing.T) {
+	s := newStepper(t, Config{Commit: func() string { return "abc123" }})
+	ctx, dir, st, rec := s.ctx, s.dir, s.st, s.rec
+	step := func(name string) int { t.Helper(); return s.step(t, name) }
 
 	write(t, dir, "2026/a.md", strings.Replace(good, "%s", "A", 1))
 	write(t, dir, "2026/bad.md", "---\ntitle: Bad\n---\n\nNo date.\n")
@@ -130,28 +149,10 @@ func TestDuplicateTranslationKeyInBatch(t *testing.T) {
 // it is offered again, with a new hash, before the old picture's approval
 // can publish the new one.
 func TestPictureChanges(t *testing.T) {
-	ctx := context.Background()
-	dir := t.TempDir()
-	st, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "p.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	rec := &recorder{}
-	in := New(Config{Dir: dir, Options: content.Options{ImageDir: dir}, Store: st, Offer: rec})
-	w := watch.New(dir, 0, nil)
-	step := func(name string) int {
-		t.Helper()
-		ch, err := w.Scan()
-		if err != nil {
-			t.Fatal(err)
-		}
-		n, err := in.Apply(ctx, ch)
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		return n
-	}
+	s := newStepper(t, Config{})
+	s.in.opts.ImageDir = s.dir
+	ctx, dir, st, rec := s.ctx, s.dir, s.st, s.rec
+	step := func(name string) int { t.Helper(); return s.step(t, name) }
 	withPicture := strings.Replace(good, "lang: en", "lang: en\nimage: ./images//p.jpg\nimage_alt: A picture", 1)
 	write(t, dir, "2026/p.md", strings.Replace(withPicture, "%s", "P", 1))
 	write(t, dir, "2026/q.md", strings.Replace(good, "%s", "Q", 1))
