@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"text/template"
@@ -87,6 +88,21 @@ func TestServeE2E(t *testing.T) {
 	if n := len(e.fb.Posts()) + len(e.x.Tweets()) + len(e.tg.Messages(e2eChannel)); n != 0 {
 		t.Fatalf("%d posts made after a stranger's tap", n)
 	}
+	// X fetches the page a post links to as it receives the post, for its
+	// card (Facebook and Telegram do the same for their previews): the
+	// page must answer by then, with the release's own title.
+	page := "/releases/2026/e2e/"
+	var card1 sync.Once
+	cardFetch := make(chan string, 1)
+	e.x.SetHook(func(c fakex.Call) (fakex.Fault, bool) {
+		if c.Method == http.MethodPost && c.Path == "/2/tweets" && strings.Contains(string(c.Body), e.base+page) {
+			card1.Do(func() {
+				code, body := e.get(page)
+				cardFetch <- fmt.Sprintf("%d %v", code, strings.Contains(body, `<meta property="og:title" content="`+e2eTitle+`">`))
+			})
+		}
+		return fakex.Fault{}, false
+	})
 	if a := e.tap(e2eAlice, card.ID, "⚡ Publish now"); a.ShowAlert {
 		t.Fatalf("approver's tap refused: %+v", a)
 	}
@@ -96,6 +112,9 @@ func TestServeE2E(t *testing.T) {
 	e.until("a Facebook post", func() bool { return len(e.fb.Posts()) > 0 })
 	e.until("a post on X", func() bool { return len(e.x.Tweets()) > 0 })
 	tgPost, fbPost, tweet := e.tg.Messages(e2eChannel)[0], e.fb.Posts()[0], e.x.Tweets()[0]
+	if got := <-cardFetch; got != "200 true" {
+		t.Errorf("the page the post links to, fetched as X received the post: %s, want 200 with the release's og:title", got)
+	}
 	if len(tweet.MediaIDs) != 1 {
 		t.Errorf("tweet has %d pictures, want 1 (X fetches it from the newsroom)", len(tweet.MediaIDs))
 	} else if m := e.x.Media(tweet.MediaIDs[0]); m == nil || m.Type != "image/png" {

@@ -110,7 +110,7 @@ func newServer(ctx context.Context, cfg *config.Config, outboxDir string, log *s
 	for name, o := range s.outlets {
 		pubs[name] = o
 	}
-	if s.queue, err = queue.New(s.store, pubs, queue.Options{Notifier: s, Logger: log}); err != nil {
+	if s.queue, err = queue.New(s.store, pubs, queue.Options{Notifier: s, Logger: log, BeforeSend: s.pageBeforeSend}); err != nil {
 		return nil, err
 	}
 	s.watcher = watch.New(s.contentDir, cfg.Content.Rescan.D(), log)
@@ -220,6 +220,22 @@ func (s *server) imageInUse(img string) bool {
 		s.log.Warn("newsroom: cannot tell whether an image is in use; not serving it", "image", img, "err", err)
 	}
 	return ok
+}
+
+// pageBeforeSend puts release id's page into the newsroom before one of its
+// posts goes out (queue.Options.BeforeSend): the post links to the page,
+// and Facebook, X and Telegram fetch it for their previews as they receive
+// the post. Without this, the page appeared only after the first send, and
+// that platform's preview was of a 404. The store lists a release whose
+// post is being sent, so one update suffices; for the release's other
+// channels it finds nothing new. A failed update is logged and the post
+// goes out regardless.
+func (s *server) pageBeforeSend(ctx context.Context, id string) {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if err := s.updateNewsroom(ctx); err != nil {
+		s.log.Warn("newsroom update before a send failed: the post's link may not answer yet", "release", id, "err", err)
+	}
 }
 
 // refreshNewsroom asks the newsroom loop to rebuild (coalesced).

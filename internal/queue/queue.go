@@ -94,6 +94,11 @@ type Options struct {
 	FetchCooldown     time.Duration
 	// MaxBackoff caps the delay between transient retries (default 10 min).
 	MaxBackoff time.Duration
+	// BeforeSend, when set, runs after a post is claimed and before it is
+	// sent, with the release's ID: serve puts the release's page into the
+	// newsroom then, as the post links to it and the platforms fetch that
+	// link as they receive the post. The send waits for it.
+	BeforeSend func(ctx context.Context, release string)
 	Notifier   Notifier
 	Logger     *slog.Logger
 	// ID names this instance among several (default: River's random id).

@@ -332,6 +332,35 @@ func TestChangedContentIsNotSent(t *testing.T) {
 	}
 }
 
+// TestBeforeSend checks that BeforeSend runs once per send, after the
+// post is claimed (the store has it publishing, so the newsroom can list
+// the release) and before the publisher is called.
+func TestBeforeSend(t *testing.T) {
+	s := storetest.Open(t, storetest.Dialects[0])
+	p := &fakePublisher{replies: []func(context.Context) error{ok}}
+	schedule(t, s, "2024/a", time.Now(), "telegram")
+	var (
+		mu   sync.Mutex
+		seen []string
+	)
+	start(t, s, map[string]queue.Publisher{"telegram": p}, queue.Options{BeforeSend: func(ctx context.Context, id string) {
+		rec, err := s.Get(ctx, id)
+		mu.Lock()
+		defer mu.Unlock()
+		if err != nil {
+			seen = append(seen, err.Error())
+			return
+		}
+		seen = append(seen, fmt.Sprintf("%s %s, %d sends", id, rec.Posts[0].State, len(p.sends())))
+	}})
+	waitPost(t, s, "2024/a", "telegram", release.StatusPublished, 20*time.Second)
+	mu.Lock()
+	defer mu.Unlock()
+	if want := []string{"2024/a publishing, 0 sends"}; fmt.Sprint(seen) != fmt.Sprint(want) {
+		t.Errorf("BeforeSend saw %q, want %q", seen, want)
+	}
+}
+
 func TestNewRejectsBadOptions(t *testing.T) {
 	s := storetest.Open(t, store.DialectSQLite)
 	if _, err := queue.New(s, nil, queue.Options{PublishTimeout: time.Hour, RescueAfter: time.Minute}); err == nil {

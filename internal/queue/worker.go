@@ -63,6 +63,9 @@ func (w *worker) Work(ctx context.Context, job *river.Job[store.PublishArgs]) er
 		w.q.notify(ctx, ev)
 		return river.JobCancel(errInterrupted)
 	}
+	if w.q.opts.BeforeSend != nil {
+		w.q.opts.BeforeSend(ctx, a.Release)
+	}
 	pub, ok := w.q.publishers[a.Channel]
 	if !ok {
 		return w.record(ctx, job, ev, release.Receipt{}, &release.SendError{Class: release.ClassPermanent,

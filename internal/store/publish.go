@@ -331,8 +331,11 @@ func (s *Store) officer(ctx context.Context, id, channel, actor string, ev relea
 	})
 }
 
-// Published returns the releases with at least one published post (not
-// withdrawn), newest first, with the approved content and the receipts.
+// Published returns the releases with at least one post published or
+// being sent (not withdrawn), newest first, with the approved content and
+// the receipts. A post being sent counts: it links to the release's page,
+// which Facebook, X and Telegram fetch for their previews as they receive
+// it, so the page must be in the newsroom before the send.
 func (s *Store) Published(ctx context.Context) ([]PublishedRelease, error) {
 	var out []PublishedRelease
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
@@ -353,11 +356,12 @@ func (s *Store) Published(ctx context.Context) ([]PublishedRelease, error) {
 	return out, err
 }
 
-// publishedRecords reads the releases that have a published post.
+// publishedRecords reads the releases that have a post published or
+// being sent.
 func (s *Store) publishedRecords(ctx context.Context, tx *sql.Tx) ([]Record, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT `+releaseCols+` FROM releases r WHERE state <> $1
-		AND EXISTS (SELECT 1 FROM posts p WHERE p.release_id = r.id AND p.state = $2)`,
-		string(release.StatusWithdrawn), string(release.StatusPublished))
+		AND EXISTS (SELECT 1 FROM posts p WHERE p.release_id = r.id AND p.state IN ($2, $3))`,
+		string(release.StatusWithdrawn), string(release.StatusPublished), string(release.StatusPublishing))
 	if err != nil {
 		return nil, wrap(err, "published", "")
 	}
@@ -380,11 +384,16 @@ func toPublished(rec Record, posts []PostRecord) PublishedRelease {
 		pr.Release = *rec.Approved
 	}
 	for _, p := range posts {
-		if p.State != release.StatusPublished {
+		at := p.PublishedAt
+		switch p.State {
+		case release.StatusPublishing:
+			at = p.Updated // claimed for sending: about now
+		case release.StatusPublished:
+		default:
 			continue
 		}
-		if pr.PublishedAt.IsZero() || (!p.PublishedAt.IsZero() && p.PublishedAt.Before(pr.PublishedAt)) {
-			pr.PublishedAt = p.PublishedAt
+		if pr.PublishedAt.IsZero() || (!at.IsZero() && at.Before(pr.PublishedAt)) {
+			pr.PublishedAt = at
 		}
 		if p.Receipt != nil {
 			pr.Receipts = append(pr.Receipts, *p.Receipt)

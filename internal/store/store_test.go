@@ -314,6 +314,35 @@ func publish(t *testing.T, s *store.Store, a store.PublishArgs) {
 	}
 }
 
+// TestNewsroomHasThePageBeforeTheSend checks that a release is in the
+// newsroom from the moment its first post is claimed for sending: the
+// post links to the release's page, which the platforms fetch as they
+// receive it. A send that fails, with nothing published, takes it out.
+func TestNewsroomHasThePageBeforeTheSend(t *testing.T) {
+	forEach(t, func(t *testing.T, s *store.Store) {
+		mustUpsert(t, s, rel("2024/a", "h1"))
+		approve(t, s, "2024/a", "h1", alice, 1, "telegram")
+		if pub, _ := s.Published(ctx); len(pub) != 0 {
+			t.Fatalf("scheduled, not yet due: in the newsroom %+v", pub)
+		}
+		a := store.PublishArgs{Release: "2024/a", Channel: "telegram", Hash: "h1", Gen: 1}
+		before := time.Now().Add(-time.Second)
+		if c, err := s.StartPublish(ctx, a); err != nil || c.Outcome != store.ClaimSend {
+			t.Fatalf("claim: %+v %v", c, err)
+		}
+		pub, err := s.Published(ctx)
+		if err != nil || len(pub) != 1 || pub[0].Release.ID != "2024/a" || pub[0].PublishedAt.Before(before) {
+			t.Fatalf("being sent: newsroom %+v, %v; want the release, published about now", pub, err)
+		}
+		if _, err := s.FinishPublish(ctx, a, store.Result{Event: release.EventFail, Err: "rejected"}); err != nil {
+			t.Fatal(err)
+		}
+		if pub, _ := s.Published(ctx); len(pub) != 0 {
+			t.Errorf("failed with nothing published: still in the newsroom %+v", pub)
+		}
+	})
+}
+
 func TestPublishFlowAndNewsroom(t *testing.T) {
 	forEach(t, func(t *testing.T, s *store.Store) {
 		mustUpsert(t, s, rel("2024/a", "h1"))
