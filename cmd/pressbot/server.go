@@ -56,6 +56,7 @@ type server struct {
 	newsroomMu    sync.Mutex
 	newsroomKey   [sha256.Size]byte // what the live newsroom was built from (newsroomKey)
 	newsroomBuilt bool
+	beforeSend    freshness // the sends' newsroom updates (pageBeforeSend)
 }
 
 // approvalBot is what serve runs of the approval package.
@@ -228,12 +229,12 @@ func (s *server) imageInUse(img string) bool {
 // the post. Without this, the page appeared only after the first send, and
 // that platform's preview was of a 404. The store lists a release whose
 // post is being sent, so one update suffices; for the release's other
-// channels it finds nothing new. A failed update is logged and the post
-// goes out regardless.
+// channels it finds nothing new, and sends claimed together share one. A
+// failed update is logged and the post goes out regardless.
 func (s *server) pageBeforeSend(ctx context.Context, id string) {
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	if err := s.updateNewsroom(ctx); err != nil {
+	if err := s.beforeSend.Wait(func() error { return s.updateNewsroom(ctx) }); err != nil {
 		s.log.Warn("newsroom update before a send failed: the post's link may not answer yet", "release", id, "err", err)
 	}
 }
