@@ -70,7 +70,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	if len(paths) == 0 {
 		paths = []string{dir}
 	}
-	opts.ImageDir = imageDir(paths)
+	opts.ImageDir, opts.NoImageDigest = imageDir(paths), true // check shows no hash: pictures are not read
 	res, err := content.LoadPaths(paths, opts)
 	if err != nil {
 		fmt.Fprintf(stderr, "pressbot check: %v\n", err)

@@ -105,6 +105,9 @@ func TestImageDigest(t *testing.T) {
 	if second.Hash == first.Hash || second.ImageDigest == first.ImageDigest {
 		t.Error("a replaced picture leaves the hash as it was")
 	}
+	if onlyChecked := parse(Options{ImageDir: dir, NoImageDigest: true}); onlyChecked.ImageDigest != "" {
+		t.Error("NoImageDigest read the picture")
+	}
 	unchecked := parse(Options{})
 	unchecked.ImageDigest = ""
 	if unchecked.Hash != Hash(unchecked) || unchecked.Hash == second.Hash {

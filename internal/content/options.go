@@ -26,8 +26,13 @@ type Options struct {
 	Channels []string
 	// ImageDir is the folder a local image (image: path) is found in, the
 	// content folder. When set, a local image that is not there is a
-	// warning; "" checks nothing.
+	// warning, and the bytes of one that is are hashed (ImageDigest);
+	// "" checks nothing.
 	ImageDir string
+	// NoImageDigest leaves pictures unread (ImageDigest empty) while
+	// ImageDir still checks that they are there: for check, which shows no
+	// hash and should stay fast on a folder of large pictures.
+	NoImageDigest bool
 }
 
 // tashkent loads Asia/Tashkent once; without a zone database it falls back
@@ -47,6 +52,7 @@ type settings struct {
 	channelList string // for messages: "telegram, facebook, x"
 	names       []string
 	imageDir    string
+	noDigest    bool
 
 	// langTags caches langTag's answers: a corpus uses a few lang values.
 	langMu   sync.Mutex
@@ -81,7 +87,7 @@ func (s *settings) langTag(v string) (string, bool) {
 
 // resolve applies the defaults to o.
 func (o Options) resolve() *settings {
-	s := &settings{zone: o.Zone, lang: o.DefaultLang, names: o.Channels, imageDir: o.ImageDir}
+	s := &settings{zone: o.Zone, lang: o.DefaultLang, names: o.Channels, imageDir: o.ImageDir, noDigest: o.NoImageDigest}
 	if s.zone == nil {
 		s.zone = tashkent()
 	}

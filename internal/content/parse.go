@@ -366,7 +366,7 @@ func cleanImagePath(img string) string {
 func (b *builder) checkImage(img string, at pos) {
 	dir := b.s.imageDir
 	err := statImage(dir, img)
-	if err == nil {
+	if err == nil && !b.s.noDigest {
 		b.r.ImageDigest, err = imageDigest(dir, img)
 	}
 	switch {
