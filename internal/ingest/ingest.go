@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"path"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -148,8 +147,9 @@ func (in *Ingest) parseOne(path, rel string) content.Result {
 
 // only keeps the releases and problems of the given release files, and
 // the releases whose local picture is one of pictures (slash paths
-// relative to the content folder): a picture replaced, added or removed
-// under the name a release gives changes that release's hash.
+// relative to the content folder; content cleans a release's image path):
+// a picture replaced, added or removed under the name a release gives
+// changes that release's hash.
 func only(res content.Result, files, pictures []string) content.Result {
 	want := map[string]bool{}
 	for _, f := range files {
@@ -161,7 +161,7 @@ func only(res content.Result, files, pictures []string) content.Result {
 	}
 	var out content.Result
 	for _, r := range res.Releases {
-		if want[filepath.Clean(r.Path)] || (r.Image != "" && !release.IsImageURL(r.Image) && pic[path.Clean(strings.TrimLeft(r.Image, "/"))]) {
+		if want[filepath.Clean(r.Path)] || (r.Image != "" && !release.IsImageURL(r.Image) && pic[strings.TrimLeft(r.Image, "/")]) {
 			out.Releases = append(out.Releases, r)
 		}
 	}
