@@ -9,18 +9,17 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"time"
+
+	"github.com/pressbot/pressbot/internal/filestamp"
 )
 
-// digests remembers the digest of each picture read, by its path, size and
-// modification time: loading a folder again reads only the pictures that
-// changed.
+// digests remembers the digest of each picture read, by its path and file
+// stamp: loading a folder again reads only the pictures that changed.
 var digests sync.Map // path → digestEntry
 
 // digestEntry is a picture's digest and the file stamp it was read at.
 type digestEntry struct {
-	size  int64
-	mtime time.Time
+	stamp filestamp.Stamp
 	sum   string
 }
 
@@ -38,9 +37,9 @@ func imageDigest(dir, img string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	key := filepath.Join(dir, rel)
+	key, stamp := filepath.Join(dir, rel), filestamp.Of(st)
 	if v, ok := digests.Load(key); ok {
-		if e := v.(digestEntry); e.size == st.Size() && e.mtime.Equal(st.ModTime()) {
+		if e := v.(digestEntry); e.stamp == stamp {
 			return e.sum, nil
 		}
 	}
@@ -49,6 +48,6 @@ func imageDigest(dir, img string) (string, error) {
 		return "", fmt.Errorf("read: %w", err)
 	}
 	sum := hex.EncodeToString(h.Sum(nil))
-	digests.Store(key, digestEntry{size: st.Size(), mtime: st.ModTime(), sum: sum})
+	digests.Store(key, digestEntry{stamp: stamp, sum: sum})
 	return sum, nil
 }

@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pressbot/pressbot/internal/release"
 )
@@ -104,6 +106,22 @@ func TestImageDigest(t *testing.T) {
 	second := parse(Options{ImageDir: dir})
 	if second.Hash == first.Hash || second.ImageDigest == first.ImageDigest {
 		t.Error("a replaced picture leaves the hash as it was")
+	}
+	if runtime.GOOS == "linux" { // where the stamp has the change time
+		st, err := os.Stat(pic)
+		if err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(20 * time.Millisecond) // past the file system's clock tick
+		if err := os.WriteFile(pic, []byte("SECOND, LONGER"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chtimes(pic, st.ModTime(), st.ModTime()); err != nil {
+			t.Fatal(err)
+		}
+		if third := parse(Options{ImageDir: dir}); third.Hash == second.Hash {
+			t.Error("a picture copied over with the old one's size and mtime (cp -p) leaves the hash as it was")
+		}
 	}
 	if onlyChecked := parse(Options{ImageDir: dir, NoImageDigest: true}); onlyChecked.ImageDigest != "" {
 		t.Error("NoImageDigest read the picture")

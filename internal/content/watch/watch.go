@@ -1,6 +1,6 @@
 // Package watch notices new, changed and removed release files in a content
 // folder: fsnotify events where the platform has them, plus a periodic
-// rescan that compares only sizes and modification times, so an unchanged
+// rescan that compares only file stamps (size, times, inode), so an unchanged
 // folder costs one directory walk and no file reads.
 package watch
 
@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/fsnotify/fsnotify"
+
+	"github.com/pressbot/pressbot/internal/filestamp"
 )
 
 // Changes lists the release files that differ from the previous scan, as
@@ -33,11 +35,6 @@ func (c Changes) Empty() bool {
 	return len(c.Added) == 0 && len(c.Changed) == 0 && len(c.Removed) == 0 && len(c.Files) == 0
 }
 
-type stamp struct {
-	size  int64
-	mtime time.Time
-}
-
 // Watcher tracks the release files (*.md) under one folder, and the other
 // files there, which releases may name as their picture.
 type Watcher struct {
@@ -45,8 +42,8 @@ type Watcher struct {
 	interval time.Duration
 	debounce time.Duration
 	log      *slog.Logger
-	seen     map[string]stamp // release files
-	files    map[string]stamp // other files
+	seen     map[string]filestamp.Stamp // release files
+	files    map[string]filestamp.Stamp // other files
 }
 
 // New returns a watcher of dir that rescans every interval (0: 10 s).
@@ -58,14 +55,14 @@ func New(dir string, interval time.Duration, log *slog.Logger) *Watcher {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Watcher{dir: dir, interval: interval, debounce: 200 * time.Millisecond, log: log, seen: map[string]stamp{}, files: map[string]stamp{}}
+	return &Watcher{dir: dir, interval: interval, debounce: 200 * time.Millisecond, log: log, seen: map[string]filestamp.Stamp{}, files: map[string]filestamp.Stamp{}}
 }
 
 // Scan walks the folder and returns what changed since the last Scan.
 // It never reads file contents.
 func (w *Watcher) Scan() (Changes, error) {
-	now := make(map[string]stamp, len(w.seen))
-	files := make(map[string]stamp, len(w.files))
+	now := make(map[string]filestamp.Stamp, len(w.seen))
+	files := make(map[string]filestamp.Stamp, len(w.files))
 	err := filepath.WalkDir(w.dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if path == w.dir {
@@ -91,7 +88,7 @@ func (w *Watcher) Scan() (Changes, error) {
 			return nil
 		}
 		rel, _ := filepath.Rel(w.dir, path)
-		into[filepath.ToSlash(rel)] = stamp{size: info.Size(), mtime: info.ModTime()}
+		into[filepath.ToSlash(rel)] = filestamp.Of(info)
 		return nil
 	})
 	if err != nil {
@@ -106,7 +103,7 @@ func (w *Watcher) Scan() (Changes, error) {
 }
 
 // diff compares two scans.
-func diff(before, after map[string]stamp) Changes {
+func diff(before, after map[string]filestamp.Stamp) Changes {
 	var c Changes
 	for p, s := range after {
 		old, ok := before[p]

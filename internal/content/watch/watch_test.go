@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"testing"
 	"time"
 )
@@ -59,6 +60,22 @@ func TestScanSequence(t *testing.T) {
 			write(t, dir, "images/a.jpg", "another picture")
 			write(t, dir, "images/b.png", "new")
 		}, Changes{Files: []string{"images/a.jpg", "images/b.png"}}},
+		{"picture copied over with its size and mtime (cp -p)", func() {
+			keepStamp(t, dir, "images/b.png", "NEW")
+		}, onLinux(Changes{Files: []string{"images/b.png"}})},
+		{"release renamed over with its size and mtime", func() {
+			old, err := os.Stat(filepath.Join(dir, "2021/c.md"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			write(t, dir, "2021/c.md.tmp", "C")
+			if err := os.Chtimes(filepath.Join(dir, "2021/c.md.tmp"), old.ModTime(), old.ModTime()); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Rename(filepath.Join(dir, "2021/c.md.tmp"), filepath.Join(dir, "2021/c.md")); err != nil {
+				t.Fatal(err)
+			}
+		}, onLinux(Changes{Changed: []string{"2021/c.md"}})},
 		{"picture removed", func() {
 			if err := os.Remove(filepath.Join(dir, "images/a.jpg")); err != nil {
 				t.Fatal(err)
@@ -75,6 +92,33 @@ func TestScanSequence(t *testing.T) {
 			t.Errorf("%s: got %+v, want %+v", s.name, got, s.want)
 		}
 	}
+}
+
+// keepStamp rewrites the file at rel with body, then gives it the
+// modification time it had, as cp -p or tar would.
+func keepStamp(t *testing.T, dir, rel, body string) {
+	t.Helper()
+	p := filepath.Join(dir, rel)
+	st, err := os.Stat(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(20 * time.Millisecond) // past the file system's clock tick
+	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chtimes(p, st.ModTime(), st.ModTime()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// onLinux returns c where the stamp sees inode and change time, and no
+// change elsewhere.
+func onLinux(c Changes) Changes {
+	if runtime.GOOS != "linux" {
+		return Changes{}
+	}
+	return c
 }
 
 func TestScanMissingDir(t *testing.T) {
