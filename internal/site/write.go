@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"sync"
 )
 
@@ -188,8 +189,10 @@ func (s *Site) copyMedia(ds *dirs, dir string, m *model) ([]string, error) {
 	return out, nil
 }
 
-// copyFrom copies name inside root to dst unless dst already has the same
-// size and is not older. It reports false when name does not exist.
+// copyFrom copies name inside root to dst, giving the copy the source's
+// modification time, unless dst already has the same size and modification
+// time (as rsync decides). A picture replaced by an older file, as cp -p or
+// git leave it, is copied too. It reports false when name does not exist.
 func (ds *dirs) copyFrom(root *os.Root, name, dst string) (bool, error) {
 	src, err := root.Open(filepath.FromSlash(name))
 	if errors.Is(err, fs.ErrNotExist) {
@@ -203,11 +206,14 @@ func (ds *dirs) copyFrom(root *os.Root, name, dst string) (bool, error) {
 	if err != nil || !st.Mode().IsRegular() {
 		return false, nil
 	}
-	if d, err := os.Stat(dst); err == nil && d.Size() == st.Size() && !d.ModTime().Before(st.ModTime()) {
+	if d, err := os.Stat(dst); err == nil && d.Size() == st.Size() && d.ModTime().Equal(st.ModTime()) {
 		return true, nil
 	}
 	if err := ds.atomicWrite(dst, func(w io.Writer) error { _, err := io.Copy(w, src); return err }); err != nil {
 		return false, err
+	}
+	if err := os.Chtimes(dst, time.Time{}, st.ModTime()); err != nil {
+		return false, fmt.Errorf("site: media %s: %w", name, err)
 	}
 	return true, nil
 }

@@ -142,6 +142,47 @@ func TestWriteKeepsUnchangedFiles(t *testing.T) {
 	}
 }
 
+// TestWriteCopiesReplacedPicture checks that a rebuild copies a picture
+// again when its source changed, even to an older file of the same size, and
+// leaves an unchanged one alone.
+func TestWriteCopiesReplacedPicture(t *testing.T) {
+	cfg := testConfig()
+	cfg.MediaDir = mediaDir(t)
+	s := newSite(t, cfg)
+	out := t.TempDir()
+	src := filepath.Join(cfg.MediaDir, "images", "2020", "imts.jpg")
+	dst := filepath.Join(out, "media", "images", "2020", "imts.jpg")
+	build := func(t *testing.T) (string, os.FileInfo) {
+		t.Helper()
+		if err := s.Write(out, fixture(t)); err != nil {
+			t.Fatal(err)
+		}
+		b, err := os.ReadFile(dst)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := os.Stat(dst)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b), st
+	}
+	_, first := build(t)
+	if again, st := build(t); again != "\xff\xd8\xff jpeg" || !os.SameFile(first, st) {
+		t.Errorf("an unchanged picture was copied again (or differs: %q)", again)
+	}
+	older := time.Date(2001, 1, 1, 0, 0, 0, 0, time.UTC)
+	if err := os.WriteFile(src, []byte("\xff\xd8\xff JPEG"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chtimes(src, older, older); err != nil {
+		t.Fatal(err)
+	}
+	if got, st := build(t); got != "\xff\xd8\xff JPEG" || !st.ModTime().Equal(older) {
+		t.Errorf("replaced picture: newsroom has %q dated %v, want the new bytes dated %v", got, st.ModTime(), older)
+	}
+}
+
 // TestWriteRepairsChangedFiles checks that a rebuild restores files that
 // were edited in the output, whether their size changed or not.
 func TestWriteRepairsChangedFiles(t *testing.T) {
