@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
@@ -343,12 +344,12 @@ func (s *Store) Published(ctx context.Context) ([]PublishedRelease, error) {
 		if err != nil {
 			return err
 		}
+		posts, err := s.publishedPosts(ctx, tx)
+		if err != nil {
+			return err
+		}
 		for _, rec := range recs {
-			posts, err := s.posts(ctx, tx, rec.ID)
-			if err != nil {
-				return err
-			}
-			out = append(out, toPublished(rec, posts))
+			out = append(out, toPublished(rec, posts[rec.ID]))
 		}
 		sort.SliceStable(out, func(i, j int) bool { return out[i].PublishedAt.After(out[j].PublishedAt) })
 		return nil
@@ -375,6 +376,50 @@ func (s *Store) publishedRecords(ctx context.Context, tx *sql.Tx) ([]Record, err
 		recs = append(recs, rec)
 	}
 	return recs, wrap(rows.Err(), "published", "")
+}
+
+// publishedPosts reads in one query the posts published or being sent of
+// the releases publishedRecords reads, by release and in channel order:
+// only the columns the newsroom needs, not the rendered posts.
+func (s *Store) publishedPosts(ctx context.Context, tx *sql.Tx) (map[string][]PostRecord, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT p.release_id, p.channel, p.state, p.receipt, p.published_at, p.updated
+		FROM posts p JOIN releases r ON r.id = p.release_id
+		WHERE r.state <> $1 AND p.state IN ($2, $3) ORDER BY p.release_id, p.channel`,
+		string(release.StatusWithdrawn), string(release.StatusPublished), string(release.StatusPublishing))
+	if err != nil {
+		return nil, wrap(err, "published posts", "")
+	}
+	defer rows.Close()
+	out := map[string][]PostRecord{}
+	for rows.Next() {
+		id, p, err := scanPublishedPost(rows)
+		if err != nil {
+			return nil, wrap(err, "published posts", id)
+		}
+		out[id] = append(out[id], p)
+	}
+	return out, wrap(rows.Err(), "published posts", "")
+}
+
+// scanPublishedPost reads a row of publishedPosts.
+func scanPublishedPost(r scanner) (string, PostRecord, error) {
+	var (
+		id, state     string
+		p             PostRecord
+		receipt       sql.NullString
+		pubAt, update dbTime
+	)
+	if err := r.Scan(&id, &p.Channel, &state, &receipt, &pubAt, &update); err != nil {
+		return "", PostRecord{}, err
+	}
+	p.State, p.PublishedAt, p.Updated = release.Status(state), pubAt.T, update.T
+	if receipt.Valid {
+		p.Receipt = new(release.Receipt)
+		if err := json.Unmarshal([]byte(receipt.String), p.Receipt); err != nil {
+			return id, PostRecord{}, fmt.Errorf("receipt json: %w", err)
+		}
+	}
+	return id, p, nil
 }
 
 // toPublished builds the newsroom's view of one release.
