@@ -4,17 +4,16 @@ import (
 	"os"
 	"strconv"
 	"testing"
-	"time"
 
 	"github.com/pressbot/pressbot/internal/release"
-	"github.com/pressbot/pressbot/internal/store"
 	"github.com/pressbot/pressbot/internal/store/storetest"
 )
 
-// BenchmarkPublished reads the newsroom's list from a store holding
-// PRESSBOT_BENCH_N releases (default 1000), each published on three
-// channels. serve reads it once a minute and before each send, so it is on
-// the path of every post:
+// BenchmarkPublished reads the newsroom's list, with content (Published)
+// and without (PublishedStamps), from a store holding PRESSBOT_BENCH_N
+// releases (default 1000), each published on three channels. serve reads
+// the stamps once a minute and before each send, so they are on the path
+// of every post, and the content when they changed:
 //
 //	PRESSBOT_BENCH_N=10000 go test ./internal/store -run XXX -bench Published
 func BenchmarkPublished(b *testing.B) {
@@ -25,41 +24,28 @@ func BenchmarkPublished(b *testing.B) {
 	for _, d := range storetest.Dialects {
 		b.Run(d, func(b *testing.B) {
 			s := storetest.Open(b, d)
-			seedPublished(b, s, n)
-			for b.Loop() {
-				pubs, err := s.Published(ctx)
-				if err != nil || len(pubs) != n {
-					b.Fatalf("published: %d of %d, %v", len(pubs), n, err)
+			rels := make([]release.Release, n)
+			for i := range rels {
+				rels[i] = rel("2024/r"+strconv.Itoa(i), "h"+strconv.Itoa(i))
+				rels[i].Body = "Body of a release, long enough to stand for a real one. " + rels[i].Body
+			}
+			storetest.SeedPublished(b, s, rels, "telegram", "facebook", "x")
+			b.Run("content", func(b *testing.B) {
+				for b.Loop() {
+					pubs, err := s.Published(ctx)
+					if err != nil || len(pubs) != n {
+						b.Fatalf("published: %d of %d, %v", len(pubs), n, err)
+					}
 				}
-			}
+			})
+			b.Run("stamps", func(b *testing.B) {
+				for b.Loop() {
+					stamps, err := s.PublishedStamps(ctx)
+					if err != nil || len(stamps) != n {
+						b.Fatalf("stamps: %d of %d, %v", len(stamps), n, err)
+					}
+				}
+			})
 		})
-	}
-}
-
-// seedPublished stores n releases, each approved and published on
-// Telegram, Facebook and X.
-func seedPublished(b *testing.B, s *store.Store, n int) {
-	b.Helper()
-	channels := []string{"telegram", "facebook", "x"}
-	for i := range n {
-		id := "2024/r" + strconv.Itoa(i)
-		r := rel(id, "h"+strconv.Itoa(i))
-		r.Body = "Body of a release, long enough to stand for a real one. " + r.Body
-		if _, err := s.UpsertRelease(ctx, r, "bench"); err != nil {
-			b.Fatal(err)
-		}
-		if _, err := s.Approve(ctx, store.ApproveRequest{ID: id, Hash: r.Hash, Approver: alice, Posts: posts(channels...), Required: 1}); err != nil {
-			b.Fatal(err)
-		}
-		for _, ch := range channels {
-			a := store.PublishArgs{Release: id, Channel: ch, Hash: r.Hash, Gen: 1}
-			if c, err := s.StartPublish(ctx, a); err != nil || c.Outcome != store.ClaimSend {
-				b.Fatalf("claim %s %s: %+v %v", id, ch, c, err)
-			}
-			rc := &release.Receipt{Channel: ch, RemoteIDs: []string{strconv.Itoa(i)}, URL: "https://t.me/c/" + strconv.Itoa(i), PublishedAt: time.Now().UTC()}
-			if _, err := s.FinishPublish(ctx, a, store.Result{Event: release.EventSucceed, Receipt: rc}); err != nil {
-				b.Fatal(err)
-			}
-		}
 	}
 }

@@ -3,10 +3,8 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"sort"
 	"time"
 
 	"github.com/pressbot/pressbot/internal/release"
@@ -330,119 +328,4 @@ func (s *Store) officer(ctx context.Context, id, channel, actor string, ev relea
 		_, err = s.refreshRelease(ctx, tx, id, actor)
 		return err
 	})
-}
-
-// Published returns the releases with at least one post published or
-// being sent (not withdrawn), newest first, with the approved content and
-// the receipts. A post being sent counts: it links to the release's page,
-// which Facebook, X and Telegram fetch for their previews as they receive
-// it, so the page must be in the newsroom before the send.
-func (s *Store) Published(ctx context.Context) ([]PublishedRelease, error) {
-	var out []PublishedRelease
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		recs, err := s.publishedRecords(ctx, tx)
-		if err != nil {
-			return err
-		}
-		posts, err := s.publishedPosts(ctx, tx)
-		if err != nil {
-			return err
-		}
-		for _, rec := range recs {
-			out = append(out, toPublished(rec, posts[rec.ID]))
-		}
-		sort.SliceStable(out, func(i, j int) bool { return out[i].PublishedAt.After(out[j].PublishedAt) })
-		return nil
-	})
-	return out, err
-}
-
-// publishedRecords reads the releases that have a post published or
-// being sent.
-func (s *Store) publishedRecords(ctx context.Context, tx *sql.Tx) ([]Record, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT `+releaseCols+` FROM releases r WHERE state <> $1
-		AND EXISTS (SELECT 1 FROM posts p WHERE p.release_id = r.id AND p.state IN ($2, $3))`,
-		string(release.StatusWithdrawn), string(release.StatusPublished), string(release.StatusPublishing))
-	if err != nil {
-		return nil, wrap(err, "published", "")
-	}
-	defer rows.Close()
-	var recs []Record
-	for rows.Next() {
-		rec, err := scanRelease(rows)
-		if err != nil {
-			return nil, wrap(err, "published", "")
-		}
-		recs = append(recs, rec)
-	}
-	return recs, wrap(rows.Err(), "published", "")
-}
-
-// publishedPosts reads in one query the posts published or being sent of
-// the releases publishedRecords reads, by release and in channel order:
-// only the columns the newsroom needs, not the rendered posts.
-func (s *Store) publishedPosts(ctx context.Context, tx *sql.Tx) (map[string][]PostRecord, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT p.release_id, p.channel, p.state, p.receipt, p.published_at, p.updated
-		FROM posts p JOIN releases r ON r.id = p.release_id
-		WHERE r.state <> $1 AND p.state IN ($2, $3) ORDER BY p.release_id, p.channel`,
-		string(release.StatusWithdrawn), string(release.StatusPublished), string(release.StatusPublishing))
-	if err != nil {
-		return nil, wrap(err, "published posts", "")
-	}
-	defer rows.Close()
-	out := map[string][]PostRecord{}
-	for rows.Next() {
-		id, p, err := scanPublishedPost(rows)
-		if err != nil {
-			return nil, wrap(err, "published posts", id)
-		}
-		out[id] = append(out[id], p)
-	}
-	return out, wrap(rows.Err(), "published posts", "")
-}
-
-// scanPublishedPost reads a row of publishedPosts.
-func scanPublishedPost(r scanner) (string, PostRecord, error) {
-	var (
-		id, state     string
-		p             PostRecord
-		receipt       sql.NullString
-		pubAt, update dbTime
-	)
-	if err := r.Scan(&id, &p.Channel, &state, &receipt, &pubAt, &update); err != nil {
-		return "", PostRecord{}, err
-	}
-	p.State, p.PublishedAt, p.Updated = release.Status(state), pubAt.T, update.T
-	if receipt.Valid {
-		p.Receipt = new(release.Receipt)
-		if err := json.Unmarshal([]byte(receipt.String), p.Receipt); err != nil {
-			return id, PostRecord{}, fmt.Errorf("receipt json: %w", err)
-		}
-	}
-	return id, p, nil
-}
-
-// toPublished builds the newsroom's view of one release.
-func toPublished(rec Record, posts []PostRecord) PublishedRelease {
-	pr := PublishedRelease{Release: rec.Release}
-	if rec.Approved != nil {
-		pr.Release = *rec.Approved
-	}
-	for _, p := range posts {
-		at := p.PublishedAt
-		switch p.State {
-		case release.StatusPublishing:
-			at = p.Updated // claimed for sending: about now
-		case release.StatusPublished:
-		default:
-			continue
-		}
-		if pr.PublishedAt.IsZero() || (!at.IsZero() && at.Before(pr.PublishedAt)) {
-			pr.PublishedAt = at
-		}
-		if p.Receipt != nil {
-			pr.Receipts = append(pr.Receipts, *p.Receipt)
-		}
-	}
-	return pr
 }

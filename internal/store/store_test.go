@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"reflect"
 	"testing"
 	"time"
 
@@ -382,6 +383,50 @@ func TestPublishFlowAndNewsroom(t *testing.T) {
 			if audit[i].At.Before(audit[i-1].At) || audit[i].ID <= audit[i-1].ID {
 				t.Errorf("audit out of order at %d", i)
 			}
+		}
+	})
+}
+
+// TestPublishedStamps checks that PublishedStamps lists what Published
+// does, in the same order, without the content: published and publishing
+// releases in the version published, not the withdrawn or unsent ones.
+func TestPublishedStamps(t *testing.T) {
+	forEach(t, func(t *testing.T, s *store.Store) {
+		for _, id := range []string{"2024/a", "2024/b", "2024/c", "2024/d", "2024/e"} {
+			mustUpsert(t, s, rel(id, "h1"))
+			approve(t, s, id, "h1", alice, 1, "telegram")
+		}
+		for _, id := range []string{"2024/a", "2024/d", "2024/e"} {
+			publish(t, s, store.PublishArgs{Release: id, Channel: "telegram", Hash: "h1", Gen: 1})
+		}
+		if c, err := s.StartPublish(ctx, store.PublishArgs{Release: "2024/b", Channel: "telegram", Hash: "h1", Gen: 1}); err != nil || c.Outcome != store.ClaimSend {
+			t.Fatalf("claim: %+v %v", c, err)
+		}
+		mustUpsert(t, s, rel("2024/a", "h2")) // edited after publishing: the newsroom keeps h1
+		if err := s.Withdraw(ctx, "2024/d", "test", "wrong figures"); err != nil {
+			t.Fatal(err)
+		}
+		pubs, err := s.Published(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stamps, err := s.PublishedStamps(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want []store.PublishedStamp
+		for _, p := range pubs {
+			want = append(want, p.Stamp())
+		}
+		if !reflect.DeepEqual(stamps, want) {
+			t.Errorf("stamps\n%+v\nwant (from Published)\n%+v", stamps, want)
+		}
+		got := map[string]store.PublishedStamp{}
+		for _, st := range stamps {
+			got[st.ID] = st
+		}
+		if len(got) != 3 || got["2024/a"].Hash != "h1" || got["2024/b"].ID == "" || got["2024/e"].ID == "" {
+			t.Errorf("stamps %+v: want 2024/a at h1, 2024/b being sent, and 2024/e", stamps)
 		}
 	})
 }

@@ -1,0 +1,162 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/pressbot/pressbot/internal/release"
+)
+
+// PublishedStamp is what the newsroom shows of a published release, without
+// its content: enough to tell whether the newsroom must be built again. The
+// content hash covers everything the newsroom renders of the release.
+type PublishedStamp struct {
+	ID, Hash    string
+	PublishedAt time.Time
+}
+
+// Stamp returns the stamp of p.
+func (p PublishedRelease) Stamp() PublishedStamp {
+	return PublishedStamp{ID: p.Release.ID, Hash: p.Release.Hash, PublishedAt: p.PublishedAt}
+}
+
+// Published returns the releases with at least one post published or
+// being sent (not withdrawn), newest first, with the approved content and
+// the receipts. A post being sent counts: it links to the release's page,
+// which Facebook, X and Telegram fetch for their previews as they receive
+// it, so the page must be in the newsroom before the send.
+func (s *Store) Published(ctx context.Context) ([]PublishedRelease, error) {
+	var out []PublishedRelease
+	const snapshot = `CASE WHEN approved_snapshot = '' THEN snapshot ELSE approved_snapshot END`
+	err := s.newsroom(ctx, snapshot, true, func(_ string, snap []byte, posts []PostRecord) error {
+		pr := PublishedRelease{}
+		if err := json.Unmarshal(snap, &pr.Release); err != nil {
+			return fmt.Errorf("snapshot: %w", err)
+		}
+		pr.PublishedAt = publishedAt(posts)
+		for _, p := range posts {
+			if p.Receipt != nil {
+				pr.Receipts = append(pr.Receipts, *p.Receipt)
+			}
+		}
+		out = append(out, pr)
+		return nil
+	})
+	sort.SliceStable(out, func(i, j int) bool { return out[i].PublishedAt.After(out[j].PublishedAt) })
+	return out, err
+}
+
+// PublishedStamps returns the stamps of the releases Published returns, in
+// the same order, without reading their content: a fraction of the cost,
+// for serve's check whether its live newsroom is still current.
+func (s *Store) PublishedStamps(ctx context.Context) ([]PublishedStamp, error) {
+	var out []PublishedStamp
+	const hash = `CASE WHEN approved_hash = '' THEN hash ELSE approved_hash END`
+	err := s.newsroom(ctx, hash, false, func(id string, hash []byte, posts []PostRecord) error {
+		out = append(out, PublishedStamp{ID: id, Hash: string(hash), PublishedAt: publishedAt(posts)})
+		return nil
+	})
+	sort.SliceStable(out, func(i, j int) bool { return out[i].PublishedAt.After(out[j].PublishedAt) })
+	return out, err
+}
+
+// newsroom calls each, in ID order, with the ID, the column expression col
+// and the published or publishing posts (with their receipts, if asked) of
+// every release that has such a post and is not withdrawn.
+func (s *Store) newsroom(ctx context.Context, col string, receipts bool, each func(id string, col []byte, posts []PostRecord) error) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		posts, err := s.publishedPosts(ctx, tx, receipts)
+		if err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT id, `+col+` FROM releases r WHERE state <> $1
+			AND EXISTS (SELECT 1 FROM posts p WHERE p.release_id = r.id AND p.state IN ($2, $3)) ORDER BY id`,
+			string(release.StatusWithdrawn), string(release.StatusPublished), string(release.StatusPublishing))
+		if err != nil {
+			return wrap(err, "published", "")
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var (
+				id  string
+				val []byte
+			)
+			if err := rows.Scan(&id, &val); err != nil {
+				return wrap(err, "published", "")
+			}
+			if err := each(id, val, posts[id]); err != nil {
+				return wrap(err, "published", id)
+			}
+		}
+		return wrap(rows.Err(), "published", "")
+	})
+}
+
+// publishedAt dates a release in the newsroom by its first post published,
+// or claimed for sending (dated by the claim: about now).
+func publishedAt(posts []PostRecord) time.Time {
+	var first time.Time
+	for _, p := range posts {
+		at := p.PublishedAt
+		if p.State == release.StatusPublishing {
+			at = p.Updated
+		}
+		if first.IsZero() || (!at.IsZero() && at.Before(first)) {
+			first = at
+		}
+	}
+	return first
+}
+
+// publishedPosts reads in one query the posts published or being sent of
+// the releases in the newsroom, by release and in channel order: only the
+// columns the newsroom needs (receipts only if asked), not the rendered
+// posts.
+func (s *Store) publishedPosts(ctx context.Context, tx *sql.Tx, receipts bool) (map[string][]PostRecord, error) {
+	receipt := "p.receipt"
+	if !receipts {
+		receipt = "NULL"
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT p.release_id, p.channel, p.state, `+receipt+`, p.published_at, p.updated
+		FROM posts p JOIN releases r ON r.id = p.release_id
+		WHERE r.state <> $1 AND p.state IN ($2, $3) ORDER BY p.release_id, p.channel`,
+		string(release.StatusWithdrawn), string(release.StatusPublished), string(release.StatusPublishing))
+	if err != nil {
+		return nil, wrap(err, "published posts", "")
+	}
+	defer rows.Close()
+	out := map[string][]PostRecord{}
+	for rows.Next() {
+		id, p, err := scanPublishedPost(rows)
+		if err != nil {
+			return nil, wrap(err, "published posts", id)
+		}
+		out[id] = append(out[id], p)
+	}
+	return out, wrap(rows.Err(), "published posts", "")
+}
+
+// scanPublishedPost reads a row of publishedPosts.
+func scanPublishedPost(r scanner) (string, PostRecord, error) {
+	var (
+		id, state     string
+		p             PostRecord
+		receipt       sql.NullString
+		pubAt, update dbTime
+	)
+	if err := r.Scan(&id, &p.Channel, &state, &receipt, &pubAt, &update); err != nil {
+		return "", PostRecord{}, err
+	}
+	p.State, p.PublishedAt, p.Updated = release.Status(state), pubAt.T, update.T
+	if receipt.Valid {
+		p.Receipt = new(release.Receipt)
+		if err := json.Unmarshal([]byte(receipt.String), p.Receipt); err != nil {
+			return id, PostRecord{}, fmt.Errorf("receipt json: %w", err)
+		}
+	}
+	return id, p, nil
+}
