@@ -156,15 +156,27 @@ func buildPublished(f buildFlags, stdout, stderr io.Writer) int {
 		return exitProblems
 	}
 	defer st.Close()
-	entries, err := publishedEntries(ctx, st, rdr, f.content)
-	if err == nil {
-		err = s.Write(f.out, entries)
-	}
+	pubs, err := st.Published(ctx)
 	if err != nil {
 		fmt.Fprintf(stderr, "pressbot build: %v\n", err)
 		return exitProblems
 	}
-	fmt.Fprintf(stdout, "built %s published through pressbot into %s\n", plural(len(entries), "release"), f.out)
+	root := openContent(f.content)
+	if root != nil {
+		defer root.Close()
+	}
+	entries, log := entriesOf(pubs, rdr, root)
+	err = s.Write(f.out, entries)
+	failed := log.print(stderr, entries)
+	if err != nil {
+		fmt.Fprintf(stderr, "pressbot build: %v\n", err)
+		return exitProblems
+	}
+	note := ""
+	if failed > 0 {
+		note = fmt.Sprintf(" (%d rendered only in part, see above)", failed)
+	}
+	fmt.Fprintf(stdout, "built %s published through pressbot into %s%s\n", plural(len(entries), "release"), f.out, note)
 	f.loopbackHint(stdout)
 	return exitOK
 }
@@ -318,10 +330,18 @@ func fillOrFallBack(rdr *render.Renderer, e *site.Entry, content *os.Root) strin
 // print writes the errors in the order of entries and returns how many
 // releases had one.
 func (l *renderLog) print(w io.Writer, entries []site.Entry) int {
+	return l.each(entries, func(e *site.Entry, problem string) {
+		fmt.Fprintf(w, "%s: %s\n", e.Release.Path, problem)
+	})
+}
+
+// each calls fn with every entry that had an error, in order, and returns
+// how many did.
+func (l *renderLog) each(entries []site.Entry, fn func(e *site.Entry, problem string)) int {
 	failed := 0
 	for j := range entries {
 		if l.errs[j] != "" {
-			fmt.Fprintf(w, "%s: %s\n", entries[j].Release.Path, l.errs[j])
+			fn(&entries[j], l.errs[j])
 			failed++
 		}
 	}

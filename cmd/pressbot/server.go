@@ -54,8 +54,9 @@ type server struct {
 	mu         sync.Mutex
 
 	newsroomMu    sync.Mutex
-	newsroomKey   [sha256.Size]byte // what the live newsroom was built from (newsroomKey)
-	newsroomBuilt bool
+	newsroomKey    [sha256.Size]byte // what the live newsroom was built from (newsroomKey)
+	newsroomImages newsroomImages    // the local images of what it was built from
+	newsroomBuilt  bool
 	beforeSend    freshness // the sends' newsroom updates (pageBeforeSend)
 }
 
@@ -418,29 +419,41 @@ func (s *server) newsroomLoop(ctx context.Context) {
 
 // updateNewsroom rebuilds the live newsroom from the published releases,
 // unless they are what it was last built from: the minute's check then
-// costs one read of the store instead of rendering every release again.
+// costs one light read of the store (the releases' stamps, not their
+// content) instead of rendering every release again.
 func (s *server) updateNewsroom(ctx context.Context) error {
 	s.newsroomMu.Lock()
 	defer s.newsroomMu.Unlock()
-	pubs, err := s.store.Published(ctx)
-	if err != nil {
-		return err
-	}
 	root := openContent(s.contentDir)
 	if root != nil {
 		defer root.Close()
 	}
-	key := newsroomKey(pubs, root)
-	if s.newsroomBuilt && key == s.newsroomKey {
-		return nil
-	}
-	entries, err := entriesOf(pubs, s.webRender, root)
+	stamps, err := s.store.PublishedStamps(ctx)
 	if err != nil {
 		return err
 	}
+	if s.newsroomBuilt && newsroomKey(stamps, s.newsroomImages, root) == s.newsroomKey {
+		return nil
+	}
+	pubs, err := s.store.Published(ctx)
+	if err != nil {
+		return err
+	}
+	// The key of what is built, which a publication between the two reads
+	// may have made newer than the stamps: the next check then sees it.
+	stamps, images := stamps[:0], newsroomImages{}
+	for _, p := range pubs {
+		stamps = append(stamps, p.Stamp())
+		images.add(p.Release)
+	}
+	key := newsroomKey(stamps, images, root)
+	entries, log := entriesOf(pubs, s.webRender, root)
 	if err := s.site.Update(entries); err != nil {
 		return err
 	}
-	s.newsroomKey, s.newsroomBuilt = key, true
+	log.each(entries, func(e *site.Entry, problem string) {
+		s.log.Warn("newsroom: a published release was rendered only in part", "release", e.Release.ID, "problem", problem)
+	})
+	s.newsroomKey, s.newsroomImages, s.newsroomBuilt = key, images, true
 	return nil
 }

@@ -166,34 +166,21 @@ func (s *server) welcome() {
 	}
 }
 
-// publishedEntries turns the releases published through pressbot into
-// newsroom entries, dated by their publication. Images are described from
-// contentDir when it can be opened.
-func publishedEntries(ctx context.Context, st *store.Store, rdr *render.Renderer, contentDir string) ([]site.Entry, error) {
-	pubs, err := st.Published(ctx)
-	if err != nil {
-		return nil, err
+// entriesOf returns the newsroom entries of published releases, dated by
+// their publication, each rendered by the site when it first needs it
+// (lazyEntries): a release that cannot be rendered in full still gets its
+// page, and the log says why. Images are described from root (nil: links
+// without sizes), which must stay open until the site is written.
+func entriesOf(pubs []store.PublishedRelease, rdr *render.Renderer, root *os.Root) ([]site.Entry, *renderLog) {
+	rels := make([]release.Release, len(pubs))
+	for i, p := range pubs {
+		rels[i] = p.Release
 	}
-	root := openContent(contentDir)
-	if root != nil {
-		defer root.Close()
+	entries, log := lazyEntries(rdr, rels, root)
+	for i, p := range pubs {
+		entries[i].Published, entries[i].Updated = p.PublishedAt, p.PublishedAt
 	}
-	return entriesOf(pubs, rdr, root)
-}
-
-// entriesOf renders published releases as newsroom entries, describing
-// their images from the content folder root (nil: links without sizes).
-func entriesOf(pubs []store.PublishedRelease, rdr *render.Renderer, root *os.Root) ([]site.Entry, error) {
-	out := make([]site.Entry, 0, len(pubs))
-	for _, p := range pubs {
-		e, err := entry(rdr, p.Release, root) // a missing image was reported by check
-		if err != nil {
-			return nil, fmt.Errorf("newsroom: %s: %w", p.Release.ID, err)
-		}
-		e.Published, e.Updated = p.PublishedAt, p.PublishedAt
-		out = append(out, e)
-	}
-	return out, nil
+	return entries, log
 }
 
 // openContent opens the content folder for image lookups; nil when it
@@ -206,25 +193,38 @@ func openContent(dir string) *os.Root {
 	return root
 }
 
-// newsroomKey identifies what a newsroom built from pubs shows: each
-// release's ID, content hash and publication time, and the size of its
-// local image (which goes into the feeds; sizes are read from root, nil
-// for none). The same key means the same newsroom, so serve need not
-// render it again.
-func newsroomKey(pubs []store.PublishedRelease, root *os.Root) [sha256.Size]byte {
+// newsroomKey identifies what a newsroom built from releases with these
+// stamps shows: each release's ID, content hash and publication time, and
+// the size of its local image (which goes into the feeds; sizes are read
+// from root, nil for none), as images names it for the release at that
+// hash. The same key means the same newsroom, so serve need not render it
+// again.
+func newsroomKey(stamps []store.PublishedStamp, images newsroomImages, root *os.Root) [sha256.Size]byte {
 	h := sha256.New()
-	for _, p := range pubs {
+	for _, p := range stamps {
 		size := int64(-1)
-		if root != nil && site.IsLocalImage(p.Release.Image) {
-			if n, err := site.StatImageIn(root, p.Release.Image); err == nil {
+		if img := images[p.ID+"\x00"+p.Hash]; root != nil && site.IsLocalImage(img) {
+			if n, err := site.StatImageIn(root, img); err == nil {
 				size = n
 			}
 		}
-		fmt.Fprintf(h, "%q %s %d %d\n", p.Release.ID, p.Release.Hash, p.PublishedAt.UnixNano(), size)
+		fmt.Fprintf(h, "%q %s %d %d\n", p.ID, p.Hash, p.PublishedAt.UnixNano(), size)
 	}
 	var key [sha256.Size]byte
 	h.Sum(key[:0])
 	return key
+}
+
+// newsroomImages are the images of releases, by ID and content hash (which
+// covers the image's path): a release's stamp then names its image without
+// its content being read.
+type newsroomImages map[string]string
+
+// add records the image of r.
+func (m newsroomImages) add(r release.Release) {
+	if r.Image != "" {
+		m[r.ID+"\x00"+r.Hash] = r.Image
+	}
 }
 
 // previewKeys returns the keys of preview links, made with the secret the
