@@ -53,11 +53,11 @@ type server struct {
 	queueRun   bool
 	mu         sync.Mutex
 
-	newsroomMu    sync.Mutex
+	newsroomMu     sync.Mutex
 	newsroomKey    [sha256.Size]byte // what the live newsroom was built from (newsroomKey)
 	newsroomImages newsroomImages    // the local images of what it was built from
 	newsroomBuilt  bool
-	beforeSend    freshness // the sends' newsroom updates (pageBeforeSend)
+	beforeSend     freshness // the sends' newsroom updates (pageBeforeSend)
 }
 
 // approvalBot is what serve runs of the approval package.
