@@ -1,13 +1,20 @@
 package main
 
 import (
+	"context"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/pressbot/pressbot/internal/release"
+	"github.com/pressbot/pressbot/internal/render"
+	"github.com/pressbot/pressbot/internal/site"
 	"github.com/pressbot/pressbot/internal/store"
+	"github.com/pressbot/pressbot/internal/store/storetest"
 )
 
 // TestNewsroomKey checks that the key of a newsroom changes with what it
@@ -63,5 +70,55 @@ func TestNewsroomKey(t *testing.T) {
 	}
 	if newsroomKey(pubs("ha", at), images, root) == base {
 		t.Error("the image's size changed, the key did not")
+	}
+}
+
+// TestLiveNewsroomFollowsTheStore runs serve's newsroom update over a real
+// store: a published release gets its page, and once withdrawn its address
+// answers 410 Gone, while an address that never had a page answers 404.
+func TestLiveNewsroomFollowsTheStore(t *testing.T) {
+	ctx := context.Background()
+	base := "https://newsroom.example.org"
+	s := &server{store: storetest.Open(t, store.DialectSQLite), contentDir: t.TempDir(), log: slog.New(slog.DiscardHandler)}
+	var err error
+	if s.webRender, err = render.New(render.Config{BaseURL: base, Channels: []render.Channel{}, Zone: time.UTC}); err != nil {
+		t.Fatal(err)
+	}
+	if s.site, err = site.New(site.Config{BaseURL: base, Title: "Test", Zone: time.UTC}); err != nil {
+		t.Fatal(err)
+	}
+	rels := []release.Release{
+		{ID: "2026/kept", Title: "Kept", Lang: "en", Hash: "h1", Date: time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC), Body: "Text."},
+		{ID: "2026/withdrawn", Title: "Withdrawn", Lang: "en", Hash: "h2", Date: time.Date(2026, 5, 2, 9, 0, 0, 0, time.UTC), Body: "Text."},
+	}
+	storetest.SeedPublished(t, s.store, rels, "telegram")
+	status := func(path string) int {
+		t.Helper()
+		rec := httptest.NewRecorder()
+		s.site.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+		return rec.Code
+	}
+	steps := []struct {
+		name   string
+		change func() error
+		want   map[string]int
+	}{
+		{"published", func() error { return nil }, map[string]int{
+			"/releases/2026/kept/": 200, "/releases/2026/withdrawn/": 200, "/releases/2026/never/": 404}},
+		{"withdrawn", func() error { return s.store.Withdraw(ctx, "2026/withdrawn", "test", "wrong figures") }, map[string]int{
+			"/releases/2026/kept/": 200, "/releases/2026/withdrawn/": 410, "/releases/2026/never/": 404}},
+	}
+	for _, st := range steps {
+		if err := st.change(); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.updateNewsroom(ctx); err != nil {
+			t.Fatalf("%s: update: %v", st.name, err)
+		}
+		for path, want := range st.want {
+			if got := status(path); got != want {
+				t.Errorf("%s: GET %s = %d, want %d", st.name, path, got, want)
+			}
+		}
 	}
 }

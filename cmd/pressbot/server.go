@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"runtime/debug"
 	"sync"
 	"time"
@@ -417,6 +418,19 @@ func (s *server) newsroomLoop(ctx context.Context) {
 	}
 }
 
+// newsroomCurrent reports whether the live newsroom shows what the store
+// says is published, from the releases' stamps alone.
+func (s *server) newsroomCurrent(ctx context.Context, root *os.Root) (bool, error) {
+	if !s.newsroomBuilt {
+		return false, nil
+	}
+	stamps, err := s.store.PublishedStamps(ctx)
+	if err != nil {
+		return false, err
+	}
+	return newsroomKey(stamps, s.newsroomImages, root) == s.newsroomKey, nil
+}
+
 // updateNewsroom rebuilds the live newsroom from the published releases,
 // unless they are what it was last built from: the minute's check then
 // costs one light read of the store (the releases' stamps, not their
@@ -428,29 +442,30 @@ func (s *server) updateNewsroom(ctx context.Context) error {
 	if root != nil {
 		defer root.Close()
 	}
-	stamps, err := s.store.PublishedStamps(ctx)
-	if err != nil {
+	if current, err := s.newsroomCurrent(ctx, root); current || err != nil {
 		return err
-	}
-	if s.newsroomBuilt && newsroomKey(stamps, s.newsroomImages, root) == s.newsroomKey {
-		return nil
 	}
 	pubs, err := s.store.Published(ctx)
 	if err != nil {
 		return err
 	}
-	// The key of what is built, which a publication between the two reads
-	// may have made newer than the stamps: the next check then sees it.
-	stamps, images := stamps[:0], newsroomImages{}
-	for _, p := range pubs {
-		stamps = append(stamps, p.Stamp())
+	// The key of what is built, which a publication since the check may
+	// have made newer than the stamps: the next check then sees it.
+	stamps, images := make([]store.PublishedStamp, len(pubs)), newsroomImages{}
+	for i, p := range pubs {
+		stamps[i] = p.Stamp()
 		images.add(p.Release)
 	}
 	key := newsroomKey(stamps, images, root)
+	gone, err := s.store.Gone(ctx) // changes only with what is published
+	if err != nil {
+		return err
+	}
 	entries, log := entriesOf(pubs, s.webRender, root)
 	if err := s.site.Update(entries); err != nil {
 		return err
 	}
+	s.site.SetGone(gone)
 	log.each(entries, func(e *site.Entry, problem string) {
 		s.log.Warn("newsroom: a published release was rendered only in part", "release", e.Release.ID, "problem", problem)
 	})

@@ -45,6 +45,28 @@ func (s *Site) Update(entries []Entry) error {
 	return nil
 }
 
+// SetGone names the releases that were in the newsroom and were withdrawn:
+// Handler answers their addresses with 410 Gone rather than 404, so search
+// engines and feed readers drop them at once. It replaces the previous set.
+func (s *Site) SetGone(ids []string) {
+	gone := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		gone[strings.TrimPrefix(release.Release{ID: id}.PagePath(), "/")] = true
+	}
+	s.gone.Store(&gone)
+}
+
+// isGone reports whether the newsroom path p (no leading slash) is the page
+// folder of a withdrawn release, or a file in it.
+func (s *Site) isGone(p string) bool {
+	gone := s.gone.Load()
+	if gone == nil {
+		return false
+	}
+	p = strings.TrimSuffix(p, "/")
+	return (*gone)[p+"/"] || (*gone)[path.Dir(p)+"/"]
+}
+
 // Handler serves the snapshot of the last Update: pages, feeds and, when
 // MediaDir is set, the local images that releases reference. It answers
 // 503 until the first Update.
@@ -82,7 +104,11 @@ func (s *Site) serve(w http.ResponseWriter, r *http.Request) {
 			http.Redirect(w, r, r.URL.Path+"/", http.StatusMovedPermanently)
 			return
 		}
-		notFound(w, r, snap)
+		status := http.StatusNotFound
+		if s.isGone(p) {
+			status = http.StatusGone
+		}
+		notFound(w, r, snap, status)
 		return
 	}
 	w.Header().Set("Content-Type", contentType(key))
@@ -97,17 +123,18 @@ func pageHeaders(w http.ResponseWriter) {
 	w.Header().Set("Content-Security-Policy", "default-src 'none'; img-src *; style-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
 }
 
-// notFound answers 404 with the newsroom's page for unknown addresses.
-func notFound(w http.ResponseWriter, r *http.Request, snap *snapshot) {
+// notFound answers status (404, or 410 for a withdrawn release) with the
+// newsroom's page for unknown addresses.
+func notFound(w http.ResponseWriter, r *http.Request, snap *snapshot, status int) {
 	b, ok := snap.files[NotFoundPage]
 	if !ok {
-		http.NotFound(w, r)
+		http.Error(w, http.StatusText(status), status)
 		return
 	}
 	w.Header().Set("Content-Type", contentType(NotFoundPage))
 	w.Header().Set("Cache-Control", "no-cache")
 	pageHeaders(w)
-	w.WriteHeader(http.StatusNotFound)
+	w.WriteHeader(status)
 	if r.Method != http.MethodHead {
 		w.Write(b)
 	}

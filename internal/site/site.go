@@ -99,6 +99,7 @@ type Site struct {
 	host string // BaseURL's host name, the authority of tag: URIs
 	tmpl *templates
 	snap atomic.Pointer[snapshot]
+	gone atomic.Pointer[map[string]bool] // page folders of withdrawn releases (SetGone)
 	// index is what a link to a page's folder ends with: "index.html"
 	// with Config.IndexLinks, else "".
 	index string

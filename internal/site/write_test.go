@@ -262,6 +262,7 @@ func TestHandler(t *testing.T) {
 	if err := s.Update(fixture(t)); err != nil {
 		t.Fatal(err)
 	}
+	s.SetGone([]string{"2019/withdrawn"})
 	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	tests := []struct {
 		path, method string
@@ -278,6 +279,10 @@ func TestHandler(t *testing.T) {
 		{"/media/images/2020/imts.jpg", "GET", 200, "image/jpeg"},
 		{"/media/../../secret.txt", "GET", 404, ""},
 		{"/releases/2019/nothing/", "GET", 404, "text/html; charset=utf-8"},
+		{"/releases/2019/withdrawn/", "GET", 410, "text/html; charset=utf-8"},
+		{"/releases/2019/withdrawn", "HEAD", 410, "text/html; charset=utf-8"},
+		{"/releases/2019/withdrawn/posts.json", "GET", 410, "text/html; charset=utf-8"},
+		{"/releases/2019/withdrawn-too/", "GET", 404, "text/html; charset=utf-8"},
 		{"/no/such/page", "HEAD", 404, "text/html; charset=utf-8"},
 		{"/feed.xml", "POST", 405, ""},
 	}

@@ -160,3 +160,28 @@ func scanPublishedPost(r scanner) (string, PostRecord, error) {
 	}
 	return id, p, nil
 }
+
+// Gone returns the IDs of the releases withdrawn after a post of theirs
+// went out (it has a receipt), in ID order: their newsroom pages were
+// public, and are now gone for good.
+func (s *Store) Gone(ctx context.Context) ([]string, error) {
+	var out []string
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT id FROM releases r WHERE state = $1
+			AND EXISTS (SELECT 1 FROM posts p WHERE p.release_id = r.id AND p.receipt IS NOT NULL) ORDER BY id`,
+			string(release.StatusWithdrawn))
+		if err != nil {
+			return wrap(err, "gone", "")
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				return wrap(err, "gone", "")
+			}
+			out = append(out, id)
+		}
+		return wrap(rows.Err(), "gone", "")
+	})
+	return out, err
+}

@@ -389,7 +389,8 @@ func TestPublishFlowAndNewsroom(t *testing.T) {
 
 // TestPublishedStamps checks that PublishedStamps lists what Published
 // does, in the same order, without the content: published and publishing
-// releases in the version published, not the withdrawn or unsent ones.
+// releases in the version published, not the withdrawn or unsent ones. Gone
+// lists those withdrawn after publishing.
 func TestPublishedStamps(t *testing.T) {
 	forEach(t, func(t *testing.T, s *store.Store) {
 		for _, id := range []string{"2024/a", "2024/b", "2024/c", "2024/d", "2024/e"} {
@@ -427,6 +428,12 @@ func TestPublishedStamps(t *testing.T) {
 		}
 		if len(got) != 3 || got["2024/a"].Hash != "h1" || got["2024/b"].ID == "" || got["2024/e"].ID == "" {
 			t.Errorf("stamps %+v: want 2024/a at h1, 2024/b being sent, and 2024/e", stamps)
+		}
+		if err := s.Withdraw(ctx, "2024/c", "test", "never sent"); err != nil {
+			t.Fatal(err)
+		}
+		if gone, err := s.Gone(ctx); err != nil || !slices.Equal(gone, []string{"2024/d"}) {
+			t.Errorf("gone %v, %v; want [2024/d]: withdrawn after publishing, unlike 2024/c", gone, err)
 		}
 	})
 }
