@@ -78,12 +78,12 @@ func (w *Watcher) Scan() (Changes, error) {
 		}
 		into := now
 		if !isRelease(d.Name()) {
-			if strings.HasPrefix(d.Name(), ".") || strings.HasSuffix(d.Name(), ".md") || !d.Type().IsRegular() {
+			if strings.HasPrefix(d.Name(), ".") || strings.HasSuffix(d.Name(), ".md") {
 				return nil
 			}
 			into = files
 		}
-		info, err := d.Info()
+		info, err := fileInfo(path, d)
 		if err != nil {
 			return nil
 		}
@@ -100,6 +100,20 @@ func (w *Watcher) Scan() (Changes, error) {
 	slices.Sort(ch.Files)
 	w.seen, w.files = now, files
 	return ch, nil
+}
+
+// fileInfo returns the FileInfo of a regular file, or of the regular file a
+// symbolic link points at (so that replacing a linked picture's target is a
+// change), and an error for anything else.
+func fileInfo(path string, d fs.DirEntry) (fs.FileInfo, error) {
+	info, err := d.Info()
+	if err == nil && info.Mode()&fs.ModeSymlink != 0 {
+		info, err = os.Stat(path)
+	}
+	if err == nil && !info.Mode().IsRegular() {
+		err = fmt.Errorf("watch: %s is not a regular file", path)
+	}
+	return info, err
 }
 
 // diff compares two scans.

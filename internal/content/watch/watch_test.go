@@ -81,6 +81,15 @@ func TestScanSequence(t *testing.T) {
 				t.Fatal(err)
 			}
 		}, Changes{Files: []string{"images/a.jpg"}}},
+		{"picture that is a link", func() {
+			write(t, dir, "shared/logo.png", "logo")
+			if err := os.Symlink("../shared/logo.png", filepath.Join(dir, "images/logo.png")); err != nil {
+				t.Fatal(err)
+			}
+		}, Changes{Files: []string{"images/logo.png", "shared/logo.png"}}},
+		{"the link's target replaced", func() {
+			write(t, dir, "shared/logo.png", "a new logo")
+		}, Changes{Files: []string{"images/logo.png", "shared/logo.png"}}},
 	}
 	for _, s := range steps {
 		s.change()
