@@ -17,11 +17,24 @@ type LogOfferer struct {
 	PreviewURL func(id string) string
 }
 
-// Offer logs that rel awaits approval and the command that approves it.
+// Offer logs what the change to rel asks of the officers: the command that
+// approves a new or changed release, and for a withdrawn release or one
+// changed after publishing (which the command line cannot approve) what
+// became of its posts.
 func (o LogOfferer) Offer(_ context.Context, rel release.Release, ch store.Change) error {
-	o.Log.Info("release awaits approval (no Telegram approvers' chat configured)",
-		"release", rel.ID, "change", ch.Kind.String(), "hash", rel.ShortHash(),
-		"approve", "pressbot approve "+shellWord(rel.ID)+" -at now", "preview", o.preview(rel.ID))
+	attrs := []any{"release", rel.ID, "change", ch.Kind.String(), "hash", rel.ShortHash()}
+	switch ch.Kind {
+	case store.ChangeWithdrawn:
+		o.Log.Info("release withdrawn: its unsent posts are cancelled and its page leaves the newsroom; "+
+			"posts already published stay on the platforms until deleted there", attrs...)
+	case store.ChangeAfterPublishing:
+		o.Log.Warn("published release changed: its posts and newsroom page keep the published version; "+
+			"updating published posts is done in the Telegram approvers' chat (README: Approval in Telegram)",
+			append(attrs, "preview", o.preview(rel.ID))...)
+	default:
+		o.Log.Info("release awaits approval (no Telegram approvers' chat configured)", append(attrs,
+			"approve", "pressbot approve "+shellWord(rel.ID)+" -at now", "preview", o.preview(rel.ID))...)
+	}
 	return nil
 }
 

@@ -1,8 +1,16 @@
 package ingest
 
 import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"log/slog"
 	"os/exec"
+	"strings"
 	"testing"
+
+	"github.com/pressbot/pressbot/internal/release"
+	"github.com/pressbot/pressbot/internal/store"
 )
 
 // TestShellWord checks that the approve command logged for a release can
@@ -19,5 +27,44 @@ func TestShellWord(t *testing.T) {
 	}
 	if got := shellWord("2020/imts-success"); got != "2020/imts-success" {
 		t.Errorf("a plain ID is quoted: %s", got)
+	}
+}
+
+// TestLogOffererSaysWhatToDo checks that the log offers the approve command
+// only for a change the command line can approve: not for a withdrawn
+// release, nor for one changed after publishing.
+func TestLogOffererSaysWhatToDo(t *testing.T) {
+	rel := release.Release{ID: "2020/imts", Hash: "fe4cb2d914f8c1ae"}
+	tests := []struct {
+		kind        store.ChangeKind
+		msg         string
+		wantApprove bool
+	}{
+		{store.ChangeNew, "release awaits approval", true},
+		{store.ChangeAfterApproval, "release awaits approval", true},
+		{store.ChangeWithdrawn, "release withdrawn", false},
+		{store.ChangeAfterPublishing, "published release changed", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.kind.String(), func(t *testing.T) {
+			var buf bytes.Buffer
+			o := LogOfferer{Log: slog.New(slog.NewJSONHandler(&buf, nil))}
+			if err := o.Offer(context.Background(), rel, store.Change{Kind: tt.kind}); err != nil {
+				t.Fatal(err)
+			}
+			var line map[string]any
+			if err := json.Unmarshal(buf.Bytes(), &line); err != nil {
+				t.Fatalf("log %q: %v", buf.String(), err)
+			}
+			if msg, _ := line["msg"].(string); !strings.HasPrefix(msg, tt.msg) {
+				t.Errorf("msg %q, want it to start with %q", msg, tt.msg)
+			}
+			if _, ok := line["approve"]; ok != tt.wantApprove {
+				t.Errorf("approve command logged: %v, want %v (%s)", ok, tt.wantApprove, buf.String())
+			}
+			if line["release"] != rel.ID {
+				t.Errorf("release %v, want %s", line["release"], rel.ID)
+			}
+		})
 	}
 }
