@@ -171,6 +171,17 @@ func TestServeE2E(t *testing.T) {
 		return strings.Contains(body, "Wednesday") && !strings.Contains(body, "Tuesday")
 	})
 
+	// Withdrawn, the release leaves the newsroom at once (within e2eWait,
+	// not at the minute's check), and its page answers 410 Gone.
+	writeFile(t, path, strings.Replace(e2eRelease("Wednesday"), "lang: en\n", "lang: en\nwithdrawn: true\n", 1))
+	e.until("the withdrawn release's page to answer 410", func() bool {
+		code, _ := e.get(page)
+		return code == http.StatusGone
+	})
+	if _, body := e.get("/feed.xml"); strings.Contains(body, e2eTitle) {
+		t.Error("the withdrawn release is still in the feed")
+	}
+
 	e.stop()
 
 	// X cannot edit: the update is a correction reply to the thread.

@@ -388,6 +388,7 @@ func (s *server) apply(ctx context.Context, ch watch.Changes) error {
 	if err != nil {
 		s.log.Error("content sync", "err", err)
 	}
+	s.refreshNewsroom() // a withdrawn release leaves it now, not within the minute
 	if n > 0 {
 		s.metrics.ObserveOffer(time.Since(start))
 	}

@@ -61,8 +61,9 @@ func (s *server) setupApproval(context.Context) error {
 }
 
 // newsroomStore is the store as the approval bot sees it: when officers
-// update published posts to a new version, the newsroom is rebuilt at once
-// (rather than at its next periodic rebuild).
+// update published posts to a new version, or mark a post published that
+// went out unseen, the newsroom is rebuilt at once (rather than at its next
+// periodic rebuild).
 type newsroomStore struct {
 	*store.Store
 	refresh func()
@@ -72,6 +73,15 @@ type newsroomStore struct {
 func (n newsroomStore) SettlePublished(ctx context.Context, id, channel, hash, actor string, edited *release.Post) error {
 	err := n.Store.SettlePublished(ctx, id, channel, hash, actor, edited)
 	if err == nil && edited != nil {
+		n.refresh()
+	}
+	return err
+}
+
+// MarkPublished implements approval.Store.
+func (n newsroomStore) MarkPublished(ctx context.Context, id, channel, actor string, receipt *release.Receipt) error {
+	err := n.Store.MarkPublished(ctx, id, channel, actor, receipt)
+	if err == nil {
 		n.refresh()
 	}
 	return err
