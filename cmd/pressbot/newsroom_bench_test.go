@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"os"
+	"runtime"
 	"strconv"
 	"testing"
 	"time"
@@ -19,7 +20,8 @@ import (
 // PRESSBOT_BENCH_N of them, default all) are published on three channels,
 // in SQLite. serve runs it once a minute and before each send, so a post
 // waits for it: "unchanged" is the usual case (one store read), "changed"
-// renders the whole newsroom again, as after a new release goes out.
+// renders the whole newsroom again, as after a new release goes out, and
+// reports the heap that remains, most of it the live newsroom's files.
 //
 //	PRESSBOT_BENCH_CONTENT=/tmp/corpus PRESSBOT_BENCH_N=2000 go test ./cmd/pressbot -run XXX -bench NewsroomUpdate
 func BenchmarkNewsroomUpdate(b *testing.B) {
@@ -51,6 +53,10 @@ func BenchmarkNewsroomUpdate(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
+		var m runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&m)
+		b.ReportMetric(float64(m.HeapAlloc)/1e6, "heap-MB")
 	})
 	b.Run("unchanged-"+strconv.Itoa(len(rels)), func(b *testing.B) {
 		for b.Loop() {
