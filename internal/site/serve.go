@@ -10,6 +10,7 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/pressbot/pressbot/internal/release"
@@ -19,6 +20,7 @@ import (
 type snapshot struct {
 	files map[string][]byte
 	etags map[string]string
+	gz    sync.Map        // file → its gzip encoding, made on first request (gzipped)
 	media map[string]bool // local images that pages reference
 }
 
@@ -111,8 +113,16 @@ func (s *Site) serve(w http.ResponseWriter, r *http.Request) {
 		notFound(w, r, snap, status)
 		return
 	}
+	etag := snap.etags[key]
+	if len(b) >= minGzip {
+		w.Header().Add("Vary", "Accept-Encoding")
+		if acceptsGzip(r.Header.Get("Accept-Encoding")) {
+			b, etag = snap.gzipped(key, b), strings.TrimSuffix(etag, `"`)+`-gzip"`
+			w.Header().Set("Content-Encoding", "gzip")
+		}
+	}
 	w.Header().Set("Content-Type", contentType(key))
-	w.Header().Set("ETag", snap.etags[key])
+	w.Header().Set("ETag", etag)
 	pageHeaders(w)
 	http.ServeContent(w, r, key, time.Time{}, bytes.NewReader(b))
 }
