@@ -16,10 +16,7 @@ import (
 //
 //	PRESSBOT_BENCH_CONTENT=/tmp/corpus go test ./cmd/pressbot -run XXX -bench BuildAll -benchtime 3x -cpuprofile /tmp/cpu.out
 func BenchmarkBuildAll(b *testing.B) {
-	dir := os.Getenv("PRESSBOT_BENCH_CONTENT")
-	if dir == "" {
-		b.Skip("set PRESSBOT_BENCH_CONTENT to a content folder")
-	}
+	dir := benchContent(b)
 	tmp := b.TempDir()
 	f := buildFlags{all: true, posts: os.Getenv("PRESSBOT_BENCH_POSTS") != "", content: dir, baseURL: "https://newsroom.example.org", title: "Bench"}
 	n := 0
@@ -30,4 +27,14 @@ func BenchmarkBuildAll(b *testing.B) {
 			b.Fatalf("build -all: exit %d", code)
 		}
 	}
+}
+
+// benchContent returns the content folder named by PRESSBOT_BENCH_CONTENT,
+// or skips b without one.
+func benchContent(b *testing.B) string {
+	dir := os.Getenv("PRESSBOT_BENCH_CONTENT")
+	if dir == "" {
+		b.Skip("set PRESSBOT_BENCH_CONTENT to a content folder")
+	}
+	return dir
 }

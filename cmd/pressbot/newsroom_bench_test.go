@@ -25,10 +25,7 @@ import (
 //
 //	PRESSBOT_BENCH_CONTENT=/tmp/corpus PRESSBOT_BENCH_N=2000 go test ./cmd/pressbot -run XXX -bench NewsroomUpdate
 func BenchmarkNewsroomUpdate(b *testing.B) {
-	dir := os.Getenv("PRESSBOT_BENCH_CONTENT")
-	if dir == "" {
-		b.Skip("set PRESSBOT_BENCH_CONTENT to a content folder")
-	}
+	dir := benchContent(b)
 	res, err := content.Load(dir, content.Options{Zone: time.UTC, DefaultLang: "en", ImageDir: dir})
 	if err != nil {
 		b.Fatal(err)
