@@ -112,6 +112,7 @@ type Store interface {
 	Skip(ctx context.Context, id, channel, actor string) error
 	Audit(ctx context.Context, id string) ([]store.AuditEntry, error)
 	SettlePublished(ctx context.Context, id, channel, hash, actor string, edited *release.Post) error
+	PostDeleted(ctx context.Context, id, channel, actor string) error
 }
 
 // Renderer renders a release's posts exactly as they will be published.

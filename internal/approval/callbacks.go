@@ -491,6 +491,7 @@ func (b *Bot) settle(ctx context.Context, u User, act string, rec store.Record, 
 		if err := b.cfg.Deleter.Delete(ctx, p.Channel, *p.Receipt); err != nil {
 			return "", fmt.Errorf("could not delete on %s: %w", p.Channel, err)
 		}
+		b.recordDeleted(ctx, rec.ID, p.Channel, actor(u))
 		return "🗑 Deleted on " + p.Channel + by, nil
 	}
 	if p.State != release.StatusFailed && p.State != release.StatusUncertain {

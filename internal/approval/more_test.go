@@ -2,6 +2,7 @@ package approval_test
 
 import (
 	"context"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -226,6 +227,29 @@ func TestWithdrawn(t *testing.T) {
 		if !m.Deleted {
 			t.Errorf("channel message %d not deleted", m.ID)
 		}
+	}
+	states := map[string]release.Status{}
+	for _, p := range w.record("2024/office").Posts {
+		states[p.Channel] = p.State
+	}
+	want := map[string]release.Status{"telegram": release.StatusWithdrawn, "facebook": release.StatusWithdrawn, "x": release.StatusPublished}
+	if !maps.Equal(states, want) {
+		t.Errorf("posts after the withdrawal %v, want %v: deleted ones withdrawn, the one still online published", states, want)
+	}
+
+	// The withdrawal taken back and the release approved again, it goes
+	// out anew where its post was deleted, and not twice where it was not.
+	fbBefore, xBefore := len(w.fb.sends()), len(w.x.sends())
+	v3 := w.release("2024/office", source("UN opens office", "en", "", nil, body+"\nCorrected.\n"))
+	w.offer(v3)
+	w.tap(alice, w.card("UN opens office", 0).ID, "⚡ Publish now")
+	w.waitPost("2024/office", "telegram", release.StatusPublished)
+	w.waitPost("2024/office", "facebook", release.StatusPublished)
+	if n := len(w.fb.sends()); n != fbBefore+1 {
+		t.Errorf("facebook sends after approving again: %d, want %d", n, fbBefore+1)
+	}
+	if n := len(w.x.sends()); n != xBefore {
+		t.Errorf("x sends after approving again: %d, want %d (its post is still online)", n, xBefore)
 	}
 }
 

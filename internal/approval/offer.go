@@ -263,6 +263,7 @@ func (b *Bot) deletePost(ctx context.Context, m *msg, rec store.Record, p store.
 	err := b.cfg.Deleter.Delete(ctx, p.Channel, *p.Receipt)
 	switch {
 	case err == nil:
+		b.recordDeleted(ctx, rec.ID, p.Channel, store.ActorSystem)
 		m.text("• " + p.Channel + ": deleted\n")
 		return d, true
 	case errors.Is(err, release.ErrNotSupported):
@@ -274,6 +275,16 @@ func (b *Bot) deletePost(ctx context.Context, m *msg, rec store.Record, p store.
 	m.text("• " + p.Channel + ": could not delete (" + short(err.Error(), 200) + ")")
 	link()
 	return d, false
+}
+
+// recordDeleted records in the store that the post of release id on
+// channel was deleted on the platform, so that the release goes out there
+// anew if approved again; a failure is logged, the post then counts as
+// still published.
+func (b *Bot) recordDeleted(ctx context.Context, id, channel, actor string) {
+	if err := b.st.PostDeleted(ctx, id, channel, actor); err != nil {
+		b.log.Warn("approval: cannot record a deleted post; approved again, the release would skip this channel", "release", id, "channel", channel, "err", err)
+	}
 }
 
 // channelArg names a channel in button data: its name, or "#i" (its index

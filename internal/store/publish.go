@@ -312,6 +312,29 @@ func (s *Store) Retry(ctx context.Context, id, channel, actor string, at time.Ti
 	})
 }
 
+// PostDeleted records that the published post of withdrawn release id on
+// channel was deleted on the platform: the post is withdrawn, its receipt
+// kept for the record. Approved again after the withdrawal is taken back,
+// the release then goes out on that channel anew, where a post still
+// marked published would have been skipped as sent.
+func (s *Store) PostDeleted(ctx context.Context, id, channel, actor string) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		state, err := s.lockState(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		p, err := s.post(ctx, tx, id, channel)
+		if err != nil {
+			return err
+		}
+		if state != release.StatusWithdrawn || p.State != release.StatusPublished {
+			return fmt.Errorf("store: deleted %s on %s: the release is %s and the post %s, not withdrawn and published", id, channel, state, p.State)
+		}
+		_, err = s.movePost(ctx, tx, id, channel, p.State, release.EventWithdraw, actor, "deleted on the platform", nil)
+		return err
+	})
+}
+
 // officer applies an officer's event to one post.
 func (s *Store) officer(ctx context.Context, id, channel, actor string, ev release.Event, detail string, u *postUpdate) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {

@@ -438,6 +438,48 @@ func TestPublishedStamps(t *testing.T) {
 	})
 }
 
+// TestPostDeleted checks that a published post deleted on the platform
+// after its release was withdrawn is recorded as withdrawn, receipt kept,
+// and that only such a post can be: approved again, the release goes out
+// on that channel anew.
+func TestPostDeleted(t *testing.T) {
+	forEach(t, func(t *testing.T, s *store.Store) {
+		mustUpsert(t, s, rel("2024/a", "h1"))
+		approve(t, s, "2024/a", "h1", alice, 1, "telegram", "x")
+		publish(t, s, store.PublishArgs{Release: "2024/a", Channel: "telegram", Hash: "h1", Gen: 1})
+		publish(t, s, store.PublishArgs{Release: "2024/a", Channel: "x", Hash: "h1", Gen: 1})
+		if err := s.PostDeleted(ctx, "2024/a", "telegram", "test"); err == nil {
+			t.Error("a post of a release still published was marked deleted")
+		}
+		if err := s.Withdraw(ctx, "2024/a", "test", "wrong figures"); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.PostDeleted(ctx, "2024/a", "telegram", "test"); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.PostDeleted(ctx, "2024/a", "telegram", "test"); err == nil {
+			t.Error("a post deleted twice")
+		}
+		for _, p := range get(t, s, "2024/a").Posts {
+			if p.Channel == "telegram" && (p.State != release.StatusWithdrawn || p.Receipt == nil) {
+				t.Errorf("deleted post: %s, receipt %v; want withdrawn with its receipt", p.State, p.Receipt)
+			}
+		}
+		if gone, _ := s.Gone(ctx); !slices.Equal(gone, []string{"2024/a"}) {
+			t.Errorf("gone %v, want [2024/a]", gone)
+		}
+		r := rel("2024/a", "h2") // the withdrawal taken back, with a correction
+		mustUpsert(t, s, r)
+		res := approve(t, s, "2024/a", "h2", alice, 1, "telegram", "x")
+		if _, ok := res.At["telegram"]; !ok {
+			t.Errorf("approved again: scheduled %v, want telegram anew", res.At)
+		}
+		if _, ok := res.At["x"]; ok {
+			t.Errorf("approved again: x scheduled though its post is still online")
+		}
+	})
+}
+
 func TestResultClassesInStore(t *testing.T) {
 	tests := []struct {
 		ev   release.Event
