@@ -75,7 +75,9 @@ func TestNewsroomKey(t *testing.T) {
 
 // TestLiveNewsroomFollowsTheStore runs serve's newsroom update over a real
 // store: a published release gets its page, and once withdrawn its address
-// answers 410 Gone, while an address that never had a page answers 404.
+// answers 410 Gone, while an address that never had a page answers 404, as
+// does the withdrawn one again once its post is deleted and the withdrawal
+// taken back.
 func TestLiveNewsroomFollowsTheStore(t *testing.T) {
 	ctx := context.Background()
 	base := "https://newsroom.example.org"
@@ -107,6 +109,16 @@ func TestLiveNewsroomFollowsTheStore(t *testing.T) {
 			"/releases/2026/kept/": 200, "/releases/2026/withdrawn/": 200, "/releases/2026/never/": 404}},
 		{"withdrawn", func() error { return s.store.Withdraw(ctx, "2026/withdrawn", "test", "wrong figures") }, map[string]int{
 			"/releases/2026/kept/": 200, "/releases/2026/withdrawn/": 410, "/releases/2026/never/": 404}},
+		{"its post deleted, the withdrawal taken back: awaits approval again", func() error {
+			if err := s.store.PostDeleted(ctx, "2026/withdrawn", "telegram", "test"); err != nil {
+				return err
+			}
+			r := rels[1]
+			r.Hash = "h3"
+			_, err := s.store.UpsertRelease(ctx, r, "test")
+			return err
+		}, map[string]int{
+			"/releases/2026/kept/": 200, "/releases/2026/withdrawn/": 404}},
 	}
 	for _, st := range steps {
 		if err := st.change(); err != nil {

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"runtime/debug"
+	"slices"
 	"sync"
 	"time"
 
@@ -57,6 +58,7 @@ type server struct {
 	newsroomMu     sync.Mutex
 	newsroomKey    [sha256.Size]byte // what the live newsroom was built from (newsroomKey)
 	newsroomImages newsroomImages    // the local images of what it was built from
+	newsroomGone   []string          // the withdrawn releases it answers 410 for
 	newsroomBuilt  bool
 	beforeSend     freshness // the sends' newsroom updates (pageBeforeSend)
 }
@@ -420,7 +422,8 @@ func (s *server) newsroomLoop(ctx context.Context) {
 }
 
 // newsroomCurrent reports whether the live newsroom shows what the store
-// says is published, from the releases' stamps alone.
+// says is published, and answers 410 for what it says is gone, from the
+// releases' stamps alone.
 func (s *server) newsroomCurrent(ctx context.Context, root *os.Root) (bool, error) {
 	if !s.newsroomBuilt {
 		return false, nil
@@ -429,7 +432,11 @@ func (s *server) newsroomCurrent(ctx context.Context, root *os.Root) (bool, erro
 	if err != nil {
 		return false, err
 	}
-	return newsroomKey(stamps, s.newsroomImages, root) == s.newsroomKey, nil
+	gone, err := s.store.Gone(ctx)
+	if err != nil {
+		return false, err
+	}
+	return newsroomKey(stamps, s.newsroomImages, root) == s.newsroomKey && slices.Equal(gone, s.newsroomGone), nil
 }
 
 // updateNewsroom rebuilds the live newsroom from the published releases,
@@ -458,7 +465,7 @@ func (s *server) updateNewsroom(ctx context.Context) error {
 		images.add(p.Release)
 	}
 	key := newsroomKey(stamps, images, root)
-	gone, err := s.store.Gone(ctx) // changes only with what is published
+	gone, err := s.store.Gone(ctx)
 	if err != nil {
 		return err
 	}
@@ -470,6 +477,6 @@ func (s *server) updateNewsroom(ctx context.Context) error {
 	log.each(entries, func(e *site.Entry, problem string) {
 		s.log.Warn("newsroom: a published release was rendered only in part", "release", e.Release.ID, "problem", problem)
 	})
-	s.newsroomKey, s.newsroomImages, s.newsroomBuilt = key, images, true
+	s.newsroomKey, s.newsroomImages, s.newsroomGone, s.newsroomBuilt = key, images, gone, true
 	return nil
 }
