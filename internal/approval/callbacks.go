@@ -48,7 +48,7 @@ func (b *Bot) tap(ctx context.Context, q *models.CallbackQuery) (string, bool) {
 		return "This message is too old to act on; use /queue.", true
 	}
 	switch d.Act {
-	case actRetry, actMark, actSkip, actDelete:
+	case actRetry, actMark, actSkip, actDelete, actByHand:
 		return b.postAction(ctx, u, d, tapped)
 	}
 	return b.cardAction(ctx, u, d, tapped.ID)
@@ -484,7 +484,8 @@ func (b *Bot) settlePost(ctx context.Context, u User, d data, tapped *models.Mes
 // settle runs one alert action on post p.
 func (b *Bot) settle(ctx context.Context, u User, act string, rec store.Record, p store.PostRecord) (string, error) {
 	by := " by " + u.Name + ", " + b.short(b.now())
-	if act == actDelete {
+	switch act {
+	case actDelete:
 		if b.cfg.Deleter == nil || p.Receipt == nil {
 			return "", errors.New("deleting is not configured here; delete it by hand")
 		}
@@ -493,6 +494,11 @@ func (b *Bot) settle(ctx context.Context, u User, act string, rec store.Record, 
 		}
 		b.recordDeleted(ctx, rec.ID, p.Channel, actor(u))
 		return "🗑 Deleted on " + p.Channel + by, nil
+	case actByHand:
+		if err := b.st.PostDeleted(ctx, rec.ID, p.Channel, actor(u)); err != nil {
+			return "", err
+		}
+		return "🗑 Deleted by hand on " + p.Channel + by, nil
 	}
 	if p.State != release.StatusFailed && p.State != release.StatusUncertain {
 		return "Already settled: the post on " + p.Channel + " is " + string(p.State) + ".", nil

@@ -31,6 +31,7 @@ const (
 	actUpdate    = "up" // edit the published posts to the new version
 	actKeep      = "kp" // keep the published posts as they are
 	actDelete    = "dl" // try deleting a withdrawn post again: channel
+	actByHand    = "dh" // record a withdrawn post deleted by hand: channel
 	allLanguages = "*"
 )
 

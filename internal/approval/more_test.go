@@ -210,7 +210,9 @@ func TestTranslationGroupAndChoices(t *testing.T) {
 }
 
 // TestWithdrawn: withdrawn: true deletes the published posts where the
-// platform allows it and asks for the rest.
+// platform allows it and asks for the rest, with a button to say it is
+// done; the withdrawal taken back and the release approved again, it goes
+// out anew where its posts were deleted.
 func TestWithdrawn(t *testing.T) {
 	w := newWorld(t)
 	v1 := w.release("2024/office", source("UN opens office", "en", "", nil, body))
@@ -222,7 +224,7 @@ func TestWithdrawn(t *testing.T) {
 	if ch := w.offer(v2); ch.Kind.String() != "withdrawn" {
 		t.Fatalf("change = %s", ch.Kind)
 	}
-	w.findText("Withdrawn: UN opens office", "telegram: deleted", "facebook: deleted", "x: the platform cannot delete", "delete it by hand")
+	withdrawn := w.findText("Withdrawn: UN opens office", "telegram: deleted", "facebook: deleted", "x: the platform cannot delete", "delete it by hand")
 	for _, m := range w.tg.Messages(channel) {
 		if !m.Deleted {
 			t.Errorf("channel message %d not deleted", m.ID)
@@ -237,8 +239,14 @@ func TestWithdrawn(t *testing.T) {
 		t.Errorf("posts after the withdrawal %v, want %v: deleted ones withdrawn, the one still online published", states, want)
 	}
 
+	// The officer deletes the X post by hand and says so.
+	if a := w.tap(alice, withdrawn.ID, "✅ I deleted it on x"); a.ShowAlert {
+		t.Fatalf("deleted by hand: %+v", a)
+	}
+	w.waitPost("2024/office", "x", release.StatusWithdrawn)
+
 	// The withdrawal taken back and the release approved again, it goes
-	// out anew where its post was deleted, and not twice where it was not.
+	// out anew on every channel, as its posts were all deleted.
 	fbBefore, xBefore := len(w.fb.sends()), len(w.x.sends())
 	v3 := w.release("2024/office", source("UN opens office", "en", "", nil, body+"\nCorrected.\n"))
 	w.offer(v3)
@@ -248,8 +256,9 @@ func TestWithdrawn(t *testing.T) {
 	if n := len(w.fb.sends()); n != fbBefore+1 {
 		t.Errorf("facebook sends after approving again: %d, want %d", n, fbBefore+1)
 	}
-	if n := len(w.x.sends()); n != xBefore {
-		t.Errorf("x sends after approving again: %d, want %d (its post is still online)", n, xBefore)
+	w.waitPost("2024/office", "x", release.StatusPublished)
+	if n := len(w.x.sends()); n != xBefore+1 {
+		t.Errorf("x sends after approving again: %d, want %d", n, xBefore+1)
 	}
 }
 

@@ -238,16 +238,18 @@ func (b *Bot) deleteWithdrawn(ctx context.Context, rel release.Release, ch store
 		if p.State != release.StatusPublished || p.Receipt == nil {
 			continue
 		}
-		if d, ok := b.deletePost(ctx, m, rec, p); !ok {
-			k = k.row(button("🗑 Try deleting on "+p.Channel+" again", d))
+		if label, d := b.deletePost(ctx, m, rec, p); label != "" {
+			k = k.row(button(label, d))
 		}
 	}
 	return m, k, nil
 }
 
-// deletePost deletes one published post and writes the outcome; false
-// with the retry button's data when it failed.
-func (b *Bot) deletePost(ctx context.Context, m *msg, rec store.Record, p store.PostRecord) (data, bool) {
+// deletePost deletes one published post and writes the outcome. Unless the
+// post is gone, it returns a button: to try again when deleting failed,
+// or to record that an officer deleted it by hand (so that, approved
+// again, the release goes out there anew).
+func (b *Bot) deletePost(ctx context.Context, m *msg, rec store.Record, p store.PostRecord) (string, data) {
 	d := data{Act: actDelete, ID: b.remember(releaseKey(rec.ID)), Hash: postHash(rec.ID, p.Channel, p.Hash), Args: []string{channelArg(rec, p.Channel)}}
 	link := func() {
 		if p.Receipt.URL != "" {
@@ -255,26 +257,29 @@ func (b *Bot) deletePost(ctx context.Context, m *msg, rec store.Record, p store.
 		}
 		m.tag("\n")
 	}
+	byHand := func() (string, data) {
+		link()
+		d.Act = actByHand
+		return "✅ I deleted it on " + p.Channel, d
+	}
 	if b.cfg.Deleter == nil {
 		m.text("• " + p.Channel + ": still published; delete it by hand")
-		link()
-		return d, true
+		return byHand()
 	}
 	err := b.cfg.Deleter.Delete(ctx, p.Channel, *p.Receipt)
 	switch {
 	case err == nil:
 		b.recordDeleted(ctx, rec.ID, p.Channel, store.ActorSystem)
 		m.text("• " + p.Channel + ": deleted\n")
-		return d, true
+		return "", d
 	case errors.Is(err, release.ErrNotSupported):
 		m.text("• " + p.Channel + ": the platform cannot delete through its API; please delete it by hand")
-		link()
-		return d, true
+		return byHand()
 	}
 	b.log.Warn("approval: delete withdrawn post", "release", rec.ID, "channel", p.Channel, "err", err)
 	m.text("• " + p.Channel + ": could not delete (" + short(err.Error(), 200) + ")")
 	link()
-	return d, false
+	return "🗑 Try deleting on " + p.Channel + " again", d
 }
 
 // recordDeleted records in the store that the post of release id on
