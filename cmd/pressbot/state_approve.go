@@ -161,7 +161,7 @@ func approve(ctx context.Context, env *stateEnv, id string, at time.Time, explic
 		printTimes(stdout, moved, env.zone)
 		return nil
 	}
-	printApproval(stdout, rel, res, env.zone)
+	printApproval(stdout, rel, res, channels, env.zone)
 	return nil
 }
 
@@ -262,8 +262,9 @@ func channelPolicy(cfg *config.Config, name string) (schedule.Policy, error) {
 	return schedule.Policy{Zone: cfg.Zone}, nil
 }
 
-// printApproval says what happened.
-func printApproval(w io.Writer, rel release.Release, res store.ApproveResult, zone *time.Location) {
+// printApproval says what happened, naming the channels of channels that
+// were not scheduled because they already carry the release.
+func printApproval(w io.Writer, rel release.Release, res store.ApproveResult, channels []string, zone *time.Location) {
 	switch {
 	case res.Already && res.Scheduled:
 		fmt.Fprintf(w, "%s (hash %s) was already approved; nothing changed\n", rel.ID, rel.ShortHash())
@@ -275,6 +276,11 @@ func printApproval(w io.Writer, rel release.Release, res store.ApproveResult, zo
 	}
 	fmt.Fprintf(w, "approved %s (hash %s), %s\n", rel.ID, rel.ShortHash(), res.State)
 	printTimes(w, res.At, zone)
+	for _, ch := range channels {
+		if _, ok := res.At[ch]; !ok {
+			fmt.Fprintf(w, "  %-10s already published, not sent again (a post deleted there is sent anew only once recorded as deleted, from the approvers' chat)\n", ch)
+		}
+	}
 }
 
 // printTimes lists each channel's time in zone.
