@@ -10,10 +10,7 @@ import (
 
 func TestSettlePublished(t *testing.T) {
 	forEach(t, func(t *testing.T, s *store.Store) {
-		mustUpsert(t, s, rel("2024/a", "h1"))
-		approve(t, s, "2024/a", "h1", alice, 1, "telegram", "x")
-		publish(t, s, store.PublishArgs{Release: "2024/a", Channel: "telegram", Hash: "h1", Gen: 1})
-		publish(t, s, store.PublishArgs{Release: "2024/a", Channel: "x", Hash: "h1", Gen: 1})
+		publishedOn(t, s, rel("2024/a", "h1"), "telegram", "x")
 		edited := rel("2024/a", "h2")
 		edited.Title = "Corrected title"
 		mustUpsert(t, s, edited)

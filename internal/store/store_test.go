@@ -302,6 +302,16 @@ func TestChangeAfterApprovalCancelsJobs(t *testing.T) {
 	})
 }
 
+// publishedOn stores r, approves it for channels and publishes it on each.
+func publishedOn(t *testing.T, s *store.Store, r release.Release, channels ...string) {
+	t.Helper()
+	mustUpsert(t, s, r)
+	approve(t, s, r.ID, r.Hash, alice, 1, channels...)
+	for _, ch := range channels {
+		publish(t, s, store.PublishArgs{Release: r.ID, Channel: ch, Hash: r.Hash, Gen: 1})
+	}
+}
+
 // publish runs one job's store steps with a successful send.
 func publish(t *testing.T, s *store.Store, a store.PublishArgs) {
 	t.Helper()
@@ -444,10 +454,7 @@ func TestPublishedStamps(t *testing.T) {
 // on that channel anew.
 func TestPostDeleted(t *testing.T) {
 	forEach(t, func(t *testing.T, s *store.Store) {
-		mustUpsert(t, s, rel("2024/a", "h1"))
-		approve(t, s, "2024/a", "h1", alice, 1, "telegram", "x")
-		publish(t, s, store.PublishArgs{Release: "2024/a", Channel: "telegram", Hash: "h1", Gen: 1})
-		publish(t, s, store.PublishArgs{Release: "2024/a", Channel: "x", Hash: "h1", Gen: 1})
+		publishedOn(t, s, rel("2024/a", "h1"), "telegram", "x")
 		if err := s.PostDeleted(ctx, "2024/a", "telegram", "test"); err == nil {
 			t.Error("a post of a release still published was marked deleted")
 		}
