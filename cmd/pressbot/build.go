@@ -348,13 +348,6 @@ func (l *renderLog) each(entries []site.Entry, fn func(e *site.Entry, problem st
 	return failed
 }
 
-// entry renders one release into a new entry, as fill does.
-func entry(rdr *render.Renderer, r release.Release, content *os.Root) (site.Entry, error) {
-	e := site.Entry{Release: r, Published: r.Date, Updated: r.Date}
-	err := fill(rdr, &e, content)
-	return e, err
-}
-
 // fill renders e's release from one parse: its web HTML, its summary and,
 // when rdr has channels, its posts; and it describes its local image (size
 // and type for the feeds' enclosures). A local image that cannot be found

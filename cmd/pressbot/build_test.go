@@ -139,3 +139,11 @@ func TestLazyEntriesPostsFail(t *testing.T) {
 		t.Errorf("posts.json: err %v, want none written", err)
 	}
 }
+
+// entry renders one release into a new entry at once, as fill does: the
+// eager rendering that lazyEntries must match.
+func entry(rdr *render.Renderer, r release.Release, content *os.Root) (site.Entry, error) {
+	e := site.Entry{Release: r, Published: r.Date, Updated: r.Date}
+	err := fill(rdr, &e, content)
+	return e, err
+}
