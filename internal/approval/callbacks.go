@@ -469,7 +469,7 @@ func (b *Bot) settlePost(ctx context.Context, u User, d data, tapped *models.Mes
 	}
 	p := rec.Posts[i]
 	if postHash(rec.ID, p.Channel, p.Hash) != d.Hash {
-		b.settled(ctx, tapped, "This alert is outdated: the post was approved again since.")
+		b.settled(ctx, tapped, "This alert is outdated: the post was approved again since.", nil)
 		return rec, "This alert is outdated: the post changed since.", false
 	}
 	outcome, err := b.settle(ctx, u, d.Act, rec, p)
@@ -477,8 +477,28 @@ func (b *Bot) settlePost(ctx context.Context, u User, d data, tapped *models.Mes
 		b.log.Error("approval: settle post", "release", rec.ID, "channel", channel, "action", d.Act, "err", err)
 		return rec, short(err.Error(), maxAnswer), false
 	}
-	b.settled(ctx, tapped, outcome)
+	var keep keyboard
+	if d.Act == actDelete || d.Act == actByHand {
+		keep = otherButtons(tapped, d.String()) // the withdrawal's other posts
+	}
+	b.settled(ctx, tapped, outcome, keep)
 	return rec, outcome, true
+}
+
+// otherButtons returns the buttons of m but the one sending tapped. On a
+// withdrawal message each button is for another channel's post, so
+// settling one leaves the others to press.
+func otherButtons(m *models.Message, tapped string) keyboard {
+	if m.ReplyMarkup == nil {
+		return nil
+	}
+	var k keyboard
+	for _, row := range m.ReplyMarkup.InlineKeyboard {
+		k = k.row(slices.DeleteFunc(slices.Clone(row), func(btn models.InlineKeyboardButton) bool {
+			return btn.CallbackData == tapped
+		})...)
+	}
+	return k
 }
 
 // settle runs one alert action on post p.
@@ -520,10 +540,11 @@ func (b *Bot) settle(ctx context.Context, u User, act string, rec store.Record, 
 	return outcome + " on " + p.Channel + by, nil
 }
 
-// settled rewrites an alert with its outcome and without buttons.
-func (b *Bot) settled(ctx context.Context, m *models.Message, outcome string) {
+// settled rewrites an alert with its outcome and without buttons, but for
+// keep.
+func (b *Bot) settled(ctx context.Context, m *models.Message, outcome string, keep keyboard) {
 	text := esc(cutUnits(m.Text, MaxText-units(outcome)-4)) + "\n\n<b>" + esc(outcome) + "</b>"
-	if err := b.edit(ctx, m.ID, text, nil); err != nil {
+	if err := b.edit(ctx, m.ID, text, keep.markup()); err != nil {
 		b.log.Warn("approval: update alert", "err", err)
 	}
 }

@@ -398,6 +398,7 @@ type fakeChannel struct {
 	sent      []release.Post
 	edits     []release.Post
 	deleted   []release.Receipt
+	deleteErr error // what Delete answers (nil: success)
 }
 
 func newFakeChannel(name, url string) *fakeChannel { return &fakeChannel{name: name, url: url} }
@@ -458,6 +459,9 @@ func (e editors) Delete(ctx context.Context, ch string, r release.Receipt) error
 	case "facebook":
 		e.w.fb.mu.Lock()
 		defer e.w.fb.mu.Unlock()
+		if e.w.fb.deleteErr != nil {
+			return e.w.fb.deleteErr
+		}
 		e.w.fb.deleted = append(e.w.fb.deleted, r)
 		return nil
 	}

@@ -2,6 +2,7 @@ package approval_test
 
 import (
 	"context"
+	"errors"
 	"maps"
 	"net/http"
 	"net/http/httptest"
@@ -259,6 +260,36 @@ func TestWithdrawn(t *testing.T) {
 	w.waitPost("2024/office", "x", release.StatusPublished)
 	if n := len(w.x.sends()); n != xBefore+1 {
 		t.Errorf("x sends after approving again: %d, want %d", n, xBefore+1)
+	}
+}
+
+// TestWithdrawnButtonsStay: on a withdrawal message with a button for each
+// of two posts, settling one leaves the other to press.
+func TestWithdrawnButtonsStay(t *testing.T) {
+	w := newWorld(t)
+	w.offer(w.release("2024/office", source("UN opens office", "en", "", nil, body)))
+	w.tap(alice, w.card("UN opens office", 0).ID, "⚡ Publish now")
+	w.findText("📣 Published: UN opens office")
+	w.fb.mu.Lock()
+	w.fb.deleteErr = errors.New("graph: (#2) Service temporarily unavailable")
+	w.fb.mu.Unlock()
+	src := strings.Replace(source("UN opens office", "en", "", nil, body), "---\n\n", "withdrawn: true\n---\n\n", 1)
+	w.offer(w.release("2024/office", src))
+	m := w.findText("Withdrawn: UN opens office", "facebook: could not delete", "x: the platform cannot delete")
+
+	w.tap(alice, m.ID, "✅ I deleted it on x")
+	w.waitPost("2024/office", "x", release.StatusWithdrawn)
+	w.buttonData(m.ID, "🗑 Try deleting on facebook again") // still there
+	if strings.Contains(w.message(m.ID).ReplyMarkup, "I deleted it on x") {
+		t.Error("the settled button is still on the message")
+	}
+	w.fb.mu.Lock()
+	w.fb.deleteErr = nil
+	w.fb.mu.Unlock()
+	w.tap(alice, m.ID, "🗑 Try deleting on facebook again")
+	w.waitPost("2024/office", "facebook", release.StatusWithdrawn)
+	if got := w.message(m.ID).ReplyMarkup; got != "" {
+		t.Errorf("buttons left after both posts were settled: %s", got)
 	}
 }
 
