@@ -44,8 +44,8 @@ func TestNewsroomKey(t *testing.T) {
 	images := newsroomImages{}
 	images.add(release.Release{ID: "2026/a", Hash: "ha", Image: "/images/van.jpg"})
 	images.add(release.Release{ID: "2026/b", Hash: "hb"})
-	base := newsroomKey(pubs("ha", at), images, root)
-	if newsroomKey(pubs("ha", at), images, root) != base {
+	base := newsroomKey(pubs("ha", at), images, nil, root)
+	if newsroomKey(pubs("ha", at), images, nil, root) != base {
 		t.Fatal("the same releases give another key")
 	}
 	changes := map[string][]store.PublishedStamp{
@@ -54,21 +54,24 @@ func TestNewsroomKey(t *testing.T) {
 		"one less":    pubs("ha", at)[:1],
 		"none":        nil,
 	}
-	if newsroomKey(pubs("ha", at), images, nil) == base {
+	if newsroomKey(pubs("ha", at), images, nil, nil) == base {
 		t.Error("without the content folder the image's size is unknown, yet the key is the same")
 	}
-	if newsroomKey(pubs("ha", at), nil, root) == base {
+	if newsroomKey(pubs("ha", at), nil, nil, root) == base {
 		t.Error("without the releases' images their sizes are unknown, yet the key is the same")
 	}
+	if newsroomKey(pubs("ha", at), images, []string{"2025/old"}, root) == base {
+		t.Error("a release is gone, yet the key is the same")
+	}
 	for name, p := range changes {
-		if newsroomKey(p, images, root) == base {
+		if newsroomKey(p, images, nil, root) == base {
 			t.Errorf("%s changed, the key did not", name)
 		}
 	}
 	if err := os.WriteFile(img, []byte("a larger jpeg"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if newsroomKey(pubs("ha", at), images, root) == base {
+	if newsroomKey(pubs("ha", at), images, nil, root) == base {
 		t.Error("the image's size changed, the key did not")
 	}
 }

@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"os"
 	"runtime/debug"
-	"slices"
 	"sync"
 	"time"
 
@@ -58,7 +57,6 @@ type server struct {
 	newsroomMu     sync.Mutex
 	newsroomKey    [sha256.Size]byte // what the live newsroom was built from (newsroomKey)
 	newsroomImages newsroomImages    // the local images of what it was built from
-	newsroomGone   []string          // the withdrawn releases it answers 410 for
 	newsroomBuilt  bool
 	beforeSend     freshness // the sends' newsroom updates (pageBeforeSend)
 }
@@ -436,7 +434,7 @@ func (s *server) newsroomCurrent(ctx context.Context, root *os.Root) (bool, erro
 	if err != nil {
 		return false, err
 	}
-	return newsroomKey(stamps, s.newsroomImages, root) == s.newsroomKey && slices.Equal(gone, s.newsroomGone), nil
+	return newsroomKey(stamps, s.newsroomImages, gone, root) == s.newsroomKey, nil
 }
 
 // updateNewsroom rebuilds the live newsroom from the published releases,
@@ -464,11 +462,11 @@ func (s *server) updateNewsroom(ctx context.Context) error {
 		stamps[i] = p.Stamp()
 		images.add(p.Release)
 	}
-	key := newsroomKey(stamps, images, root)
 	gone, err := s.store.Gone(ctx)
 	if err != nil {
 		return err
 	}
+	key := newsroomKey(stamps, images, gone, root)
 	entries, log := entriesOf(pubs, s.webRender, root)
 	if err := s.site.Update(entries); err != nil {
 		return err
@@ -477,6 +475,6 @@ func (s *server) updateNewsroom(ctx context.Context) error {
 	log.each(entries, func(e *site.Entry, problem string) {
 		s.log.Warn("newsroom: a published release was rendered only in part", "release", e.Release.ID, "problem", problem)
 	})
-	s.newsroomKey, s.newsroomImages, s.newsroomGone, s.newsroomBuilt = key, images, gone, true
+	s.newsroomKey, s.newsroomImages, s.newsroomBuilt = key, images, true
 	return nil
 }

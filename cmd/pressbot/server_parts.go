@@ -204,12 +204,12 @@ func openContent(dir string) *os.Root {
 }
 
 // newsroomKey identifies what a newsroom built from releases with these
-// stamps shows: each release's ID, content hash and publication time, and
-// the size of its local image (which goes into the feeds; sizes are read
-// from root, nil for none), as images names it for the release at that
-// hash. The same key means the same newsroom, so serve need not render it
-// again.
-func newsroomKey(stamps []store.PublishedStamp, images newsroomImages, root *os.Root) [sha256.Size]byte {
+// stamps shows: each release's ID, content hash and publication time, the
+// size of its local image (which goes into the feeds; sizes are read from
+// root, nil for none) as images names it for the release at that hash, and
+// the withdrawn releases it answers 410 for. The same key means the same
+// newsroom, so serve need not render it again.
+func newsroomKey(stamps []store.PublishedStamp, images newsroomImages, gone []string, root *os.Root) [sha256.Size]byte {
 	h := sha256.New()
 	for _, p := range stamps {
 		size := int64(-1)
@@ -219,6 +219,9 @@ func newsroomKey(stamps []store.PublishedStamp, images newsroomImages, root *os.
 			}
 		}
 		fmt.Fprintf(h, "%q %s %d %d\n", p.ID, p.Hash, p.PublishedAt.UnixNano(), size)
+	}
+	for _, id := range gone {
+		fmt.Fprintf(h, "gone %q\n", id)
 	}
 	var key [sha256.Size]byte
 	h.Sum(key[:0])
