@@ -1,9 +1,13 @@
 package main
 
 import (
+	"context"
 	"os"
+	"strings"
 	"testing"
 
+	"github.com/pressbot/pressbot/internal/release"
+	"github.com/pressbot/pressbot/internal/store"
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
@@ -22,7 +26,47 @@ func TestScripts(t *testing.T) {
 			env.Setenv("PRESSBOT_REPO", repoRoot(t))
 			return nil
 		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){"sent": sentCmd},
 	})
+}
+
+// sentEvents are the outcomes the sent command can record.
+var sentEvents = map[string]release.Event{
+	"published": release.EventSucceed, "failed": release.EventFail, "uncertain": release.EventUncertain,
+}
+
+// sentCmd is the script command "sent sqlite:DB ID CHANNEL published|failed|uncertain":
+// it sends the scheduled post as the queue's worker does, through the
+// store's claim and finish, with that outcome.
+func sentCmd(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 4 || sentEvents[args[3]] == "" {
+		ts.Fatalf("usage: sent sqlite:DB ID CHANNEL published|failed|uncertain")
+	}
+	ctx := context.Background()
+	st, err := store.Open(ctx, "sqlite:"+ts.MkAbs(strings.TrimPrefix(args[0], "sqlite:")))
+	ts.Check(err)
+	defer st.Close()
+	rec, err := st.Get(ctx, args[1])
+	ts.Check(err)
+	for _, p := range rec.Posts {
+		if p.Channel != args[2] {
+			continue
+		}
+		job := store.PublishArgs{Release: rec.ID, Channel: p.Channel, Hash: p.Hash, Gen: p.Gen}
+		claim, err := st.StartPublish(ctx, job)
+		ts.Check(err)
+		if claim.Outcome != store.ClaimSend {
+			ts.Fatalf("sent: the %s post cannot be sent (it is %s)", p.Channel, claim.State)
+		}
+		res := store.Result{Event: sentEvents[args[3]], Err: "connection reset after the request was written"}
+		if res.Event == release.EventSucceed {
+			res = store.Result{Event: res.Event, Receipt: &release.Receipt{Channel: p.Channel, RemoteIDs: []string{"1"}, URL: "https://t.me/office/1"}}
+		}
+		_, err = st.FinishPublish(ctx, job, res)
+		ts.Check(err)
+		return
+	}
+	ts.Fatalf("sent: %s has no post on %s", args[1], args[2])
 }
 
 // repoRoot returns the repository root (two levels above this package).

@@ -206,10 +206,29 @@ func (s *server) Notify(ctx context.Context, ev queue.Event) {
 	s.metrics.Notify(ctx, ev)
 	if s.bot != nil {
 		s.bot.Notify(ctx, ev)
+	} else {
+		logNeedsWord(s.log, ev)
 	}
 	if ev.Kind == queue.EventPublished {
 		s.refreshNewsroom()
 	}
+}
+
+// logNeedsWord tells the log, when no approvers' chat is configured, what
+// a failed or uncertain send asks of the officers and the command that
+// settles it: the chat's alert and buttons, for the command line.
+func logNeedsWord(log *slog.Logger, ev queue.Event) {
+	var what string
+	switch ev.Kind {
+	case queue.EventUncertain:
+		what = "the post may or may not have gone out: look on the channel, then record what you saw (published) or send it again (retry)"
+	case queue.EventFailed, queue.EventAuth:
+		what = "the platform refused the post: mend the cause, then send it again (retry) or give it up (skip)"
+	default:
+		return
+	}
+	log.Warn("post needs an officer's word: "+what, "release", ev.Release, "channel", ev.Channel,
+		"resolve", "pressbot resolve "+ingest.ShellWord(ev.Release)+" retry|published|skip -channels "+ev.Channel)
 }
 
 // imageInUse reports whether a release awaiting approval or publication

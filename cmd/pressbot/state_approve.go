@@ -136,6 +136,13 @@ func approve(ctx context.Context, env *stateEnv, id string, at time.Time, explic
 	if _, err := env.store.UpsertRelease(ctx, rel, cliActor().Actor()); err != nil {
 		return err
 	}
+	if rel.Withdrawn {
+		return fmt.Errorf("%s is withdrawn (withdrawn: true in its front matter): its unsent posts are cancelled; "+
+			"remove that line to offer it again ('pressbot status %s' shows its posts)", rel.Path, rel.ID)
+	}
+	if err := settledFirst(ctx, env.store, rel.ID); err != nil {
+		return err
+	}
 	req := store.ApproveRequest{ID: rel.ID, Hash: rel.Hash, Approver: cliActor(), Channels: channels, At: at,
 		Posts: posts, Required: requiredApprovals(env.cfg, rel)}
 	if at.IsZero() {
@@ -163,6 +170,26 @@ func approve(ctx context.Context, env *stateEnv, id string, at time.Time, explic
 	}
 	printApproval(stdout, rel, res, channels, env.zone)
 	return nil
+}
+
+// settledFirst refuses to approve release id while a post of it failed
+// or may have gone out: that needs an officer's word first (resolve).
+func settledFirst(ctx context.Context, st *store.Store, id string) error {
+	rec, err := st.Get(ctx, id)
+	if err != nil {
+		return err
+	}
+	var open []string
+	for _, p := range rec.Posts {
+		if unsettled(rec.State, p) {
+			open = append(open, p.Channel+" "+string(p.State))
+		}
+	}
+	if len(open) == 0 {
+		return nil
+	}
+	return fmt.Errorf("%s has posts that need a word first (%s): 'pressbot status %s' shows them; "+
+		"settle each with 'pressbot resolve %s retry|published|skip -channels NAME'", id, strings.Join(open, ", "), id, id)
 }
 
 // loadRelease reads release id from the content directory, reporting its
@@ -278,7 +305,7 @@ func printApproval(w io.Writer, rel release.Release, res store.ApproveResult, ch
 	printTimes(w, res.At, zone)
 	for _, ch := range channels {
 		if _, ok := res.At[ch]; !ok {
-			fmt.Fprintf(w, "  %-10s already published, not sent again (a post deleted there is sent anew only once recorded as deleted, from the approvers' chat)\n", ch)
+			fmt.Fprintf(w, "  %-10s already published, not sent again (deleted it there? record that while the release is withdrawn: 'pressbot resolve -h')\n", ch)
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -68,6 +69,14 @@ func writeQueue(w io.Writer, recs []store.Record, zone *time.Location) {
 	if len(recs) == 0 {
 		fmt.Fprintln(w, "(nothing queued)")
 	}
+	if i := slices.IndexFunc(recs, needsWord); i >= 0 {
+		fmt.Fprintf(w, "\nA failed or uncertain post needs an officer's word: 'pressbot status %s' says which and how to settle it.\n", recs[i].ID)
+	}
+}
+
+// needsWord reports whether a post of r failed or may have gone out.
+func needsWord(r store.Record) bool {
+	return slices.ContainsFunc(r.Posts, func(p store.PostRecord) bool { return unsettled(r.State, p) })
 }
 
 // queueChannels lists each post as channel or channel:state when the

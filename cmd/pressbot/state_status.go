@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/pressbot/pressbot/internal/release"
 	"github.com/pressbot/pressbot/internal/store"
 )
 
@@ -81,6 +82,7 @@ func writeStatus(w io.Writer, rec store.Record, audit []store.AuditEntry, zone *
 			fmt.Fprintf(tw, "  %s\t%s\t%s\t%d\t%s\n", p.Channel, p.State, localTime(t, zone), p.Attempts, postResult(p))
 		}
 		tw.Flush()
+		writeNextSteps(w, rec)
 	}
 	fmt.Fprintln(w, "\nhistory:")
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
@@ -96,13 +98,38 @@ func writeStatus(w io.Writer, rec store.Record, audit []store.AuditEntry, zone *
 
 // postResult is a post's receipt (link or remote ids) or its last error.
 func postResult(p store.PostRecord) string {
-	if p.Receipt != nil {
-		if p.Receipt.URL != "" {
-			return p.Receipt.URL
-		}
-		return "ids " + strings.Join(p.Receipt.RemoteIDs, ", ")
+	switch {
+	case p.Receipt == nil && p.State == release.StatusPublished:
+		return "no receipt: marked as published by an officer"
+	case p.Receipt == nil:
+		return p.LastError
+	case p.Receipt.URL != "":
+		return p.Receipt.URL
 	}
-	return p.LastError
+	return "ids " + strings.Join(p.Receipt.RemoteIDs, ", ")
+}
+
+// writeNextSteps says what rec's posts need from an officer: a word on
+// failed or uncertain sends, and deletion of a withdrawn release's posts
+// still published.
+func writeNextSteps(w io.Writer, rec store.Record) {
+	var open, online []string
+	for _, p := range rec.Posts {
+		switch {
+		case unsettled(rec.State, p):
+			open = append(open, p.Channel)
+		case deletable(rec.State, p):
+			online = append(online, p.Channel)
+		}
+	}
+	if len(open) > 0 {
+		fmt.Fprintf(w, "\nneeds a word: %s. Check the channel, then: pressbot resolve %s retry|published|skip -channels %s\n",
+			strings.Join(open, ", "), rec.ID, strings.Join(open, ","))
+	}
+	if len(online) > 0 {
+		fmt.Fprintf(w, "\nwithdrawn, still published on: %s. Delete the posts there, then: pressbot resolve %s deleted -channels %s\n",
+			strings.Join(online, ", "), rec.ID, strings.Join(online, ","))
+	}
 }
 
 // orDash returns s or "-" when empty.

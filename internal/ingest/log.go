@@ -26,21 +26,22 @@ func (o LogOfferer) Offer(_ context.Context, rel release.Release, ch store.Chang
 	switch ch.Kind {
 	case store.ChangeWithdrawn:
 		o.Log.Info("release withdrawn: its unsent posts are cancelled and its page leaves the newsroom; "+
-			"posts already published stay on the platforms until deleted there", attrs...)
+			"posts already published stay on the platforms until deleted there ('pressbot status "+ShellWord(rel.ID)+"' lists them)",
+			append(attrs, "deleted", "pressbot resolve "+ShellWord(rel.ID)+" deleted -channels NAME")...)
 	case store.ChangeAfterPublishing:
 		o.Log.Warn("published release changed: its posts and newsroom page keep the published version; "+
 			"updating published posts is done in the Telegram approvers' chat (README: Approval in Telegram)",
 			append(attrs, "preview", o.preview(rel.ID))...)
 	default:
 		o.Log.Info("release awaits approval (no Telegram approvers' chat configured)", append(attrs,
-			"approve", "pressbot approve "+shellWord(rel.ID)+" -at now", "preview", o.preview(rel.ID))...)
+			"approve", "pressbot approve "+ShellWord(rel.ID)+" -at now", "preview", o.preview(rel.ID))...)
 	}
 	return nil
 }
 
-// shellWord quotes s for a POSIX shell when it holds more than letters,
+// ShellWord quotes s for a POSIX shell when it holds more than letters,
 // digits and "/-._~", so that the logged command can be pasted as it is.
-func shellWord(s string) string {
+func ShellWord(s string) string {
 	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/-._~") == "" {
 		return s
 	}

@@ -17,33 +17,35 @@ import (
 // be pasted into a shell as it is: sh gives back the ID unchanged.
 func TestShellWord(t *testing.T) {
 	for _, id := range []string{"2020/imts-success", "2020/пресс релиз 1", "2020/it's", `2020/"$HOME" a\b`} {
-		out, err := exec.Command("sh", "-c", "printf %s "+shellWord(id)).Output()
+		out, err := exec.Command("sh", "-c", "printf %s "+ShellWord(id)).Output()
 		if err != nil {
 			t.Fatal(err)
 		}
 		if string(out) != id {
-			t.Errorf("shellWord(%q) = %s, which sh reads as %q", id, shellWord(id), out)
+			t.Errorf("ShellWord(%q) = %s, which sh reads as %q", id, ShellWord(id), out)
 		}
 	}
-	if got := shellWord("2020/imts-success"); got != "2020/imts-success" {
+	if got := ShellWord("2020/imts-success"); got != "2020/imts-success" {
 		t.Errorf("a plain ID is quoted: %s", got)
 	}
 }
 
 // TestLogOffererSaysWhatToDo checks that the log offers the approve command
 // only for a change the command line can approve: not for a withdrawn
-// release, nor for one changed after publishing.
+// release, nor for one changed after publishing; and, for a withdrawn one,
+// the command that records a post deleted by hand.
 func TestLogOffererSaysWhatToDo(t *testing.T) {
 	rel := release.Release{ID: "2020/imts", Hash: "fe4cb2d914f8c1ae"}
 	tests := []struct {
 		kind        store.ChangeKind
 		msg         string
 		wantApprove bool
+		wantDeleted bool // the command that records a post deleted by hand
 	}{
-		{store.ChangeNew, "release awaits approval", true},
-		{store.ChangeAfterApproval, "release awaits approval", true},
-		{store.ChangeWithdrawn, "release withdrawn", false},
-		{store.ChangeAfterPublishing, "published release changed", false},
+		{store.ChangeNew, "release awaits approval", true, false},
+		{store.ChangeAfterApproval, "release awaits approval", true, false},
+		{store.ChangeWithdrawn, "release withdrawn", false, true},
+		{store.ChangeAfterPublishing, "published release changed", false, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.kind.String(), func(t *testing.T) {
@@ -61,6 +63,9 @@ func TestLogOffererSaysWhatToDo(t *testing.T) {
 			}
 			if _, ok := line["approve"]; ok != tt.wantApprove {
 				t.Errorf("approve command logged: %v, want %v (%s)", ok, tt.wantApprove, buf.String())
+			}
+			if _, ok := line["deleted"]; ok != tt.wantDeleted {
+				t.Errorf("deleted command logged: %v, want %v (%s)", ok, tt.wantDeleted, buf.String())
 			}
 			if line["release"] != rel.ID {
 				t.Errorf("release %v, want %s", line["release"], rel.ID)

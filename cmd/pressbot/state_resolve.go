@@ -1,0 +1,233 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/pressbot/pressbot/internal/release"
+	"github.com/pressbot/pressbot/internal/store"
+)
+
+func init() {
+	register(command{name: "resolve", summary: "settle a failed or uncertain post, or record a post deleted by hand", run: runResolve})
+	register(command{name: "cancel", summary: "take an approved or scheduled release back to review", run: runCancel})
+}
+
+const resolveDescription = `Resolve settles a post that needs an officer's word, as the buttons of the
+Telegram approvers' chat do, for an office that approves on the command line
+or while Telegram is unreachable. ACTION is one of:
+
+  retry      send the failed or uncertain post again (-at: now, or a time).
+             For an uncertain post, first check the channel: retry only if
+             the post did NOT go out, or it will be there twice.
+  published  record that the failed or uncertain post did go out (you saw
+             it on the channel); it is not sent again.
+  skip       give up the failed or uncertain post: it is not sent on that
+             channel; the release's other posts go on.
+  deleted    record that you deleted the published post of a withdrawn
+             release on the platform. Approved again once the withdrawal is
+             taken back, the release then goes out there anew; a post still
+             recorded as published is never sent twice.
+
+-channels names the posts; without it, the one post the action applies to
+('pressbot status ID' lists them). Every action is kept in the audit log.`
+
+// resolveFlags are the flags of resolve.
+type resolveFlags struct {
+	stateFlags
+	channels string
+	at       string
+}
+
+// resolveAction is one ACTION of resolve.
+type resolveAction struct {
+	// fits reports whether the action applies to post p of a release in
+	// state.
+	fits func(state release.Status, p store.PostRecord) bool
+	want string // what fits wants of a post, for messages: "failed or uncertain"
+	// withdrawn says the action is for the posts of a withdrawn release.
+	withdrawn bool
+	// do applies the action to one channel's post.
+	do func(ctx context.Context, st *store.Store, id, channel, actor string, at time.Time) error
+	// done says what became of the post.
+	done string
+}
+
+// resolveActions are the actions of resolve by name.
+var resolveActions = map[string]resolveAction{
+	"retry": {fits: unsettled, want: "failed or uncertain", done: "queued again",
+		do: func(ctx context.Context, st *store.Store, id, ch, actor string, at time.Time) error {
+			return st.Retry(ctx, id, ch, actor, at)
+		}},
+	"published": {fits: unsettled, want: "failed or uncertain", done: "recorded as published; it is not sent again",
+		do: func(ctx context.Context, st *store.Store, id, ch, actor string, _ time.Time) error {
+			return st.MarkPublished(ctx, id, ch, actor, nil)
+		}},
+	"skip": {fits: unsettled, want: "failed or uncertain", done: "skipped; it is not sent on this channel",
+		do: func(ctx context.Context, st *store.Store, id, ch, actor string, _ time.Time) error {
+			return st.Skip(ctx, id, ch, actor)
+		}},
+	"deleted": {fits: deletable, want: "published", withdrawn: true, done: "recorded as deleted on the platform",
+		do: func(ctx context.Context, st *store.Store, id, ch, actor string, _ time.Time) error {
+			return st.PostDeleted(ctx, id, ch, actor)
+		}},
+}
+
+// unsettled reports whether p awaits an officer's word after a send.
+func unsettled(_ release.Status, p store.PostRecord) bool {
+	return p.State == release.StatusFailed || p.State == release.StatusUncertain
+}
+
+// deletable reports whether p is a published post of a withdrawn release.
+func deletable(state release.Status, p store.PostRecord) bool {
+	return state == release.StatusWithdrawn && p.State == release.StatusPublished
+}
+
+// runResolve implements "pressbot resolve".
+func runResolve(args []string, stdout, stderr io.Writer) int {
+	var f resolveFlags
+	fs := newFlagSet("resolve", "ID retry|published|skip|deleted [-channels a,b] [-at now|TIME] [-config FILE] [-db URL]", resolveDescription, stderr)
+	f.define(fs, false)
+	fs.StringVar(&f.channels, "channels", "", "comma-separated channel `names` (default: the one post the action applies to)")
+	fs.StringVar(&f.at, "at", "", "`when` to retry: now (default), \"2025-03-31 09:30\" (office zone) or RFC 3339")
+	if code, ok := parseFlags(fs, reorderArgs(args)); !ok {
+		return code
+	}
+	if fs.NArg() != 2 || strings.TrimSpace(fs.Arg(0)) == "" {
+		fs.Usage()
+		return exitUsage
+	}
+	id, name := strings.TrimSuffix(strings.Trim(fs.Arg(0), "/"), ".md"), fs.Arg(1)
+	act, ok := resolveActions[name]
+	if !ok {
+		fmt.Fprintf(stderr, "pressbot resolve: unknown action %q: want retry, published, skip or deleted\n", name)
+		return exitUsage
+	}
+	ctx := context.Background()
+	env := f.open(ctx, "resolve", stderr)
+	if env == nil {
+		return exitProblems
+	}
+	defer env.store.Close()
+	if err := f.resolve(ctx, env, id, name, act, stdout); err != nil {
+		fmt.Fprintf(stderr, "pressbot resolve: %v\n", err)
+		return exitProblems
+	}
+	return exitOK
+}
+
+// resolve applies act to the chosen posts of release id and prints what
+// became of each and of the release.
+func (f *resolveFlags) resolve(ctx context.Context, env *stateEnv, id, name string, act resolveAction, stdout io.Writer) error {
+	now := time.Now()
+	at, err := parseAt(f.at, now, env.zone)
+	if err != nil {
+		return err
+	}
+	if f.at != "" && name != "retry" {
+		return fmt.Errorf("-at is for retry only")
+	}
+	rec, err := env.store.Get(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("no release %q in the database: 'pressbot queue -all' lists them", id)
+	}
+	if err != nil {
+		return err
+	}
+	chans, err := pickPosts(rec, act, splitList(f.channels))
+	if err != nil {
+		return err
+	}
+	actor := cliActor().Actor()
+	for _, ch := range chans {
+		if err := act.do(ctx, env.store, id, ch, actor, at); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "%s on %s: %s\n", id, ch, act.done)
+	}
+	if rec, err = env.store.Get(ctx, id); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "release %s is %s (%s)\n", id, rec.State, queueChannels(rec))
+	return nil
+}
+
+// pickPosts returns the channels to act on: those named, each of which
+// must fit act, or else the one post of rec that fits.
+func pickPosts(rec store.Record, act resolveAction, named []string) ([]string, error) {
+	if act.withdrawn && rec.State != release.StatusWithdrawn {
+		return nil, fmt.Errorf("%s is %s, not withdrawn: deleted records a post deleted by hand after the release was withdrawn (withdrawn: true)", rec.ID, rec.State)
+	}
+	var fit, all []string
+	for _, p := range rec.Posts {
+		all = append(all, p.Channel+" "+string(p.State))
+		if act.fits(rec.State, p) {
+			fit = append(fit, p.Channel)
+		}
+	}
+	for _, ch := range named {
+		i := slices.IndexFunc(rec.Posts, func(p store.PostRecord) bool { return p.Channel == ch })
+		switch {
+		case i < 0:
+			return nil, fmt.Errorf("%s has no post on %q (its posts: %s)", rec.ID, ch, orNone(all))
+		case !slices.Contains(fit, ch):
+			return nil, fmt.Errorf("%s on %s is %s (release %s), not %s: nothing to do", rec.ID, ch, rec.Posts[i].State, rec.State, act.want)
+		}
+	}
+	switch {
+	case len(named) > 0:
+		return named, nil
+	case len(fit) == 1:
+		return fit, nil
+	case len(fit) == 0:
+		return nil, fmt.Errorf("no post of %s is %s (release %s; its posts: %s)", rec.ID, act.want, rec.State, orNone(all))
+	}
+	return nil, fmt.Errorf("%d posts of %s are %s (%s): name the ones you mean with -channels", len(fit), rec.ID, act.want, strings.Join(fit, ", "))
+}
+
+// orNone joins list, or says "none".
+func orNone(list []string) string {
+	if len(list) == 0 {
+		return "none"
+	}
+	return strings.Join(list, ", ")
+}
+
+const cancelDescription = `Cancel takes an approved or scheduled release back to review, as the
+Cancel button and /cancel of the Telegram approvers' chat do: its posts
+that have not gone out are cancelled in the same transaction, and its
+approvals no longer count. Posts already published stay. Approve it again
+('pressbot approve ID') to schedule it anew.`
+
+// runCancel implements "pressbot cancel".
+func runCancel(args []string, stdout, stderr io.Writer) int {
+	var f stateFlags
+	fs := newFlagSet("cancel", "ID [-reason TEXT] [-config FILE] [-db URL]", cancelDescription, stderr)
+	f.define(fs, false)
+	reason := fs.String("reason", "", "why, for the audit log")
+	if code, ok := parseFlags(fs, reorderArgs(args)); !ok {
+		return code
+	}
+	id, ok := oneID(fs)
+	if !ok {
+		return exitUsage
+	}
+	ctx := context.Background()
+	env := f.open(ctx, "cancel", stderr)
+	if env == nil {
+		return exitProblems
+	}
+	defer env.store.Close()
+	actor := cliActor()
+	if err := env.store.Cancel(ctx, id, actor.Actor(), *reason); err != nil {
+		fmt.Fprintf(stderr, "pressbot cancel: %v\n", err)
+		return exitProblems
+	}
+	fmt.Fprintf(stdout, "cancelled %s (by %s): its unsent posts will not go out; it awaits approval again\n", id, actor.Actor())
+	return exitOK
+}
