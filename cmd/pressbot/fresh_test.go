@@ -63,3 +63,20 @@ func TestFreshness(t *testing.T) {
 		t.Errorf("%d updates for %d callers: they did not share", n, callers+1)
 	}
 }
+
+// TestNewsroomWait checks the newsroom loop's wait between checks: 50
+// times the last check, between 5 s and a minute.
+func TestNewsroomWait(t *testing.T) {
+	tests := []struct{ took, want time.Duration }{
+		{0, 5 * time.Second},
+		{20 * time.Millisecond, 5 * time.Second},
+		{200 * time.Millisecond, 10 * time.Second},
+		{time.Second, 50 * time.Second},
+		{2 * time.Second, time.Minute},
+	}
+	for _, tt := range tests {
+		if got := newsroomWait(tt.took); got != tt.want {
+			t.Errorf("newsroomWait(%v) = %v, want %v", tt.took, got, tt.want)
+		}
+	}
+}

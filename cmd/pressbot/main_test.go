@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pressbot/pressbot/internal/channel/outbox"
 	"github.com/pressbot/pressbot/internal/release"
 	"github.com/pressbot/pressbot/internal/store"
 	"github.com/rogpeppe/go-internal/testscript"
@@ -37,7 +38,8 @@ var sentEvents = map[string]release.Event{
 
 // sentCmd is the script command "sent sqlite:DB ID CHANNEL published|failed|uncertain":
 // it sends the scheduled post as the queue's worker does, through the
-// store's claim and finish, with that outcome.
+// store's claim and finish, with that outcome; a published post is
+// written by the outbox channel under $WORK/outbox.
 func sentCmd(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 4 || sentEvents[args[3]] == "" {
 		ts.Fatalf("usage: sent sqlite:DB ID CHANNEL published|failed|uncertain")
@@ -60,7 +62,7 @@ func sentCmd(ts *testscript.TestScript, neg bool, args []string) {
 		}
 		res := store.Result{Event: sentEvents[args[3]], Err: "connection reset after the request was written"}
 		if res.Event == release.EventSucceed {
-			res = store.Result{Event: res.Event, Receipt: &release.Receipt{Channel: p.Channel, RemoteIDs: []string{"1"}, URL: "https://t.me/office/1"}}
+			res = store.Result{Event: res.Event, Receipt: outboxSend(ts, p.Channel, claim.Post)}
 		}
 		_, err = st.FinishPublish(ctx, job, res)
 		ts.Check(err)
@@ -76,4 +78,14 @@ func repoRoot(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return wd + "/../.."
+}
+
+// outboxSend publishes post on the dry-run channel of that name in
+// $WORK/outbox and returns its receipt.
+func outboxSend(ts *testscript.TestScript, channel string, post release.Post) *release.Receipt {
+	ch, err := outbox.New(outbox.Config{Name: channel, Kind: post.Kind, Dir: ts.MkAbs("outbox")})
+	ts.Check(err)
+	r, err := ch.Publish(context.Background(), post)
+	ts.Check(err)
+	return &r
 }

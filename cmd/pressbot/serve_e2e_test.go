@@ -211,6 +211,12 @@ func buildPressbot(t *testing.T) string {
 // startE2E starts the fakes and `pressbot serve` against them.
 func startE2E(t *testing.T, bin string) *e2e {
 	t.Helper()
+	return startE2EWith(t, bin, e2eConfig)
+}
+
+// startE2EWith is startE2E with the configuration made by cfgTmpl.
+func startE2EWith(t *testing.T, bin string, cfgTmpl *template.Template) *e2e {
+	t.Helper()
 	e := &e2e{t: t, dir: t.TempDir(), tg: faketg.New(t), fb: fakefb.New(t), x: fakex.New(t),
 		done: make(chan struct{}), http: &http.Client{Timeout: 5 * time.Second}}
 	e.tg.AddChat(faketg.Chat{ID: e2eGroup, Type: faketg.ChatSupergroup, Title: "Press officers"})
@@ -225,7 +231,7 @@ func startE2E(t *testing.T, bin string) *e2e {
 		t.Fatal(err)
 	}
 	cfg := filepath.Join(e.dir, "pressbot.yaml")
-	writeFile(t, cfg, e.config())
+	writeFile(t, cfg, e.config(cfgTmpl))
 
 	e.logPath = filepath.Join(e.dir, "serve.log")
 	logf, err := os.Create(e.logPath)
@@ -325,10 +331,11 @@ channels:
     schedule: {slots: "Mon-Sun 09:45", min_gap: 1h}
 `))
 
-// config returns the YAML configuration pointing every platform at a fake.
-func (e *e2e) config() string {
+// config returns the YAML configuration made by tmpl, pointing every
+// platform at a fake.
+func (e *e2e) config(tmpl *template.Template) string {
 	var b bytes.Buffer
-	err := e2eConfig.Execute(&b, map[string]any{
+	err := tmpl.Execute(&b, map[string]any{
 		"Dir": e.dir, "Addr": strings.TrimPrefix(e.base, "http://"), "Base": e.base,
 		"TGToken": e.tg.Token(), "Group": e2eGroup, "Channel": e2eChannel, "TG": e.tg.URL, "Alice": e2eAlice.ID,
 		"PageID": fakefb.PageID, "PageToken": fakefb.PageToken, "AppSecret": fakefb.AppSecret, "FB": e.fb.URL,

@@ -420,10 +420,11 @@ func (s *server) apply(ctx context.Context, ch watch.Changes) error {
 	return err
 }
 
-// newsroomLoop rebuilds the newsroom after publications and every minute
-// (embargoes pass, approvals elsewhere).
+// newsroomLoop rebuilds the newsroom after publications and, between
+// them, checks it every newsroomWait (embargoes pass; the command line
+// marks, updates and approves from another process).
 func (s *server) newsroomLoop(ctx context.Context) {
-	t := time.NewTicker(time.Minute)
+	t := time.NewTimer(newsroomWait(0))
 	defer t.Stop()
 	for {
 		select {
@@ -432,10 +433,21 @@ func (s *server) newsroomLoop(ctx context.Context) {
 		case <-t.C:
 		case <-s.refresh:
 		}
+		start := time.Now()
 		if err := s.updateNewsroom(ctx); err != nil {
 			s.log.Warn("newsroom update failed", "err", err)
 		}
+		t.Reset(newsroomWait(time.Since(start)))
 	}
+}
+
+// newsroomWait is how long the newsroom loop waits for its next check
+// after one that took took: 50 times that, between 5 s and a minute. A
+// change made by another process then shows within seconds, and the
+// checks of a large archive (0.2 s with 10,000 releases) take at most 2%
+// of a CPU.
+func newsroomWait(took time.Duration) time.Duration {
+	return min(max(50*took, 5*time.Second), time.Minute)
 }
 
 // newsroomCurrent reports whether the live newsroom shows what the store

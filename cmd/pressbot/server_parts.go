@@ -119,15 +119,22 @@ type corrector interface {
 // Edit implements approval.Editor: it edits the post, or where the
 // platform cannot edit, posts a correction reply to it.
 func (o outletEditor) Edit(ctx context.Context, channel string, r release.Receipt, p release.Post) error {
+	_, err := o.edit(ctx, channel, r, p)
+	return err
+}
+
+// edit is Edit; it also says whether a correction reply was posted.
+func (o outletEditor) edit(ctx context.Context, channel string, r release.Receipt, p release.Post) (corrected bool, err error) {
 	out, ok := o[channel]
 	if !ok {
-		return fmt.Errorf("edit: no channel %q", channel)
+		return false, fmt.Errorf("edit: no channel %q", channel)
 	}
-	err := out.Edit(ctx, r, p)
+	err = out.Edit(ctx, r, p)
 	if c, can := out.(corrector); can && errors.Is(err, release.ErrNotSupported) {
 		_, err = c.Correct(ctx, r, p)
+		return err == nil, err
 	}
-	return err
+	return false, err
 }
 
 // outletDeleter deletes published posts through the channel that made them.

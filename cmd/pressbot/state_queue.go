@@ -156,8 +156,8 @@ func runReject(args []string, stdout, stderr io.Writer) int {
 
 // reorderArgs moves flags after the positional ID in front of it, so that
 // both "approve ID -at now" (as DESIGN.md writes it) and "approve -at now
-// ID" parse. Every flag of these commands takes a value except -all and
-// -h/-help.
+// ID" parse. Every flag of these commands takes a value except -all,
+// -keep and -h/-help.
 func reorderArgs(args []string) []string {
 	var flags, pos []string
 	for i := 0; i < len(args); i++ {
@@ -182,7 +182,7 @@ func reorderArgs(args []string) []string {
 // isBoolFlag reports whether a names a flag without a value.
 func isBoolFlag(a string) bool {
 	switch strings.TrimLeft(a, "-") {
-	case "all", "h", "help":
+	case "all", "keep", "h", "help":
 		return true
 	}
 	return false

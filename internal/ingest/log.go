@@ -17,10 +17,10 @@ type LogOfferer struct {
 	PreviewURL func(id string) string
 }
 
-// Offer logs what the change to rel asks of the officers: the command that
-// approves a new or changed release, and for a withdrawn release or one
-// changed after publishing (which the command line cannot approve) what
-// became of its posts.
+// Offer logs what the change to rel asks of the officers and the command
+// that does it: approve a new or changed release, update (or keep) the
+// posts of one changed after publishing, record the posts of a withdrawn
+// one deleted by hand.
 func (o LogOfferer) Offer(_ context.Context, rel release.Release, ch store.Change) error {
 	attrs := []any{"release", rel.ID, "change", ch.Kind.String(), "hash", rel.ShortHash()}
 	switch ch.Kind {
@@ -29,9 +29,9 @@ func (o LogOfferer) Offer(_ context.Context, rel release.Release, ch store.Chang
 			"posts already published stay on the platforms until deleted there ('pressbot status "+ShellWord(rel.ID)+"' lists them)",
 			append(attrs, "deleted", "pressbot resolve "+ShellWord(rel.ID)+" deleted -channels NAME")...)
 	case store.ChangeAfterPublishing:
-		o.Log.Warn("published release changed: its posts and newsroom page keep the published version; "+
-			"updating published posts is done in the Telegram approvers' chat (README: Approval in Telegram)",
-			append(attrs, "preview", o.preview(rel.ID))...)
+		o.Log.Warn("published release changed: its posts and newsroom page keep the published version until you update them or keep them as they are",
+			append(attrs, "update", "pressbot update "+ShellWord(rel.ID), "keep", "pressbot update "+ShellWord(rel.ID)+" -keep",
+				"preview", o.preview(rel.ID))...)
 	default:
 		o.Log.Info("release awaits approval (no Telegram approvers' chat configured)", append(attrs,
 			"approve", "pressbot approve "+ShellWord(rel.ID)+" -at now", "preview", o.preview(rel.ID))...)

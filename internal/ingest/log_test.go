@@ -32,8 +32,9 @@ func TestShellWord(t *testing.T) {
 
 // TestLogOffererSaysWhatToDo checks that the log offers the approve command
 // only for a change the command line can approve: not for a withdrawn
-// release, nor for one changed after publishing; and, for a withdrawn one,
-// the command that records a post deleted by hand.
+// release, nor for one changed after publishing; for a withdrawn one, the
+// command that records a post deleted by hand; and for one changed after
+// publishing, the command that updates its posts.
 func TestLogOffererSaysWhatToDo(t *testing.T) {
 	rel := release.Release{ID: "2020/imts", Hash: "fe4cb2d914f8c1ae"}
 	tests := []struct {
@@ -41,11 +42,12 @@ func TestLogOffererSaysWhatToDo(t *testing.T) {
 		msg         string
 		wantApprove bool
 		wantDeleted bool // the command that records a post deleted by hand
+		wantUpdate  bool // the command that updates the published posts
 	}{
-		{store.ChangeNew, "release awaits approval", true, false},
-		{store.ChangeAfterApproval, "release awaits approval", true, false},
-		{store.ChangeWithdrawn, "release withdrawn", false, true},
-		{store.ChangeAfterPublishing, "published release changed", false, false},
+		{store.ChangeNew, "release awaits approval", true, false, false},
+		{store.ChangeAfterApproval, "release awaits approval", true, false, false},
+		{store.ChangeWithdrawn, "release withdrawn", false, true, false},
+		{store.ChangeAfterPublishing, "published release changed", false, false, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.kind.String(), func(t *testing.T) {
@@ -66,6 +68,9 @@ func TestLogOffererSaysWhatToDo(t *testing.T) {
 			}
 			if _, ok := line["deleted"]; ok != tt.wantDeleted {
 				t.Errorf("deleted command logged: %v, want %v (%s)", ok, tt.wantDeleted, buf.String())
+			}
+			if _, ok := line["update"]; ok != tt.wantUpdate {
+				t.Errorf("update command logged: %v, want %v (%s)", ok, tt.wantUpdate, buf.String())
 			}
 			if line["release"] != rel.ID {
 				t.Errorf("release %v, want %s", line["release"], rel.ID)
