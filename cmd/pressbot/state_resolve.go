@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"slices"
 	"strings"
 	"time"
@@ -29,10 +30,14 @@ or while Telegram is unreachable. ACTION is one of:
              it on the channel); it is not sent again.
   skip       give up the failed or uncertain post: it is not sent on that
              channel; the release's other posts go on.
+  delete     delete the published post of a withdrawn release on its
+             platform (with the channels of -config, as 'pressbot serve'
+             does; where that fails, delete it by hand and use deleted).
   deleted    record that you deleted the published post of a withdrawn
-             release on the platform. Approved again once the withdrawal is
-             taken back, the release then goes out there anew; a post still
-             recorded as published is never sent twice.
+             release on the platform yourself.
+             After delete or deleted, once the withdrawal is taken back and
+             the release approved again, it goes out there anew; a post
+             still recorded as published is never sent twice.
 
 -channels names the posts; without it, the one post the action applies to
 ('pressbot status ID' lists them). Every action is kept in the audit log.`
@@ -42,6 +47,17 @@ type resolveFlags struct {
 	stateFlags
 	channels string
 	at       string
+	outbox   string
+}
+
+// resolveStep is what an action works on: the store, the release's record,
+// the time of a retry, and the channels' platforms (built when first
+// needed).
+type resolveStep struct {
+	st      *store.Store
+	rec     store.Record
+	at      time.Time
+	outlets func() (map[string]outlet, error)
 }
 
 // resolveAction is one ACTION of resolve.
@@ -53,7 +69,7 @@ type resolveAction struct {
 	// withdrawn says the action is for the posts of a withdrawn release.
 	withdrawn bool
 	// do applies the action to one channel's post.
-	do func(ctx context.Context, st *store.Store, id, channel, actor string, at time.Time) error
+	do func(ctx context.Context, s resolveStep, channel, actor string) error
 	// done says what became of the post.
 	done string
 }
@@ -61,21 +77,39 @@ type resolveAction struct {
 // resolveActions are the actions of resolve by name.
 var resolveActions = map[string]resolveAction{
 	"retry": {fits: unsettled, want: "failed or uncertain", done: "queued again",
-		do: func(ctx context.Context, st *store.Store, id, ch, actor string, at time.Time) error {
-			return st.Retry(ctx, id, ch, actor, at)
+		do: func(ctx context.Context, s resolveStep, ch, actor string) error {
+			return s.st.Retry(ctx, s.rec.ID, ch, actor, s.at)
 		}},
 	"published": {fits: unsettled, want: "failed or uncertain", done: "recorded as published; it is not sent again",
-		do: func(ctx context.Context, st *store.Store, id, ch, actor string, _ time.Time) error {
-			return st.MarkPublished(ctx, id, ch, actor, nil)
+		do: func(ctx context.Context, s resolveStep, ch, actor string) error {
+			return s.st.MarkPublished(ctx, s.rec.ID, ch, actor, nil)
 		}},
 	"skip": {fits: unsettled, want: "failed or uncertain", done: "skipped; it is not sent on this channel",
-		do: func(ctx context.Context, st *store.Store, id, ch, actor string, _ time.Time) error {
-			return st.Skip(ctx, id, ch, actor)
+		do: func(ctx context.Context, s resolveStep, ch, actor string) error {
+			return s.st.Skip(ctx, s.rec.ID, ch, actor)
 		}},
+	"delete": {fits: deletable, want: "published", withdrawn: true, done: "deleted on the platform", do: deleteOnPlatform},
 	"deleted": {fits: deletable, want: "published", withdrawn: true, done: "recorded as deleted on the platform",
-		do: func(ctx context.Context, st *store.Store, id, ch, actor string, _ time.Time) error {
-			return st.PostDeleted(ctx, id, ch, actor)
+		do: func(ctx context.Context, s resolveStep, ch, actor string) error {
+			return s.st.PostDeleted(ctx, s.rec.ID, ch, actor)
 		}},
+}
+
+// deleteOnPlatform deletes the published post of a withdrawn release on
+// its platform, as the approvers' chat does on withdrawal, and records it.
+func deleteOnPlatform(ctx context.Context, s resolveStep, ch, actor string) error {
+	i := slices.IndexFunc(s.rec.Posts, func(p store.PostRecord) bool { return p.Channel == ch })
+	if s.rec.Posts[i].Receipt == nil {
+		return fmt.Errorf("%s on %s was marked as published by hand, without a receipt: delete it on the platform, then: pressbot resolve %s deleted -channels %s", s.rec.ID, ch, s.rec.ID, ch)
+	}
+	outlets, err := s.outlets()
+	if err != nil {
+		return err
+	}
+	if err := (outletDeleter(outlets)).Delete(ctx, ch, *s.rec.Posts[i].Receipt); err != nil {
+		return fmt.Errorf("%s on %s: %w (delete it by hand, then: pressbot resolve %s deleted -channels %s)", s.rec.ID, ch, err, s.rec.ID, ch)
+	}
+	return s.st.PostDeleted(ctx, s.rec.ID, ch, actor)
 }
 
 // unsettled reports whether p awaits an officer's word after a send.
@@ -91,10 +125,11 @@ func deletable(state release.Status, p store.PostRecord) bool {
 // runResolve implements "pressbot resolve".
 func runResolve(args []string, stdout, stderr io.Writer) int {
 	var f resolveFlags
-	fs := newFlagSet("resolve", "ID retry|published|skip|deleted [-channels a,b] [-at now|TIME] [-config FILE] [-db URL]", resolveDescription, stderr)
+	fs := newFlagSet("resolve", "ID retry|published|skip|delete|deleted [-channels a,b] [-at now|TIME] [-config FILE] [-db URL] [-outbox DIR]", resolveDescription, stderr)
 	f.define(fs, false)
 	fs.StringVar(&f.channels, "channels", "", "comma-separated channel `names` (default: the one post the action applies to)")
 	fs.StringVar(&f.at, "at", "", "`when` to retry: now (default), \"2025-03-31 09:30\" (office zone) or RFC 3339")
+	fs.StringVar(&f.outbox, "outbox", "outbox", "`directory` of the dry-run channels (delete)")
 	if code, ok := parseFlags(fs, reorderArgs(args)); !ok {
 		return code
 	}
@@ -105,7 +140,7 @@ func runResolve(args []string, stdout, stderr io.Writer) int {
 	id, name := strings.TrimSuffix(strings.Trim(fs.Arg(0), "/"), ".md"), fs.Arg(1)
 	act, ok := resolveActions[name]
 	if !ok {
-		fmt.Fprintf(stderr, "pressbot resolve: unknown action %q: want retry, published, skip or deleted\n", name)
+		fmt.Fprintf(stderr, "pressbot resolve: unknown action %q: want retry, published, skip, delete or deleted\n", name)
 		return exitUsage
 	}
 	ctx := context.Background()
@@ -144,8 +179,11 @@ func (f *resolveFlags) resolve(ctx context.Context, env *stateEnv, id, name stri
 		return err
 	}
 	actor := cliActor().Actor()
+	step := resolveStep{st: env.store, rec: rec, at: at, outlets: func() (map[string]outlet, error) {
+		return newOutlets(env.cfg, f.outbox, slog.New(slog.DiscardHandler))
+	}}
 	for _, ch := range chans {
-		if err := act.do(ctx, env.store, id, ch, actor, at); err != nil {
+		if err := act.do(ctx, step, ch, actor); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "%s on %s: %s\n", id, ch, act.done)
