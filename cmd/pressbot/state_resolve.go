@@ -39,8 +39,9 @@ or while Telegram is unreachable. ACTION is one of:
              the release approved again, it goes out there anew; a post
              still recorded as published is never sent twice.
 
--channels names the posts; without it, the one post the action applies to
-('pressbot status ID' lists them). Every action is kept in the audit log.`
+-channels names the posts; without it, delete acts on every post of the
+release still published, and the other actions on the one post they apply
+to ('pressbot status ID' lists them). Every action is kept in the audit log.`
 
 // resolveFlags are the flags of resolve.
 type resolveFlags struct {
@@ -68,6 +69,9 @@ type resolveAction struct {
 	want string // what fits wants of a post, for messages: "failed or uncertain"
 	// withdrawn says the action is for the posts of a withdrawn release.
 	withdrawn bool
+	// all makes the action apply to every post it fits when none is
+	// named; else it wants the one that fits, or names.
+	all bool
 	// do applies the action to one channel's post.
 	do func(ctx context.Context, s resolveStep, channel, actor string) error
 	// done says what became of the post.
@@ -88,7 +92,7 @@ var resolveActions = map[string]resolveAction{
 		do: func(ctx context.Context, s resolveStep, ch, actor string) error {
 			return s.st.Skip(ctx, s.rec.ID, ch, actor)
 		}},
-	"delete": {fits: deletable, want: "published", withdrawn: true, done: "deleted on the platform", do: deleteOnPlatform},
+	"delete": {fits: deletable, want: "published", withdrawn: true, all: true, done: "deleted on the platform", do: deleteOnPlatform},
 	"deleted": {fits: deletable, want: "published", withdrawn: true, done: "recorded as deleted on the platform",
 		do: func(ctx context.Context, s resolveStep, ch, actor string) error {
 			return s.st.PostDeleted(ctx, s.rec.ID, ch, actor)
@@ -127,7 +131,7 @@ func runResolve(args []string, stdout, stderr io.Writer) int {
 	var f resolveFlags
 	fs := newFlagSet("resolve", "ID retry|published|skip|delete|deleted [-channels a,b] [-at now|TIME] [-config FILE] [-db URL] [-outbox DIR]", resolveDescription, stderr)
 	f.define(fs, false)
-	fs.StringVar(&f.channels, "channels", "", "comma-separated channel `names` (default: the one post the action applies to)")
+	fs.StringVar(&f.channels, "channels", "", "comma-separated channel `names` (default: the one post the action applies to; for delete, all)")
 	fs.StringVar(&f.at, "at", "", "`when` to retry: now (default), \"2025-03-31 09:30\" (office zone) or RFC 3339")
 	fs.StringVar(&f.outbox, "outbox", "outbox", "`directory` of the dry-run channels (delete)")
 	if code, ok := parseFlags(fs, reorderArgs(args)); !ok {
@@ -220,7 +224,7 @@ func pickPosts(rec store.Record, act resolveAction, named []string) ([]string, e
 	switch {
 	case len(named) > 0:
 		return named, nil
-	case len(fit) == 1:
+	case len(fit) == 1 || (act.all && len(fit) > 0):
 		return fit, nil
 	case len(fit) == 0:
 		return nil, fmt.Errorf("no post of %s is %s (release %s; its posts: %s)", rec.ID, act.want, rec.State, orNone(all))

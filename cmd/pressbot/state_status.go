@@ -127,7 +127,7 @@ func writeNextSteps(w io.Writer, rec store.Record) {
 			strings.Join(open, ", "), rec.ID, strings.Join(open, ","))
 	}
 	if len(online) > 0 {
-		fmt.Fprintf(w, "\nwithdrawn, still published on: %s. Delete the posts: pressbot resolve %s delete -channels %s "+
+		fmt.Fprintf(w, "\nwithdrawn, still published on: %s. Delete the posts: pressbot resolve %s delete "+
 			"(or delete them on the platform yourself, then: pressbot resolve %[2]s deleted -channels %[3]s)\n",
 			strings.Join(online, ", "), rec.ID, strings.Join(online, ","))
 	}

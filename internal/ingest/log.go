@@ -27,7 +27,7 @@ func (o LogOfferer) Offer(_ context.Context, rel release.Release, ch store.Chang
 	case store.ChangeWithdrawn:
 		o.Log.Info("release withdrawn: its unsent posts are cancelled and its page leaves the newsroom; "+
 			"posts already published stay on the platforms until deleted there ('pressbot status "+ShellWord(rel.ID)+"' lists them)",
-			append(attrs, "delete", "pressbot resolve "+ShellWord(rel.ID)+" delete -channels NAME",
+			append(attrs, "delete", "pressbot resolve "+ShellWord(rel.ID)+" delete",
 				"deleted", "pressbot resolve "+ShellWord(rel.ID)+" deleted -channels NAME")...)
 	case store.ChangeAfterPublishing:
 		o.Log.Warn("published release changed: its posts and newsroom page keep the published version until you update them or keep them as they are",
