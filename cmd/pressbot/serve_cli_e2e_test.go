@@ -12,37 +12,14 @@ import (
 
 // e2eCLIConfig is e2eConfig without an approvers' chat: approval and every
 // officer's word are given on the command line.
-var e2eCLIConfig = template.Must(template.New("cfg").Parse(`office:
-  zone: Asia/Tashkent
-content:
-  dir: content
-  rescan: 1s
-db: sqlite:{{.Dir}}/pressbot.db
-http:
-  addr: {{.Addr}}
-site:
-  base_url: {{.Base}}
-channels:
-  - name: telegram
-    kind: telegram
-    token: "{{.TGToken}}"
-    chat_id: "{{.Channel}}"
-    username: e2enews
-    api_url: {{.TG}}
-  - name: x
-    kind: x
-    consumer_key: "{{.CK}}"
-    consumer_secret: "{{.CS}}"
-    access_token: "{{.AT}}"
-    access_secret: "{{.AS}}"
-    api_url: {{.X}}
-`))
+var e2eCLIConfig = template.Must(template.New("cfg").Parse(e2eConfigHead + e2eConfigChannels))
 
 // TestServeCLIE2E runs an office without an approvers' chat through the
 // binary: approve on the command line; X drops the connection, so the post
 // is uncertain and serve logs the command that settles it; the officer
 // finds no tweet and retries it; an edit after publishing is then pushed
-// to the posts with update (an edit on Telegram, a correction reply on X),
+// to the posts with update (an edit on Telegram and Facebook, a correction
+// reply on X),
 // and the live newsroom shows it within seconds, though it came from
 // another process.
 func TestServeCLIE2E(t *testing.T) {
@@ -81,28 +58,28 @@ func TestServeCLIE2E(t *testing.T) {
 	cli(false, "approve", "2026/e2e", "-at", "now") // refused while x needs a word
 	// The officer looks at the account, sees no tweet, and sends it again.
 	cli(true, "resolve", "2026/e2e", "retry")
-	e.until("the tweet sent again", func() bool { return len(e.x.Tweets()) == 1 })
+	e.until("the thread sent again", func() bool { return len(e.x.Tweets()) == 2 }) // headline and lead
 	e.untilGet("/releases/2026/e2e/", func(b string) bool { return strings.Contains(b, "on Tuesday") })
 
 	// An edit after publishing: serve records it, then update pushes it.
 	writeFile(t, path, e2eRelease("Wednesday"))
 	e.untilLog(`"msg":"published release changed`)
 	if out := cli(true, "update", "2026/e2e"); !strings.Contains(out, "2026/e2e on telegram: edited") ||
-		!strings.Contains(out, "2026/e2e on x: correction reply posted") {
+		!strings.Contains(out, "2026/e2e on facebook: edited") || !strings.Contains(out, "2026/e2e on x: correction reply posted") {
 		t.Errorf("update said:\n%s", out)
 	}
 	if msgs := e.tg.Messages(e2eChannel); len(msgs) != 1 || !strings.Contains(msgs[0].Plain, "on Wednesday") || msgs[0].Edits != 1 {
 		t.Errorf("the channel's post was not edited once to Wednesday: %+v", msgs)
 	}
-	if tw := e.x.Tweets(); len(tw) != 2 || tw[1].InReplyTo != tw[0].ID {
-		t.Errorf("X has %+v, want the tweet and a correction replying to it", tw)
+	if tw := e.x.Tweets(); len(tw) != 3 || tw[2].InReplyTo != tw[1].ID {
+		t.Errorf("X has %+v, want the thread and a correction replying to its end", tw)
 	}
 	// The live newsroom follows within seconds, though the change was
 	// recorded by another process.
 	e.untilGet("/releases/2026/e2e/", func(b string) bool { return strings.Contains(b, "on Wednesday") })
 	cli(false, "update", "2026/e2e") // nothing left to update
-	if n := len(e.x.Tweets()); n != 2 {
-		t.Errorf("X has %d tweets, want still 2: nothing is sent twice", n)
+	if n := len(e.x.Tweets()); n != 3 {
+		t.Errorf("X has %d tweets, want still 3: nothing is sent twice", n)
 	}
 	e.stop()
 }

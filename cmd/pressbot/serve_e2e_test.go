@@ -283,7 +283,10 @@ func freeAddr(t *testing.T) string {
 	return l.Addr().String()
 }
 
-var e2eConfig = template.Must(template.New("cfg").Parse(`office:
+// e2eConfigHead, e2eConfigApproval and e2eConfigChannels make up the
+// configuration of the end-to-end tests, with every platform at a fake.
+const (
+	e2eConfigHead = `office:
   zone: Asia/Tashkent
 content:
   dir: content
@@ -293,7 +296,8 @@ http:
   addr: {{.Addr}}
 site:
   base_url: {{.Base}}
-approval:
+`
+	e2eConfigApproval = `approval:
   telegram:
     token: "{{.TGToken}}"
     chat_id: {{.Group}}
@@ -304,7 +308,8 @@ approval:
       name: Alice
       role: approver
   required_approvals: 1
-channels:
+`
+	e2eConfigChannels = `channels:
   - name: telegram
     kind: telegram
     token: "{{.TGToken}}"
@@ -329,7 +334,11 @@ channels:
     access_secret: "{{.AS}}"
     api_url: {{.X}}
     schedule: {slots: "Mon-Sun 09:45", min_gap: 1h}
-`))
+`
+)
+
+// e2eConfig is the configuration with an approvers' chat.
+var e2eConfig = template.Must(template.New("cfg").Parse(e2eConfigHead + e2eConfigApproval + e2eConfigChannels))
 
 // config returns the YAML configuration made by tmpl, pointing every
 // platform at a fake.

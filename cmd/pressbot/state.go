@@ -65,6 +65,24 @@ func (f *stateFlags) open(ctx context.Context, name string, stderr io.Writer) *s
 	return &stateEnv{cfg: cfg, store: s, zone: zone}
 }
 
+// openID parses args (flags before or after the one release ID) with fs,
+// whose flags include f's, and opens the store. It returns the state and
+// the ID, or false and the exit code, having printed why.
+func (f *stateFlags) openID(fs *flag.FlagSet, args []string, stderr io.Writer) (*stateEnv, string, int, bool) {
+	if code, ok := parseFlags(fs, reorderArgs(args)); !ok {
+		return nil, "", code, false
+	}
+	id, ok := oneID(fs)
+	if !ok {
+		return nil, "", exitUsage, false
+	}
+	env := f.open(context.Background(), fs.Name(), stderr)
+	if env == nil {
+		return nil, "", exitProblems, false
+	}
+	return env, id, exitOK, true
+}
+
 // cliActor is the audit actor of the person at the terminal: "cli:$USER".
 func cliActor() store.Approver {
 	name := os.Getenv("USER")

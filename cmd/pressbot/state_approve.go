@@ -51,19 +51,12 @@ func runApprove(args []string, stdout, stderr io.Writer) int {
 	f.define(fs, true)
 	fs.StringVar(&f.at, "at", "", "`when`: now, \"2025-03-31 09:30\" (office zone) or RFC 3339; default: each channel's next free slot")
 	fs.StringVar(&f.channels, "channels", "", "comma-separated channel `names` (default: the release's channels)")
-	if code, ok := parseFlags(fs, reorderArgs(args)); !ok {
+	env, id, code, ok := f.openID(fs, args, stderr)
+	if !ok {
 		return code
 	}
-	id, ok := oneID(fs)
-	if !ok {
-		return exitUsage
-	}
-	ctx := context.Background()
-	env := f.open(ctx, "approve", stderr)
-	if env == nil {
-		return exitProblems
-	}
 	defer env.store.Close()
+	ctx := context.Background()
 	now := time.Now()
 	at, err := parseAt(f.at, now, env.zone)
 	if err != nil {

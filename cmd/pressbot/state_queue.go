@@ -15,7 +15,8 @@ import (
 
 func init() {
 	register(command{name: "queue", summary: "list releases awaiting approval or publication", run: runQueue})
-	register(command{name: "reject", summary: "reject a release awaiting approval", run: runReject})
+	register(command{name: "reject", summary: "reject a release awaiting approval",
+		run: stopCommand("reject", rejectDescription, "why, for the audit log and the editors", "rejected %s (by %s)", (*store.Store).Reject)})
 }
 
 const queueDescription = `Queue prints a table of the releases that still need something: awaiting
@@ -126,32 +127,29 @@ func queueTime(r store.Record) time.Time {
 const rejectDescription = `Reject refuses a release that awaits approval, with a reason kept in its
 audit log. Editing the file offers it for approval again.`
 
-// runReject implements "pressbot reject".
-func runReject(args []string, stdout, stderr io.Writer) int {
-	var f stateFlags
-	fs := newFlagSet("reject", "ID [-reason TEXT] [-config FILE] [-db URL]", rejectDescription, stderr)
-	f.define(fs, false)
-	reason := fs.String("reason", "", "why, for the audit log and the editors")
-	if code, ok := parseFlags(fs, reorderArgs(args)); !ok {
-		return code
+// stopCommand returns the run function of a command that applies stop
+// (reject, cancel) to one release with a reason for its audit log, and
+// then prints done (with the release ID and the actor).
+func stopCommand(name, description, reasonUsage, done string,
+	stop func(st *store.Store, ctx context.Context, id, actor, reason string) error) func([]string, io.Writer, io.Writer) int {
+	return func(args []string, stdout, stderr io.Writer) int {
+		var f stateFlags
+		fs := newFlagSet(name, "ID [-reason TEXT] [-config FILE] [-db URL]", description, stderr)
+		f.define(fs, false)
+		reason := fs.String("reason", "", reasonUsage)
+		env, id, code, ok := f.openID(fs, args, stderr)
+		if !ok {
+			return code
+		}
+		defer env.store.Close()
+		actor := cliActor().Actor()
+		if err := stop(env.store, context.Background(), id, actor, *reason); err != nil {
+			fmt.Fprintf(stderr, "pressbot %s: %v\n", name, err)
+			return exitProblems
+		}
+		fmt.Fprintf(stdout, done+"\n", id, actor)
+		return exitOK
 	}
-	id, ok := oneID(fs)
-	if !ok {
-		return exitUsage
-	}
-	ctx := context.Background()
-	env := f.open(ctx, "reject", stderr)
-	if env == nil {
-		return exitProblems
-	}
-	defer env.store.Close()
-	actor := cliActor()
-	if err := env.store.Reject(ctx, id, actor.Actor(), *reason); err != nil {
-		fmt.Fprintf(stderr, "pressbot reject: %v\n", err)
-		return exitProblems
-	}
-	fmt.Fprintf(stdout, "rejected %s (by %s)\n", id, actor.Actor())
-	return exitOK
 }
 
 // reorderArgs moves flags after the positional ID in front of it, so that

@@ -16,7 +16,9 @@ import (
 
 func init() {
 	register(command{name: "resolve", summary: "settle a failed or uncertain post, or record a post deleted by hand", run: runResolve})
-	register(command{name: "cancel", summary: "take an approved or scheduled release back to review", run: runCancel})
+	register(command{name: "cancel", summary: "take an approved or scheduled release back to review",
+		run: stopCommand("cancel", cancelDescription, "why, for the audit log",
+			"cancelled %s (by %s): its unsent posts will not go out; it awaits approval again", (*store.Store).Cancel)})
 }
 
 const resolveDescription = `Resolve settles a post that needs an officer's word, as the buttons of the
@@ -245,31 +247,3 @@ Cancel button and /cancel of the Telegram approvers' chat do: its posts
 that have not gone out are cancelled in the same transaction, and its
 approvals no longer count. Posts already published stay. Approve it again
 ('pressbot approve ID') to schedule it anew.`
-
-// runCancel implements "pressbot cancel".
-func runCancel(args []string, stdout, stderr io.Writer) int {
-	var f stateFlags
-	fs := newFlagSet("cancel", "ID [-reason TEXT] [-config FILE] [-db URL]", cancelDescription, stderr)
-	f.define(fs, false)
-	reason := fs.String("reason", "", "why, for the audit log")
-	if code, ok := parseFlags(fs, reorderArgs(args)); !ok {
-		return code
-	}
-	id, ok := oneID(fs)
-	if !ok {
-		return exitUsage
-	}
-	ctx := context.Background()
-	env := f.open(ctx, "cancel", stderr)
-	if env == nil {
-		return exitProblems
-	}
-	defer env.store.Close()
-	actor := cliActor()
-	if err := env.store.Cancel(ctx, id, actor.Actor(), *reason); err != nil {
-		fmt.Fprintf(stderr, "pressbot cancel: %v\n", err)
-		return exitProblems
-	}
-	fmt.Fprintf(stdout, "cancelled %s (by %s): its unsent posts will not go out; it awaits approval again\n", id, actor.Actor())
-	return exitOK
-}

@@ -26,19 +26,12 @@ func runStatus(args []string, stdout, stderr io.Writer) int {
 	var f stateFlags
 	fs := newFlagSet("status", "ID [-config FILE] [-db URL]", statusDescription, stderr)
 	f.define(fs, false)
-	if code, ok := parseFlags(fs, reorderArgs(args)); !ok {
+	env, id, code, ok := f.openID(fs, args, stderr)
+	if !ok {
 		return code
 	}
-	id, ok := oneID(fs)
-	if !ok {
-		return exitUsage
-	}
-	ctx := context.Background()
-	env := f.open(ctx, "status", stderr)
-	if env == nil {
-		return exitProblems
-	}
 	defer env.store.Close()
+	ctx := context.Background()
 	rec, err := env.store.Get(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
 		fmt.Fprintf(stderr, "pressbot status: no release %q in the database: an ID is the path under the content folder without .md; 'pressbot queue -all' lists them (a new file is recorded once 'pressbot serve' has seen it)\n", id)

@@ -44,19 +44,12 @@ func runUpdate(args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&f.keep, "keep", false, "keep the published posts as they are")
 	fs.StringVar(&f.channels, "channels", "", "comma-separated channel `names` (default: every post published from an older version)")
 	fs.StringVar(&f.outbox, "outbox", "outbox", "`directory` of the dry-run channels")
-	if code, ok := parseFlags(fs, reorderArgs(args)); !ok {
+	env, id, code, ok := f.openID(fs, args, stderr)
+	if !ok {
 		return code
 	}
-	id, ok := oneID(fs)
-	if !ok {
-		return exitUsage
-	}
-	ctx := context.Background()
-	env := f.open(ctx, "update", stderr)
-	if env == nil {
-		return exitProblems
-	}
 	defer env.store.Close()
+	ctx := context.Background()
 	failed, err := f.update(ctx, env, id, stdout)
 	if err != nil {
 		fmt.Fprintf(stderr, "pressbot update: %v\n", err)
