@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"os"
 	"runtime/debug"
@@ -311,6 +310,15 @@ func (s *server) run(ctx context.Context) error {
 	if err := s.updateNewsroom(ctx); err != nil {
 		s.log.Warn("newsroom: first build failed; it is retried on the next change", "err", err)
 	}
+	// Nothing is sent before the address and the content are known good.
+	ln, err := httpd.Listen(s.cfg.HTTP.Addr)
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
+	if err := s.contentReady(); err != nil {
+		return err
+	}
 	// River stops hard when its start context ends: give it one that
 	// outlives the signal, and stop it softly below.
 	if err := s.queue.Start(context.WithoutCancel(ctx)); err != nil {
@@ -319,18 +327,31 @@ func (s *server) run(ctx context.Context) error {
 	s.mu.Lock()
 	s.queueRun = true
 	s.mu.Unlock()
+	// A part that cannot run (the address taken, the content folder
+	// missing) stops the others, so that serve exits with the reason
+	// instead of running half.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	var wg sync.WaitGroup
-	errc := make(chan error, 4)
-	wg.Go(func() { errc <- s.watch(ctx) })
+	errc := make(chan error, 2)
+	wg.Go(func() {
+		if err := s.watch(ctx); err != nil {
+			errc <- err
+			cancel()
+		}
+	})
 	wg.Go(func() { s.health.Run(ctx) })
 	wg.Go(func() { s.newsroomLoop(ctx) })
 	if s.bot != nil {
-		wg.Go(func() { errc <- s.bot.Run(ctx) })
+		wg.Go(func() {
+			if err := s.bot.Run(ctx); err != nil {
+				s.log.Error("the approvers' chat stopped; approve with the command line until serve is restarted", "err", err)
+			}
+		})
 	}
-	httpHandler := s.httpHandler()
-	err := httpd.Serve(ctx, s.cfg.HTTP.Addr, httpHandler, func(a net.Addr) {
-		s.log.Info("newsroom and API listening", "url", "http://"+a.String(), "preview", "http://"+a.String()+"/preview/{id}")
-	})
+	s.log.Info("newsroom and API listening", "url", "http://"+ln.Addr().String(), "preview", "http://"+ln.Addr().String()+"/preview/{id}")
+	err = httpd.Serve(ctx, ln, s.httpHandler())
+	cancel()
 	s.shutdown(ctx)
 	wg.Wait()
 	close(errc)
@@ -338,6 +359,18 @@ func (s *server) run(ctx context.Context) error {
 		err = errors.Join(err, e)
 	}
 	return err
+}
+
+// contentReady checks that the content folder is there, unless serve
+// follows a git repository (which makes its own).
+func (s *server) contentReady() error {
+	if s.git != nil {
+		return nil
+	}
+	if fi, err := os.Stat(s.contentDir); err != nil || !fi.IsDir() {
+		return fmt.Errorf("content: %s is not a folder: give the releases' folder with -content or content.dir (create it for a new office)", s.contentDir)
+	}
+	return nil
 }
 
 // shutdown stops the queue softly within a minute.

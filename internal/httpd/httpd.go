@@ -147,6 +147,7 @@ type previewData struct {
 
 var previewTmpl = template.Must(template.New("preview").Funcs(template.FuncMap{
 	"over": func(p release.Part) bool { return p.Limit > 0 && p.Length > p.Limit },
+	"inc":  func(i int) int { return i + 1 },
 }).Parse(`<!doctype html>
 <html lang="{{.Release.Lang}}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -158,26 +159,28 @@ pre{white-space:pre-wrap;background:#f4f4f4;padding:.75rem;border-radius:4px}
 <body><main>
 <h1>{{.Release.Title}}</h1>
 <p class="meta">{{.Release.ID}} · {{.Release.Lang}} · hash {{.Release.ShortHash}}{{if .Release.Commit}} · commit {{.Release.Commit}}{{end}}</p>
-{{range .Posts}}<section><h2>{{.Channel}} ({{.Kind}})</h2>
-{{range $i, $p := .Parts}}<h3>Part {{$i}}: <span{{if over $p}} class="over"{{end}}>{{$p.Length}}/{{$p.Limit}}</span> ({{$p.Format}})</h3>
+{{range .Posts}}{{$parts := .Parts}}<section><h2>{{.Channel}} ({{.Kind}})</h2>
+{{range $i, $p := .Parts}}<h3>Part {{inc $i}} of {{len $parts}}: <span{{if over $p}} class="over"{{end}}>{{$p.Length}}/{{$p.Limit}}</span> ({{$p.Format}})</h3>
 {{range $p.Media}}<p>Image: <a href="{{.URL}}">{{.URL}}</a> — alt: {{.Alt}}</p>{{end}}
 {{if $p.Link}}<p>Link: <a href="{{$p.Link}}">{{$p.Link}}</a></p>{{end}}
 <pre>{{$p.Text}}</pre>{{end}}</section>
 {{end}}</main></body></html>
 `))
 
-// Serve listens on addr and serves h until ctx ends, then shuts down
-// gracefully within 10 s. It returns the listener's address through
-// started (if non-nil) once listening.
-func Serve(ctx context.Context, addr string, h http.Handler, started func(net.Addr)) error {
+// Listen opens the TCP listener of addr, so that a taken or bad address
+// is known before anything else starts.
+func Listen(addr string) (net.Listener, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return fmt.Errorf("httpd: listen: %w", err)
+		return nil, fmt.Errorf("httpd: listen: %w (set -http or http.addr to a free address)", err)
 	}
+	return ln, nil
+}
+
+// Serve serves h on ln until ctx ends, then shuts down gracefully within
+// 10 s.
+func Serve(ctx context.Context, ln net.Listener, h http.Handler) error {
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
-	if started != nil {
-		started(ln.Addr())
-	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

@@ -54,6 +54,7 @@ func TestRoutes(t *testing.T) {
 		{"site", "GET", "/feed.xml", nil, 200, "site:/feed.xml"},
 		{"preview escapes and flags over-limit parts", "GET", "/preview/2020/a", nil, 200, `<span class="over">300/280</span>`},
 		{"preview escapes text", "GET", "/preview/2020/a", nil, 200, "&lt;script&gt;"},
+		{"preview counts parts from 1", "GET", "/preview/2020/a", nil, 200, "<h3>Part 1 of 1: "},
 		{"preview unknown", "GET", "/preview/2020/b", nil, 404, "no release 2020/b"},
 		{"webhook right secret", "POST", "/telegram/webhook", map[string]string{"X-Telegram-Bot-Api-Secret-Token": "right"}, 200, ""},
 		{"webhook wrong secret", "POST", "/telegram/webhook", map[string]string{"X-Telegram-Bot-Api-Secret-Token": "wrong"}, 401, "unauthorized"},
