@@ -1,11 +1,13 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"os/exec"
 	"strings"
 	"testing"
 	"text/template"
+	"time"
 
 	fakex "github.com/pressbot/pressbot/internal/fake/x"
 )
@@ -62,6 +64,8 @@ func TestServeCLIE2E(t *testing.T) {
 	e.untilGet("/releases/2026/e2e/", func(b string) bool { return strings.Contains(b, "on Tuesday") })
 
 	// An edit after publishing: serve records it, then update pushes it.
+	// (A second later: the feeds give times to the second.)
+	time.Sleep(1100 * time.Millisecond)
 	writeFile(t, path, e2eRelease("Wednesday"))
 	e.untilLog(`"msg":"published release changed`)
 	if out := cli(true, "update", "2026/e2e"); !strings.Contains(out, "2026/e2e on telegram: edited") ||
@@ -77,7 +81,18 @@ func TestServeCLIE2E(t *testing.T) {
 	// The live newsroom follows within seconds, though the change was
 	// recorded by another process.
 	e.untilGet("/releases/2026/e2e/", func(b string) bool { return strings.Contains(b, "on Wednesday") })
-	cli(false, "update", "2026/e2e") // nothing left to update
+	// The feeds say when: date_modified is the update, not the publication.
+	var feed struct {
+		Items []struct {
+			DatePublished time.Time `json:"date_published"`
+			DateModified  time.Time `json:"date_modified"`
+		} `json:"items"`
+	}
+	if _, body := e.get("/feed.json"); json.Unmarshal([]byte(body), &feed) != nil || len(feed.Items) != 1 ||
+		!feed.Items[0].DateModified.After(feed.Items[0].DatePublished) {
+		t.Errorf("feed.json items %+v, want date_modified after date_published:\n%s", feed.Items, body)
+	}
+	cli(true, "update", "2026/e2e") // nothing left to update
 	if n := len(e.x.Tweets()); n != 3 {
 		t.Errorf("X has %d tweets, want still 3: nothing is sent twice", n)
 	}

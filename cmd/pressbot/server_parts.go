@@ -195,7 +195,7 @@ func entriesOf(pubs []store.PublishedRelease, rdr *render.Renderer, root *os.Roo
 	}
 	entries, log := lazyEntries(rdr, rels, root)
 	for i, p := range pubs {
-		entries[i].Published, entries[i].Updated = p.PublishedAt, p.PublishedAt
+		entries[i].Published, entries[i].Updated = p.PublishedAt, p.UpdatedAt
 	}
 	return entries, log
 }

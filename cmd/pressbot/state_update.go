@@ -80,6 +80,10 @@ func (f *updateFlags) update(ctx context.Context, env *stateEnv, id string, stdo
 	if err != nil {
 		return 0, err
 	}
+	if len(posts) == 0 {
+		fmt.Fprintf(stdout, "%s: nothing to update: no post shows an older version (its posts: %s)\n", id, postStates(rec))
+		return 0, nil
+	}
 	actor := cliActor().Actor()
 	if f.keep {
 		for _, p := range posts {
@@ -126,9 +130,6 @@ func outdated(rec store.Record, named []string) ([]store.PostRecord, error) {
 		if !slices.ContainsFunc(out, func(p store.PostRecord) bool { return p.Channel == ch }) {
 			return nil, fmt.Errorf("%s has no post on %s published from an older version (its posts: %s)", rec.ID, ch, postStates(rec))
 		}
-	}
-	if len(out) == 0 {
-		return nil, fmt.Errorf("%s has no post published from an older version: nothing to update (its posts: %s)", rec.ID, postStates(rec))
 	}
 	return out, nil
 }

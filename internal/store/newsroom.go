@@ -46,8 +46,43 @@ func (s *Store) Published(ctx context.Context) ([]PublishedRelease, error) {
 		out = append(out, pr)
 		return nil
 	})
+	if err != nil {
+		return nil, err
+	}
+	if err := s.updatedAt(ctx, out); err != nil {
+		return nil, err
+	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].PublishedAt.After(out[j].PublishedAt) })
-	return out, err
+	return out, nil
+}
+
+// updatedAt sets each release's UpdatedAt: the time of its latest update
+// of published posts in the audit log, else its publication.
+func (s *Store) updatedAt(ctx context.Context, pubs []PublishedRelease) error {
+	rows, err := s.db.QueryContext(ctx, `SELECT release_id, MAX(at) FROM audit WHERE event = 'update' GROUP BY release_id`)
+	if err != nil {
+		return wrap(err, "published", "")
+	}
+	defer rows.Close()
+	upd := map[string]time.Time{}
+	for rows.Next() {
+		var id string
+		var at dbTime
+		if err := rows.Scan(&id, &at); err != nil {
+			return wrap(err, "published", "")
+		}
+		upd[id] = at.T
+	}
+	if err := rows.Err(); err != nil {
+		return wrap(err, "published", "")
+	}
+	for i := range pubs {
+		pubs[i].UpdatedAt = pubs[i].PublishedAt
+		if t := upd[pubs[i].Release.ID]; t.After(pubs[i].UpdatedAt) {
+			pubs[i].UpdatedAt = t
+		}
+	}
+	return nil
 }
 
 // PublishedStamps returns the stamps of the releases Published returns, in

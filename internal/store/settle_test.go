@@ -3,6 +3,7 @@ package store_test
 import (
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/pressbot/pressbot/internal/release"
 	"github.com/pressbot/pressbot/internal/store"
@@ -24,9 +25,12 @@ func TestSettlePublished(t *testing.T) {
 		if err := s.SettlePublished(ctx, "2024/a", "x", "h2", "telegram:101", nil); err != nil {
 			t.Fatal(err)
 		}
-		if pub, _ := s.Published(ctx); len(pub) != 1 || pub[0].Release.Title != "Title of 2024/a" {
-			t.Errorf("newsroom after keep: %+v", pub)
+		pub, _ := s.Published(ctx)
+		if len(pub) != 1 || pub[0].Release.Title != "Title of 2024/a" || !pub[0].UpdatedAt.Equal(pub[0].PublishedAt) {
+			t.Fatalf("newsroom after keep: %+v (updated must stay the publication)", pub)
 		}
+		editedAt := pub[0].PublishedAt.Truncate(time.Second).Add(3 * time.Hour)
+		s.SetClock(func() time.Time { return editedAt })
 		// Editing the Telegram post: its rendering and the newsroom move on.
 		newPost := posts("telegram")[0]
 		newPost.Parts[0].Text = "<b>Corrected title</b>"
@@ -48,8 +52,8 @@ func TestSettlePublished(t *testing.T) {
 		if rec.ApprovedHash != "h2" || rec.State != release.StatusPublished {
 			t.Errorf("release after update: approved %s state %s", rec.ApprovedHash, rec.State)
 		}
-		if pub, _ := s.Published(ctx); len(pub) != 1 || pub[0].Release.Title != "Corrected title" {
-			t.Errorf("newsroom after update: %+v", pub)
+		if pub, _ := s.Published(ctx); len(pub) != 1 || pub[0].Release.Title != "Corrected title" || !pub[0].UpdatedAt.Equal(editedAt) {
+			t.Errorf("newsroom after update: %+v, want updated at %v", pub, editedAt)
 		}
 		audit, _ := s.Audit(ctx, "2024/a")
 		var events []string

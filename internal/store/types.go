@@ -151,5 +151,8 @@ type PublishedRelease struct {
 	// Release is the content that was approved and published.
 	Release     release.Release
 	PublishedAt time.Time
-	Receipts    []release.Receipt
+	// UpdatedAt is when its published posts were last updated to a newer
+	// version (SettlePublished with an edit); PublishedAt if never.
+	UpdatedAt time.Time
+	Receipts  []release.Receipt
 }
