@@ -364,7 +364,8 @@ func marshalXML(buf *bytes.Buffer, v any) error {
 	return nil
 }
 
-// sitemap writes the list of every release page to buf
+// sitemap writes the list of the home page, the language indexes, the
+// tag pages and every release page to buf
 // (https://www.sitemaps.org/protocol.html).
 func (s *Site) sitemap(buf *bytes.Buffer, m *model) error {
 	type u struct {
@@ -375,7 +376,21 @@ func (s *Site) sitemap(buf *bytes.Buffer, m *model) error {
 		XMLName xml.Name `xml:"http://www.sitemaps.org/schemas/sitemap/0.9 urlset"`
 		URLs    []u      `xml:"url"`
 	}{}
-	doc.URLs = append(doc.URLs, u{Loc: s.cfg.BaseURL + "/", LastMod: s.updated(feedScope{items: m.items}).Format(time.RFC3339)})
+	list := func(dir string, items []*item) {
+		doc.URLs = append(doc.URLs, u{Loc: s.cfg.BaseURL + "/" + release.EscapePath(dir), LastMod: s.updated(feedScope{items: items}).Format(time.RFC3339)})
+	}
+	list("", m.items)
+	for _, lang := range m.langs {
+		if len(m.byLang[lang]) > 0 {
+			list(lang+"/", m.byLang[lang])
+		}
+	}
+	if len(m.tags) > 0 {
+		list("tags/", m.items)
+	}
+	for _, t := range m.tags {
+		list("tags/"+t.Slug+"/", t.Items)
+	}
 	for _, it := range m.items {
 		doc.URLs = append(doc.URLs, u{Loc: it.URL, LastMod: it.Upd.Format(time.RFC3339)})
 	}

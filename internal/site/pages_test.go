@@ -2,6 +2,7 @@ package site
 
 import (
 	"bytes"
+	"encoding/xml"
 	"flag"
 	"io/fs"
 	"math/rand/v2"
@@ -12,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mmcdole/gofeed"
 	"golang.org/x/net/html"
@@ -621,6 +623,43 @@ func TestNoBrokenLinks(t *testing.T) {
 		}
 		if checked < 100 {
 			t.Errorf("IndexLinks %v: only %d links followed", indexLinks, checked)
+		}
+	}
+}
+
+// TestSitemapListsWrittenPages checks that the sitemap lists the home page,
+// every language index, the tag pages and every release page, each an
+// address of a written page, and nothing else.
+func TestSitemapListsWrittenPages(t *testing.T) {
+	fs := files(t, testConfig(), fixture(t))
+	var doc struct {
+		URLs []struct {
+			Loc     string `xml:"loc"`
+			LastMod string `xml:"lastmod"`
+		} `xml:"url"`
+	}
+	if err := xml.Unmarshal(fs["sitemap.xml"], &doc); err != nil {
+		t.Fatal(err)
+	}
+	listed := map[string]bool{}
+	for _, u := range doc.URLs {
+		p, err := url.PathUnescape(strings.TrimPrefix(u.Loc, testBase+"/"))
+		if err != nil || !strings.HasPrefix(u.Loc, testBase+"/") {
+			t.Errorf("loc %q is not an address of the site", u.Loc)
+			continue
+		}
+		if _, ok := fs[p+"index.html"]; !ok {
+			t.Errorf("loc %q: no page %sindex.html was written", u.Loc, p)
+		}
+		if _, err := time.Parse(time.RFC3339, u.LastMod); err != nil {
+			t.Errorf("loc %q: lastmod %q: %v", u.Loc, u.LastMod, err)
+		}
+		listed[p] = true
+	}
+	for p := range fs {
+		dir, ok := strings.CutSuffix(p, "index.html")
+		if ok && !strings.Contains(dir, "page/") && !listed[dir] {
+			t.Errorf("page %s is not in the sitemap", p)
 		}
 	}
 }
