@@ -70,7 +70,7 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 	fset.StringVar(&f.db, "db", "sqlite:pressbot.db", "database `URL`: sqlite:PATH or postgres://…")
 	fset.StringVar(&f.out, "out", "public", "output `directory`")
 	fset.StringVar(&f.baseURL, "base-url", "http://127.0.0.1:8080", "public `URL` of the newsroom; every absolute link and feed id starts with it")
-	fset.StringVar(&f.title, "title", site.DefaultTitle, "office `name` shown on every page and as the feed title")
+	fset.StringVar(&f.title, "title", config.DefaultOfficeName, "office `name` shown on every page and as the feed title (serve shows office.name)")
 	if code, ok := parseFlags(fset, args); !ok {
 		return code
 	}

@@ -22,6 +22,8 @@ const (
 	DefaultDB           = "sqlite:pressbot.db"
 	DefaultHTTPAddr     = "127.0.0.1:8080"
 	DefaultGraphVersion = "v23.0"
+	// DefaultOfficeName is office.name, and so the newsroom's title.
+	DefaultOfficeName = "pressbot newsroom"
 )
 
 // Problem is one invalid setting, with the line of the file where it is
@@ -161,7 +163,7 @@ func (c *Config) fillDefaults() {
 	}
 	def(&c.Office.Zone, DefaultZone)
 	def(&c.Office.DefaultLang, DefaultLang)
-	def(&c.Office.Name, "pressbot newsroom")
+	def(&c.Office.Name, DefaultOfficeName)
 	def(&c.Content.Dir, DefaultContentDir)
 	def(&c.Content.Git.Branch, "main")
 	def(&c.Content.Git.Dir, ".pressbot/content-git")
