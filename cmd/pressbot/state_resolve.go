@@ -106,14 +106,14 @@ var resolveActions = map[string]resolveAction{
 func deleteOnPlatform(ctx context.Context, s resolveStep, ch, actor string) error {
 	i := slices.IndexFunc(s.rec.Posts, func(p store.PostRecord) bool { return p.Channel == ch })
 	if s.rec.Posts[i].Receipt == nil {
-		return fmt.Errorf("%s on %s was marked as published by hand, without a receipt: delete it on the platform, then: pressbot resolve %s deleted -channels %s", s.rec.ID, ch, s.rec.ID, ch)
+		return fmt.Errorf("it was marked as published by hand, without a receipt: delete it on the platform, then: pressbot resolve %s deleted -channels %s", s.rec.ID, ch)
 	}
 	outlets, err := s.outlets()
 	if err != nil {
 		return err
 	}
 	if err := (outletDeleter(outlets)).Delete(ctx, ch, *s.rec.Posts[i].Receipt); err != nil {
-		return fmt.Errorf("%s on %s: %w (delete it by hand, then: pressbot resolve %s deleted -channels %s)", s.rec.ID, ch, err, s.rec.ID, ch)
+		return fmt.Errorf("%w (delete it by hand, then: pressbot resolve %s deleted -channels %s)", err, s.rec.ID, ch)
 	}
 	return s.st.PostDeleted(ctx, s.rec.ID, ch, actor)
 }
@@ -188,9 +188,12 @@ func (f *resolveFlags) resolve(ctx context.Context, env *stateEnv, id, name stri
 	step := resolveStep{st: env.store, rec: rec, at: at, outlets: func() (map[string]outlet, error) {
 		return newOutlets(env.cfg, f.outbox, slog.New(slog.DiscardHandler))
 	}}
+	var failed []string
 	for _, ch := range chans {
 		if err := act.do(ctx, step, ch, actor); err != nil {
-			return err
+			fmt.Fprintf(stdout, "%s on %s: not done: %v\n", id, ch, err)
+			failed = append(failed, ch)
+			continue
 		}
 		fmt.Fprintf(stdout, "%s on %s: %s\n", id, ch, act.done)
 	}
@@ -198,6 +201,9 @@ func (f *resolveFlags) resolve(ctx context.Context, env *stateEnv, id, name stri
 		return err
 	}
 	fmt.Fprintf(stdout, "release %s is %s (%s)\n", id, rec.State, queueChannels(rec))
+	if len(failed) > 0 {
+		return fmt.Errorf("%s not done (%s): see above", plural(len(failed), "post"), strings.Join(failed, ", "))
+	}
 	return nil
 }
 

@@ -171,7 +171,9 @@ func (c *Channel) Edit(ctx context.Context, r release.Receipt, post release.Post
 }
 
 // Delete moves the file of r to Dir/<channel>/deleted/, keeping the dry
-// run's trail. A file already gone counts as deleted.
+// run's trail. A file already moved there counts as deleted; one found in
+// neither place is an error (an outbox other than the one that wrote it:
+// a platform would say the post does not exist).
 func (c *Channel) Delete(ctx context.Context, r release.Receipt) error {
 	path, err := c.pathOf(r)
 	if err != nil {
@@ -180,14 +182,16 @@ func (c *Channel) Delete(ctx context.Context, r release.Receipt) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	trash := filepath.Join(c.dir, "deleted")
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		if _, err := os.Stat(filepath.Join(trash, filepath.Base(path))); err == nil {
+			return nil
+		}
+		return permanent(fmt.Errorf("outbox %q: delete: no post file %s in %s or its deleted/ folder", c.cfg.Name, filepath.Base(path), c.dir))
+	}
 	if err := os.MkdirAll(trash, 0o755); err != nil {
 		return transient(fmt.Errorf("outbox %q: delete: %w", c.cfg.Name, err))
 	}
-	err = os.Rename(path, filepath.Join(trash, filepath.Base(path)))
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return nil
-	case err != nil:
+	if err := os.Rename(path, filepath.Join(trash, filepath.Base(path))); err != nil {
 		return transient(fmt.Errorf("outbox %q: delete: %w", c.cfg.Name, err))
 	}
 	c.log.Info("dry run: outbox channel deleted post", "file", path)

@@ -153,6 +153,15 @@ func TestEditAndDelete(t *testing.T) {
 	if err := c.Delete(ctx, r); err != nil {
 		t.Errorf("second delete: %v, want nil", err)
 	}
+	// Another outbox folder has no such post: not a success.
+	otherDir := t.TempDir()
+	other, _ := newOutbox(t, otherDir)
+	if err := other.Delete(ctx, r); release.Classify(err) != release.ClassPermanent || !strings.Contains(err.Error(), "no post file") {
+		t.Errorf("delete in another outbox: %v, want a permanent error", err)
+	}
+	if _, err := os.Stat(filepath.Join(otherDir, "telegram", "deleted")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the other outbox got a deleted/ folder: %v", err)
+	}
 	if err := c.Edit(ctx, r, edited); release.Classify(err) != release.ClassPermanent {
 		t.Errorf("edit of a deleted post: %v, want permanent", err)
 	}
