@@ -23,13 +23,15 @@ type LogOfferer struct {
 // one deleted by hand.
 func (o LogOfferer) Offer(_ context.Context, rel release.Release, ch store.Change) error {
 	attrs := []any{"release", rel.ID, "change", ch.Kind.String(), "hash", rel.ShortHash()}
-	switch ch.Kind {
-	case store.ChangeWithdrawn:
+	switch {
+	case ch.Kind != store.ChangeWithdrawn && rel.Withdrawn:
+		o.Log.Info("release is withdrawn (withdrawn: true): it is not offered; remove that line to offer it", attrs...)
+	case ch.Kind == store.ChangeWithdrawn:
 		o.Log.Info("release withdrawn: its unsent posts are cancelled and its page leaves the newsroom; "+
 			"posts already published stay on the platforms until deleted there ('pressbot status "+ShellWord(rel.ID)+"' lists them)",
 			append(attrs, "delete", "pressbot resolve "+ShellWord(rel.ID)+" delete",
 				"deleted", "pressbot resolve "+ShellWord(rel.ID)+" deleted -channels NAME")...)
-	case store.ChangeAfterPublishing:
+	case ch.Kind == store.ChangeAfterPublishing:
 		o.Log.Warn("published release changed: its posts and newsroom page keep the published version until you update them or keep them as they are",
 			append(attrs, "update", "pressbot update "+ShellWord(rel.ID), "keep", "pressbot update "+ShellWord(rel.ID)+" -keep",
 				"preview", o.preview(rel.ID))...)

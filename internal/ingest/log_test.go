@@ -39,21 +39,25 @@ func TestLogOffererSaysWhatToDo(t *testing.T) {
 	rel := release.Release{ID: "2020/imts", Hash: "fe4cb2d914f8c1ae"}
 	tests := []struct {
 		kind        store.ChangeKind
+		withdrawn   bool // the file says withdrawn: true
 		msg         string
 		wantApprove bool
 		wantDeleted bool // the command that records a post deleted by hand
 		wantUpdate  bool // the command that updates the published posts
 	}{
-		{store.ChangeNew, "release awaits approval", true, false, false},
-		{store.ChangeAfterApproval, "release awaits approval", true, false, false},
-		{store.ChangeWithdrawn, "release withdrawn", false, true, false},
-		{store.ChangeAfterPublishing, "published release changed", false, false, true},
+		{store.ChangeNew, false, "release awaits approval", true, false, false},
+		{store.ChangeAfterApproval, false, "release awaits approval", true, false, false},
+		{store.ChangeWithdrawn, true, "release withdrawn", false, true, false},
+		{store.ChangeAfterPublishing, false, "published release changed", false, false, true},
+		{store.ChangeNew, true, "release is withdrawn", false, false, false}, // first seen withdrawn
 	}
 	for _, tt := range tests {
 		t.Run(tt.kind.String(), func(t *testing.T) {
 			var buf bytes.Buffer
 			o := LogOfferer{Log: slog.New(slog.NewJSONHandler(&buf, nil))}
-			if err := o.Offer(context.Background(), rel, store.Change{Kind: tt.kind}); err != nil {
+			r := rel
+			r.Withdrawn = tt.withdrawn
+			if err := o.Offer(context.Background(), r, store.Change{Kind: tt.kind}); err != nil {
 				t.Fatal(err)
 			}
 			var line map[string]any
