@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -81,6 +82,15 @@ func (f *stateFlags) openID(fs *flag.FlagSet, args []string, stderr io.Writer) (
 		return nil, "", exitProblems, false
 	}
 	return env, id, exitOK, true
+}
+
+// noRelease is the error for an ID the database does not know, or err.
+func noRelease(id string, err error) error {
+	if errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("no release %q in the database: an ID is the path under the content folder without .md; "+
+			"'pressbot queue -all' lists them (a new file is recorded once 'pressbot serve' has seen it)", id)
+	}
+	return err
 }
 
 // cliActor is the audit actor of the person at the terminal: "cli:$USER".

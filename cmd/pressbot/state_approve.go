@@ -133,7 +133,7 @@ func approve(ctx context.Context, env *stateEnv, id string, at time.Time, explic
 		return fmt.Errorf("%s is withdrawn (withdrawn: true in its front matter): its unsent posts are cancelled; "+
 			"remove that line to offer it again ('pressbot status %s' shows its posts)", rel.Path, rel.ID)
 	}
-	if err := settledFirst(ctx, env.store, rel.ID); err != nil {
+	if err := readyToApprove(ctx, env.store, rel.ID); err != nil {
 		return err
 	}
 	req := store.ApproveRequest{ID: rel.ID, Hash: rel.Hash, Approver: cliActor(), Channels: channels, At: at,
@@ -165,9 +165,11 @@ func approve(ctx context.Context, env *stateEnv, id string, at time.Time, explic
 	return nil
 }
 
-// settledFirst refuses to approve release id while a post of it failed
-// or may have gone out: that needs an officer's word first (resolve).
-func settledFirst(ctx context.Context, st *store.Store, id string) error {
+// readyToApprove refuses to approve release id when approving cannot
+// help, and says what does: a post of it failed or may have gone out
+// (resolve), it was rejected (edit it), or it was published and changed
+// since (update).
+func readyToApprove(ctx context.Context, st *store.Store, id string) error {
 	rec, err := st.Get(ctx, id)
 	if err != nil {
 		return err
@@ -178,11 +180,17 @@ func settledFirst(ctx context.Context, st *store.Store, id string) error {
 			open = append(open, p.Channel+" "+string(p.State))
 		}
 	}
-	if len(open) == 0 {
-		return nil
+	switch {
+	case len(open) > 0:
+		return fmt.Errorf("%s has posts that need a word first (%s): 'pressbot status %s' shows them; "+
+			"settle each with 'pressbot resolve %s retry|published|skip -channels NAME'", id, strings.Join(open, ", "), id, id)
+	case rec.State == release.StatusRejected:
+		return fmt.Errorf("%s was rejected: edit its file to offer it again ('pressbot status %s' shows why)", id, id)
+	case rec.State == release.StatusPublished && len(outdatedPosts(rec)) > 0:
+		return fmt.Errorf("%s was published and has changed since: 'pressbot update %s' edits its posts to the new version "+
+			"('pressbot update %s -keep' leaves them)", id, id, id)
 	}
-	return fmt.Errorf("%s has posts that need a word first (%s): 'pressbot status %s' shows them; "+
-		"settle each with 'pressbot resolve %s retry|published|skip -channels NAME'", id, strings.Join(open, ", "), id, id)
+	return nil
 }
 
 // loadRelease reads release id from the content directory, reporting its
@@ -298,7 +306,7 @@ func printApproval(w io.Writer, rel release.Release, res store.ApproveResult, ch
 	printTimes(w, res.At, zone)
 	for _, ch := range channels {
 		if _, ok := res.At[ch]; !ok {
-			fmt.Fprintf(w, "  %-10s already published, not sent again (deleted it there? record that while the release is withdrawn: 'pressbot resolve -h')\n", ch)
+			fmt.Fprintf(w, "  %-10s already published, not sent again\n", ch)
 		}
 	}
 }

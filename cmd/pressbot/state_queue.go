@@ -144,7 +144,7 @@ func stopCommand(name, description, reasonUsage, done string,
 		defer env.store.Close()
 		actor := cliActor().Actor()
 		if err := stop(env.store, context.Background(), id, actor, *reason); err != nil {
-			fmt.Fprintf(stderr, "pressbot %s: %v\n", name, err)
+			fmt.Fprintf(stderr, "pressbot %s: %v\n", name, noRelease(id, err))
 			return exitProblems
 		}
 		fmt.Fprintf(stdout, done+"\n", id, actor)

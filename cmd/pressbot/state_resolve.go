@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -174,13 +173,10 @@ func (f *resolveFlags) resolve(ctx context.Context, env *stateEnv, id, name stri
 		return fmt.Errorf("-at is for retry only")
 	}
 	rec, err := env.store.Get(ctx, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return fmt.Errorf("no release %q in the database: 'pressbot queue -all' lists them", id)
-	}
 	if err != nil {
-		return err
+		return noRelease(id, err)
 	}
-	chans, err := pickPosts(rec, act, splitList(f.channels))
+	chans, err := pickPosts(rec, name, act, splitList(f.channels))
 	if err != nil {
 		return err
 	}
@@ -207,11 +203,12 @@ func (f *resolveFlags) resolve(ctx context.Context, env *stateEnv, id, name stri
 	return nil
 }
 
-// pickPosts returns the channels to act on: those named, each of which
-// must fit act, or else the one post of rec that fits.
-func pickPosts(rec store.Record, act resolveAction, named []string) ([]string, error) {
+// pickPosts returns the channels to act on with act (called name): those
+// named, each of which must fit act, or else the one post of rec that fits
+// (every one, for an act that takes all).
+func pickPosts(rec store.Record, name string, act resolveAction, named []string) ([]string, error) {
 	if act.withdrawn && rec.State != release.StatusWithdrawn {
-		return nil, fmt.Errorf("%s is %s, not withdrawn: deleted records a post deleted by hand after the release was withdrawn (withdrawn: true)", rec.ID, rec.State)
+		return nil, fmt.Errorf("%s is %s, not withdrawn: %s is for the posts of a withdrawn release (withdrawn: true in its front matter)", rec.ID, rec.State, name)
 	}
 	var fit, all []string
 	for _, p := range rec.Posts {

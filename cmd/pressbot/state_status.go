@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -33,12 +32,8 @@ func runStatus(args []string, stdout, stderr io.Writer) int {
 	defer env.store.Close()
 	ctx := context.Background()
 	rec, err := env.store.Get(ctx, id)
-	if errors.Is(err, store.ErrNotFound) {
-		fmt.Fprintf(stderr, "pressbot status: no release %q in the database: an ID is the path under the content folder without .md; 'pressbot queue -all' lists them (a new file is recorded once 'pressbot serve' has seen it)\n", id)
-		return exitProblems
-	}
 	if err != nil {
-		fmt.Fprintf(stderr, "pressbot status: %v\n", err)
+		fmt.Fprintf(stderr, "pressbot status: %v\n", noRelease(id, err))
 		return exitProblems
 	}
 	audit, err := env.store.Audit(ctx, id)
@@ -103,8 +98,8 @@ func postResult(p store.PostRecord) string {
 }
 
 // writeNextSteps says what rec's posts need from an officer: a word on
-// failed or uncertain sends, and deletion of a withdrawn release's posts
-// still published.
+// failed or uncertain sends, an update of posts that show an older
+// version, and deletion of a withdrawn release's posts still published.
 func writeNextSteps(w io.Writer, rec store.Record) {
 	var open, online []string
 	for _, p := range rec.Posts {
@@ -118,6 +113,14 @@ func writeNextSteps(w io.Writer, rec store.Record) {
 	if len(open) > 0 {
 		fmt.Fprintf(w, "\nneeds a word: %s. Check the channel, then: pressbot resolve %s retry|published|skip -channels %s\n",
 			strings.Join(open, ", "), rec.ID, strings.Join(open, ","))
+	}
+	if outdated := outdatedPosts(rec); len(outdated) > 0 && rec.State != release.StatusWithdrawn {
+		var chans []string
+		for _, p := range outdated {
+			chans = append(chans, p.Channel)
+		}
+		fmt.Fprintf(w, "\nchanged since publishing: %s still show an older version. pressbot update %s edits them "+
+			"(pressbot update %[2]s -keep leaves them)\n", strings.Join(chans, ", "), rec.ID)
 	}
 	if len(online) > 0 {
 		fmt.Fprintf(w, "\nwithdrawn, still published on: %s. Delete the posts: pressbot resolve %s delete "+

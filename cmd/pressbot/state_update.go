@@ -90,7 +90,7 @@ func (f *updateFlags) update(ctx context.Context, env *stateEnv, id string, stdo
 			if err := env.store.SettlePublished(ctx, id, p.Channel, rec.Hash, actor, nil); err != nil {
 				return 0, err
 			}
-			fmt.Fprintf(stdout, "%s on %s: kept as published (hash %s)\n", id, p.Channel, short(p.Hash))
+			fmt.Fprintf(stdout, "%s on %s: kept as published, with the text of version %s\n", id, p.Channel, short(p.Hash))
 		}
 		return 0, nil
 	}
@@ -121,8 +121,8 @@ func outdated(rec store.Record, named []string) ([]store.PostRecord, error) {
 		return nil, fmt.Errorf("%s is withdrawn: there is nothing to update ('pressbot resolve -h' for its posts)", rec.ID)
 	}
 	var out []store.PostRecord
-	for _, p := range rec.Posts {
-		if p.State == release.StatusPublished && p.Hash != rec.Hash && (len(named) == 0 || slices.Contains(named, p.Channel)) {
+	for _, p := range outdatedPosts(rec) {
+		if len(named) == 0 || slices.Contains(named, p.Channel) {
 			out = append(out, p)
 		}
 	}
@@ -132,6 +132,18 @@ func outdated(rec store.Record, named []string) ([]store.PostRecord, error) {
 		}
 	}
 	return out, nil
+}
+
+// outdatedPosts returns the posts of rec published from an older version
+// that were neither updated nor kept.
+func outdatedPosts(rec store.Record) []store.PostRecord {
+	var out []store.PostRecord
+	for _, p := range rec.Posts {
+		if p.State == release.StatusPublished && p.Hash != rec.Hash {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // postStates lists rec's posts as "channel state".
