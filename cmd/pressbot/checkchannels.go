@@ -18,7 +18,7 @@ func init() {
 // runCheckChannels runs Check on every configured channel and prints one
 // line each: ok, or what is wrong and how to fix it.
 func runCheckChannels(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("check-channels", "[-config FILE]",
+	fs := newFlagSet("check-channels", "[-config FILE] [-outbox DIR]",
 		"Check every configured channel's credentials and permissions without posting.\nChannels without credentials are outbox dry runs: their folder must be writable.", stderr)
 	path := fs.String("config", "", "configuration `file` (YAML); none: defaults and PRESSBOT_* environment")
 	outboxDir := fs.String("outbox", "outbox", "`directory` of the dry-run channels")

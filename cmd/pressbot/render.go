@@ -48,7 +48,7 @@ type renderFlags struct {
 
 // runRender implements "pressbot render".
 func runRender(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("render", "[-config FILE] [-channel NAME] [-json] [-base-url URL] [-thread] FILE", renderDescription, stderr)
+	fs := newFlagSet("render", "[-config FILE] [-channel NAME] [-json] [-base-url URL] [-thread] [-lang L] [-zone TZ] FILE", renderDescription, stderr)
 	var f renderFlags
 	fs.StringVar(&f.config, "config", "", "configuration `file` to take the channels, base URL, zone and default language from")
 	fs.StringVar(&f.channel, "channel", "", "render only the channel `name`d (telegram, facebook or x)")

@@ -35,7 +35,7 @@ type serveFlags struct {
 // SIGINT or SIGTERM.
 func runServe(args []string, stdout, stderr io.Writer) int {
 	var f serveFlags
-	fs := newFlagSet("serve", "[-config FILE] [-content DIR] [-db URL] [-http ADDR] [-log-format auto|text|json]", serveDescription, stderr)
+	fs := newFlagSet("serve", "[-config FILE] [-content DIR] [-db URL] [-http ADDR] [-outbox DIR] [-log-format auto|text|json] [-log-level debug|info|warn|error]", serveDescription, stderr)
 	fs.StringVar(&f.config, "config", "", "configuration `file` (YAML); none: defaults and PRESSBOT_* environment")
 	fs.StringVar(&f.content, "content", "", "`directory` of the Markdown releases (default content)")
 	fs.StringVar(&f.db, "db", "", "database `URL`: sqlite:PATH or postgres://… (default sqlite:pressbot.db)")

@@ -25,8 +25,9 @@ the posts stay as they are ("Keep as published") and the newsroom keeps
 the published version.
 
 It calls the platforms with the channels of -config, as 'pressbot serve'
-does; channels without credentials are the dry-run outbox (-outbox). Run
-'pressbot render' on the file first to see the new posts.`
+does; channels without credentials are the dry-run outbox (-outbox), which
+rewrites its file for every kind, X too. Run 'pressbot render' on the file
+first to see the new posts.`
 
 // updateFlags are the flags of update.
 type updateFlags struct {
