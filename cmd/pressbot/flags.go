@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strings"
 )
 
 // newFlagSet returns a flag set for a subcommand that prints its usage line,
@@ -13,7 +14,7 @@ func newFlagSet(name, synopsis, description string, stderr io.Writer) *flag.Flag
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: pressbot %s %s\n\n%s\n", name, synopsis, description)
+		fmt.Fprintf(stderr, "%s\n\n%s\n", strings.TrimSpace("usage: pressbot "+name+" "+synopsis), description)
 		if hasFlags(fs) {
 			fmt.Fprintln(stderr, "\nflags:")
 			fs.PrintDefaults()

@@ -27,8 +27,8 @@ func runImport(args []string, stdout, stderr io.Writer) int {
 		"Convert plain-text press releases (title line, dateline, body, \"For more information:\" footer)\n"+
 			"into Markdown releases with front matter, written to DIR/YYYY/slug.md.\n"+
 			"Existing files are never overwritten. See docs/import.md.", stderr)
-	lang := fset.String("lang", "", "language of the releases (BCP 47: en, ru, uz, uz-Cyrl); default: detect")
-	out := fset.String("out", "content", "content folder to write into")
+	lang := fset.String("lang", "", "`language` of the releases (BCP 47: en, ru, uz, uz-Cyrl); default: detect")
+	out := fset.String("out", "content", "content `folder` to write into")
 	if code, ok := parseFlags(fset, args); !ok {
 		return code
 	}

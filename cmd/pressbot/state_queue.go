@@ -20,7 +20,8 @@ func init() {
 }
 
 const queueDescription = `Queue prints a table of the releases that still need something: awaiting
-approval, scheduled, being published, failed or uncertain. TIME is the next
+approval, scheduled, being published, failed or uncertain, or withdrawn
+with posts still online. TIME is the next
 post's time (or the last one's) in the office time zone. With -all, every
 release, including published, rejected and withdrawn ones.
 
@@ -48,12 +49,17 @@ func runQueue(args []string, stdout, stderr io.Writer) int {
 	filter := store.ListFilter{}
 	if !*all {
 		filter.States = []release.Status{release.StatusNew, release.StatusPendingApproval, release.StatusApproved,
-			release.StatusScheduled, release.StatusPublishing, release.StatusFailed, release.StatusUncertain}
+			release.StatusScheduled, release.StatusPublishing, release.StatusFailed, release.StatusUncertain, release.StatusWithdrawn}
 	}
 	recs, err := env.store.List(ctx, filter)
 	if err != nil {
 		fmt.Fprintf(stderr, "pressbot queue: %v\n", err)
 		return exitProblems
+	}
+	if !*all {
+		// A withdrawn release needs something only while a post of it is
+		// still online.
+		recs = slices.DeleteFunc(recs, func(r store.Record) bool { return r.State == release.StatusWithdrawn && !stillOnline(r) })
 	}
 	writeQueue(stdout, recs, env.zone)
 	return exitOK
@@ -73,6 +79,15 @@ func writeQueue(w io.Writer, recs []store.Record, zone *time.Location) {
 	if i := slices.IndexFunc(recs, needsWord); i >= 0 {
 		fmt.Fprintf(w, "\nA failed or uncertain post needs an officer's word: 'pressbot status %s' says which and how to settle it.\n", recs[i].ID)
 	}
+	if i := slices.IndexFunc(recs, stillOnline); i >= 0 {
+		fmt.Fprintf(w, "\nA withdrawn release still has posts online: 'pressbot status %s' names them and how to delete them.\n", recs[i].ID)
+	}
+}
+
+// stillOnline reports whether a post of withdrawn release r is still
+// published on its platform.
+func stillOnline(r store.Record) bool {
+	return slices.ContainsFunc(r.Posts, func(p store.PostRecord) bool { return deletable(r.State, p) })
 }
 
 // needsWord reports whether a post of r failed or may have gone out.

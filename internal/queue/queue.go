@@ -264,8 +264,11 @@ func (q *Queue) notify(ctx context.Context, ev Event) {
 	case EventFailed, EventAuth, EventUncertain:
 		level = slog.LevelWarn
 	}
-	q.opts.Logger.Log(ctx, level, "publish "+string(ev.Kind), slog.String("release", ev.Release),
-		slog.String("channel", ev.Channel), slog.Int("attempt", ev.Attempt), slog.String("err", ev.Err))
+	attrs := []slog.Attr{slog.String("release", ev.Release), slog.String("channel", ev.Channel), slog.Int("attempt", ev.Attempt)}
+	if ev.Err != "" {
+		attrs = append(attrs, slog.String("err", ev.Err))
+	}
+	q.opts.Logger.LogAttrs(ctx, level, "publish "+string(ev.Kind), attrs...)
 	if q.opts.Notifier != nil {
 		q.opts.Notifier.Notify(ctx, ev)
 	}
