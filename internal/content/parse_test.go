@@ -42,6 +42,8 @@ func TestParseRules(t *testing.T) {
 		{"yaml colon in title", "---\ntitle: Minister: plan works\ndate: 2020-02-06\n---\nx\n", []want{{2, 16, SeverityError, "mapping values are not allowed"}}},
 		{"yaml unterminated quote", "---\ntitle: a\ndate: \"2020\nlang: en\n---\nx\n", []want{{3, 7, SeverityError, "YAML syntax error: found unexpected end of stream: a quoted value that starts on this line is never closed"}}},
 		{"yaml tab indentation", "---\ntitle: Tab\n\tdate: 2024-02-01\n---\nx\n", []want{{3, 1, SeverityError, "found a tab character that violates indentation: indent with spaces, not tabs"}}},
+		{"yaml tab indentation named a line late", "---\ntitle: Tab\ndate: 2024-02-01\n\tlang: en\n---\nx\n", []want{{4, 1, SeverityError, "found a tab character that violates indentation: indent with spaces, not tabs"}}},
+		{"yaml tab in a list", "---\ntitle: Tab\ntags:\n  - a\n  \t- b\n---\nx\n", []want{{5, 3, SeverityError, "found a tab character that violates indentation: indent with spaces, not tabs"}}},
 		{"yaml unterminated quote on first line", "---\ntitle: \"Unclosed\ndate: 2024-01-01\nlang: en\nlocation: Tashkent\n---\nx\n", []want{{2, 8, SeverityError, "a quoted value that starts on this line is never closed"}}},
 		{"yaml unterminated quote in list", "---\ntitle: a\ntags: [\"a\", \"b]\nlang: en\n---\nx\n", []want{{3, 13, SeverityError, "a quoted value that starts on this line is never closed"}}},
 		{"yaml not a mapping", "---\n- a\n- b\n---\nx\n", []want{{2, 1, SeverityError, "front matter must be 'key: value' lines"}}},

@@ -39,6 +39,9 @@ func decodeYAMLv3(fr *frame, ps *problems) ([]field, bool) {
 			strings.HasPrefix(msg, "found a tab character"):
 			if i := bytes.IndexByte(text[:at.col-1], '\t'); i >= 0 {
 				at.col = i + 1 // indentation is ASCII: byte index is the column
+			} else if l, c := tabIndent(fr.fm, at.line-fr.fmLine+1); l > 0 {
+				// yaml.v3 may name the line before the tab's.
+				at = pos{line: fr.fmLine - 1 + l, col: c}
 			}
 		}
 		ps.errorf(at, "YAML syntax error: %s: %s", msg, yamlHint(msg))
@@ -88,6 +91,24 @@ func decodeYAMLv3(fr *frame, ps *problems) ([]field, bool) {
 		fields = append(fields, f)
 	}
 	return fields, true
+}
+
+// tabIndent returns the line (1-based, from line from on) and column of
+// the first tab in the indentation of a line of fm, or 0, 0.
+func tabIndent(fm []byte, from int) (line, col int) {
+	n := 0
+	for off := 0; off < len(fm); {
+		l, next := nextLine(fm, off)
+		n++
+		if n >= from {
+			indent := len(l) - len(bytes.TrimLeft(l, " \t"))
+			if i := bytes.IndexByte(l[:indent], '\t'); i >= 0 {
+				return n, i + 1
+			}
+		}
+		off = next
+	}
+	return 0, 0
 }
 
 // yamlHint says what to do about a yaml.v3 syntax error message.
