@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -154,12 +155,26 @@ func renderFindChannel(chans []render.Channel, name string) (render.Channel, boo
 	return render.Channel{}, false
 }
 
+// exampleRelease returns the first release file under dir, or the shape
+// of one when there is none.
+func exampleRelease(dir string) string {
+	found := filepath.Join(dir, "YYYY", "slug.md")
+	_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".md") {
+			found = p
+			return filepath.SkipAll
+		}
+		return nil
+	})
+	return found
+}
+
 // renderReadRelease reads and parses FILE, printing its problems; a release with
 // errors gives exit code 1.
 func renderReadRelease(path string, opts content.Options, stderr io.Writer) (release.Release, int) {
 	if st, err := os.Stat(path); err == nil && st.IsDir() {
 		fmt.Fprintf(stderr, "pressbot render: %s is a folder: render takes one release file, such as %s (to check a whole folder: pressbot check %s)\n",
-			path, filepath.Join(path, "2020", "release.md"), path)
+			path, exampleRelease(path), path)
 		return release.Release{}, exitUsage
 	}
 	data, err := os.ReadFile(path)
