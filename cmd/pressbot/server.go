@@ -45,6 +45,7 @@ type server struct {
 	// contentDir is where the releases are read: content.dir, or the
 	// git checkout's folder of releases.
 	contentDir string
+	outboxDir  string // where the dry-run channels write
 	offer      ingest.Offerer
 	bot        approvalBot  // nil without an approvers' chat
 	webhook    http.Handler // the bot's webhook handler (webhook mode)
@@ -69,7 +70,7 @@ type approvalBot interface {
 
 // newServer builds every part from cfg; nothing runs yet.
 func newServer(ctx context.Context, cfg *config.Config, outboxDir string, log *slog.Logger) (*server, error) {
-	s := &server{cfg: cfg, log: log, refresh: make(chan struct{}, 1)}
+	s := &server{cfg: cfg, log: log, outboxDir: outboxDir, refresh: make(chan struct{}, 1)}
 	var err error
 	if s.store, err = store.Open(ctx, cfg.DB); err != nil {
 		return nil, err

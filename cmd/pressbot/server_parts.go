@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"time"
@@ -174,12 +175,16 @@ func (s *server) welcome() {
 		"live_channels", strings.Join(live, ","), "dry_run_channels", strings.Join(dry, ","),
 		"approval", map[bool]string{true: "telegram chat", false: "CLI only"}[s.cfg.Approval.Telegram.Enabled()])
 	if len(dry) > 0 {
-		s.log.Info("dry run: channels " + strings.Join(dry, ", ") + " write their posts to outbox/<channel>/ instead of publishing. " +
-			"To publish for real, copy pressbot.example.yaml to pressbot.yaml, fill in the credentials, and run: pressbot serve -config pressbot.yaml")
+		howTo := "copy pressbot.example.yaml to pressbot.yaml, fill in the credentials, and run: pressbot serve -config pressbot.yaml"
+		if s.cfg.Source != "" {
+			howTo = "fill in their credentials in " + s.cfg.Source + " (or PRESSBOT_* variables; pressbot config shows which are set)"
+		}
+		s.log.Info("dry run: channels "+strings.Join(dry, ", ")+" write their posts to "+filepath.Join(s.outboxDir, "<channel>")+
+			" instead of publishing. To publish for real, "+howTo, "outbox", s.outboxDir)
 	}
 	if !s.cfg.Approval.Telegram.Enabled() {
 		s.log.Info("approval by CLI: run 'pressbot queue' to list releases and 'pressbot approve ID -at now' to publish one. " +
-			"To approve in Telegram, set approval.telegram.token and chat_id (see README: Approval in Telegram)")
+			"To approve in Telegram, set approval.telegram.chat_id and the bot's token (PRESSBOT_APPROVAL_TOKEN; see README: Approval in Telegram)")
 	}
 }
 
