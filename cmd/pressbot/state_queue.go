@@ -119,6 +119,9 @@ func queueChannels(r store.Record) string {
 func queueTime(r store.Record) time.Time {
 	var next, last time.Time
 	for _, p := range r.Posts {
+		if p.PublishedAt.IsZero() && (p.State == release.StatusPendingApproval || p.State == release.StatusWithdrawn) {
+			continue // cancelled: its old slot means nothing now
+		}
 		t := p.ScheduledAt
 		if !p.PublishedAt.IsZero() {
 			t = p.PublishedAt
