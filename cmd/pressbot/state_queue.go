@@ -115,7 +115,8 @@ func queueChannels(r store.Record) string {
 }
 
 // queueTime is the earliest time of a post still to go out, else the
-// latest post time, else the embargo.
+// latest time of the other posts (not a cancelled post's old slot), else
+// the embargo.
 func queueTime(r store.Record) time.Time {
 	var next, last time.Time
 	for _, p := range r.Posts {
