@@ -91,10 +91,15 @@ func postResult(p store.PostRecord) string {
 		return "no receipt: marked as published by an officer"
 	case p.Receipt == nil:
 		return p.LastError
-	case p.Receipt.URL != "":
-		return p.Receipt.URL
 	}
-	return "ids " + strings.Join(p.Receipt.RemoteIDs, ", ")
+	link := "ids " + strings.Join(p.Receipt.RemoteIDs, ", ")
+	if p.Receipt.URL != "" {
+		link = p.Receipt.URL
+	}
+	if p.State == release.StatusWithdrawn {
+		return "deleted; was " + link
+	}
+	return link
 }
 
 // writeNextSteps says what rec's posts need from an officer: a word on
