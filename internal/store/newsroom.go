@@ -24,15 +24,14 @@ func (p PublishedRelease) Stamp() PublishedStamp {
 	return PublishedStamp{ID: p.Release.ID, Hash: p.Release.Hash, PublishedAt: p.PublishedAt}
 }
 
-// Published returns the releases with at least one post published or
-// being sent (not withdrawn), newest first, with the approved content and
-// the receipts. A post being sent counts: it links to the release's page,
+// Published returns the approved releases with at least one post
+// published or being sent (not withdrawn), newest first, with the approved
+// content and the receipts. A post being sent counts: it links to the release's page,
 // which Facebook, X and Telegram fetch for their previews as they receive
 // it, so the page must be in the newsroom before the send.
 func (s *Store) Published(ctx context.Context) ([]PublishedRelease, error) {
 	var out []PublishedRelease
-	const snapshot = `CASE WHEN approved_snapshot = '' THEN snapshot ELSE approved_snapshot END`
-	err := s.newsroom(ctx, snapshot, true, func(_ string, snap []byte, posts []PostRecord) error {
+	err := s.newsroom(ctx, "approved_snapshot", true, func(_ string, snap []byte, posts []PostRecord) error {
 		pr := PublishedRelease{}
 		if err := json.Unmarshal(snap, &pr.Release); err != nil {
 			return fmt.Errorf("snapshot: %w", err)
@@ -90,8 +89,7 @@ func (s *Store) updatedAt(ctx context.Context, pubs []PublishedRelease) error {
 // for serve's check whether its live newsroom is still current.
 func (s *Store) PublishedStamps(ctx context.Context) ([]PublishedStamp, error) {
 	var out []PublishedStamp
-	const hash = `CASE WHEN approved_hash = '' THEN hash ELSE approved_hash END`
-	err := s.newsroom(ctx, hash, false, func(id string, hash []byte, posts []PostRecord) error {
+	err := s.newsroom(ctx, "approved_hash", false, func(id string, hash []byte, posts []PostRecord) error {
 		out = append(out, PublishedStamp{ID: id, Hash: string(hash), PublishedAt: publishedAt(posts)})
 		return nil
 	})
@@ -99,16 +97,17 @@ func (s *Store) PublishedStamps(ctx context.Context) ([]PublishedStamp, error) {
 	return out, err
 }
 
-// newsroom calls each, in ID order, with the ID, the column expression col
-// and the published or publishing posts (with their receipts, if asked) of
-// every release that has such a post and is not withdrawn.
+// newsroom calls each, in ID order, with the ID, the column col and the
+// published or publishing posts (with their receipts, if asked) of every
+// release that has such a post, is not withdrawn and is approved (a
+// withdrawal taken back waits for a new approval).
 func (s *Store) newsroom(ctx context.Context, col string, receipts bool, each func(id string, col []byte, posts []PostRecord) error) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		posts, err := s.publishedPosts(ctx, tx, receipts)
 		if err != nil {
 			return err
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT id, `+col+` FROM releases r WHERE state <> $1
+		rows, err := tx.QueryContext(ctx, `SELECT id, `+col+` FROM releases r WHERE state <> $1 AND approved_hash <> ''
 			AND EXISTS (SELECT 1 FROM posts p WHERE p.release_id = r.id AND p.state IN ($2, $3)) ORDER BY id`,
 			string(release.StatusWithdrawn), string(release.StatusPublished), string(release.StatusPublishing))
 		if err != nil {

@@ -172,7 +172,13 @@ func (s *Store) moveRelease(ctx context.Context, tx *sql.Tx, id string, from rel
 	if err != nil {
 		return from, fmt.Errorf("store: %s: %w", id, err)
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE releases SET state = $1, updated = $2 WHERE id = $3`, string(to), formatTime(s.now()), id); err != nil {
+	q := `UPDATE releases SET state = $1, updated = $2 WHERE id = $3`
+	if to == release.StatusWithdrawn {
+		// A withdrawal voids the approval: taken back, the release is
+		// shown again (in the newsroom too) only once approved again.
+		q = `UPDATE releases SET state = $1, updated = $2, approved_hash = '', approved_snapshot = '' WHERE id = $3`
+	}
+	if _, err := tx.ExecContext(ctx, q, string(to), formatTime(s.now()), id); err != nil {
 		return from, wrap(err, string(ev), id)
 	}
 	return to, s.audit(ctx, tx, AuditEntry{Release: id, From: from, To: to, Event: string(ev), Actor: actor, Detail: detail})

@@ -73,3 +73,45 @@ func TestSettlePublished(t *testing.T) {
 		}
 	})
 }
+
+// TestWithdrawalTakenBackWaitsForApproval checks that a withdrawal taken
+// back (an editor deletes withdrawn: true) does not bring the release back
+// into the newsroom by itself, though its posts were never deleted: only a
+// new approval does, and it sends nothing twice.
+func TestWithdrawalTakenBackWaitsForApproval(t *testing.T) {
+	forEach(t, func(t *testing.T, s *store.Store) {
+		r := rel("2024/w", "w1")
+		publishedOn(t, s, r, "telegram")
+		inNewsroom := func() bool {
+			pub, err := s.Published(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			stamps, err := s.PublishedStamps(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(pub) != len(stamps) {
+				t.Fatalf("Published has %d releases, PublishedStamps %d", len(pub), len(stamps))
+			}
+			return len(pub) == 1
+		}
+		if !inNewsroom() {
+			t.Fatal("the published release is not in the newsroom")
+		}
+		w := r
+		w.Withdrawn, w.Hash = true, "w2"
+		mustUpsert(t, s, w)
+		if inNewsroom() {
+			t.Error("the withdrawn release is in the newsroom")
+		}
+		mustUpsert(t, s, r) // the line deleted: the file is as before
+		if got := get(t, s, r.ID).State; got != release.StatusPendingApproval || inNewsroom() {
+			t.Errorf("withdrawal taken back: state %s, in the newsroom %v; want pending_approval, not shown", got, inNewsroom())
+		}
+		res := approve(t, s, r.ID, r.Hash, alice, 1, "telegram")
+		if len(res.At) != 0 || !inNewsroom() {
+			t.Errorf("approved again: scheduled %v, in the newsroom %v; want nothing sent twice, shown", res.At, inNewsroom())
+		}
+	})
+}
