@@ -74,6 +74,57 @@ func TestImageDir(t *testing.T) {
 	}
 }
 
+// TestBodyPictures checks that with Options.ImageDir a picture of the
+// text that names a missing file, or one outside the content folder, is a
+// warning at its path, and that present pictures, URLs and pictures
+// without ImageDir pass.
+func TestBodyPictures(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "images"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "images", "карта.png"), []byte("png"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	head := "---\ntitle: t\ndate: 2020-02-06\n---\n\n"
+	tests := []struct {
+		name      string
+		body      string
+		want      string // a part of the warning; "" for none
+		line, col int
+		noDir     bool
+	}{
+		{"present", "Text.\n\n![Map](images/карта.png)\n", "", 0, 0, false},
+		{"present, escaped", "![Map](images/%D0%BA%D0%B0%D1%80%D1%82%D0%B0.png \"title\")\n", "", 0, 0, false},
+		{"url", "![Map](https://example.org/map.png)\n", "", 0, 0, false},
+		{"missing", "Text.\n\nСм. ![Map](images/missing.png)\n", `picture "images/missing.png" is not in ` + dir, 8, 12, false},
+		{"outside", "![Map](../secret.png)\n", "cannot be shown (the path leads out of the content folder)", 6, 8, false},
+		{"missing, not checked", "![Map](images/missing.png)\n", "", 0, 0, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			opts := Options{ImageDir: dir}
+			if tt.noDir {
+				opts.ImageDir = ""
+			}
+			_, probs := Parse("r.md", "r", []byte(head+tt.body), opts)
+			if tt.want == "" {
+				if len(probs) != 0 {
+					t.Fatalf("problems %v, want none", probs)
+				}
+				return
+			}
+			if len(probs) != 1 {
+				t.Fatalf("problems %v, want one warning", probs)
+			}
+			p := probs[0]
+			if p.Severity != SeverityWarning || p.Line != tt.line || p.Col != tt.col || !strings.Contains(p.Message, tt.want) {
+				t.Errorf("got %v, want warning at %d:%d containing %q", p, tt.line, tt.col, tt.want)
+			}
+		})
+	}
+}
+
 // TestImageDigest checks that with Options.ImageDir a present local picture
 // puts the SHA-256 of its bytes into the release and its hash: the same
 // file hashes differently once the picture under its name is replaced,

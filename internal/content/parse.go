@@ -4,12 +4,15 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/pressbot/pressbot/internal/release"
 )
@@ -171,6 +174,7 @@ func (b *builder) build() {
 	r.Draft = b.bool(keyDraft)
 	r.Withdrawn = b.bool(keyWithdrawn)
 	r.Body, r.BodyLine = trimBody(b.fr.body, b.fr.bodyLine)
+	b.checkBodyImages()
 	if r.Body == "" {
 		b.ps.errorf(pos{b.fr.closeLine, 1}, "the release has no text: write the body below the closing '%s' on line %d", b.fr.delim, b.fr.closeLine)
 	}
@@ -376,6 +380,52 @@ func (b *builder) checkImage(img string, at pos) {
 	default:
 		b.ps.warnf(at, "image %q cannot be used (%v): put the picture inside %s and name it by its path there", img, err, dir)
 	}
+}
+
+// bodyImage finds the destination of a Markdown image in the body:
+// ![alt](dest …). A picture inside a code block is found too; such a
+// false alarm is a warning only.
+var bodyImage = regexp.MustCompile(`!\[[^\]\n]*\]\([ \t]*<?([^)\s>]+)`)
+
+// urlScheme matches a destination that starts with a URL scheme.
+var urlScheme = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9+.-]*:`)
+
+// checkBodyImages warns, with Options.ImageDir, at each picture of the
+// body that names a file the content folder lacks: the newsroom serves a
+// local picture at /media/<path>, and would show it missing.
+func (b *builder) checkBodyImages() {
+	dir, body := b.s.imageDir, b.r.Body
+	if dir == "" || !strings.Contains(body, "![") {
+		return
+	}
+	for _, m := range bodyImage.FindAllStringSubmatchIndex(body, -1) {
+		dest := body[m[2]:m[3]]
+		if urlScheme.MatchString(dest) || strings.HasPrefix(dest, "//") || strings.HasPrefix(dest, "#") {
+			continue
+		}
+		if u, err := url.PathUnescape(dest); err == nil {
+			dest = u
+		}
+		img := cleanImagePath(dest)
+		err := statImage(dir, img)
+		at := bodyPos(body, m[2], b.r.BodyLine)
+		switch {
+		case err == nil:
+		case errors.Is(err, fs.ErrNotExist):
+			b.ps.warnf(at, "picture %q is not in %s: the newsroom page would show it missing; add it as %s, or correct the path (it is relative to %s)",
+				img, dir, filepath.Join(dir, filepath.FromSlash(strings.TrimLeft(img, "/"))), dir)
+		default:
+			b.ps.warnf(at, "picture %q cannot be shown (%v): put it inside %s and name it by its path there", img, err, dir)
+		}
+	}
+}
+
+// bodyPos is the file position of byte off of body, whose first line is
+// line line; columns count characters.
+func bodyPos(body string, off, line int) pos {
+	before := body[:off]
+	nl := strings.LastIndexByte(before, '\n')
+	return pos{line: line + strings.Count(before, "\n"), col: utf8.RuneCountInString(before[nl+1:]) + 1}
 }
 
 // statImage returns nil when img, a slash path, names a file inside dir.

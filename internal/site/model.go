@@ -35,10 +35,14 @@ type item struct {
 	Pub      time.Time
 	Upd      time.Time
 	Tags     []tagRef
-	Image    string  // local path under MediaDir ("" if remote or none)
-	ImageAbs string  // absolute image URL ("" if none)
-	Alts     []*item // the translation group, self included, by language
+	Image    string // local path under MediaDir ("" if remote or none)
+	ImageAbs string // absolute image URL ("" if none)
+	// BodyImages are the local pictures the body shows (paths under
+	// MediaDir), found once the body is rendered (see load).
+	BodyImages []string
+	Alts       []*item // the translation group, self included, by language
 
+	media    string    // the address prefix of local pictures: BaseURL/media/
 	inFeed   bool      // a feed carries it (set before pages are made)
 	loadOnce sync.Once // runs e.Render, if any (see load)
 	rowOnce  sync.Once // the list fragment, rendered on first use
@@ -100,6 +104,7 @@ func (it *item) load() *item {
 			it.e.Render(it.e)
 		}
 		it.Summary = it.e.Summary
+		it.BodyImages = bodyImages(string(it.e.BodyHTML), it.media)
 		it.Short = shorten(trimDateline(it.Summary, it.dated, it.Lang, it.Location), shortSummary)
 	})
 	return it
@@ -160,7 +165,7 @@ func (s *Site) newItem(e *Entry) (*item, error) {
 		e: e, ID: r.ID, Title: r.Title, Lang: lang, Location: r.Location,
 		Path: p, Href: s.dirLink(p), URL: r.PageURL(s.cfg.BaseURL),
 		Date: formatDate(dated, lang), DateISO: dated.Format(time.RFC3339), dated: dated,
-		Pub: pub, Upd: upd.In(s.cfg.Zone), ImageAbs: r.ImageURL(s.cfg.BaseURL),
+		Pub: pub, Upd: upd.In(s.cfg.Zone), ImageAbs: r.ImageURL(s.cfg.BaseURL), media: s.media,
 	}
 	if r.Image != "" && !release.IsImageURL(r.Image) {
 		it.Image = strings.TrimLeft(r.Image, "/")

@@ -4,8 +4,10 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
+	"html"
 	"io"
 	"io/fs"
+	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -152,16 +154,41 @@ func (ds *dirs) atomicWrite(full string, fill func(io.Writer) error) error {
 	return nil
 }
 
-// localImages lists the distinct local image paths of the items, sorted.
+// localImages lists the distinct local image paths of the items (their
+// pictures and those their bodies show), sorted. The items must be loaded.
 func localImages(m *model) []string {
 	var imgs []string
 	for _, it := range m.items {
 		if it.Image != "" {
 			imgs = append(imgs, it.Image)
 		}
+		imgs = append(imgs, it.BodyImages...)
 	}
 	slices.Sort(imgs)
 	return slices.Compact(imgs)
+}
+
+// bodyImages returns the local pictures that body (web HTML made by
+// render) shows: the paths of its img sources that start with media (the
+// newsroom's BaseURL/media/), when they are image files inside MediaDir.
+func bodyImages(body, media string) []string {
+	var out []string
+	attr := `<img src="` + media
+	for {
+		i := strings.Index(body, attr)
+		if i < 0 {
+			return out
+		}
+		body = body[i+len(attr):]
+		end := strings.IndexByte(body, '"')
+		if end < 0 {
+			return out
+		}
+		p, err := url.PathUnescape(html.UnescapeString(body[:end]))
+		if err == nil && filepath.IsLocal(filepath.FromSlash(p)) && !strings.ContainsAny(p, "\\?#") && ImageType(p) != "" {
+			out = append(out, p)
+		}
+	}
 }
 
 // copyMedia copies each referenced local image found under MediaDir to

@@ -3,6 +3,7 @@ package site
 import (
 	"bytes"
 	"errors"
+	"html/template"
 	"io"
 	"io/fs"
 	"net/http"
@@ -401,4 +402,46 @@ func get(t *testing.T, url string, h map[string]string) *http.Response {
 	}
 	resp.Body.Close()
 	return resp
+}
+
+// TestBodyPictures checks that a picture the body shows from content/ is
+// copied by Write and served by the handler, as the picture of image: is,
+// and that a source outside content/, a remote one or a file that is not
+// a picture is neither.
+func TestBodyPictures(t *testing.T) {
+	cfg := testConfig()
+	cfg.MediaDir = mediaDir(t)
+	if err := os.WriteFile(filepath.Join(cfg.MediaDir, "images", "2020", "карта.png"), []byte("\x89PNG map"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	entries := fixture(t)
+	entries[0].BodyHTML += `<p><img src="` + template.HTML(testBase) + `/media/images/2020/%D0%BA%D0%B0%D1%80%D1%82%D0%B0.png" alt="Map" loading="lazy"></p>` +
+		`<p><img src="` + template.HTML(testBase) + `/media/../secret.txt" alt="x"><img src="https://cdn.example.org/media/a.png" alt="y"></p>`
+	s := newSite(t, cfg)
+	out := t.TempDir()
+	if err := s.Write(out, entries); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := os.ReadFile(filepath.Join(out, "media", "images", "2020", "карта.png")); err != nil || string(b) != "\x89PNG map" {
+		t.Errorf("body picture not copied: %q, %v", b, err)
+	}
+	for _, p := range []string{"secret.txt", "a.png"} {
+		if _, err := os.Stat(filepath.Join(out, "media", p)); err == nil {
+			t.Errorf("media/%s was copied", p)
+		}
+	}
+	if err := s.Update(fixture(t)); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(s.Handler())
+	defer srv.Close()
+	if code := get(t, srv.URL+"/media/images/2020/%D0%BA%D0%B0%D1%80%D1%82%D0%B0.png", nil).StatusCode; code != http.StatusNotFound {
+		t.Errorf("picture no body shows: %d, want 404", code)
+	}
+	if err := s.Update(entries); err != nil {
+		t.Fatal(err)
+	}
+	if resp := get(t, srv.URL+"/media/images/2020/%D0%BA%D0%B0%D1%80%D1%82%D0%B0.png", nil); resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "image/png" {
+		t.Errorf("body picture served: %d %s, want 200 image/png", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
 }
