@@ -209,3 +209,25 @@ func TestGitURLRedacted(t *testing.T) {
 		}
 	}
 }
+
+// TestDefaultBaseURLIsReachable checks that the base URL made from an
+// address that listens on every interface links to 127.0.0.1, not to
+// 0.0.0.0 or [::], and that a given base URL or host stays.
+func TestDefaultBaseURLIsReachable(t *testing.T) {
+	tests := []struct{ addr, base, want string }{
+		{"0.0.0.0:8080", "", "http://127.0.0.1:8080"},
+		{"[::]:9000", "", "http://127.0.0.1:9000"},
+		{":8081", "", "http://127.0.0.1:8081"},
+		{"192.0.2.7:8080", "", "http://192.0.2.7:8080"},
+		{"0.0.0.0:8080", "https://news.example.org/", "https://news.example.org"},
+	}
+	for _, tt := range tests {
+		c, err := Load("", env(map[string]string{"PRESSBOT_HTTP_ADDR": tt.addr, "PRESSBOT_SITE_BASE_URL": tt.base}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Site.BaseURL != tt.want {
+			t.Errorf("addr %s, base %q: base URL %s, want %s", tt.addr, tt.base, c.Site.BaseURL, tt.want)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"regexp"
 	"strconv"
@@ -154,6 +155,20 @@ func yamlProblem(path, msg string) Problem {
 	return p
 }
 
+// reachable returns addr with an unspecified host (0.0.0.0, ::, none),
+// which listens on every interface but cannot be linked to, replaced by
+// 127.0.0.1: the default base URL is then at least a working local link.
+func reachable(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return addr
+	}
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "127.0.0.1"
+	}
+	return net.JoinHostPort(host, port)
+}
+
 // fillDefaults sets every unset option to its default.
 func (c *Config) fillDefaults() {
 	def := func(s *string, v string) {
@@ -170,7 +185,7 @@ func (c *Config) fillDefaults() {
 	def(&c.Content.Git.Subdir, "content")
 	def(&c.DB, DefaultDB)
 	def(&c.HTTP.Addr, DefaultHTTPAddr)
-	def(&c.Site.BaseURL, "http://"+c.HTTP.Addr)
+	def(&c.Site.BaseURL, "http://"+reachable(c.HTTP.Addr))
 	c.Site.BaseURL = strings.TrimRight(c.Site.BaseURL, "/")
 	def(&c.Site.Title, c.Office.Name)
 	def(&c.Log.Format, "auto")
