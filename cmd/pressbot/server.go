@@ -75,6 +75,10 @@ func newServer(ctx context.Context, cfg *config.Config, outboxDir string, log *s
 	if s.store, err = store.Open(ctx, cfg.DB); err != nil {
 		return nil, err
 	}
+	// The command line renders what it approves with this base URL too.
+	if err := s.store.SetSetting(ctx, store.SettingBaseURL, cfg.Site.BaseURL); err != nil {
+		return nil, err
+	}
 	if s.keys, err = previewKeys(ctx, s.store); err != nil {
 		return nil, err
 	}

@@ -59,11 +59,30 @@ func (f *stateFlags) open(ctx context.Context, name string, stderr io.Writer) *s
 		fmt.Fprintf(stderr, "pressbot %s: %v\n", name, err)
 		return nil
 	}
+	if err := f.serveBaseURL(ctx, cfg, s); err != nil {
+		s.Close()
+		fmt.Fprintf(stderr, "pressbot %s: %v\n", name, err)
+		return nil
+	}
 	zone := cfg.Zone
 	if zone == nil {
 		zone = time.UTC
 	}
 	return &stateEnv{cfg: cfg, store: s, zone: zone}
+}
+
+// serveBaseURL makes cfg link where serve does when cfg names no base URL
+// of its own: serve may listen on another address (-http) than the default
+// the command line would link to.
+func (f *stateFlags) serveBaseURL(ctx context.Context, cfg *config.Config, s *store.Store) error {
+	if !cfg.Site.BaseURLDerived {
+		return nil
+	}
+	base, err := s.Setting(ctx, store.SettingBaseURL)
+	if base != "" {
+		cfg.Site.BaseURL = base
+	}
+	return err
 }
 
 // openID parses args (flags before or after the one release ID) with fs,

@@ -2,6 +2,10 @@ package main
 
 import (
 	"bytes"
+	"cmp"
+	"context"
+	"encoding/json"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -31,5 +35,45 @@ func TestPrintApprovalNamesSkippedChannels(t *testing.T) {
 	}
 	if strings.Contains(out, "telegram   already") {
 		t.Errorf("a scheduled channel is called already published:\n%s", out)
+	}
+}
+
+// TestApproveLinksWhereServeDoes checks that approve, with no base URL of
+// its own, renders the posts it approves with the base URL serve recorded
+// (serve may listen where -http says), and with its own when it has one.
+func TestApproveLinksWhereServeDoes(t *testing.T) {
+	for _, own := range []string{"", "https://news.example.org"} {
+		dir := t.TempDir()
+		t.Chdir(dir)
+		t.Setenv("PRESSBOT_SITE_BASE_URL", own)
+		writeFile(t, filepath.Join(dir, "content", "2025", "hello.md"), "---\ntitle: Hello\ndate: 2025-03-01T10:00:00+05:00\n---\nText.\n")
+		db := "sqlite:" + filepath.Join(dir, "p.db")
+		st, err := store.Open(context.Background(), db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := st.SetSetting(context.Background(), store.SettingBaseURL, "http://127.0.0.1:18799"); err != nil {
+			t.Fatal(err)
+		}
+		st.Close()
+		var out, errs bytes.Buffer
+		if code := run([]string{"approve", "2025/hello", "-at", "2031-01-01T10:00:00+05:00", "-db", db}, &out, &errs); code != exitOK {
+			t.Fatalf("approve: %d\n%s", code, errs.String())
+		}
+		st, err = store.Open(context.Background(), db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec, err := st.Get(context.Background(), "2025/hello")
+		st.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := cmp.Or(own, "http://127.0.0.1:18799") + "/releases/2025/hello/"
+		for _, p := range rec.Posts {
+			if b, _ := json.Marshal(p.Post); !strings.Contains(string(b), want) {
+				t.Errorf("base %q: the %s post does not link %s: %s", own, p.Channel, want, b)
+			}
+		}
 	}
 }

@@ -79,6 +79,9 @@ type Site struct {
 	// Languages orders the newsroom's languages; each has its index and
 	// feeds from the start, before its first release.
 	Languages []string `yaml:"languages"`
+	// BaseURLDerived says BaseURL was not given (file or environment) but
+	// made from http.addr.
+	BaseURLDerived bool `yaml:"-"`
 }
 
 // Log sets logging.

@@ -185,6 +185,7 @@ func (c *Config) fillDefaults() {
 	def(&c.Content.Git.Subdir, "content")
 	def(&c.DB, DefaultDB)
 	def(&c.HTTP.Addr, DefaultHTTPAddr)
+	c.Site.BaseURLDerived = c.Site.BaseURL == ""
 	def(&c.Site.BaseURL, "http://"+reachable(c.HTTP.Addr))
 	c.Site.BaseURL = strings.TrimRight(c.Site.BaseURL, "/")
 	def(&c.Site.Title, c.Office.Name)

@@ -34,6 +34,11 @@ func (s *Store) SetSetting(ctx context.Context, key, value string) error {
 	return nil
 }
 
+// SettingBaseURL is the newsroom address the running serve links to: the
+// command line renders with it when its own configuration names none, so
+// that what it approves links where serve's preview did.
+const SettingBaseURL = "site.base_url"
+
 // SettingPreviewSecret is the secret that preview links are keyed with.
 const SettingPreviewSecret = "preview.secret"
 
