@@ -57,20 +57,27 @@ func TestImageDir(t *testing.T) {
 			if r.Image == "" {
 				t.Fatal("no image parsed")
 			}
-			if tt.want == "" {
-				if len(probs) != 0 {
-					t.Fatalf("problems %v, want none", probs)
-				}
-				return
-			}
-			if len(probs) != 1 {
-				t.Fatalf("problems %v, want one warning", probs)
-			}
-			p := probs[0]
-			if p.Severity != SeverityWarning || p.Line != tt.line || p.Col != tt.col || !strings.Contains(p.Message, tt.want) {
-				t.Errorf("got %v, want warning at %d:%d containing %q", p, tt.line, tt.col, tt.want)
-			}
+			wantWarning(t, probs, tt.want, tt.line, tt.col)
 		})
+	}
+}
+
+// wantWarning checks that probs is one warning at line:col containing
+// want, or nothing when want is "".
+func wantWarning(t *testing.T, probs []Problem, want string, line, col int) {
+	t.Helper()
+	if want == "" {
+		if len(probs) != 0 {
+			t.Fatalf("problems %v, want none", probs)
+		}
+		return
+	}
+	if len(probs) != 1 {
+		t.Fatalf("problems %v, want one warning", probs)
+	}
+	p := probs[0]
+	if p.Severity != SeverityWarning || p.Line != line || p.Col != col || !strings.Contains(p.Message, want) {
+		t.Errorf("got %v, want warning at %d:%d containing %q", p, line, col, want)
 	}
 }
 
@@ -108,19 +115,7 @@ func TestBodyPictures(t *testing.T) {
 				opts.ImageDir = ""
 			}
 			_, probs := Parse("r.md", "r", []byte(head+tt.body), opts)
-			if tt.want == "" {
-				if len(probs) != 0 {
-					t.Fatalf("problems %v, want none", probs)
-				}
-				return
-			}
-			if len(probs) != 1 {
-				t.Fatalf("problems %v, want one warning", probs)
-			}
-			p := probs[0]
-			if p.Severity != SeverityWarning || p.Line != tt.line || p.Col != tt.col || !strings.Contains(p.Message, tt.want) {
-				t.Errorf("got %v, want warning at %d:%d containing %q", p, tt.line, tt.col, tt.want)
-			}
+			wantWarning(t, probs, tt.want, tt.line, tt.col)
 		})
 	}
 }
