@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/pressbot/pressbot/internal/release"
@@ -181,9 +182,9 @@ func (f *resolveFlags) resolve(ctx context.Context, env *stateEnv, id, name stri
 		return err
 	}
 	actor := cliActor().Actor()
-	step := resolveStep{st: env.store, rec: rec, at: at, outlets: func() (map[string]outlet, error) {
+	step := resolveStep{st: env.store, rec: rec, at: at, outlets: sync.OnceValues(func() (map[string]outlet, error) {
 		return newOutlets(env.cfg, f.outbox, slog.New(slog.DiscardHandler))
-	}}
+	})}
 	var failed []string
 	for _, ch := range chans {
 		if err := act.do(ctx, step, ch, actor); err != nil {
