@@ -12,7 +12,8 @@ type words struct {
 	Skip, Home, AllLangs, Latest, Tags, TagsTitle, AlsoIn, Newer, Older, Page, Of, Feeds, LangNav, Pages, TaggedWith, Empty, NotFound, NotFoundText string
 }
 
-// ui holds the interface strings per primary language subtag; English is
+// ui holds the interface strings per language: a lower-case tag with its
+// script where that matters (uz-cyrl), else the primary subtag. English is
 // the fallback for any other language.
 var ui = map[string]words{
 	"en": {
@@ -33,10 +34,21 @@ var ui = map[string]words{
 		Page: "Sahifa", Of: "/", Feeds: "Obuna bo‘lish", LangNav: "Tillar", Pages: "Sahifalar", TaggedWith: "Teg", Empty: "Hozircha press-relizlar yo‘q.",
 		NotFound: "Sahifa topilmadi", NotFoundText: "Bu manzilda sahifa yo‘q: havolada xato bo‘lishi yoki sahifa ko‘chirilgan yoxud olib tashlangan bo‘lishi mumkin.",
 	},
+	// Uzbek in Cyrillic script: the Latin strings above, transliterated.
+	"uz-cyrl": {
+		Skip: "Асосий мазмунга ўтиш", Home: "Матбуот маркази", AllLangs: "Барча тиллар", Latest: "Сўнгги пресс-релизлар",
+		Tags: "Теглар", TagsTitle: "Барча теглар", AlsoIn: "Бошқа тилларда", Newer: "Янгироқ", Older: "Эскироқ",
+		Page: "Саҳифа", Of: "/", Feeds: "Обуна бўлиш", LangNav: "Тиллар", Pages: "Саҳифалар", TaggedWith: "Тег", Empty: "Ҳозирча пресс-релизлар йўқ.",
+		NotFound: "Саҳифа топилмади", NotFoundText: "Бу манзилда саҳифа йўқ: ҳаволада хато бўлиши ёки саҳифа кўчирилган ёхуд олиб ташланган бўлиши мумкин.",
+	},
 }
 
-// wordsFor returns the interface strings for a BCP 47 tag.
+// wordsFor returns the interface strings for a BCP 47 tag: those of the
+// tag itself (uz-Cyrl), else of its primary subtag (uz for uz-Latn).
 func wordsFor(lang string) words {
+	if w, ok := ui[strings.ToLower(lang)]; ok {
+		return w
+	}
 	if w, ok := ui[primary(lang)]; ok {
 		return w
 	}

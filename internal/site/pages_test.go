@@ -663,3 +663,27 @@ func TestSitemapListsWrittenPages(t *testing.T) {
 		}
 	}
 }
+
+// TestUzbekCyrillicPages checks that a release in Uzbek Cyrillic gets its
+// page furniture in Cyrillic, and one in Uzbek Latin keeps the Latin.
+func TestUzbekCyrillicPages(t *testing.T) {
+	entries := fixture(t)
+	for i := range entries {
+		if entries[i].Release.ID == "2020/imts-success-uz" {
+			entries[i].Release.Lang = "uz-Cyrl"
+		}
+	}
+	page := string(files(t, testConfig(), entries)["releases/2020/imts-success-uz/index.html"])
+	for _, want := range []string{`<html lang="uz-Cyrl"`, "Асосий мазмунга ўтиш", "Бошқа тилларда", "Обуна бўлиш"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the uz-Cyrl page lacks %q", want)
+		}
+	}
+	if strings.Contains(page, "Boshqa tillarda") {
+		t.Error("the uz-Cyrl page has Latin furniture")
+	}
+	latin := string(files(t, testConfig(), fixture(t))["releases/2020/imts-success-uz/index.html"])
+	if !strings.Contains(latin, "Boshqa tillarda") {
+		t.Error("the uz page lost its Latin furniture")
+	}
+}
