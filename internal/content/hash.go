@@ -18,8 +18,9 @@ const hashVersion = "pressbot-content-v1"
 // Hash returns the hex SHA-256 content hash of r: its front matter values
 // in a fixed order and normal form (dates as UTC instants, lists in
 // order) and its body with LF line endings and no trailing white space.
-// A local picture's digest (ImageDigest), when the loader read one, comes
-// last, so the hash of a release without one is as before it existed.
+// The digests of local pictures (ImageDigest, then BodyImages), when the
+// loader read them, come last, so the hash of a release without any is as
+// before they existed.
 // It does not cover ID, Path, BodyLine, Hash or Commit, so the same release
 // written in YAML or TOML, with CRLF or a BOM, or with keys in another order
 // hashes the same.
@@ -44,6 +45,11 @@ func Hash(r release.Release) string {
 	if r.ImageDigest != "" {
 		w.str("image-sha256")
 		w.str(r.ImageDigest)
+	}
+	for _, im := range r.BodyImages {
+		w.str("body-image-sha256")
+		w.str(im.Path)
+		w.str(im.Digest)
 	}
 	sum := sha256.Sum256(w.buf)
 	if cap(w.buf) <= maxPooledHashBuf {

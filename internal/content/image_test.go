@@ -196,3 +196,45 @@ func TestCleanImagePath(t *testing.T) {
 		}
 	}
 }
+
+// TestBodyPictureDigest checks that with Options.ImageDir a picture the
+// text shows puts its digest into the release and its hash: the same
+// file hashes differently once the picture is replaced, a picture named
+// twice is listed once, and without ImageDir nothing is read.
+func TestBodyPictureDigest(t *testing.T) {
+	dir := t.TempDir()
+	pic := filepath.Join(dir, "images", "map.png")
+	if err := os.MkdirAll(filepath.Dir(pic), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	src := []byte("---\ntitle: t\ndate: 2020-02-06\n---\n\n![Map](images/map.png)\n\n![The same map](./images/map.png)\n")
+	parse := func(opts Options) release.Release {
+		t.Helper()
+		r, probs := Parse("r.md", "r", src, opts)
+		if len(probs) != 0 {
+			t.Fatalf("problems: %v", probs)
+		}
+		return r
+	}
+	if err := os.WriteFile(pic, []byte("first map"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	first := parse(Options{ImageDir: dir})
+	want := fmt.Sprintf("%x", sha256.Sum256([]byte("first map")))
+	if len(first.BodyImages) != 1 || first.BodyImages[0] != (release.BodyImage{Path: "images/map.png", Digest: want}) {
+		t.Fatalf("body images %+v, want images/map.png once with digest %s", first.BodyImages, want)
+	}
+	if plain := parse(Options{}); len(plain.BodyImages) != 0 || plain.Hash == first.Hash {
+		t.Errorf("without ImageDir: body images %+v, hash %s (with: %s)", plain.BodyImages, plain.Hash, first.Hash)
+	}
+	later := time.Now().Add(time.Minute)
+	if err := os.WriteFile(pic, []byte("other map"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chtimes(pic, later, later); err != nil {
+		t.Fatal(err)
+	}
+	if second := parse(Options{ImageDir: dir}); second.Hash == first.Hash {
+		t.Error("the hash did not change with the picture's bytes")
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -408,6 +409,9 @@ func (b *builder) checkBodyImages() {
 		}
 		img := cleanImagePath(dest)
 		err := statImage(dir, img)
+		if err == nil && !b.s.noDigest {
+			err = b.addBodyImage(dir, strings.TrimLeft(img, "/"))
+		}
 		at := bodyPos(body, m[2], b.r.BodyLine)
 		switch {
 		case err == nil:
@@ -418,6 +422,19 @@ func (b *builder) checkBodyImages() {
 			b.ps.warnf(at, "picture %q cannot be shown (%v): put it inside %s and name it by its path there", img, err, dir)
 		}
 	}
+}
+
+// addBodyImage puts the picture img of the body, with its digest, into
+// the release (once), so that its hash covers the picture's bytes.
+func (b *builder) addBodyImage(dir, img string) error {
+	if slices.ContainsFunc(b.r.BodyImages, func(im release.BodyImage) bool { return im.Path == img }) {
+		return nil
+	}
+	sum, err := imageDigest(dir, img)
+	if err == nil {
+		b.r.BodyImages = append(b.r.BodyImages, release.BodyImage{Path: img, Digest: sum})
+	}
+	return err
 }
 
 // bodyPos is the file position of byte off of body, whose first line is

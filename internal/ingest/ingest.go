@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -130,6 +131,19 @@ func (in *Ingest) parse(ctx context.Context, rels, files []string) []release.Rel
 	return res.Releases
 }
 
+// showsPicture reports whether the text of r shows one of pictures: one of
+// its BodyImages, or a path the body names (a picture just added or
+// removed is not among them). A release matched by chance is read again
+// and, its hash unchanged, not offered.
+func showsPicture(r release.Release, pictures []string) bool {
+	for _, p := range pictures {
+		if strings.Contains(r.Body, p) || slices.ContainsFunc(r.BodyImages, func(im release.BodyImage) bool { return im.Path == p }) {
+			return true
+		}
+	}
+	return false
+}
+
 // parseOne reads a single file.
 func (in *Ingest) parseOne(path, rel string) content.Result {
 	data, err := os.ReadFile(path)
@@ -146,10 +160,10 @@ func (in *Ingest) parseOne(path, rel string) content.Result {
 }
 
 // only keeps the releases and problems of the given release files, and
-// the releases whose local picture is one of pictures (slash paths
-// relative to the content folder; content cleans a release's image path):
-// a picture replaced, added or removed under the name a release gives
-// changes that release's hash.
+// the releases whose local picture, or a picture of whose text, is one of
+// pictures (slash paths relative to the content folder; content cleans a
+// release's image path): a picture replaced, added or removed under the
+// name a release gives changes that release's hash.
 func only(res content.Result, files, pictures []string) content.Result {
 	want := map[string]bool{}
 	for _, f := range files {
@@ -161,7 +175,8 @@ func only(res content.Result, files, pictures []string) content.Result {
 	}
 	var out content.Result
 	for _, r := range res.Releases {
-		if want[filepath.Clean(r.Path)] || (r.Image != "" && !release.IsImageURL(r.Image) && pic[strings.TrimLeft(r.Image, "/")]) {
+		if want[filepath.Clean(r.Path)] || (r.Image != "" && !release.IsImageURL(r.Image) && pic[strings.TrimLeft(r.Image, "/")]) ||
+			showsPicture(r, pictures) {
 			out.Releases = append(out.Releases, r)
 		}
 	}

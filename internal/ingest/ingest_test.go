@@ -194,4 +194,18 @@ func TestPictureChanges(t *testing.T) {
 	if n := step("picture removed"); n != 1 || rec.offers[len(rec.offers)-1] != "2026/p:changed_before_approval" {
 		t.Errorf("picture removed: offered %d, offers %v", n, rec.offers)
 	}
+	// A picture in the text counts the same.
+	write(t, dir, "images/map.png", "the approved map")
+	write(t, dir, "2026/q.md", strings.Replace(strings.Replace(good, "%s", "Q", 1), "Body of the release.", "Body of the release.\n\n![A map](images/map.png)", 1))
+	if n := step("text shows a picture"); n != 1 {
+		t.Fatalf("text shows a picture: offered %d", n)
+	}
+	q, _ := st.Get(ctx, "2026/q")
+	write(t, dir, "images/map.png", "another map, same name")
+	if n := step("text picture replaced"); n != 1 {
+		t.Errorf("text picture replaced: offered %d, offers %v", n, rec.offers)
+	}
+	if got, _ := st.Get(ctx, "2026/q"); got.Hash == q.Hash {
+		t.Error("the hash did not change with the text's picture")
+	}
 }

@@ -10,6 +10,13 @@ import (
 	"time"
 )
 
+// BodyImage is a local picture the body shows: its clean path under the
+// content folder and the hex SHA-256 of its bytes.
+type BodyImage struct {
+	Path   string `json:"path"`
+	Digest string `json:"digest"`
+}
+
 // Release is one press release as read from a Markdown file under content/.
 type Release struct {
 	// ID is the path under content/ without ".md", with forward slashes
@@ -31,6 +38,10 @@ type Release struct {
 	// loader found it in the content folder. The hash covers it: a picture
 	// replaced under the same name is a change, approved anew.
 	ImageDigest string `json:"image_digest,omitempty"`
+	// BodyImages are the local pictures the body shows that the loader
+	// found in the content folder, with their digests; the hash covers
+	// them too.
+	BodyImages []BodyImage `json:"body_images,omitempty"`
 	// Channels limits the release to these configured channel names; empty
 	// means every configured channel.
 	Channels []string `json:"channels,omitempty"`
