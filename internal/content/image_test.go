@@ -238,3 +238,28 @@ func TestBodyPictureDigest(t *testing.T) {
 		t.Error("the hash did not change with the picture's bytes")
 	}
 }
+
+// TestDatelineDate checks that a text opening with a dateline whose date
+// is not date: is a warning at the written date, in each language's
+// forms, and that a matching dateline or none passes.
+func TestDatelineDate(t *testing.T) {
+	tests := []struct {
+		name, lang, body string
+		want             string // a part of the warning; "" for none
+		line, col        int
+	}{
+		{"matches", "en", "**1 November 2026, Tashkent** – Text.", "", 0, 0},
+		{"no dateline", "en", "Text of 2 November.", "", 0, 0},
+		{"english", "en", "**2 November 2026, Tashkent** – Text.", "says 2 November 2026, but date: says 1 November 2026", 6, 3},
+		{"russian", "ru", "**2 ноября 2026 г., Ташкент** – Текст.", "says 2 ноября 2026 г., but date: says 1 ноября 2026 г.", 6, 3},
+		{"uzbek", "uz", "**1-dekabr 2026-yil, Toshkent** – Matn.", "says 1-dekabr 2026-yil", 6, 3},
+		{"iso, a year off", "en", "2025-11-01, Tashkent – Text.", "says 1 November 2025", 6, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := "---\ntitle: t\ndate: 2026-11-01T10:00:00+05:00\nlang: " + tt.lang + "\n---\n" + tt.body + "\n"
+			_, probs := Parse("r.md", "r", []byte(src), Options{})
+			wantWarning(t, probs, tt.want, tt.line, tt.col)
+		})
+	}
+}

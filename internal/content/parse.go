@@ -15,6 +15,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/pressbot/pressbot/internal/datefmt"
 	"github.com/pressbot/pressbot/internal/release"
 )
 
@@ -176,6 +177,7 @@ func (b *builder) build() {
 	r.Withdrawn = b.bool(keyWithdrawn)
 	r.Body, r.BodyLine = trimBody(b.fr.body, b.fr.bodyLine)
 	b.checkBodyImages()
+	b.checkDateline()
 	if r.Body == "" {
 		b.ps.errorf(pos{b.fr.closeLine, 1}, "the release has no text: write the body below the closing '%s' on line %d", b.fr.delim, b.fr.closeLine)
 	}
@@ -422,6 +424,48 @@ func (b *builder) checkBodyImages() {
 			b.ps.warnf(at, "picture %q cannot be shown (%v): put it inside %s and name it by its path there", img, err, dir)
 		}
 	}
+}
+
+// checkDateline warns when the text opens with a dateline ("**2 November
+// 2026, Tashkent** –") whose date is not the release's date: the page would
+// show two dates, and the posts the text's. Only a dateline that starts
+// with a number (a day or a year, as datelines in en, ru and uz do) is
+// read; the release's own date is tried first, so a matching dateline
+// costs one comparison.
+func (b *builder) checkDateline() {
+	r := b.r
+	s := strings.TrimLeft(r.Body, "*_ ")
+	if r.Date.IsZero() || s == "" || s[0] < '0' || s[0] > '9' {
+		return
+	}
+	if _, ok := datefmt.Prefix(s, r.Date, r.Lang); ok {
+		return
+	}
+	if d, ok := otherDate(s, r.Date, r.Lang); ok {
+		b.ps.warnf(bodyPos(r.Body, len(r.Body)-len(s), r.BodyLine),
+			"the text's dateline says %s, but date: says %s: correct one of them (the page and the posts show both)",
+			datefmt.Format(d, r.Lang), datefmt.Format(r.Date, r.Lang))
+	}
+}
+
+// otherDate finds the date that s opens with among the days within about
+// a year of t whose day of month, or year, is the number s starts with.
+func otherDate(s string, t time.Time, lang string) (time.Time, bool) {
+	n := 0
+	for n < len(s) && n < 4 && s[n] >= '0' && s[n] <= '9' {
+		n++
+	}
+	num, _ := strconv.Atoi(s[:n])
+	for d := -400; d <= 400; d++ {
+		c := t.AddDate(0, 0, d)
+		if (n <= 2 && c.Day() != num) || (n == 4 && c.Year() != num) || n == 3 {
+			continue
+		}
+		if _, ok := datefmt.Prefix(s, c, lang); ok {
+			return c, true
+		}
+	}
+	return time.Time{}, false
 }
 
 // addBodyImage puts the picture img of the body, with its digest, into
