@@ -341,12 +341,16 @@ func checkMarkdown(t testing.TB, res Result) {
 func passesCheck(t testing.TB, res Result) {
 	t.Helper()
 	md := res.Markdown
-	if res.Date.IsZero() {
+	stand := res.Date.IsZero() // a stand-in date, as the user would add
+	if stand {
 		md = append([]byte("---\ndate: 2000-01-01\n"), md[len("---\n"):]...)
 	}
 	rel := res.RelPath()
 	r, problems := content.Parse(rel, strings.TrimSuffix(rel, ".md"), md, content.Options{})
 	for _, p := range problems {
+		if stand && strings.Contains(p.Message, "the text's dateline says") {
+			continue // the text opens with another date than the stand-in
+		}
 		t.Errorf("check: %s", p)
 	}
 	if r.Title != res.Title || r.Lang != res.Lang {
