@@ -59,7 +59,7 @@ func (f *stateFlags) open(ctx context.Context, name string, stderr io.Writer) *s
 		fmt.Fprintf(stderr, "pressbot %s: %v\n", name, err)
 		return nil
 	}
-	if err := f.serveBaseURL(ctx, cfg, s); err != nil {
+	if err := serveBaseURL(ctx, cfg, s); err != nil {
 		s.Close()
 		fmt.Fprintf(stderr, "pressbot %s: %v\n", name, err)
 		return nil
@@ -74,7 +74,7 @@ func (f *stateFlags) open(ctx context.Context, name string, stderr io.Writer) *s
 // serveBaseURL makes cfg link where serve does when cfg names no base URL
 // of its own: serve may listen on another address (-http) than the default
 // the command line would link to.
-func (f *stateFlags) serveBaseURL(ctx context.Context, cfg *config.Config, s *store.Store) error {
+func serveBaseURL(ctx context.Context, cfg *config.Config, s *store.Store) error {
 	if !cfg.Site.BaseURLDerived {
 		return nil
 	}

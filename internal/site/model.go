@@ -42,7 +42,7 @@ type item struct {
 	BodyImages []string
 	Alts       []*item // the translation group, self included, by language
 
-	media    string    // the address prefix of local pictures: BaseURL/media/
+	imgSrc   string    // how the body opens a local picture (Site.imgSrc)
 	inFeed   bool      // a feed carries it (set before pages are made)
 	loadOnce sync.Once // runs e.Render, if any (see load)
 	rowOnce  sync.Once // the list fragment, rendered on first use
@@ -104,7 +104,7 @@ func (it *item) load() *item {
 			it.e.Render(it.e)
 		}
 		it.Summary = it.e.Summary
-		it.BodyImages = bodyImages(string(it.e.BodyHTML), it.media)
+		it.BodyImages = bodyImages(string(it.e.BodyHTML), it.imgSrc)
 		it.Short = shorten(trimDateline(it.Summary, it.dated, it.Lang, it.Location), shortSummary)
 	})
 	return it
@@ -165,7 +165,7 @@ func (s *Site) newItem(e *Entry) (*item, error) {
 		e: e, ID: r.ID, Title: r.Title, Lang: lang, Location: r.Location,
 		Path: p, Href: s.dirLink(p), URL: r.PageURL(s.cfg.BaseURL),
 		Date: formatDate(dated, lang), DateISO: dated.Format(time.RFC3339), dated: dated,
-		Pub: pub, Upd: upd.In(s.cfg.Zone), ImageAbs: r.ImageURL(s.cfg.BaseURL), media: s.media,
+		Pub: pub, Upd: upd.In(s.cfg.Zone), ImageAbs: r.ImageURL(s.cfg.BaseURL), imgSrc: s.imgSrc,
 	}
 	if r.Image != "" && !release.IsImageURL(r.Image) {
 		it.Image = strings.TrimLeft(r.Image, "/")

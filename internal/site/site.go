@@ -97,11 +97,12 @@ type Entry struct {
 type Site struct {
 	cfg  Config
 	host string // BaseURL's host name, the authority of tag: URIs
-	// media is the address prefix of local pictures: BaseURL/media/.
-	media string
-	tmpl  *templates
-	snap  atomic.Pointer[snapshot]
-	gone  atomic.Pointer[map[string]bool] // page folders of withdrawn releases (SetGone)
+	// imgSrc is how the body's HTML opens a local picture:
+	// <img src="BaseURL/media/.
+	imgSrc string
+	tmpl   *templates
+	snap   atomic.Pointer[snapshot]
+	gone   atomic.Pointer[map[string]bool] // page folders of withdrawn releases (SetGone)
 	// index is what a link to a page's folder ends with: "index.html"
 	// with Config.IndexLinks, else "".
 	index string
@@ -140,7 +141,7 @@ func New(cfg Config) (*Site, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Site{cfg: cfg, host: u.Hostname(), media: release.MediaURL(cfg.BaseURL, ""), tmpl: t}
+	s := &Site{cfg: cfg, host: u.Hostname(), imgSrc: `<img src="` + release.MediaURL(cfg.BaseURL, ""), tmpl: t}
 	if cfg.IndexLinks {
 		s.index = "index.html"
 	}

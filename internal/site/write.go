@@ -169,11 +169,10 @@ func localImages(m *model) []string {
 }
 
 // bodyImages returns the local pictures that body (web HTML made by
-// render) shows: the paths of its img sources that start with media (the
-// newsroom's BaseURL/media/), when they are image files inside MediaDir.
-func bodyImages(body, media string) []string {
+// render) shows: the paths after attr (`<img src="BaseURL/media/`), when
+// they are image files inside MediaDir.
+func bodyImages(body, attr string) []string {
 	var out []string
-	attr := `<img src="` + media
 	for {
 		i := strings.Index(body, attr)
 		if i < 0 {
