@@ -27,7 +27,7 @@ func TestScripts(t *testing.T) {
 			env.Setenv("PRESSBOT_REPO", repoRoot(t))
 			return nil
 		},
-		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){"sent": sentCmd},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){"sent": sentCmd, "claim": claimCmd},
 	})
 }
 
@@ -69,6 +69,27 @@ func sentCmd(ts *testscript.TestScript, neg bool, args []string) {
 		return
 	}
 	ts.Fatalf("sent: %s has no post on %s", args[1], args[2])
+}
+
+// claimCmd is the script command "claim sqlite:DB ID CHANNEL ACTOR|-end":
+// it claims the post for an edit to the release's stored version, as the
+// approvers' chat of a running serve does while it edits the post, or
+// with -end lets go of the claim.
+func claimCmd(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 4 {
+		ts.Fatalf("usage: claim sqlite:DB ID CHANNEL ACTOR|-end")
+	}
+	ctx := context.Background()
+	st, err := store.Open(ctx, "sqlite:"+ts.MkAbs(strings.TrimPrefix(args[0], "sqlite:")))
+	ts.Check(err)
+	defer st.Close()
+	if args[3] == "-end" {
+		ts.Check(st.EndEdit(ctx, args[1], args[2]))
+		return
+	}
+	rec, err := st.Get(ctx, args[1])
+	ts.Check(err)
+	ts.Check(st.BeginEdit(ctx, rec.ID, args[2], rec.Hash, args[3]))
 }
 
 // repoRoot returns the repository root (two levels above this package).

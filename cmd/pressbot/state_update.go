@@ -157,7 +157,9 @@ func postStates(rec store.Record) string {
 }
 
 // editPost edits published post p of rec to its new rendering in fresh and
-// records it, saying what was done.
+// records it, saying what was done. It claims the post first (BeginEdit),
+// so that the approvers' chat of a running serve cannot edit it at the
+// same time.
 func editPost(ctx context.Context, st *store.Store, ed outletEditor, rec store.Record, p store.PostRecord, fresh []release.Post, actor string) (string, error) {
 	i := slices.IndexFunc(fresh, func(q release.Post) bool { return q.Channel == p.Channel })
 	if i < 0 {
@@ -168,9 +170,15 @@ func editPost(ctx context.Context, st *store.Store, ed outletEditor, rec store.R
 	}
 	post := fresh[i]
 	post.Release, post.Hash = rec.ID, rec.Hash
+	switch err := st.BeginEdit(ctx, rec.ID, p.Channel, rec.Hash, actor); {
+	case errors.Is(err, store.ErrSettled):
+		return "already updated or kept meanwhile, by the approvers' chat or another update ('pressbot status " + rec.ID + "')", nil
+	case err != nil:
+		return "", err
+	}
 	corrected, err := ed.edit(ctx, p.Channel, *p.Receipt, post)
 	if err != nil {
-		return "", err
+		return "", errors.Join(err, st.EndEdit(ctx, rec.ID, p.Channel))
 	}
 	what := "edited"
 	if corrected {

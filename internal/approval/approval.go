@@ -112,6 +112,8 @@ type Store interface {
 	Skip(ctx context.Context, id, channel, actor string) error
 	Audit(ctx context.Context, id string) ([]store.AuditEntry, error)
 	SettlePublished(ctx context.Context, id, channel, hash, actor string, edited *release.Post) error
+	BeginEdit(ctx context.Context, id, channel, hash, actor string) error
+	EndEdit(ctx context.Context, id, channel string) error
 	PostDeleted(ctx context.Context, id, channel, actor string) error
 }
 

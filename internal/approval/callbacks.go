@@ -376,7 +376,11 @@ func (b *Bot) update(ctx context.Context, u User, v *view, msgID int) (string, b
 				continue
 			}
 			post := v.posts[r.ID][i]
-			err := b.cfg.Editor.Edit(ctx, p.Channel, *p.Receipt, post)
+			err := b.editPost(ctx, u, r, p, post)
+			if errors.Is(err, store.ErrSettled) {
+				m.text("• " + r.Lang + " " + p.Channel + ": already updated or kept meanwhile\n")
+				continue
+			}
 			if err != nil {
 				failed++
 				b.log.Warn("approval: update published post", "release", r.ID, "channel", p.Channel, "err", err)
@@ -402,20 +406,37 @@ func (b *Bot) update(ctx context.Context, u User, v *view, msgID int) (string, b
 	return "Published posts updated.", false
 }
 
+// editPost edits p, a published post of r, to post on its platform. It claims the post first (store.BeginEdit), so that a
+// 'pressbot update' on the command line cannot edit it at the same time,
+// and lets go of the claim when the edit fails.
+func (b *Bot) editPost(ctx context.Context, u User, r store.Record, p store.PostRecord, post release.Post) error {
+	if err := b.st.BeginEdit(ctx, r.ID, p.Channel, r.Hash, actor(u)); err != nil {
+		return err
+	}
+	if err := b.cfg.Editor.Edit(ctx, p.Channel, *p.Receipt, post); err != nil {
+		return errors.Join(err, b.st.EndEdit(ctx, r.ID, p.Channel))
+	}
+	return nil
+}
+
 // keep leaves the published posts as they are.
 func (b *Bot) keep(ctx context.Context, u User, v *view, msgID int) (string, bool) {
 	if len(b.stale(v)) == 0 {
 		return "The published posts were already updated or kept.", false
 	}
+	busy := 0
 	for _, r := range b.stale(v) {
 		for _, p := range r.Posts {
-			if b.isStale(r, p) {
-				b.settleUpdate(ctx, u, r, p.Channel, nil)
+			if b.isStale(r, p) && errors.Is(b.settleUpdate(ctx, u, r, p.Channel, nil), store.ErrEditing) {
+				busy++
 			}
 		}
 	}
-	b.log.Info("approval: published posts kept as they are", "key", v.key, "user_id", u.ID)
+	b.log.Info("approval: published posts kept as they are", "key", v.key, "user_id", u.ID, "being_updated", busy)
 	b.rerender(ctx, v.key, msgID, v.all())
+	if busy > 0 {
+		return fmt.Sprintf("%d post(s) are being updated elsewhere right now (pressbot update on the command line, or another pressbot): look at the card again in a minute.", busy), true
+	}
 	return "The published posts stay as they are.", false
 }
 
@@ -427,11 +448,14 @@ func (b *Bot) isStale(r store.Record, p store.PostRecord) bool {
 
 // settleUpdate records that the post of r on channel was updated to edited, or
 // kept as it is (edited nil), so that it is not offered again, also after a
-// restart. A failure is logged: the card then still offers the choice.
-func (b *Bot) settleUpdate(ctx context.Context, u User, r store.Record, channel string, edited *release.Post) {
-	if err := b.st.SettlePublished(ctx, r.ID, channel, r.Hash, actor(u), edited); err != nil {
+// restart. A failure is logged and returned: the card then still offers
+// the choice.
+func (b *Bot) settleUpdate(ctx context.Context, u User, r store.Record, channel string, edited *release.Post) error {
+	err := b.st.SettlePublished(ctx, r.ID, channel, r.Hash, actor(u), edited)
+	if err != nil {
 		b.log.Error("approval: record the published post's update", "release", r.ID, "channel", channel, "err", err)
 	}
+	return err
 }
 
 // postAction settles one post from an alert: Retry, Mark as published,

@@ -1,6 +1,7 @@
 package approval_test
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -11,6 +12,7 @@ import (
 	faketg "github.com/pressbot/pressbot/internal/fake/telegram"
 	"github.com/pressbot/pressbot/internal/release"
 	"github.com/pressbot/pressbot/internal/render/textlen"
+	"github.com/pressbot/pressbot/internal/store"
 )
 
 // TestNewReleaseToPublished: previews → a stranger's and a viewer's taps
@@ -300,6 +302,50 @@ func TestEditAfterPublishing(t *testing.T) {
 	}
 	if len(w.x.edits) != 1 || len(w.fb.edits) != 1 {
 		t.Errorf("second update edited again: x %d, facebook %d", len(w.x.edits), len(w.fb.edits))
+	}
+}
+
+// TestUpdateWhileCommandLineEdits: while 'pressbot update' on the command
+// line holds the X post (store.BeginEdit), Keep waits and Update edits the
+// other posts and leaves X alone, so X never gets two correction replies;
+// once the command line lets go, Update corrects X.
+func TestUpdateWhileCommandLineEdits(t *testing.T) {
+	w := newWorld(t)
+	v1 := w.release("2024/office", source("UN opens office", "en", "", nil, body))
+	w.offer(v1)
+	card := w.card("UN opens office", 0)
+	w.tap(alice, card.ID, "⚡ Publish now")
+	w.findText("📣 Published: UN opens office")
+	v2 := w.release("2024/office", source("UN opens office", "en", "", nil, strings.Replace(body, "Tuesday", "Wednesday", 1)))
+	w.offer(v2)
+	cur := w.card("UN opens office", card.ID)
+	if err := w.st.BeginEdit(w.ctx, "2024/office", "x", v2.Hash, "cli:ann"); err != nil {
+		t.Fatal(err)
+	}
+
+	if a := w.tap(alice, cur.ID, "✏️ Update published posts"); !a.ShowAlert || !strings.Contains(a.Text, "1 post(s) could not be updated") {
+		t.Errorf("update while the command line edits answered %+v", a)
+	}
+	w.findText("telegram: edited", "facebook: edited", "x: failed (store: 2024/office on x is being updated by cli:ann since")
+	if len(w.x.edits) != 0 || len(w.fb.edits) != 1 {
+		t.Fatalf("edits: x %d, facebook %d; want 0 and 1", len(w.x.edits), len(w.fb.edits))
+	}
+	if a := w.tap(alice, cur.ID, "Keep as published"); !a.ShowAlert || !strings.Contains(a.Text, "1 post(s) are being updated elsewhere") {
+		t.Errorf("keep while the command line edits answered %+v", a)
+	}
+	if p := w.record("2024/office").Posts; slices.ContainsFunc(p, func(p store.PostRecord) bool { return p.Channel == "x" && p.Hash == v2.Hash }) {
+		t.Errorf("keep settled the X post the command line holds: %+v", p)
+	}
+
+	if err := w.st.EndEdit(w.ctx, "2024/office", "x"); err != nil {
+		t.Fatal(err)
+	}
+	if a := w.tap(alice, cur.ID, "✏️ Update published posts"); a.ShowAlert {
+		t.Errorf("update after the command line let go answered %+v", a)
+	}
+	w.findText("x: correction reply posted")
+	if len(w.x.edits) != 1 || len(w.fb.edits) != 1 {
+		t.Errorf("edits: x %d, facebook %d; want 1 each", len(w.x.edits), len(w.fb.edits))
 	}
 }
 

@@ -18,7 +18,9 @@ var ErrChanged = errors.New("the release changed again")
 // older version of release id, now at hash: with edited set, the post was
 // edited (or corrected) to that rendering and the newsroom shows the new
 // content from now on; with edited nil, the post was kept as it is. Either
-// way the post no longer counts as outdated, also after a restart.
+// way the post no longer counts as outdated, also after a restart. An edit
+// ends the post's claim of BeginEdit; keeping is refused with an
+// *EditingError while another updater's claim holds.
 func (s *Store) SettlePublished(ctx context.Context, id, channel, hash, actor string, edited *release.Post) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		p, err := s.lockPost(ctx, tx, PublishArgs{Release: id, Channel: channel})
@@ -35,6 +37,9 @@ func (s *Store) SettlePublished(ctx context.Context, id, channel, hash, actor st
 		if p.State != release.StatusPublished {
 			return fmt.Errorf("store: settle %s on %s: post is %s, not published", id, channel, p.State)
 		}
+		if err := s.settleClaim(ctx, tx, id, channel, edited != nil); err != nil {
+			return err
+		}
 		if err := s.settlePost(ctx, tx, id, channel, hash, edited); err != nil {
 			return err
 		}
@@ -48,6 +53,16 @@ func (s *Store) SettlePublished(ctx context.Context, id, channel, hash, actor st
 		return s.audit(ctx, tx, AuditEntry{Release: id, Channel: channel, From: p.State, To: p.State, Event: event, Actor: actor,
 			Detail: fmt.Sprintf("hash %s → %s: %s", short(p.Hash), short(hash), how)})
 	})
+}
+
+// settleClaim ends the edit claim (BeginEdit) of the post that was edited,
+// or, when the post is kept as it is, refuses while another updater edits it.
+func (s *Store) settleClaim(ctx context.Context, tx *sql.Tx, id, channel string, edited bool) error {
+	if !edited {
+		return s.checkClaim(ctx, tx, id, channel)
+	}
+	_, err := tx.ExecContext(ctx, `DELETE FROM post_edits WHERE release_id = $1 AND channel = $2`, id, channel)
+	return wrap(err, "settle", id)
 }
 
 // settlePost moves the post's hash (and rendering, if edited) to hash.

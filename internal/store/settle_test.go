@@ -115,3 +115,55 @@ func TestWithdrawalTakenBackWaitsForApproval(t *testing.T) {
 		}
 	})
 }
+
+// TestEditClaim checks that a post published from an older version is
+// edited by one updater at a time: a second claim is refused while the
+// first holds, keeping is refused too, and the claim ends with the edit,
+// with EndEdit, or after EditTimeout.
+func TestEditClaim(t *testing.T) {
+	forEach(t, func(t *testing.T, s *store.Store) {
+		start := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
+		now := start
+		s.SetClock(func() time.Time { return now })
+		publishedOn(t, s, rel("2024/a", "h1"), "telegram", "x")
+		mustUpsert(t, s, rel("2024/a", "h2"))
+
+		if err := s.BeginEdit(ctx, "2024/a", "x", "h1", "cli:ann"); !errors.Is(err, store.ErrChanged) {
+			t.Errorf("claim at an old hash: %v, want ErrChanged", err)
+		}
+		if err := s.BeginEdit(ctx, "2024/a", "x", "h2", "cli:ann"); err != nil {
+			t.Fatal(err)
+		}
+		now = start.Add(store.EditTimeout - time.Second)
+		var ed *store.EditingError
+		if err := s.BeginEdit(ctx, "2024/a", "x", "h2", "telegram:101"); !errors.As(err, &ed) || ed.Actor != "cli:ann" || !ed.Since.Equal(start) {
+			t.Fatalf("second claim: %v, want an EditingError naming cli:ann since %v", err, start)
+		}
+		if err := s.SettlePublished(ctx, "2024/a", "x", "h2", "telegram:101", nil); !errors.Is(err, store.ErrEditing) {
+			t.Errorf("keep while another edits: %v, want ErrEditing", err)
+		}
+		// The other post is free.
+		if err := s.BeginEdit(ctx, "2024/a", "telegram", "h2", "telegram:101"); err != nil {
+			t.Errorf("claim of another post: %v", err)
+		}
+		if err := s.EndEdit(ctx, "2024/a", "telegram"); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.BeginEdit(ctx, "2024/a", "telegram", "h2", "cli:bob"); err != nil {
+			t.Errorf("claim after EndEdit: %v", err)
+		}
+		// The edit ends the claim; after it the post shows the version.
+		post := posts("x")[0]
+		if err := s.SettlePublished(ctx, "2024/a", "x", "h2", "cli:ann", &post); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.BeginEdit(ctx, "2024/a", "x", "h2", "telegram:101"); !errors.Is(err, store.ErrSettled) {
+			t.Errorf("claim of an updated post: %v, want ErrSettled", err)
+		}
+		// A claim never let go expires.
+		now = now.Add(store.EditTimeout)
+		if err := s.BeginEdit(ctx, "2024/a", "telegram", "h2", "telegram:101"); err != nil {
+			t.Errorf("claim after the timeout: %v", err)
+		}
+	})
+}
