@@ -9,7 +9,7 @@ import (
 
 // words are the interface strings of the newsroom in one language.
 type words struct {
-	Skip, Home, AllLangs, Latest, Tags, TagsTitle, AlsoIn, Newer, Older, Page, Of, Feeds, LangNav, Pages, TaggedWith, Empty, NotFound, NotFoundText string
+	Skip, Home, AllLangs, Latest, Tags, TagsTitle, AlsoIn, Newer, Older, Page, Of, Feeds, LangNav, Pages, TaggedWith, Empty, NotFound, NotFoundText, Withdrawn, WithdrawnText string
 }
 
 // ui holds the interface strings per language: a lower-case tag with its
@@ -21,18 +21,21 @@ var ui = map[string]words{
 		Tags: "Tags", TagsTitle: "All tags", AlsoIn: "Also available in", Newer: "Newer", Older: "Older",
 		Page: "Page", Of: "of", Feeds: "Subscribe", LangNav: "Languages", Pages: "Pages", TaggedWith: "Tagged", Empty: "No releases yet.",
 		NotFound: "Page not found", NotFoundText: "There is no page at this address: the link may be mistyped, or the page was moved or withdrawn.",
+		Withdrawn: "Release withdrawn", WithdrawnText: "The office has withdrawn the release that was at this address.",
 	},
 	"ru": {
 		Skip: "Перейти к содержанию", Home: "Пресс-центр", AllLangs: "Все языки", Latest: "Последние пресс-релизы",
 		Tags: "Теги", TagsTitle: "Все теги", AlsoIn: "На других языках", Newer: "Новее", Older: "Старше",
 		Page: "Страница", Of: "из", Feeds: "Подписаться", LangNav: "Языки", Pages: "Страницы", TaggedWith: "Тег", Empty: "Пресс-релизов пока нет.",
 		NotFound: "Страница не найдена", NotFoundText: "По этому адресу страницы нет: возможно, в ссылке опечатка или страница перемещена либо отозвана.",
+		Withdrawn: "Пресс-релиз отозван", WithdrawnText: "Пресс-релиз, который был по этому адресу, отозван.",
 	},
 	"uz": {
 		Skip: "Asosiy mazmunga o‘tish", Home: "Matbuot markazi", AllLangs: "Barcha tillar", Latest: "So‘nggi press-relizlar",
 		Tags: "Teglar", TagsTitle: "Barcha teglar", AlsoIn: "Boshqa tillarda", Newer: "Yangiroq", Older: "Eskiroq",
 		Page: "Sahifa", Of: "/", Feeds: "Obuna bo‘lish", LangNav: "Tillar", Pages: "Sahifalar", TaggedWith: "Teg", Empty: "Hozircha press-relizlar yo‘q.",
 		NotFound: "Sahifa topilmadi", NotFoundText: "Bu manzilda sahifa yo‘q: havolada xato bo‘lishi yoki sahifa ko‘chirilgan yoxud olib tashlangan bo‘lishi mumkin.",
+		Withdrawn: "Press-reliz qaytarib olindi", WithdrawnText: "Bu manzilda bo‘lgan press-reliz qaytarib olindi.",
 	},
 	// Uzbek in Cyrillic script: the Latin strings above, transliterated.
 	"uz-cyrl": {
@@ -40,6 +43,7 @@ var ui = map[string]words{
 		Tags: "Теглар", TagsTitle: "Барча теглар", AlsoIn: "Бошқа тилларда", Newer: "Янгироқ", Older: "Эскироқ",
 		Page: "Саҳифа", Of: "/", Feeds: "Обуна бўлиш", LangNav: "Тиллар", Pages: "Саҳифалар", TaggedWith: "Тег", Empty: "Ҳозирча пресс-релизлар йўқ.",
 		NotFound: "Саҳифа топилмади", NotFoundText: "Бу манзилда саҳифа йўқ: ҳаволада хато бўлиши ёки саҳифа кўчирилган ёхуд олиб ташланган бўлиши мумкин.",
+		Withdrawn: "Пресс-релиз қайтариб олинди", WithdrawnText: "Бу манзилда бўлган пресс-релиз қайтариб олинди.",
 	},
 }
 

@@ -69,7 +69,7 @@ type page struct {
 	PageNo, Pages int
 	Prev, Next    string
 	TagList       []*tag
-	Links         []link // the page for unknown addresses: where to go, per language
+	Links         []link // the pages for addresses without a page (404, 410): where to go, per language
 
 	// Release pages. Alternates, TagLinks and Others are fragments (see
 	// fragment), each on a line of its own.
@@ -350,26 +350,39 @@ func (s *Site) tagIndexJob(m *model) job {
 	}
 }
 
-// notFoundJob renders 404.html, the page for an address the newsroom does
-// not have: a heading in the default language, then in each language of
-// the newsroom a line saying so with a link to its latest releases. Its
+// notice gives what a page for an address without a release says in the
+// language of w: its heading, and the line before the link to the latest
+// releases.
+type notice func(w words) (heading, text string)
+
+// notFoundNotice is what NotFoundPage says.
+func notFoundNotice(w words) (string, string) { return w.NotFound, w.NotFoundText }
+
+// withdrawnNotice is what GonePage says.
+func withdrawnNotice(w words) (string, string) { return w.Withdrawn, w.WithdrawnText }
+
+// noticeJob renders file, a page for an address that has no page: the
+// heading say gives in the default language, then in each language of the
+// newsroom the line say gives with a link to its latest releases. Its
 // links are absolute, as it may be served at any address.
-func (s *Site) notFoundJob(m *model) job {
+func (s *Site) noticeJob(m *model, file string, say notice) job {
 	return func(buf *bytes.Buffer) (string, error) {
 		lang := s.defaultLang()
-		p, err := s.basePageAt(m, NotFoundPage, s.cfg.BaseURL+"/", lang, "")
+		p, err := s.basePageAt(m, file, s.cfg.BaseURL+"/", lang, "")
 		if err != nil {
 			return "", err
 		}
-		p.Canonical, p.Heading = "", p.W.NotFound
-		p.Title = p.W.NotFound + " — " + s.cfg.Title
-		p.Links = append(p.Links, link{Lang: lang, Text: p.W.NotFoundText, Href: s.dirLink(p.Root), Name: p.W.Latest})
+		heading, text := say(p.W)
+		p.Canonical, p.Heading = "", heading
+		p.Title = heading + " — " + s.cfg.Title
+		p.Links = append(p.Links, link{Lang: lang, Text: text, Href: s.dirLink(p.Root), Name: p.W.Latest})
 		for _, l := range m.langs {
 			if w := wordsFor(l); primary(l) != primary(lang) {
-				p.Links = append(p.Links, link{Lang: l, Text: w.NotFoundText, Href: s.dirLink(p.Root + l + "/"), Name: w.Latest})
+				_, text := say(w)
+				p.Links = append(p.Links, link{Lang: l, Text: text, Href: s.dirLink(p.Root + l + "/"), Name: w.Latest})
 			}
 		}
-		return NotFoundPage, execute(buf, s.tmpl.notFound, &p)
+		return file, execute(buf, s.tmpl.notFound, &p)
 	}
 }
 
@@ -377,6 +390,12 @@ func (s *Site) notFoundJob(m *model) job {
 // hosts (nginx's error_page, GitHub Pages, Netlify) and Handler serve with
 // status 404.
 const NotFoundPage = "404.html"
+
+// GonePage is the file of the page saying that the release at the address
+// was withdrawn, which Handler serves with status 410 Gone at the address
+// of a release SetGone names; a static host can serve it likewise (nginx's
+// error_page 410).
+const GonePage = "410.html"
 
 // execute runs the layout of t with p into buf.
 func execute(buf *bytes.Buffer, t *htmlexec.Set, p *page) error {

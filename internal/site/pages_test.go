@@ -5,6 +5,7 @@ import (
 	"encoding/xml"
 	"flag"
 	"io/fs"
+	"maps"
 	"math/rand/v2"
 	"net/url"
 	"os"
@@ -547,41 +548,98 @@ func TestEscapedAddresses(t *testing.T) {
 	}
 }
 
-// TestNotFoundPage checks the page for unknown addresses: in the default
+// TestNoticePages checks the pages for addresses without a page, 404.html
+// for unknown ones and 410.html for withdrawn releases: in the default
 // language, then a line in each other language linking its latest
-// releases, every link absolute (it is served at any address), kept out
+// releases, every link absolute (they are served at any address), kept out
 // of search engines and of the sitemap.
-func TestNotFoundPage(t *testing.T) {
+func TestNoticePages(t *testing.T) {
 	fs := files(t, testConfig(), fixture(t))
-	doc := parsePage(t, NotFoundPage, fs[NotFoundPage])
-	if h, _ := text(doc, atom.H1); h != "Page not found" {
-		t.Errorf("heading %q", h)
+	tests := []struct{ file, heading string }{
+		{NotFoundPage, "Page not found"},
+		{GonePage, "Release withdrawn"},
 	}
-	var langs, hrefs []string
-	for _, p := range elements(doc, atom.P) {
-		if l, ok := attr(p, "lang"); ok {
-			langs = append(langs, l)
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			doc := parsePage(t, tt.file, fs[tt.file])
+			if h, _ := text(doc, atom.H1); h != tt.heading {
+				t.Errorf("heading %q, want %q", h, tt.heading)
+			}
+			if _, langs := langLines(doc); !slices.Equal(langs, []string{"en", "ru", "uz"}) {
+				t.Errorf("lines in %q, want en, ru, uz", langs)
+			}
+			hrefs := links(doc)
+			for _, h := range hrefs {
+				if !strings.HasPrefix(h, testBase+"/") {
+					t.Errorf("relative link %q: it would break at a deeper address", h)
+				}
+			}
+			if !slices.Contains(hrefs, testBase+"/ru/") || len(elementsWithAttr(doc, atom.Meta, "name", "robots")) != 1 || len(elementsWithAttr(doc, atom.Link, "rel", "canonical")) != 0 {
+				t.Errorf("want a link to /ru/, noindex and no canonical link; links %q", hrefs)
+			}
+			if bytes.Contains(fs["sitemap.xml"], []byte(tt.file)) {
+				t.Errorf("the sitemap lists %s", tt.file)
+			}
+		})
+	}
+}
+
+// TestNoticePagesInEachLanguage builds a newsroom in each language of the
+// interface strings and checks that its 404.html and 410.html speak it:
+// the <html lang>, title, heading and line, with the link to its latest
+// releases.
+func TestNoticePagesInEachLanguage(t *testing.T) {
+	for _, lang := range slices.Sorted(maps.Keys(ui)) {
+		w := ui[lang]
+		fs := files(t, Config{BaseURL: testBase, Title: "Office", Langs: []string{lang}}, nil)
+		for _, tt := range []struct{ file, heading, line string }{
+			{NotFoundPage, w.NotFound, w.NotFoundText},
+			{GonePage, w.Withdrawn, w.WithdrawnText},
+		} {
+			t.Run(lang+"/"+tt.file, func(t *testing.T) {
+				if tt.heading == "" || tt.line == "" {
+					t.Fatal("no words for the page")
+				}
+				doc := parsePage(t, tt.file, fs[tt.file])
+				htmlLang, _ := attr(elements(doc, atom.Html)[0], "lang")
+				title, _ := text(doc, atom.Title)
+				h, _ := text(doc, atom.H1)
+				if htmlLang != lang || title != tt.heading+" — Office" || h != tt.heading {
+					t.Errorf("lang %q, title %q, heading %q", htmlLang, title, h)
+				}
+				ps, langs := langLines(doc)
+				if !slices.Equal(langs, []string{lang}) {
+					t.Fatalf("lines in %q, want one in %s", langs, lang)
+				}
+				if line, _ := text(ps[0], atom.P); line != tt.line+" "+w.Latest {
+					t.Errorf("line %q, want %q", line, tt.line+" "+w.Latest)
+				}
+			})
 		}
 	}
-	if want := []string{"en", "ru", "uz"}; !slices.Equal(langs, want) {
-		t.Errorf("lines in %q, want %q", langs, want)
+}
+
+// langLines returns the paragraphs of a page that name their language,
+// and those languages.
+func langLines(doc *html.Node) (ps []*html.Node, langs []string) {
+	for _, p := range elements(doc, atom.P) {
+		if l, ok := attr(p, "lang"); ok {
+			ps, langs = append(ps, p), append(langs, l)
+		}
 	}
+	return ps, langs
+}
+
+// links returns the hrefs of a page's anchors and <link>s, but the skip
+// link.
+func links(doc *html.Node) []string {
+	var hrefs []string
 	for _, a := range append(elements(doc, atom.A), elements(doc, atom.Link)...) {
 		if h, _ := attr(a, "href"); h != "#main" {
 			hrefs = append(hrefs, h)
 		}
 	}
-	for _, h := range hrefs {
-		if !strings.HasPrefix(h, testBase+"/") {
-			t.Errorf("relative link %q: it would break at a deeper address", h)
-		}
-	}
-	if !slices.Contains(hrefs, testBase+"/ru/") || len(elementsWithAttr(doc, atom.Meta, "name", "robots")) != 1 || len(elementsWithAttr(doc, atom.Link, "rel", "canonical")) != 0 {
-		t.Errorf("want a link to /ru/, noindex and no canonical link; links %q", hrefs)
-	}
-	if bytes.Contains(fs["sitemap.xml"], []byte("404")) {
-		t.Error("the sitemap lists the 404 page")
-	}
+	return hrefs
 }
 
 // TestNoBrokenLinks follows every relative link of every page to a file
@@ -595,7 +653,7 @@ func TestNoBrokenLinks(t *testing.T) {
 		fs := files(t, cfg, fixture(t))
 		checked := 0
 		for name, b := range fs {
-			if !strings.HasSuffix(name, ".html") || name == NotFoundPage {
+			if !strings.HasSuffix(name, ".html") || name == NotFoundPage || name == GonePage {
 				continue
 			}
 			doc := parsePage(t, name, b)

@@ -133,15 +133,19 @@ func pageHeaders(w http.ResponseWriter) {
 	w.Header().Set("Content-Security-Policy", "default-src 'none'; img-src *; style-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
 }
 
-// notFound answers status (404, or 410 for a withdrawn release) with the
-// newsroom's page for unknown addresses.
+// notFound answers status with the newsroom's page for it: GonePage for
+// 410 (a withdrawn release), else NotFoundPage.
 func notFound(w http.ResponseWriter, r *http.Request, snap *snapshot, status int) {
-	b, ok := snap.files[NotFoundPage]
+	file := NotFoundPage
+	if status == http.StatusGone {
+		file = GonePage
+	}
+	b, ok := snap.files[file]
 	if !ok {
 		http.Error(w, http.StatusText(status), status)
 		return
 	}
-	w.Header().Set("Content-Type", contentType(NotFoundPage))
+	w.Header().Set("Content-Type", contentType(file))
 	w.Header().Set("Cache-Control", "no-cache")
 	pageHeaders(w)
 	w.WriteHeader(status)

@@ -265,27 +265,33 @@ func TestHandler(t *testing.T) {
 	}
 	s.SetGone([]string{"2019/withdrawn"})
 	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	const (
+		notFound  = "Page not found"
+		withdrawn = "Release withdrawn"
+	)
 	tests := []struct {
 		path, method string
 		code         int
 		ctype        string
+		h1           string // the page's heading, if it is checked
 	}{
-		{"/", "GET", 200, "text/html; charset=utf-8"},
-		{"/releases/2020/imts-success/", "GET", 200, "text/html; charset=utf-8"},
-		{"/releases/2020/imts-success", "GET", 301, ""},
-		{"/feed.xml", "GET", 200, "application/rss+xml; charset=utf-8"},
-		{"/style.css", "GET", 200, "text/css; charset=utf-8"},
-		{"/ru/atom.xml", "GET", 200, "application/atom+xml; charset=utf-8"},
-		{"/uz/feed.json", "HEAD", 200, "application/feed+json; charset=utf-8"},
-		{"/media/images/2020/imts.jpg", "GET", 200, "image/jpeg"},
-		{"/media/../../secret.txt", "GET", 404, ""},
-		{"/releases/2019/nothing/", "GET", 404, "text/html; charset=utf-8"},
-		{"/releases/2019/withdrawn/", "GET", 410, "text/html; charset=utf-8"},
-		{"/releases/2019/withdrawn", "HEAD", 410, "text/html; charset=utf-8"},
-		{"/releases/2019/withdrawn/posts.json", "GET", 410, "text/html; charset=utf-8"},
-		{"/releases/2019/withdrawn-too/", "GET", 404, "text/html; charset=utf-8"},
-		{"/no/such/page", "HEAD", 404, "text/html; charset=utf-8"},
-		{"/feed.xml", "POST", 405, ""},
+		{"/", "GET", 200, "text/html; charset=utf-8", ""},
+		{"/releases/2020/imts-success/", "GET", 200, "text/html; charset=utf-8", ""},
+		{"/releases/2020/imts-success", "GET", 301, "", ""},
+		{"/feed.xml", "GET", 200, "application/rss+xml; charset=utf-8", ""},
+		{"/style.css", "GET", 200, "text/css; charset=utf-8", ""},
+		{"/ru/atom.xml", "GET", 200, "application/atom+xml; charset=utf-8", ""},
+		{"/uz/feed.json", "HEAD", 200, "application/feed+json; charset=utf-8", ""},
+		{"/media/images/2020/imts.jpg", "GET", 200, "image/jpeg", ""},
+		{"/media/../../secret.txt", "GET", 404, "", notFound},
+		{"/releases/2019/nothing/", "GET", 404, "text/html; charset=utf-8", notFound},
+		{"/releases/2019/withdrawn/", "GET", 410, "text/html; charset=utf-8", withdrawn},
+		{"/releases/2019/withdrawn", "HEAD", 410, "text/html; charset=utf-8", ""},
+		{"/releases/2019/withdrawn/posts.json", "GET", 410, "text/html; charset=utf-8", withdrawn},
+		{"/releases/2019/withdrawn-too/", "GET", 404, "text/html; charset=utf-8", notFound},
+		{"/no/such/page", "HEAD", 404, "text/html; charset=utf-8", ""},
+		{"/no/such/page", "GET", 404, "text/html; charset=utf-8", notFound},
+		{"/feed.xml", "POST", 405, "", ""},
 	}
 	for _, tt := range tests {
 		req, _ := http.NewRequest(tt.method, srv.URL+tt.path, nil)
@@ -293,12 +299,18 @@ func TestHandler(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		resp.Body.Close()
+		body := readAll(t, resp)
 		if resp.StatusCode != tt.code {
 			t.Errorf("%s %s: %d, want %d", tt.method, tt.path, resp.StatusCode, tt.code)
 		}
 		if tt.ctype != "" && resp.Header.Get("Content-Type") != tt.ctype {
 			t.Errorf("%s: Content-Type %q, want %q", tt.path, resp.Header.Get("Content-Type"), tt.ctype)
+		}
+		if tt.h1 == "" {
+			continue
+		}
+		if h, _ := text(parsePage(t, tt.path, body), atom.H1); h != tt.h1 {
+			t.Errorf("%s %s: heading %q, want %q", tt.method, tt.path, h, tt.h1)
 		}
 	}
 	first := get(t, srv.URL+"/feed.json", nil)
