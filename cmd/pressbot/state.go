@@ -140,5 +140,8 @@ func localTime(t time.Time, zone *time.Location) string {
 	if t.IsZero() {
 		return "-"
 	}
-	return t.In(zone).Format("2006-01-02 15:04 MST")
+	return t.In(zone).Format(localLayout)
 }
+
+// localLayout is how the command line writes a time in the office zone.
+const localLayout = "2006-01-02 15:04 MST"

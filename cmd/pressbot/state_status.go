@@ -79,7 +79,7 @@ func writeStatus(w io.Writer, rec store.Record, audit []store.AuditEntry, zone *
 		if e.Channel != "" {
 			what += " " + e.Channel
 		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s → %s\t%s\n", localTime(e.At, zone), e.Actor, what, orDash(string(e.From)), e.To, e.Detail)
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s → %s\t%s\n", localTime(e.At, zone), e.Actor, what, orDash(string(e.From)), e.To, e.DetailIn(zone, localLayout))
 	}
 	tw.Flush()
 }

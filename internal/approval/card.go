@@ -397,7 +397,10 @@ func (b *Bot) long(t time.Time) string {
 }
 
 // short formats t in the office zone for buttons.
-func (b *Bot) short(t time.Time) string { return t.In(b.cfg.Zone).Format("Mon 2 Jan 15:04") }
+func (b *Bot) short(t time.Time) string { return t.In(b.cfg.Zone).Format(shortLayout) }
+
+// shortLayout is how the chat writes a time in the office zone.
+const shortLayout = "Mon 2 Jan 15:04"
 
 // postBlock writes a channel's post: its counts, and its text in an
 // expandable quote (Telegram posts are shown as messages above the card).

@@ -186,7 +186,7 @@ func (b *Bot) statusText(ctx context.Context, id string) string {
 				s += " " + e.Channel
 			}
 			if e.Detail != "" {
-				s += ": " + short(e.Detail, 120)
+				s += ": " + short(e.DetailIn(b.cfg.Zone, shortLayout), 120)
 			}
 			m.text(s + "\n")
 		}

@@ -119,7 +119,9 @@ func TestCommands(t *testing.T) {
 	w.findText("Queue (1)", "2024/office", "awaiting approval (0 of 1)")
 	w.tap(alice, card.ID, "✅ Approve")
 	say(vera, "/status 2024/office")
-	w.findText("UN opens office", "scheduled", "telegram: scheduled for", "History", "telegram:101 approve")
+	// The history gives the schedule time in the office zone, as the rest.
+	at := w.waitPost(rel.ID, "telegram", release.StatusScheduled).ScheduledAt.In(tashkent()).Format("Mon 2 Jan 15:04")
+	w.findText("UN opens office", "scheduled", "telegram: scheduled for", "History", "telegram:101 approve", "schedule telegram: at "+at+"\n")
 	say(vera, "/cancel 2024/office")
 	w.findText("Your role is viewer: only approvers can cancel")
 	say(bob, "/cancel@pressbot_test_bot 2024/office")

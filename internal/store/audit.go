@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"regexp"
+	"time"
 
 	"github.com/pressbot/pressbot/internal/release"
 )
@@ -49,4 +51,21 @@ func (s *Store) Audit(ctx context.Context, id string) ([]AuditEntry, error) {
 		return nil, fmt.Errorf("store: audit %s: %w", id, err)
 	}
 	return out, nil
+}
+
+// storedTime matches a time as the store writes it into an audit detail
+// (formatTime: "at 2026-11-27T04:00:00.000000Z").
+var storedTime = regexp.MustCompile(`\b\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)`)
+
+// DetailIn returns the entry's detail with the times in it written in
+// zone, as layout formats them ("at 2026-11-27 09:00 +05"), so that a
+// history shows every time in the office's zone.
+func (e AuditEntry) DetailIn(zone *time.Location, layout string) string {
+	return storedTime.ReplaceAllStringFunc(e.Detail, func(s string) string {
+		t, err := time.Parse(time.RFC3339Nano, s)
+		if err != nil {
+			return s
+		}
+		return t.In(zone).Format(layout)
+	})
 }
