@@ -120,6 +120,16 @@ func TestApplySequence(t *testing.T) {
 	if got.State != release.StatusWithdrawn || len(rec.alerts) != 1 {
 		t.Errorf("after removal state %s alerts %v", got.State, rec.alerts)
 	}
+
+	// The file comes back unchanged (a revert, a branch switch): it is
+	// offered for approval again, not left withdrawn.
+	write(t, dir, "2026/a.md", strings.Replace(good, "%s", "A, corrected", 1))
+	if n := step("restore"); n != 1 || rec.offers[len(rec.offers)-1] != "2026/a:changed_before_approval" {
+		t.Errorf("restore offered %d: %v", n, rec.offers)
+	}
+	if got, _ = st.Get(ctx, "2026/a"); got.State != release.StatusPendingApproval {
+		t.Errorf("after restoring the file: state %s, want pending_approval", got.State)
+	}
 }
 
 func TestDuplicateTranslationKeyInBatch(t *testing.T) {

@@ -74,7 +74,7 @@ func (s *Store) updateRelease(ctx context.Context, tx *sql.Tx, rel release.Relea
 		return Change{}, fmt.Errorf("store: upsert %s: %w", rel.ID, err)
 	}
 	ch := Change{PrevHash: hash, State: release.Status(state)}
-	if hash == rel.Hash {
+	if hash == rel.Hash && !restored(ch.State, rel) {
 		ch.Kind = ChangeUnchanged
 		if rel.Commit != "" {
 			_, err := tx.ExecContext(ctx, `UPDATE releases SET source_commit = $1 WHERE id = $2`, rel.Commit, rel.ID)
@@ -88,6 +88,9 @@ func (s *Store) updateRelease(ctx context.Context, tx *sql.Tx, rel release.Relea
 	}
 	ch.Kind = classifyChange(ch.State, posts, rel)
 	detail := fmt.Sprintf("hash %s → %s", short(hash), short(rel.Hash))
+	if hash == rel.Hash {
+		detail = "its file is back, unchanged (hash " + short(hash) + ")"
+	}
 	ev := release.EventChange
 	if rel.Withdrawn {
 		ev = release.EventWithdraw
@@ -102,6 +105,15 @@ func (s *Store) updateRelease(ctx context.Context, tx *sql.Tx, rel release.Relea
 		source_commit = $5, snapshot = $6, updated = $7 WHERE id = $8`,
 		rel.Lang, rel.TranslationKey, rel.Title, rel.Hash, rel.Commit, snap, formatTime(s.now()), rel.ID)
 	return ch, wrap(err, "upsert", rel.ID)
+}
+
+// restored reports whether rel, withdrawn in state although its front
+// matter does not say so, is back: its file was removed (Withdraw) and is
+// there again, unchanged, as after a revert or a branch switch. It is then
+// taken as changed, so that it goes back to approval rather than stay
+// withdrawn with its posts lost.
+func restored(state release.Status, rel release.Release) bool {
+	return state == release.StatusWithdrawn && !rel.Withdrawn
 }
 
 // classifyChange tells how far a release had gone when its content changed.

@@ -116,6 +116,46 @@ func TestWithdrawalTakenBackWaitsForApproval(t *testing.T) {
 	})
 }
 
+// TestRemovedFileRestored checks that a release whose file was removed
+// (Withdraw) and then restored unchanged, as by a revert or a branch
+// switch, goes back to approval instead of staying withdrawn: scheduled
+// posts are scheduled again once approved, and published ones are not
+// sent twice. A release withdrawn in its front matter stays withdrawn.
+func TestRemovedFileRestored(t *testing.T) {
+	forEach(t, func(t *testing.T, s *store.Store) {
+		sched := rel("2024/s", "s1")
+		mustUpsert(t, s, sched)
+		approve(t, s, sched.ID, sched.Hash, alice, 1, "telegram")
+		pub := rel("2024/p", "p1")
+		publishedOn(t, s, pub, "telegram")
+		for _, r := range []release.Release{sched, pub} {
+			if err := s.Withdraw(ctx, r.ID, store.ActorSystem, "file removed from content"); err != nil {
+				t.Fatal(err)
+			}
+			ch, err := s.UpsertRelease(ctx, r, store.ActorSystem)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ch.State != release.StatusPendingApproval || ch.Kind == store.ChangeUnchanged {
+				t.Errorf("%s restored: %+v, want a change to pending_approval", r.ID, ch)
+			}
+		}
+		if res := approve(t, s, sched.ID, sched.Hash, alice, 1, "telegram"); len(res.At) != 1 {
+			t.Errorf("restored scheduled release approved: scheduled %v, want telegram", res.At)
+		}
+		if res := approve(t, s, pub.ID, pub.Hash, alice, 1, "telegram"); len(res.At) != 0 {
+			t.Errorf("restored published release approved: scheduled %v, want nothing sent twice", res.At)
+		}
+
+		w := rel("2024/w", "w1")
+		w.Withdrawn = true
+		mustUpsert(t, s, w)
+		if ch, err := s.UpsertRelease(ctx, w, store.ActorSystem); err != nil || ch.Kind != store.ChangeUnchanged || ch.State != release.StatusWithdrawn {
+			t.Errorf("withdrawn in front matter, read again: %+v %v; want unchanged, withdrawn", ch, err)
+		}
+	})
+}
+
 // TestEditClaim checks that a post published from an older version is
 // edited by one updater at a time: a second claim is refused while the
 // first holds, keeping is refused too, and the claim ends with the edit,
