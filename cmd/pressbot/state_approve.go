@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -80,20 +81,48 @@ func parseAt(s string, now time.Time, zone *time.Location) (time.Time, error) {
 	case "now":
 		return now, nil
 	}
-	t, err := time.Parse(time.RFC3339, s)
-	for _, layout := range []string{"2006-01-02 15:04", "2006-01-02T15:04"} {
-		if err != nil {
-			t, err = time.ParseInLocation(layout, s, zone)
-		}
-	}
+	t, err := parseAtTime(s, zone)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("-at %q: want now, a time in the office zone such as 2025-03-31 09:30, or RFC 3339 such as 2025-03-31T09:30:00+05:00", s)
+		return time.Time{}, err
 	}
 	if t.Before(now.Add(-time.Minute)) {
 		return time.Time{}, fmt.Errorf("-at %s is in the past (it is %s now): give a later time, or -at now to publish at once",
 			t.In(zone).Format("2006-01-02 15:04 MST"), now.In(zone).Format("2006-01-02 15:04 MST"))
 	}
 	return t, nil
+}
+
+// parseAtTime reads an RFC 3339 time, or "2006-01-02 15:04" in zone by
+// the wall-clock rules of the schedule (schedule.WallTime): a time the
+// clocks skip is the end of the gap, one they repeat its first occurrence.
+// An impossible date is named as such.
+func parseAtTime(s string, zone *time.Location) (time.Time, error) {
+	t, err := time.Parse(time.RFC3339, s)
+	if err == nil {
+		return t, nil
+	}
+	why := rangeError(err)
+	for _, layout := range []string{"2006-01-02 15:04", "2006-01-02T15:04"} {
+		w, err := time.Parse(layout, s)
+		if err == nil {
+			return schedule.WallTime(w, zone), nil
+		}
+		why = cmp.Or(why, rangeError(err))
+	}
+	if why != "" {
+		return time.Time{}, fmt.Errorf("-at %q: %s: there is no such date or time", s, why)
+	}
+	return time.Time{}, fmt.Errorf("-at %q: want now, a time in the office zone such as 2025-03-31 09:30, or RFC 3339 such as 2025-03-31T09:30:00+05:00", s)
+}
+
+// rangeError returns what time.Parse says is out of range ("day out of
+// range"), or "" for another error.
+func rangeError(err error) string {
+	var pe *time.ParseError
+	if errors.As(err, &pe) && strings.HasSuffix(pe.Message, "out of range") {
+		return strings.TrimPrefix(pe.Message, ": ")
+	}
+	return ""
 }
 
 // splitList splits a comma-separated list, dropping blanks.

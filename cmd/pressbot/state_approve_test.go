@@ -77,3 +77,35 @@ func TestApproveLinksWhereServeDoes(t *testing.T) {
 		}
 	}
 }
+
+// TestParseAt checks -at: wall-clock times in the office zone follow the
+// schedule's daylight-saving rules, and a date that does not exist is
+// named as such.
+func TestParseAt(t *testing.T) {
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2027, 1, 1, 12, 0, 0, 0, time.UTC)
+	tests := []struct{ in, want, err string }{
+		{in: "2027-03-28 02:30", want: "2027-03-28T03:00:00+02:00"}, // skipped: end of the gap
+		{in: "2027-10-31 02:30", want: "2027-10-31T02:30:00+02:00"}, // repeated: first occurrence
+		{in: "2027-10-31T02:30", want: "2027-10-31T02:30:00+02:00"},
+		{in: "2027-06-01T09:30:00+05:00", want: "2027-06-01T09:30:00+05:00"},
+		{in: "now", want: "2027-01-01T12:00:00Z"},
+		{in: "2027-02-30 10:00", err: `-at "2027-02-30 10:00": day out of range: there is no such date or time`},
+		{in: "2027-02-30T10:00:00+05:00", err: "day out of range"},
+		{in: "2027-01-02 25:00", err: "hour out of range"},
+		{in: "tomorrow", err: "want now, a time in the office zone"},
+		{in: "2026-12-31 10:00", err: "is in the past"},
+	}
+	for _, tt := range tests {
+		got, err := parseAt(tt.in, now, berlin)
+		switch {
+		case tt.err != "" && (err == nil || !strings.Contains(err.Error(), tt.err)):
+			t.Errorf("parseAt(%q) = %v, %v; want error %q", tt.in, got, err, tt.err)
+		case tt.err == "" && (err != nil || got.Format(time.RFC3339) != tt.want):
+			t.Errorf("parseAt(%q) = %v, %v; want %s", tt.in, got.Format(time.RFC3339), err, tt.want)
+		}
+	}
+}

@@ -379,3 +379,29 @@ func bruteNext(p Policy, after time.Time, busy []time.Time, minutes int) (time.T
 	}
 	return time.Time{}, false
 }
+
+// TestWallTime checks the wall-clock rules for a time given by hand: a
+// time the clocks skip moves to the end of the gap, and one they repeat
+// is its first occurrence.
+func TestWallTime(t *testing.T) {
+	berlin, tashkent := loc(t, "Europe/Berlin"), loc(t, "Asia/Tashkent")
+	tests := []struct {
+		name, wall string
+		loc        *time.Location
+		want       string
+	}{
+		{"ordinary", "2026-11-28 09:30", tashkent, "2026-11-28T09:30:00+05:00"},
+		{"skipped", "2027-03-28 02:30", berlin, "2027-03-28T03:00:00+02:00"},
+		{"repeated", "2027-10-31 02:30", berlin, "2027-10-31T02:30:00+02:00"},
+		{"after the repeat", "2027-10-31 03:30", berlin, "2027-10-31T03:30:00+01:00"},
+	}
+	for _, tt := range tests {
+		w, err := time.Parse("2006-01-02 15:04", tt.wall)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := WallTime(w, tt.loc).Format(time.RFC3339); got != tt.want {
+			t.Errorf("%s: WallTime(%s) = %s, want %s", tt.name, tt.wall, got, tt.want)
+		}
+	}
+}

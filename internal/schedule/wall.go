@@ -87,3 +87,12 @@ func wallAfter(local, wall time.Time) bool {
 	asUTC := time.Date(y, m, d, local.Hour(), local.Minute(), local.Second(), local.Nanosecond(), time.UTC)
 	return asUTC.After(wall)
 }
+
+// WallTime returns the instant at which the office clock in loc shows the
+// date and time of wall's fields (wall's own location is ignored), by the
+// rules of slots: a time that occurs twice (clocks turned back) is its
+// first occurrence, and one that does not occur (clocks turned forward)
+// is the first instant after the jump. Seconds are dropped.
+func WallTime(wall time.Time, loc *time.Location) time.Time {
+	return civil(wall).at(wall.Hour(), wall.Minute(), loc)
+}
