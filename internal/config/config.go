@@ -5,8 +5,11 @@
 package config
 
 import (
+	"fmt"
 	"path/filepath"
 	"time"
+
+	"go.yaml.in/yaml/v3"
 
 	"github.com/pressbot/pressbot/internal/schedule"
 )
@@ -197,6 +200,16 @@ func (d *Duration) UnmarshalText(b []byte) error {
 		return err
 	}
 	*d = Duration(v)
+	return nil
+}
+
+// UnmarshalYAML implements yaml.Unmarshaler: a bad value is reported
+// with its line (as a *yaml.TypeError, so that decoding goes on and every
+// problem of the file is named at once).
+func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind != yaml.ScalarNode || d.UnmarshalText([]byte(n.Value)) != nil {
+		return &yaml.TypeError{Errors: []string{fmt.Sprintf("line %d: %q is not a duration: write it like 90s, 10m or 2h30m", n.Line, n.Value)}}
+	}
 	return nil
 }
 

@@ -2,6 +2,7 @@ package config
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"net"
@@ -13,6 +14,8 @@ import (
 
 	"go.yaml.in/yaml/v3"
 	"golang.org/x/text/language"
+
+	"github.com/pressbot/pressbot/internal/schedule"
 )
 
 // Defaults used when the file or environment says nothing.
@@ -132,6 +135,9 @@ func decodeYAML(path string, data []byte, c *Config, root *yaml.Node) error {
 		probs := make([]Problem, len(te.Errors))
 		for i, msg := range te.Errors {
 			probs[i] = yamlProblem(path, msg)
+			if probs[i].Key == "yaml" {
+				probs[i].Key = cmp.Or(keyAt(root, probs[i].Line), "yaml")
+			}
 		}
 		return &Error{Problems: probs}
 	case err.Error() == "EOF":
@@ -139,6 +145,39 @@ func decodeYAML(path string, data []byte, c *Config, root *yaml.Node) error {
 	default:
 		return &Error{Problems: []Problem{yamlProblem(path, err.Error())}}
 	}
+}
+
+// keyAt returns the dotted path ("channels.0.schedule.min_gap") of the
+// scalar value on line line of the document under n, or "".
+func keyAt(n *yaml.Node, line int) string {
+	switch n.Kind {
+	case yaml.DocumentNode:
+		for _, c := range n.Content {
+			if k := keyAt(c, line); k != "" {
+				return k
+			}
+		}
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			if v.Kind == yaml.ScalarNode && v.Line == line {
+				return k.Value
+			}
+			if sub := keyAt(v, line); sub != "" {
+				return k.Value + "." + sub
+			}
+		}
+	case yaml.SequenceNode:
+		for i, c := range n.Content {
+			if c.Kind == yaml.ScalarNode && c.Line == line {
+				return strconv.Itoa(i)
+			}
+			if sub := keyAt(c, line); sub != "" {
+				return strconv.Itoa(i) + "." + sub
+			}
+		}
+	}
+	return ""
 }
 
 // yamlProblem turns a yaml error message into a Problem with its line.
@@ -322,8 +361,29 @@ func (c *Config) validateChannels(lf lineFinder) []Problem {
 		if miss := ch.partialCredentials(); miss != "" && !ch.DryRun {
 			bad(miss, "name")
 		}
-		if _, err := ch.Policy(c.Zone); err != nil {
-			probs = append(probs, lf.problem(err.Error(), "channels", i, "schedule", "slots"))
+		probs = append(probs, scheduleProblems(lf, i, ch.Schedule)...)
+		if p, err := ch.Policy(c.Zone); err == nil && len(p.Slots) > 0 {
+			if _, err := p.Next(time.Now(), time.Time{}, nil); err != nil {
+				probs = append(probs, lf.problem("every slot falls inside the quiet hours, so nothing could be scheduled: move a slot out of them, or narrow the quiet hours", "channels", i, "schedule", "slots"))
+			}
+		}
+	}
+	return probs
+}
+
+// scheduleProblems checks the slots and quiet hours of channel i, each
+// problem at its own key.
+func scheduleProblems(lf lineFinder, i int, s Schedule) []Problem {
+	var probs []Problem
+	if _, err := schedule.ParseSlots(s.Slots); err != nil {
+		probs = append(probs, lf.problem(err.Error(), "channels", i, "schedule", "slots"))
+	}
+	if s.MinGap < 0 {
+		probs = append(probs, lf.problem(fmt.Sprintf("%s is negative: use 0 or a duration like 2h", s.MinGap.D()), "channels", i, "schedule", "min_gap"))
+	}
+	for j, q := range s.Quiet {
+		if _, err := schedule.ParseWindow(q); err != nil {
+			probs = append(probs, lf.problem(err.Error(), "channels", i, "schedule", "quiet", j))
 		}
 	}
 	return probs
