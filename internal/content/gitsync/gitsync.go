@@ -332,7 +332,7 @@ func (s *Syncer) Run(ctx context.Context, last string, out chan<- Changes) error
 		case ctx.Err() != nil:
 			return nil
 		case err != nil:
-			s.log.Warn("content repository sync failed; retrying", "every", s.cfg.Interval, "err", err)
+			s.log.Warn("content repository sync failed; retrying", "every", s.cfg.Interval.String(), "err", err)
 			failing = true
 		default:
 			if failing {
