@@ -244,7 +244,15 @@ func loadRelease(cfg *config.Config, id string) (release.Release, error) {
 	if len(probs) > 0 {
 		return release.Release{}, fmt.Errorf("%s is not valid; fix it first ('pressbot check'):\n%s", id, strings.Join(probs, "\n"))
 	}
-	return release.Release{}, fmt.Errorf("no release %q under %s (an ID is the path under the content directory without .md)", id, dir)
+	return release.Release{}, &noFileError{id: id, dir: dir}
+}
+
+// noFileError is loadRelease's error when the release has no file.
+type noFileError struct{ id, dir string }
+
+// Error implements error.
+func (e *noFileError) Error() string {
+	return fmt.Sprintf("no release %q under %s (an ID is the path under the content directory without .md)", e.id, e.dir)
 }
 
 // renderPosts renders rel for the configured channels.
