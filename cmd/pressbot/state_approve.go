@@ -167,10 +167,13 @@ func approve(ctx context.Context, env *stateEnv, id string, at time.Time, explic
 	}
 	req := store.ApproveRequest{ID: rel.ID, Hash: rel.Hash, Approver: cliActor(), Channels: channels, At: at,
 		Posts: posts, Required: requiredApprovals(env.cfg, rel)}
+	var notes []string
 	if at.IsZero() {
 		if req.ChannelAt, err = nextSlots(ctx, env, rel, channels, now); err != nil {
 			return err
 		}
+	} else if notes, err = policyNotes(ctx, env, rel, channels, at); err != nil {
+		return err
 	}
 	res, err := env.store.Approve(ctx, req)
 	if errors.Is(err, store.ErrStaleHash) {
@@ -188,9 +191,11 @@ func approve(ctx context.Context, env *stateEnv, id string, at time.Time, explic
 		}
 		fmt.Fprintf(stdout, "rescheduled %s (hash %s)\n", rel.ID, rel.ShortHash())
 		printTimes(stdout, moved, env.zone)
+		printNotes(stdout, notes)
 		return nil
 	}
 	printApproval(stdout, rel, res, channels, env.zone)
+	printNotes(stdout, notes)
 	return nil
 }
 
@@ -315,6 +320,62 @@ func nextSlots(ctx context.Context, env *stateEnv, rel release.Release, channels
 		out[name] = t
 	}
 	return out, nil
+}
+
+// policyNotes says where an officer's own time at (-at) departs from what
+// the scheduler would choose on each channel: inside its quiet hours,
+// within its minimum gap of another post, or before the release's embargo
+// (publish_at), which wins. The time is still used as given.
+func policyNotes(ctx context.Context, env *stateEnv, rel release.Release, channels []string, at time.Time) ([]string, error) {
+	var notes []string
+	if at.Before(rel.PublishAt) {
+		notes = append(notes, fmt.Sprintf("%s is before the embargo (publish_at %s): the posts wait for it",
+			localTime(at, env.zone), localTime(rel.PublishAt, env.zone)))
+		at = rel.PublishAt
+	}
+	rec, err := env.store.Get(ctx, rel.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range channels {
+		policy, err := channelPolicy(env.cfg, name)
+		if err != nil {
+			return nil, err
+		}
+		busy, err := env.store.ChannelTimes(ctx, name, at.Add(-policy.MinGap))
+		if err != nil {
+			return nil, err
+		}
+		if why := policy.Conflict(at, withoutOwn(busy, rec, name)); why != "" {
+			notes = append(notes, fmt.Sprintf("%s: %s is %s; scheduled as given", name, localTime(at, env.zone), why))
+		}
+	}
+	return notes, nil
+}
+
+// withoutOwn returns busy less the time of rec's own post on channel,
+// which a new -at moves.
+func withoutOwn(busy []time.Time, rec store.Record, channel string) []time.Time {
+	for _, p := range rec.Posts {
+		if p.Channel != channel {
+			continue
+		}
+		own := p.ScheduledAt
+		if !p.PublishedAt.IsZero() {
+			own = p.PublishedAt
+		}
+		if i := slices.IndexFunc(busy, own.Equal); i >= 0 {
+			return slices.Delete(slices.Clone(busy), i, i+1)
+		}
+	}
+	return busy
+}
+
+// printNotes prints each note on a line of its own.
+func printNotes(w io.Writer, notes []string) {
+	for _, n := range notes {
+		fmt.Fprintf(w, "note: %s\n", n)
+	}
 }
 
 // channelPolicy builds the scheduling policy of channel name.

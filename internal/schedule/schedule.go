@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -208,4 +209,41 @@ func later(a, b time.Time) time.Time {
 		return b
 	}
 	return a
+}
+
+// Conflict says why the policy would not have chosen t for a post, given
+// the times of the channel's other posts: t is in quiet hours, or within
+// MinGap of another post. It returns "" when t is free. An officer may
+// still choose such a time; callers say so.
+func (p Policy) Conflict(t time.Time, busy []time.Time) string {
+	local := t.In(p.zone())
+	m := float64(local.Hour()*60 + local.Minute())
+	for _, w := range p.Quiet {
+		if w.contains(m) {
+			return fmt.Sprintf("inside the quiet hours %s", w)
+		}
+	}
+	for _, b := range busy {
+		if tooClose(t, b, p.MinGap) {
+			return fmt.Sprintf("within the minimum gap of %s from another post at %s", shortDuration(p.MinGap), b.In(p.zone()).Format("2006-01-02 15:04"))
+		}
+	}
+	return ""
+}
+
+// String writes the window as "22:00-07:00".
+func (w Window) String() string {
+	return fmt.Sprintf("%02d:%02d-%02d:%02d", w.FromMin/60, w.FromMin%60, w.ToMin/60, w.ToMin%60)
+}
+
+// shortDuration writes d as the configuration would: "2h", "1h30m", "90s".
+func shortDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
 }

@@ -405,3 +405,30 @@ func TestWallTime(t *testing.T) {
 		}
 	}
 }
+
+// TestConflict checks the reasons an officer's own time breaks the policy.
+func TestConflict(t *testing.T) {
+	tashkent := loc(t, "Asia/Tashkent")
+	p, err := NewPolicy(tashkent, "Daily 09:30", 2*time.Hour, []string{"22:00-07:00"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := func(h, m int) time.Time { return time.Date(2026, 11, 30, h, m, 0, 0, tashkent) }
+	busy := []time.Time{at(12, 0)}
+	tests := []struct {
+		t    time.Time
+		want string
+	}{
+		{at(23, 0), "inside the quiet hours 22:00-07:00"},
+		{at(6, 59), "inside the quiet hours 22:00-07:00"},
+		{at(7, 0), ""},
+		{at(13, 0), "within the minimum gap of 2h from another post at 2026-11-30 12:00"},
+		{at(14, 0), ""},
+		{at(10, 0), ""}, // not a slot: an officer's own time need not be one
+	}
+	for _, tt := range tests {
+		if got := p.Conflict(tt.t, busy); got != tt.want {
+			t.Errorf("Conflict(%s) = %q, want %q", tt.t.Format("15:04"), got, tt.want)
+		}
+	}
+}
