@@ -114,18 +114,28 @@ func queueChannels(r store.Record) string {
 	return strings.Join(parts, ",")
 }
 
+// postTime is when post p went out, else when it is to go out; zero for
+// a post that was cancelled or withdrawn before it went out, whose old
+// slot means nothing now.
+func postTime(p store.PostRecord) time.Time {
+	switch {
+	case !p.PublishedAt.IsZero():
+		return p.PublishedAt
+	case p.State == release.StatusPendingApproval || p.State == release.StatusWithdrawn:
+		return time.Time{}
+	}
+	return p.ScheduledAt
+}
+
 // queueTime is the earliest time of a post still to go out, else the
 // latest time of the other posts (not a cancelled post's old slot), else
 // the embargo.
 func queueTime(r store.Record) time.Time {
 	var next, last time.Time
 	for _, p := range r.Posts {
-		if p.PublishedAt.IsZero() && (p.State == release.StatusPendingApproval || p.State == release.StatusWithdrawn) {
-			continue // cancelled: its old slot means nothing now
-		}
-		t := p.ScheduledAt
-		if !p.PublishedAt.IsZero() {
-			t = p.PublishedAt
+		t := postTime(p)
+		if t.IsZero() {
+			continue
 		}
 		if p.State == release.StatusScheduled && (next.IsZero() || t.Before(next)) {
 			next = t

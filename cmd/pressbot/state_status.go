@@ -63,11 +63,7 @@ func writeStatus(w io.Writer, rec store.Record, audit []store.AuditEntry, zone *
 		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "  CHANNEL\tSTATE\tTIME\tATTEMPTS\tRESULT")
 		for _, p := range rec.Posts {
-			t := p.ScheduledAt
-			if !p.PublishedAt.IsZero() {
-				t = p.PublishedAt
-			}
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%d\t%s\n", p.Channel, p.State, localTime(t, zone), p.Attempts, postResult(p))
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%d\t%s\n", p.Channel, p.State, localTime(postTime(p), zone), p.Attempts, postResult(p))
 		}
 		tw.Flush()
 		writeNextSteps(w, rec)
