@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"golang.org/x/text/language"
 
@@ -76,10 +77,18 @@ func importFile(file, outDir string, opts plaintext.Options, stdout io.Writer) e
 		return fmt.Errorf("%s: %w", file, err)
 	}
 	dst := filepath.Join(outDir, filepath.FromSlash(rel))
-	if err := writeNew(dst, res.Markdown); err != nil {
-		if errors.Is(err, fs.ErrExist) {
-			return fmt.Errorf("%s: %s already exists; delete it or choose another -out", file, dst)
-		}
+	err = writeNew(dst, res.Markdown)
+	if other, ok := otherRelease(dst, res); errors.Is(err, fs.ErrExist) && ok {
+		// Another release of the same title: this one gets its date too.
+		res.Slug += "-" + res.Date.Format("2006-01-02")
+		res.Inferred = append(res.Inferred, fmt.Sprintf("slug: %s (%s is another release of the same title, dated %s)", res.Slug, dst, other))
+		dst = filepath.Join(outDir, filepath.FromSlash(res.RelPath()))
+		err = writeNew(dst, res.Markdown)
+	}
+	if errors.Is(err, fs.ErrExist) {
+		return fmt.Errorf("%s: %s already exists; delete it or choose another -out", file, dst)
+	}
+	if err != nil {
 		return fmt.Errorf("%s: %w", file, err)
 	}
 	fmt.Fprintf(stdout, "%s -> %s\n", file, dst)
@@ -93,6 +102,27 @@ func importFile(file, outDir string, opts plaintext.Options, stdout io.Writer) e
 		return fmt.Errorf("%s: %w: %s has no date; add one before `pressbot check` will accept it", file, errIncomplete, dst)
 	}
 	return nil
+}
+
+// otherRelease reports whether the release file at path is another
+// release than res, by its date, and returns that date.
+func otherRelease(path string, res plaintext.Result) (string, bool) {
+	data, err := os.ReadFile(path)
+	if err != nil || res.Date.IsZero() {
+		return "", false
+	}
+	rel, _ := content.Parse(path, "", data, content.Options{})
+	if rel.Date.IsZero() || sameDay(rel.Date, res.Date) {
+		return "", false
+	}
+	return rel.Date.Format("2006-01-02"), true
+}
+
+// sameDay reports whether a and b fall on the same calendar day in a's zone.
+func sameDay(a, b time.Time) bool {
+	y1, m1, d1 := a.Date()
+	y2, m2, d2 := b.In(a.Location()).Date()
+	return y1 == y2 && m1 == m2 && d1 == d2
 }
 
 // writeNew creates path (and its folder) with data; it fails with
