@@ -183,7 +183,7 @@ func (s *server) welcome() {
 			" instead of publishing. To publish for real, "+howTo, "outbox", s.outboxDir)
 	}
 	if !s.cfg.Approval.Telegram.Enabled() {
-		s.log.Info("approval by CLI: run 'pressbot queue' to list releases and 'pressbot approve ID -at now' to publish one. " +
+		s.log.Info("approval by CLI: run 'pressbot queue' to list releases and 'pressbot approve ID' to schedule one at its channels' next free slot ('-at now' to publish it at once). " +
 			"To approve in Telegram, set approval.telegram.chat_id and the bot's token (PRESSBOT_APPROVAL_TOKEN; see README: Approval in Telegram)")
 	}
 }

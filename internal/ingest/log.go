@@ -36,8 +36,8 @@ func (o LogOfferer) Offer(_ context.Context, rel release.Release, ch store.Chang
 			append(attrs, "update", "pressbot update "+ShellWord(rel.ID), "keep", "pressbot update "+ShellWord(rel.ID)+" -keep",
 				"preview", o.preview(rel.ID))...)
 	default:
-		o.Log.Info("release awaits approval (no Telegram approvers' chat configured)", append(attrs,
-			"approve", "pressbot approve "+ShellWord(rel.ID)+" -at now", "preview", o.preview(rel.ID))...)
+		o.Log.Info("release awaits approval (no Telegram approvers' chat configured): approve schedules it at each channel's next free slot, or with -at now at once", append(attrs,
+			"approve", "pressbot approve "+ShellWord(rel.ID), "now", "pressbot approve "+ShellWord(rel.ID)+" -at now", "preview", o.preview(rel.ID))...)
 	}
 	return nil
 }

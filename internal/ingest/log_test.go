@@ -70,6 +70,9 @@ func TestLogOffererSaysWhatToDo(t *testing.T) {
 			if _, ok := line["approve"]; ok != tt.wantApprove {
 				t.Errorf("approve command logged: %v, want %v (%s)", ok, tt.wantApprove, buf.String())
 			}
+			if tt.wantApprove && (line["approve"] != "pressbot approve 2020/imts" || line["now"] != "pressbot approve 2020/imts -at now") {
+				t.Errorf("approve commands: %v and %v, want the next slot's and -at now's", line["approve"], line["now"])
+			}
 			if _, ok := line["deleted"]; ok != tt.wantDeleted {
 				t.Errorf("deleted command logged: %v, want %v (%s)", ok, tt.wantDeleted, buf.String())
 			}
