@@ -31,11 +31,11 @@ var ui = map[string]words{
 		Withdrawn: "Пресс-релиз отозван", WithdrawnText: "Пресс-релиз, который был по этому адресу, отозван.",
 	},
 	"uz": {
-		Skip: "Asosiy mazmunga o‘tish", Home: "Matbuot markazi", AllLangs: "Barcha tillar", Latest: "So‘nggi press-relizlar",
+		Skip: "Asosiy mazmunga oʻtish", Home: "Matbuot markazi", AllLangs: "Barcha tillar", Latest: "Soʻnggi press-relizlar",
 		Tags: "Teglar", TagsTitle: "Barcha teglar", AlsoIn: "Boshqa tillarda", Newer: "Yangiroq", Older: "Eskiroq",
-		Page: "Sahifa", Of: "/", Feeds: "Obuna bo‘lish", LangNav: "Tillar", Pages: "Sahifalar", TaggedWith: "Teg", Empty: "Hozircha press-relizlar yo‘q.",
-		NotFound: "Sahifa topilmadi", NotFoundText: "Bu manzilda sahifa yo‘q: havolada xato bo‘lishi yoki sahifa ko‘chirilgan yoxud olib tashlangan bo‘lishi mumkin.",
-		Withdrawn: "Press-reliz qaytarib olindi", WithdrawnText: "Bu manzilda bo‘lgan press-reliz qaytarib olindi.",
+		Page: "Sahifa", Of: "/", Feeds: "Obuna boʻlish", LangNav: "Tillar", Pages: "Sahifalar", TaggedWith: "Teg", Empty: "Hozircha press-relizlar yoʻq.",
+		NotFound: "Sahifa topilmadi", NotFoundText: "Bu manzilda sahifa yoʻq: havolada xato boʻlishi yoki sahifa koʻchirilgan yoxud olib tashlangan boʻlishi mumkin.",
+		Withdrawn: "Press-reliz qaytarib olindi", WithdrawnText: "Bu manzilda boʻlgan press-reliz qaytarib olindi.",
 	},
 	// Uzbek in Cyrillic script: the Latin strings above, transliterated.
 	"uz-cyrl": {
