@@ -178,6 +178,7 @@ func (b *builder) build() {
 	r.Body, r.BodyLine = trimBody(b.fr.body, b.fr.bodyLine)
 	b.checkBodyImages()
 	b.checkDateline()
+	b.checkRawHTML()
 	if r.Body == "" {
 		b.ps.errorf(pos{b.fr.closeLine, 1}, "the release has no text: write the body below the closing '%s' on line %d", b.fr.delim, b.fr.closeLine)
 	}

@@ -6,12 +6,13 @@ import (
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
-	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/renderer"
 	"github.com/yuin/goldmark/renderer/html"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
+
+	"github.com/pressbot/pressbot/internal/markdown"
 )
 
 // newMarkdown returns the goldmark instance every profile shares: GFM
@@ -37,7 +38,7 @@ func newMarkdownWith(base string, exts []goldmark.Extender) goldmark.Markdown {
 // newPlainParser returns the parser of newMarkdown without GFM's
 // autolinks (see parseBody).
 func newPlainParser() parser.Parser {
-	return goldmark.New(goldmark.WithExtensions(gfmWithoutLinkify...)).Parser()
+	return markdown.NewParser()
 }
 
 // markdownExtensions is extension.GFM (in GFM's order) with fastLinkify
@@ -45,9 +46,7 @@ func newPlainParser() parser.Parser {
 var markdownExtensions = append([]goldmark.Extender{fastLinkify{}}, gfmWithoutLinkify...)
 
 // gfmWithoutLinkify is markdownExtensions without the autolinker.
-var gfmWithoutLinkify = []goldmark.Extender{
-	extension.Table, extension.Strikethrough, extension.TaskList, extension.Footnote,
-}
+var gfmWithoutLinkify = markdown.Extensions
 
 // parse parses a release body once; every profile renders the same AST.
 func parse(p parser.Parser, src []byte) ast.Node {

@@ -1,0 +1,23 @@
+// Package markdown is the Markdown dialect of releases: the goldmark
+// extensions every rendering shares, and what a body holds that the
+// renderings drop (raw HTML), for pressbot check to warn about.
+package markdown
+
+import (
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
+)
+
+// Extensions are the GFM extensions of every rendering, in GFM's order,
+// without its autolinker (which internal/render adds in a faster form),
+// and footnotes.
+var Extensions = []goldmark.Extender{
+	extension.Table, extension.Strikethrough, extension.TaskList, extension.Footnote,
+}
+
+// NewParser returns a goldmark parser with Extensions. It is safe for
+// concurrent use.
+func NewParser() parser.Parser {
+	return goldmark.New(goldmark.WithExtensions(Extensions...)).Parser()
+}
