@@ -120,6 +120,27 @@ func findDateline(p string) (dateline, bool) {
 	return dateline{}, false
 }
 
+// impossibleDate returns the date of a paragraph that opens like a
+// dateline whose date does not exist ("31 February 2020, Tashkent – "),
+// so that the message can say so rather than that no dateline was found.
+func impossibleDate(p string) (string, bool) {
+	head := p
+	if m := separator.FindStringIndex(p); m != nil {
+		head = p[:m[0]]
+	}
+	if len(head) > maxHead {
+		return "", false
+	}
+	for _, dp := range datePatterns {
+		if sm := dp.re.FindStringSubmatchIndex(head); sm != nil {
+			if _, ok := dp.date(head, sm); !ok {
+				return strings.TrimSpace(head[min(sm[2*dp.day], sm[2*dp.mon], sm[2*dp.year]):sm[1]]), true
+			}
+		}
+	}
+	return "", false
+}
+
 // parseHead parses "date, place" or "place, date": the head must hold a
 // valid date, and whatever else it holds must look like place names.
 func parseHead(head string) (dateline, bool) {

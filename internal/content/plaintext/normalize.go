@@ -2,6 +2,7 @@ package plaintext
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -54,6 +55,9 @@ func (d document) allText() string {
 // (including no-break spaces) trimmed. Input that is not UTF-8 is an error
 // naming the first bad line.
 func normalize(text []byte) ([]line, error) {
+	if utf16(text) {
+		return nil, errors.New("plaintext: the file is UTF-16 text, not UTF-8; convert it first (e.g. iconv -f UTF-16 -t UTF-8, which reads its byte order mark)")
+	}
 	text = bytes.TrimPrefix(text, []byte("\uFEFF"))
 	s := strings.ReplaceAll(string(text), "\r\n", "\n")
 	s = strings.ReplaceAll(s, "\r", "\n")
@@ -66,6 +70,14 @@ func normalize(text []byte) ([]line, error) {
 		out = append(out, line{text: cleanLine(r), num: i + 1})
 	}
 	return out, nil
+}
+
+// utf16 reports whether text looks like UTF-16: it opens with a UTF-16
+// byte order mark, or NUL bytes are frequent among its first bytes, as
+// every other byte of Latin text is in UTF-16.
+func utf16(text []byte) bool {
+	return bytes.HasPrefix(text, []byte{0xFF, 0xFE}) || bytes.HasPrefix(text, []byte{0xFE, 0xFF}) ||
+		bytes.Count(text[:min(len(text), 64)], []byte{0}) >= 4
 }
 
 // cleanLine removes control and format characters that carry no text

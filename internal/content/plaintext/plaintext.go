@@ -92,6 +92,10 @@ func Convert(text []byte, opts Options) (Result, error) {
 		} else {
 			res.Missing = append(res.Missing, "location: the dateline names no place; add `location: City, Country` to the front matter if wanted")
 		}
+	} else if bad, ok := impossibleDate(doc.paras[0].text); ok {
+		res.Missing = append(res.Missing,
+			fmt.Sprintf("date: the dateline's date %q (line %d) does not exist; correct it in the text and add `date: YYYY-MM-DD` to the front matter, then move the file from undated/ to its year", bad, doc.paras[0].line),
+			"location: no dateline; add `location: City, Country` to the front matter if wanted")
 	} else {
 		res.Missing = append(res.Missing,
 			fmt.Sprintf("date: no dateline like \"6 February 2020, Tashkent, Uzbekistan – \" opens the first paragraph (line %d); add `date: YYYY-MM-DD` to the front matter, then move the file from undated/ to its year", doc.paras[0].line),

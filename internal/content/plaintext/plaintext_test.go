@@ -144,7 +144,7 @@ func TestConvert(t *testing.T) {
 		},
 		{
 			name: "impossible date is no dateline", text: "Title\n\n31 February 2021, Tashkent - Text.\n",
-			title: "Title", lang: "en", path: "undated/title.md", missing: []string{"date: no dateline"},
+			title: "Title", lang: "en", path: "undated/title.md", missing: []string{"date: the dateline's date \"31 February 2021\" (line 3) does not exist", "location: no dateline"},
 			inBody: []string{"31 February 2021, Tashkent - Text."},
 		},
 		{
@@ -236,6 +236,8 @@ func TestConvertErrors(t *testing.T) {
 		{"blank lines only", " \r\n\t\n\u00a0\n", Options{}, "no title"},
 		{"title only", "\n\nJust a title\n\n", Options{}, "line 3: nothing follows the title"},
 		{"not UTF-8", "Title\n\n6 \xe4\xe5\xea\xe0\xe1\xf0\xff 2020\n", Options{}, "line 3: not UTF-8"},
+		{"UTF-16 with a byte order mark", "\xff\xfeT\x00i\x00t\x00l\x00e\x00\n\x00", Options{}, "the file is UTF-16 text, not UTF-8; convert it first (e.g. iconv -f UTF-16 -t UTF-8"},
+		{"UTF-16 without one", "T\x00i\x00t\x00l\x00e\x00\n\x00\n\x00T\x00e\x00x\x00t\x00", Options{}, "the file is UTF-16 text"},
 		{"bad -lang", "Title\n\nText.\n", Options{Lang: "not a tag!"}, `-lang "not a tag!" is not a BCP 47`},
 	}
 	for _, tt := range tests {
