@@ -22,6 +22,10 @@ type RawHTML struct {
 	Comment bool
 	// Block is true for an HTML block, false for an inline tag.
 	Block bool
+	// End is the byte offset just past it: for a block, past its last
+	// line (the line that closes it, for <pre>, <script>, a comment …),
+	// every line of which the renderings drop.
+	End int
 }
 
 // rawParser is the parser FindRawHTML uses: the renderer's, without the
@@ -38,9 +42,9 @@ func FindRawHTML(body string) []RawHTML {
 	}
 	src := []byte(body)
 	var out []RawHTML
-	add := func(start int, block bool) {
-		if i := bytes.IndexByte(src[start:], '<'); i >= 0 {
-			h := RawHTML{Offset: start + i, Block: block}
+	add := func(start, end int, block bool) {
+		if i := bytes.IndexByte(src[start:end], '<'); i >= 0 {
+			h := RawHTML{Offset: start + i, Block: block, End: end}
 			h.Tag, h.Comment = rawTagName(src[start+i:])
 			out = append(out, h)
 		}
@@ -48,13 +52,17 @@ func FindRawHTML(body string) []RawHTML {
 	_ = ast.Walk(rawParser().Parse(text.NewReader(src)), func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		switch n := n.(type) {
 		case *ast.HTMLBlock:
-			if entering && n.Lines().Len() > 0 {
-				add(n.Lines().At(0).Start, true)
+			if lines := n.Lines(); entering && lines.Len() > 0 {
+				end := lines.At(lines.Len() - 1).Stop
+				if n.HasClosure() {
+					end = n.ClosureLine.Stop
+				}
+				add(lines.At(0).Start, end, true)
 			}
 			return ast.WalkSkipChildren, nil
 		case *ast.RawHTML:
-			if entering && n.Segments.Len() > 0 {
-				add(n.Segments.At(0).Start, false)
+			if segs := n.Segments; entering && segs.Len() > 0 {
+				add(segs.At(0).Start, segs.At(segs.Len()-1).Stop, false)
 			}
 		}
 		return ast.WalkContinue, nil
