@@ -4,12 +4,14 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/pressbot/pressbot/internal/markdown"
 )
 
 // defaultSummary returns the plain text of the body's first paragraph:
 // headings, lists, quotes, code, tables and HTML blocks are skipped; links
-// keep their text, images are dropped, and emphasis and code markers are
-// removed. It returns "" when the body has no plain paragraph.
+// keep their text, images and inline HTML tags are dropped, and emphasis
+// and code markers are removed. It returns "" when the body has no plain paragraph.
 func defaultSummary(body string) string {
 	para := firstParagraph(body)
 	if para == "" {
@@ -22,7 +24,24 @@ func defaultSummary(body string) string {
 		}
 		para = strings.ToValidUTF8(para[:cut], "")
 	}
-	return strings.Join(strings.Fields(stripInline(para)), " ")
+	return strings.Join(strings.Fields(stripInline(dropRawHTML(para))), " ")
+}
+
+// dropRawHTML removes the inline HTML tags and comments of paragraph p,
+// as every rendering does, keeping the text around them.
+func dropRawHTML(p string) string {
+	found := markdown.FindRawHTML(p)
+	if len(found) == 0 {
+		return p
+	}
+	var b strings.Builder
+	last := 0
+	for _, h := range found {
+		b.WriteString(p[last:h.Offset])
+		last = h.End
+	}
+	b.WriteString(p[last:])
+	return b.String()
 }
 
 // maxSummarySource caps the paragraph text a default summary is made from,

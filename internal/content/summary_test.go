@@ -13,6 +13,8 @@ func TestDefaultSummary(t *testing.T) {
 		{"skips heading list quote", "# Title\n\n- item\nlazy line\n\n> quote\n\n1. one\n\nThe lead.\n", "The lead."},
 		{"skips code fence", "```\ncode\n\nmore code\n```\n\nAfter code.\n", "After code."},
 		{"skips html and table", "<div>x</div>\n\n| a | b |\n|---|---|\n\nText.\n", "Text."},
+		{"inline html dropped", "A <b>bold</b> word<br>and <!-- a note --> a <a href=\"https://x.org\">link</a>.\n", "A bold wordand a link."},
+		{"escaped bracket kept", "An \\<b> is text, as is <https://x.org>.\n", "An <b> is text, as is <https://x.org>."},
 		{"emphasis at line start", "*Lead* in italics.\n", "Lead in italics."},
 		{"no paragraph", "## Only a heading\n\n- a list\n", ""},
 		{"empty", "", ""},
