@@ -305,11 +305,7 @@ func requiredApprovals(cfg *config.Config, rel release.Release) int {
 func nextSlots(ctx context.Context, env *stateEnv, rel release.Release, channels []string, now time.Time) (map[string]time.Time, error) {
 	out := map[string]time.Time{}
 	for _, name := range channels {
-		policy, err := channelPolicy(env.cfg, name)
-		if err != nil {
-			return nil, err
-		}
-		busy, err := env.store.ChannelTimes(ctx, name, now.Add(-policy.MinGap))
+		policy, busy, err := channelBusy(ctx, env, name, now)
 		if err != nil {
 			return nil, err
 		}
@@ -338,11 +334,7 @@ func policyNotes(ctx context.Context, env *stateEnv, rel release.Release, channe
 		return nil, err
 	}
 	for _, name := range channels {
-		policy, err := channelPolicy(env.cfg, name)
-		if err != nil {
-			return nil, err
-		}
-		busy, err := env.store.ChannelTimes(ctx, name, at.Add(-policy.MinGap))
+		policy, busy, err := channelBusy(ctx, env, name, at)
 		if err != nil {
 			return nil, err
 		}
@@ -376,6 +368,17 @@ func printNotes(w io.Writer, notes []string) {
 	for _, n := range notes {
 		fmt.Fprintf(w, "note: %s\n", n)
 	}
+}
+
+// channelBusy returns the scheduling policy of channel name and the times
+// of its posts from one minimum gap before t on.
+func channelBusy(ctx context.Context, env *stateEnv, name string, t time.Time) (schedule.Policy, []time.Time, error) {
+	policy, err := channelPolicy(env.cfg, name)
+	if err != nil {
+		return policy, nil, err
+	}
+	busy, err := env.store.ChannelTimes(ctx, name, t.Add(-policy.MinGap))
+	return policy, busy, err
 }
 
 // channelPolicy builds the scheduling policy of channel name.

@@ -245,22 +245,28 @@ func TestEditAfterApproval(t *testing.T) {
 	}
 }
 
+// publishedThenChanged publishes 2024/office at once, then changes it: it
+// returns the new version and the card that asks whether to update the
+// published posts.
+func publishedThenChanged(t *testing.T, w *world) (release.Release, faketg.Message) {
+	t.Helper()
+	w.offer(w.release("2024/office", source("UN opens office", "en", "", nil, body)))
+	card := w.card("UN opens office", 0)
+	w.tap(alice, card.ID, "⚡ Publish now")
+	w.findText("📣 Published: UN opens office")
+	v2 := w.release("2024/office", source("UN opens office", "en", "", nil, strings.Replace(body, "Tuesday", "Wednesday", 1)))
+	if ch := w.offer(v2); ch.Kind.String() != "changed_after_publishing" {
+		t.Fatalf("change = %s", ch.Kind)
+	}
+	return v2, w.card("UN opens office", card.ID)
+}
+
 // TestEditAfterPublishing: a change after publishing asks "Update the
 // published posts?"; Update edits Telegram (the real channel) and Facebook
 // and posts X's correction through the Editor.
 func TestEditAfterPublishing(t *testing.T) {
 	w := newWorld(t)
-	v1 := w.release("2024/office", source("UN opens office", "en", "", nil, body))
-	w.offer(v1)
-	card := w.card("UN opens office", 0)
-	w.tap(alice, card.ID, "⚡ Publish now")
-	w.findText("📣 Published: UN opens office")
-
-	v2 := w.release("2024/office", source("UN opens office", "en", "", nil, strings.Replace(body, "Tuesday", "Wednesday", 1)))
-	if ch := w.offer(v2); ch.Kind.String() != "changed_after_publishing" {
-		t.Fatalf("change = %s", ch.Kind)
-	}
-	cur := w.card("UN opens office", card.ID)
+	v2, cur := publishedThenChanged(t, w)
 	if !strings.Contains(cur.Plain, "Update the published posts?") {
 		t.Errorf("card:\n%s", cur.Plain)
 	}
@@ -311,14 +317,7 @@ func TestEditAfterPublishing(t *testing.T) {
 // once the command line lets go, Update corrects X.
 func TestUpdateWhileCommandLineEdits(t *testing.T) {
 	w := newWorld(t)
-	v1 := w.release("2024/office", source("UN opens office", "en", "", nil, body))
-	w.offer(v1)
-	card := w.card("UN opens office", 0)
-	w.tap(alice, card.ID, "⚡ Publish now")
-	w.findText("📣 Published: UN opens office")
-	v2 := w.release("2024/office", source("UN opens office", "en", "", nil, strings.Replace(body, "Tuesday", "Wednesday", 1)))
-	w.offer(v2)
-	cur := w.card("UN opens office", card.ID)
+	v2, cur := publishedThenChanged(t, w)
 	if err := w.st.BeginEdit(w.ctx, "2024/office", "x", v2.Hash, "cli:ann"); err != nil {
 		t.Fatal(err)
 	}
