@@ -141,7 +141,7 @@ func splitList(s string) []string {
 // A release approved before keeps its schedule, unless -at was given
 // (explicitAt): then its unsent posts move to the new time.
 func approve(ctx context.Context, env *stateEnv, id string, at time.Time, explicitAt bool, channels []string, now time.Time, stdout io.Writer) error {
-	rel, err := loadRelease(env.cfg, id)
+	rel, err := loadRelease(ctx, env, id)
 	if err != nil {
 		return err
 	}
@@ -229,9 +229,15 @@ func readyToApprove(ctx context.Context, st *store.Store, id string) error {
 
 // loadRelease reads release id from the content directory, reporting its
 // problems as path:line:col: message.
-func loadRelease(cfg *config.Config, id string) (release.Release, error) {
+func loadRelease(ctx context.Context, env *stateEnv, id string) (release.Release, error) {
+	cfg := env.cfg
 	dir := cfg.Content.ReleaseDir()
-	res, err := content.Load(dir, content.Options{Zone: cfg.Zone, DefaultLang: cfg.Office.DefaultLang, Channels: cfg.ChannelNames(), ImageDir: dir})
+	held := func(id, key, lang string) string {
+		other, _ := env.store.TranslationHolder(ctx, id, key, lang) // an error comes back from the store's next call
+		return other
+	}
+	res, err := content.Load(dir, content.Options{Zone: cfg.Zone, DefaultLang: cfg.Office.DefaultLang, Channels: cfg.ChannelNames(), ImageDir: dir,
+		TranslationHeld: held})
 	if err != nil {
 		return release.Release{}, err
 	}

@@ -66,7 +66,7 @@ func runUpdate(args []string, stdout, stderr io.Writer) int {
 // update edits (or keeps) the outdated posts of release id and returns how
 // many edits failed.
 func (f *updateFlags) update(ctx context.Context, env *stateEnv, id string, stdout io.Writer) (int, error) {
-	rel, err := loadRelease(env.cfg, id)
+	rel, err := loadRelease(ctx, env, id)
 	if nf := (*noFileError)(nil); errors.As(err, &nf) {
 		return 0, fmt.Errorf("%s: its file was removed from %s, so there is no version to update the posts to; they stay as published. "+
 			"Restore the file to update or keep them, or restore it with withdrawn: true to delete them", id, env.cfg.Content.ReleaseDir())

@@ -301,7 +301,7 @@ func uniqueTranslation(p *parsed, ps *problems, translations map[[2]string]strin
 	}
 	k := [2]string{r.TranslationKey, r.Lang}
 	if first, dup := translations[k]; dup {
-		ps.errorf(p.info.translationKeyAt, "translation_key %q with lang %q is already used by %s: give this file another lang, or another translation_key if it is a different release", r.TranslationKey, r.Lang, first)
+		ps.errorf(p.info.translationKeyAt, "translation_key %q with lang %q is also used by %s: two files cannot be one language version of a release; in the newer one, change lang, or translation_key if it is a different release", r.TranslationKey, r.Lang, first)
 		return false
 	}
 	translations[k] = r.Path

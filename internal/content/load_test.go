@@ -80,7 +80,7 @@ func TestLoadTranslationKey(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := filepath.Join(dir, "c.md")
-	checkProblems(t, res.Problems, []want{{6, 18, SeverityError, `translation_key "imts" with lang "en" is already used by ` + filepath.Join(dir, "a.md")}})
+	checkProblems(t, res.Problems, []want{{6, 18, SeverityError, `translation_key "imts" with lang "en" is also used by ` + filepath.Join(dir, "a.md")}})
 	if res.Problems[0].Path != c {
 		t.Errorf("reported on %s, want %s", res.Problems[0].Path, c)
 	}

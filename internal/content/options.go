@@ -33,6 +33,11 @@ type Options struct {
 	// ImageDir still checks that they are there: for check, which shows no
 	// hash and should stay fast on a folder of large pictures.
 	NoImageDigest bool
+	// TranslationHeld, when set, returns a release other than id that
+	// already holds translation_key key in lang in pressbot's database
+	// (""when none does): serve and approve refuse a new file that claims
+	// the language version of a release already under way or published.
+	TranslationHeld func(id, key, lang string) string
 }
 
 // tashkent loads Asia/Tashkent once; without a zone database it falls back
@@ -53,6 +58,7 @@ type settings struct {
 	names       []string
 	imageDir    string
 	noDigest    bool
+	held        func(id, key, lang string) string
 
 	// langTags caches langTag's answers: a corpus uses a few lang values.
 	langMu   sync.Mutex
@@ -87,7 +93,7 @@ func (s *settings) langTag(v string) (string, bool) {
 
 // resolve applies the defaults to o.
 func (o Options) resolve() *settings {
-	s := &settings{zone: o.Zone, lang: o.DefaultLang, names: o.Channels, imageDir: o.ImageDir, noDigest: o.NoImageDigest}
+	s := &settings{zone: o.Zone, lang: o.DefaultLang, names: o.Channels, imageDir: o.ImageDir, noDigest: o.NoImageDigest, held: o.TranslationHeld}
 	if s.zone == nil {
 		s.zone = tashkent()
 	}

@@ -74,6 +74,7 @@ func parse(path, id string, data []byte, s *settings) (release.Release, []Proble
 	b := builder{r: &r, ps: ps, s: s, fr: &fr, set: &set}
 	b.build()
 	info.translationKeyAt = b.at(keyTranslationKey)
+	b.checkTranslationHeld(info.translationKeyAt)
 	r.Hash = Hash(r)
 	return r, ps.list, info
 }
@@ -580,4 +581,19 @@ func (b *builder) bool(key string) bool {
 	}
 	b.ps.errorf(f.valAt, "%s must be true or false, not %s: write %s", f.key, got, b.kv(f.key, "true"))
 	return false
+}
+
+// checkTranslationHeld refuses, with Options.TranslationHeld, a release
+// whose (translation_key, lang) another release in the database already
+// holds: published, it would take that release's place in the newsroom's
+// language links, and its posts would go out as a second version.
+func (b *builder) checkTranslationHeld(at pos) {
+	r := b.r
+	if b.s.held == nil || r.TranslationKey == "" || HasErrors(b.ps.list) {
+		return
+	}
+	if other := b.s.held(r.ID, r.TranslationKey, r.Lang); other != "" {
+		b.ps.errorf(at, "translation_key %q with lang %q already belongs to release %s: give this file another lang, or another translation_key if it is a different release (or withdraw %s first)",
+			r.TranslationKey, r.Lang, other, other)
+	}
 }

@@ -28,6 +28,7 @@ type Store interface {
 	UpsertRelease(ctx context.Context, rel release.Release, actor string) (store.Change, error)
 	Get(ctx context.Context, id string) (store.Record, error)
 	Withdraw(ctx context.Context, id, actor, reason string) error
+	TranslationHolder(ctx context.Context, id, key, lang string) (string, error)
 }
 
 // Offerer shows releases to the officers: the approval bot, or a log line
@@ -116,12 +117,14 @@ func (in *Ingest) parse(ctx context.Context, rels, files []string) []release.Rel
 	for i, p := range rels {
 		full[i] = filepath.Join(in.dir, filepath.FromSlash(p))
 	}
+	opts := in.opts
+	opts.TranslationHeld = in.translationHeld(ctx)
 	var res content.Result
 	if len(rels) > 1 || len(files) > 0 {
-		res, _ = content.Load(in.dir, in.opts) // whole folder: cross-file rules
+		res, _ = content.Load(in.dir, opts) // whole folder: cross-file rules
 		res = only(res, full, files)
 	} else {
-		res = in.parseOne(full[0], rels[0])
+		res = in.parseOne(full[0], rels[0], opts)
 	}
 	in.report(ctx, full, res.Problems)
 	commit := in.commit()
@@ -144,14 +147,28 @@ func showsPicture(r release.Release, pictures []string) bool {
 	return false
 }
 
+// translationHeld asks the store which release already holds a
+// translation_key in a language (content.Options.TranslationHeld). A
+// store error is logged and lets the file through: recording it will
+// meet the same error.
+func (in *Ingest) translationHeld(ctx context.Context) func(id, key, lang string) string {
+	return func(id, key, lang string) string {
+		other, err := in.store.TranslationHolder(ctx, id, key, lang)
+		if err != nil {
+			in.log.Warn("cannot check the translation_key against the database", "release", id, "err", err)
+		}
+		return other
+	}
+}
+
 // parseOne reads a single file.
-func (in *Ingest) parseOne(path, rel string) content.Result {
+func (in *Ingest) parseOne(path, rel string, opts content.Options) content.Result {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return content.Result{Problems: []content.Problem{{Path: path, Line: 1, Col: 1,
 			Severity: content.SeverityError, Message: "cannot read: " + err.Error()}}}
 	}
-	r, probs := content.Parse(path, strings.TrimSuffix(rel, ".md"), data, in.opts)
+	r, probs := content.Parse(path, strings.TrimSuffix(rel, ".md"), data, opts)
 	res := content.Result{Problems: probs, Files: 1}
 	if !content.HasErrors(probs) {
 		res.Releases = []release.Release{r}

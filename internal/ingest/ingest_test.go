@@ -154,6 +154,29 @@ func TestDuplicateTranslationKeyInBatch(t *testing.T) {
 	}
 }
 
+// TestDuplicateTranslationKeyLater checks that a file added later with the
+// (translation_key, lang) of a release already recorded is refused and
+// reported, not offered: published, it would be a second version of that
+// release and take its place in the newsroom's language links.
+func TestDuplicateTranslationKeyLater(t *testing.T) {
+	s := newStepper(t, Config{})
+	tk := strings.Replace(good, "lang: en", "lang: en\ntranslation_key: k", 1)
+	write(t, s.dir, "2026/z-first.md", strings.Replace(tk, "%s", "First", 1))
+	if n := s.step(t, "first"); n != 1 {
+		t.Fatalf("first file offered %d, want 1", n)
+	}
+	write(t, s.dir, "2026/a-later.md", strings.Replace(tk, "%s", "Later", 1))
+	if n := s.step(t, "later"); n != 0 {
+		t.Errorf("the later file was offered: %v", s.rec.offers)
+	}
+	if !slices.Equal(s.rec.problems, []string{"a-later.md"}) {
+		t.Errorf("problems reported for %v, want a-later.md", s.rec.problems)
+	}
+	if _, err := s.st.Get(s.ctx, "2026/a-later"); err == nil {
+		t.Error("the later file was recorded")
+	}
+}
+
 // TestPictureChanges checks that a picture replaced, removed or added under
 // the name a release gives changes that release, and no other: approved,
 // it is offered again, with a new hash, before the old picture's approval

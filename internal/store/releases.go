@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/pressbot/pressbot/internal/release"
 )
@@ -383,4 +384,23 @@ func namesImage(snapshot, img string) bool {
 		Image string `json:"image"`
 	}
 	return snapshot != "" && json.Unmarshal([]byte(snapshot), &r) == nil && strings.TrimLeft(r.Image, "/") == img
+}
+
+// TranslationHolder returns the release other than id that holds
+// translation_key key in lang: one that is neither withdrawn nor rejected
+// and was first seen before id (by ID on a tie; any, when id is not
+// stored yet). It
+// returns "" when there is none. Two files claiming one language version
+// of a release would otherwise both be published.
+func (s *Store) TranslationHolder(ctx context.Context, id, key, lang string) (string, error) {
+	var other string
+	err := s.db.QueryRowContext(ctx, `SELECT id FROM releases
+		WHERE translation_key = $1 AND lang = $2 AND id <> $3 AND state NOT IN ('withdrawn', 'rejected')
+		AND (first_seen < COALESCE((SELECT first_seen FROM releases WHERE id = $3), $4)
+			OR first_seen = (SELECT first_seen FROM releases WHERE id = $3) AND id < $3)
+		ORDER BY first_seen, id LIMIT 1`, key, lang, id, formatTime(s.now().Add(time.Second))).Scan(&other)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return other, wrap(err, "translation holder", id)
 }

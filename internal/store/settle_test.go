@@ -207,3 +207,46 @@ func TestEditClaim(t *testing.T) {
 		}
 	})
 }
+
+// TestTranslationHolder checks who holds a language version of a release:
+// the release first seen with it, while neither withdrawn nor rejected.
+func TestTranslationHolder(t *testing.T) {
+	forEach(t, func(t *testing.T, s *store.Store) {
+		start := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
+		now := start
+		s.SetClock(func() time.Time { return now })
+		ru := rel("2026/forum-ru", "r1")
+		ru.TranslationKey, ru.Lang = "forum", "ru"
+		mustUpsert(t, s, ru)
+		now = now.Add(time.Minute)
+		dup := rel("2026/dup-ru", "d1")
+		dup.TranslationKey, dup.Lang = "forum", "ru"
+		holder := func(id, lang string) string {
+			t.Helper()
+			h, err := s.TranslationHolder(ctx, id, "forum", lang)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return h
+		}
+		if h := holder(dup.ID, "ru"); h != ru.ID {
+			t.Errorf("a new file: holder %q, want %s", h, ru.ID)
+		}
+		mustUpsert(t, s, dup) // stored before the check existed
+		if h := holder(dup.ID, "ru"); h != ru.ID {
+			t.Errorf("the later release: holder %q, want %s", h, ru.ID)
+		}
+		if h := holder(ru.ID, "ru"); h != "" {
+			t.Errorf("the first release: holder %q, want none", h)
+		}
+		if h := holder(dup.ID, "en"); h != "" {
+			t.Errorf("another language: holder %q, want none", h)
+		}
+		if err := s.Withdraw(ctx, ru.ID, store.ActorSystem, "file removed from content"); err != nil {
+			t.Fatal(err)
+		}
+		if h := holder(dup.ID, "ru"); h != "" {
+			t.Errorf("after the first was withdrawn: holder %q, want none", h)
+		}
+	})
+}
