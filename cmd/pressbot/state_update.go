@@ -174,6 +174,9 @@ func editPost(ctx context.Context, st *store.Store, ed outletEditor, rec store.R
 	}
 	post := fresh[i]
 	post.Release, post.Hash = rec.ID, rec.Hash
+	if p.Post.SameParts(post) {
+		return unchangedPost, st.SettlePublished(ctx, rec.ID, p.Channel, rec.Hash, actor, &post)
+	}
 	switch err := st.BeginEdit(ctx, rec.ID, p.Channel, rec.Hash, actor); {
 	case errors.Is(err, store.ErrSettled):
 		return "already updated or kept meanwhile, by the approvers' chat or another update ('pressbot status " + rec.ID + "')", nil
@@ -193,6 +196,10 @@ func editPost(ctx context.Context, st *store.Store, ed outletEditor, rec store.R
 	}
 	return what, nil
 }
+
+// unchangedPost says that a post needed no edit: the new version changes
+// nothing in it.
+const unchangedPost = "unchanged: the new version changes nothing in this post, so it was not edited"
 
 // short is the first 12 characters of a hash.
 func short(hash string) string {

@@ -376,6 +376,11 @@ func (b *Bot) update(ctx context.Context, u User, v *view, msgID int) (string, b
 				continue
 			}
 			post := v.posts[r.ID][i]
+			if p.Post.SameParts(post) {
+				b.settleUpdate(ctx, u, r, p.Channel, &post)
+				m.text("• " + r.Lang + " " + p.Channel + ": unchanged, not edited\n")
+				continue
+			}
 			err := b.editPost(ctx, u, r, p, post)
 			if errors.Is(err, store.ErrSettled) {
 				m.text("• " + r.Lang + " " + p.Channel + ": already updated or kept meanwhile\n")

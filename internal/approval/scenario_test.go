@@ -311,6 +311,29 @@ func TestEditAfterPublishing(t *testing.T) {
 	}
 }
 
+// TestUpdateLeavesUnchangedPosts: a change that shows in no post (here a
+// translation_key added) edits nothing on Update: no Telegram or Facebook
+// edit, and above all no X correction that would repeat the post.
+func TestUpdateLeavesUnchangedPosts(t *testing.T) {
+	w := newWorld(t)
+	w.offer(w.release("2024/office", source("UN opens office", "en", "", nil, body)))
+	card := w.card("UN opens office", 0)
+	w.tap(alice, card.ID, "⚡ Publish now")
+	w.findText("📣 Published: UN opens office")
+	w.offer(w.release("2024/office", source("UN opens office", "en", "office-2024", nil, body)))
+	cur := w.card("UN opens office", card.ID)
+	if a := w.tap(alice, cur.ID, "✏️ Update published posts"); a.ShowAlert {
+		t.Errorf("update answered %+v", a)
+	}
+	w.findText("telegram: unchanged, not edited", "facebook: unchanged, not edited", "x: unchanged, not edited")
+	if len(w.x.edits) != 0 || len(w.fb.edits) != 0 || w.tg.Messages(channel)[0].Edits != 0 {
+		t.Errorf("edits: x %d, facebook %d, telegram %d; want none", len(w.x.edits), len(w.fb.edits), w.tg.Messages(channel)[0].Edits)
+	}
+	if rec := w.record("2024/office"); slices.ContainsFunc(rec.Posts, func(p store.PostRecord) bool { return p.Hash != rec.Hash }) {
+		t.Errorf("posts still outdated after the update: %+v", rec.Posts)
+	}
+}
+
 // TestUpdateWhileCommandLineEdits: while 'pressbot update' on the command
 // line holds the X post (store.BeginEdit), Keep waits and Update edits the
 // other posts and leaves X alone, so X never gets two correction replies;

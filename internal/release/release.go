@@ -6,6 +6,7 @@ package release
 
 import (
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 )
@@ -79,6 +80,16 @@ type Post struct {
 	// Kind is the outlet kind: one of the Kind* constants.
 	Kind  string `json:"kind"`
 	Parts []Part `json:"parts"`
+}
+
+// SameParts reports whether p and q publish the same parts: the same
+// texts, pictures and links, in the same order. An update whose new post
+// is the same as the published one has nothing to edit (on X, which cannot
+// edit, a correction reply would repeat the post).
+func (p Post) SameParts(q Post) bool {
+	return slices.EqualFunc(p.Parts, q.Parts, func(a, b Part) bool {
+		return a.Format == b.Format && a.Text == b.Text && a.Link == b.Link && slices.Equal(a.Media, b.Media)
+	})
 }
 
 // Outlet kinds.
