@@ -142,7 +142,7 @@ func Prefix(s string, t time.Time, lang string) (int, bool) {
 		return len(iso), true
 	}
 	for _, form := range w.forms {
-		if n, ok := match(s, form, d, w.months[m-1], y); ok && ends(s[n:]) {
+		if n, ok := match(s, form, d, w.months[m-1], y); ok {
 			return n, true
 		}
 	}
@@ -150,11 +150,12 @@ func Prefix(s string, t time.Time, lang string) (int, bool) {
 }
 
 // match returns the length of the prefix of s that writes day d, month
-// (one of its spellings) and year y as form does. Each spelling of the
-// month is tried in turn: "Jun" fits where "June" does not.
+// (one of its spellings) and year y as form does, and ends there (see
+// ends). Each spelling of the month is tried in turn: "Jun" fits where
+// "June" does not, and "ноябрь" where "ноябр" stops inside the word.
 func match(s, form string, d int, month []string, y int) (int, bool) {
 	for _, name := range month {
-		if n, ok := matchOne(s, form, d, name, y); ok {
+		if n, ok := matchOne(s, form, d, name, y); ok && ends(s[n:]) {
 			return n, true
 		}
 	}
