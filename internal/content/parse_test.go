@@ -40,6 +40,8 @@ func TestParseRules(t *testing.T) {
 		{"yaml parser error", "---\ntitle: a\nlang: en\n  - x\n- y\n---\nx\n", []want{{5, 1, SeverityError, "YAML syntax error: did not find expected key"}}},
 		{"yaml error indented line", "---\ntitle: a\ndate: 2020-02-06\n  bad: x: y\n---\nx\n", []want{{4, 6, SeverityError, "YAML syntax error"}}},
 		{"yaml colon in title", "---\ntitle: Minister: plan works\ndate: 2020-02-06\n---\nx\n", []want{{2, 16, SeverityError, "mapping values are not allowed"}}},
+		{"yaml colon in typographic quotes", "---\ntitle: “Minister: plan works”\ndate: 2020-02-06\n---\nx\n", []want{{2, 17, SeverityError, "this value is in typographic quotes (“…”, «…»), which YAML takes as ordinary text: put it in straight double quotes"}}},
+		{"yaml colon in guillemets", "---\ntitle: «Министр: план работает»\ndate: 2020-02-06\n---\nx\n", []want{{2, 16, SeverityError, "typographic quotes"}}},
 		{"yaml unterminated quote", "---\ntitle: a\ndate: \"2020\nlang: en\n---\nx\n", []want{{3, 7, SeverityError, "YAML syntax error: found unexpected end of stream: a quoted value that starts on this line is never closed"}}},
 		{"yaml tab indentation", "---\ntitle: Tab\n\tdate: 2024-02-01\n---\nx\n", []want{{3, 1, SeverityError, "found a tab character that violates indentation: indent with spaces, not tabs"}}},
 		{"yaml tab indentation named a line late", "---\ntitle: Tab\ndate: 2024-02-01\n\tlang: en\n---\nx\n", []want{{4, 1, SeverityError, "found a tab character that violates indentation: indent with spaces, not tabs"}}},

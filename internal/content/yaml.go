@@ -44,7 +44,11 @@ func decodeYAMLv3(fr *frame, ps *problems) ([]field, bool) {
 				at = pos{line: fr.fmLine - 1 + l, col: c}
 			}
 		}
-		ps.errorf(at, "YAML syntax error: %s: %s", msg, yamlHint(msg))
+		hint := yamlHint(msg)
+		if typographicQuotes(text) {
+			hint = "this value is in typographic quotes (“…”, «…»), which YAML takes as ordinary text: put it in straight double quotes instead, e.g. title: \"Minister: the plan works\""
+		}
+		ps.errorf(at, "YAML syntax error: %s: %s", msg, hint)
 		return nil, false
 	}
 	if doc.Kind == 0 || len(doc.Content) == 0 {
@@ -109,6 +113,19 @@ func tabIndent(fm []byte, from int) (line, col int) {
 		off = next
 	}
 	return 0, 0
+}
+
+// typographicQuotes reports whether the value of a "key: value" line
+// opens with a typographic quote mark, which an editor takes for quoting.
+func typographicQuotes(line []byte) bool {
+	_, v, ok := bytes.Cut(line, []byte(":"))
+	v = bytes.TrimSpace(v)
+	for _, q := range []string{"“", "”", "„", "«", "‘", "’"} {
+		if ok && bytes.HasPrefix(v, []byte(q)) {
+			return true
+		}
+	}
+	return false
 }
 
 // yamlHint says what to do about a yaml.v3 syntax error message.
