@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -173,12 +174,26 @@ func stopCommand(name, description, reasonUsage, done string,
 		defer env.store.Close()
 		actor := cliActor().Actor()
 		if err := stop(env.store, context.Background(), id, actor, *reason); err != nil {
-			fmt.Fprintf(stderr, "pressbot %s: %v\n", name, noRelease(id, err))
+			fmt.Fprintf(stderr, "pressbot %s: %v\n", name, cannotStop(id, noRelease(id, err)))
 			return exitProblems
 		}
 		fmt.Fprintf(stdout, done+"\n", id, actor)
 		return exitOK
 	}
+}
+
+// cannotStop words a refusal of reject or cancel by the release's state
+// as what the officer can do instead; other errors pass through.
+func cannotStop(id string, err error) error {
+	var te *release.TransitionError
+	if !errors.As(err, &te) {
+		return err
+	}
+	what := map[release.Event]string{
+		release.EventReject: "reject takes a release that awaits approval",
+		release.EventCancel: "cancel takes back a release that is approved or scheduled",
+	}[te.Event]
+	return fmt.Errorf("%s is %s, so there is nothing to %s (%s); 'pressbot status %s' shows where it stands", id, te.From, te.Event, what, id)
 }
 
 // reorderArgs moves flags after the positional ID in front of it, so that
