@@ -21,8 +21,8 @@ func init() {
 }
 
 const queueDescription = `Queue prints a table of the releases that still need something: awaiting
-approval, scheduled, being published, failed or uncertain, or withdrawn
-with posts still online. TIME is the next
+approval, scheduled, being published, failed or uncertain, published and
+changed since (update), or withdrawn with posts still online. TIME is the next
 post's time (or the last one's) in the office time zone. With -all, every
 release, including published, rejected and withdrawn ones.
 
@@ -51,6 +51,7 @@ func runQueue(args []string, stdout, stderr io.Writer) int {
 	if !*all {
 		filter.States = []release.Status{release.StatusNew, release.StatusPendingApproval, release.StatusApproved,
 			release.StatusScheduled, release.StatusPublishing, release.StatusFailed, release.StatusUncertain, release.StatusWithdrawn}
+		filter.Outdated = true
 	}
 	recs, err := env.store.List(ctx, filter)
 	if err != nil {
@@ -80,6 +81,9 @@ func writeQueue(w io.Writer, recs []store.Record, zone *time.Location) {
 	if i := slices.IndexFunc(recs, needsWord); i >= 0 {
 		fmt.Fprintf(w, "\nA failed or uncertain post needs an officer's word: 'pressbot status %s' says which and how to settle it.\n", recs[i].ID)
 	}
+	if i := slices.IndexFunc(recs, changedSince); i >= 0 {
+		fmt.Fprintf(w, "\nA published release changed since: 'pressbot update %s' edits its posts to the new version ('-keep' leaves them).\n", recs[i].ID)
+	}
 	if i := slices.IndexFunc(recs, stillOnline); i >= 0 {
 		fmt.Fprintf(w, "\nA withdrawn release still has posts online: 'pressbot status %s' names them and how to delete them.\n", recs[i].ID)
 	}
@@ -89,6 +93,12 @@ func writeQueue(w io.Writer, recs []store.Record, zone *time.Location) {
 // published on its platform.
 func stillOnline(r store.Record) bool {
 	return slices.ContainsFunc(r.Posts, func(p store.PostRecord) bool { return deletable(r.State, p) })
+}
+
+// changedSince reports whether r has posts published from an older
+// version that wait for update or update -keep.
+func changedSince(r store.Record) bool {
+	return r.State != release.StatusWithdrawn && len(outdatedPosts(r)) > 0
 }
 
 // needsWord reports whether a post of r failed or may have gone out.

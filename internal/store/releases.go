@@ -289,6 +289,10 @@ func (s *Store) List(ctx context.Context, f ListFilter) ([]Record, error) {
 	return out, err
 }
 
+// outdatedCond selects a release with a post published from an older
+// version, neither updated nor kept (ListFilter.Outdated).
+const outdatedCond = `EXISTS (SELECT 1 FROM posts p WHERE p.release_id = releases.id AND p.state = 'published' AND p.hash <> releases.hash)`
+
 // listQuery builds List's query.
 func listQuery(f ListFilter) (string, []any) {
 	var (
@@ -304,7 +308,11 @@ func listQuery(f ListFilter) (string, []any) {
 		for i, st := range f.States {
 			ph[i] = arg(string(st))
 		}
-		where = append(where, "state IN ("+strings.Join(ph, ", ")+")")
+		cond := "state IN (" + strings.Join(ph, ", ") + ")"
+		if f.Outdated {
+			cond = "(" + cond + " OR " + outdatedCond + ")"
+		}
+		where = append(where, cond)
 	}
 	if f.Lang != "" {
 		where = append(where, "lang = "+arg(f.Lang))

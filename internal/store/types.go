@@ -143,7 +143,10 @@ type ListFilter struct {
 	Lang   string
 	// TranslationKey selects the language versions of one release.
 	TranslationKey string
-	Limit          int
+	// Outdated adds, to the releases in States, those with a post
+	// published from an older version that was neither updated nor kept.
+	Outdated bool
+	Limit    int
 }
 
 // PublishedRelease is a published release for the newsroom.
