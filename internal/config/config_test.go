@@ -64,6 +64,7 @@ func TestProblemsHaveLines(t *testing.T) {
 		{"bad role", "approval:\n  users:\n    - id: 5\n      role: boss\n", "pressbot.yaml:4: approval.users.0.role: role \"boss\""},
 		{"syntax", "office: [\n", "pressbot.yaml:"},
 		{"bad type", "site:\n  per_page: many\n", "pressbot.yaml:2: site.per_page: cannot unmarshal"},
+		{"bad git branch", "content:\n  git:\n    url: https://example.org/releases.git\n    branch: \"--upload-pack=touch /tmp/x\"\n", "pressbot.yaml:4: content.git.branch: branch \"--upload-pack=touch /tmp/x\": starts with \"-\"; use a plain branch name such as \"main\""},
 		{"bad duration", "channels:\n  - name: t\n    kind: telegram\n    schedule:\n      min_gap: 2 hours\n", "pressbot.yaml:5: channels.0.schedule.min_gap: \"2 hours\" is not a duration: write it like 90s, 10m or 2h30m"},
 		{"bad rescan", "content:\n  rescan: 10 sec\n", "pressbot.yaml:2: content.rescan: \"10 sec\" is not a duration"},
 		{"negative gap", "channels:\n  - name: t\n    kind: telegram\n    schedule:\n      min_gap: -1h\n", "pressbot.yaml:5: channels.0.schedule.min_gap: -1h0m0s is negative"},

@@ -15,6 +15,7 @@ import (
 	"go.yaml.in/yaml/v3"
 	"golang.org/x/text/language"
 
+	"github.com/pressbot/pressbot/internal/content/gitsync"
 	"github.com/pressbot/pressbot/internal/schedule"
 )
 
@@ -293,6 +294,11 @@ func (c *Config) validate(lf lineFinder) []Problem {
 	}
 	if !oneOf(c.Log.Level, "debug", "info", "warn", "error") {
 		bad(fmt.Sprintf("%q: use debug, info, warn or error", c.Log.Level), "log", "level")
+	}
+	if c.Content.Git.URL != "" {
+		if err := gitsync.ValidBranch(c.Content.Git.Branch); err != nil {
+			bad(strings.TrimPrefix(err.Error(), "gitsync: "), "content", "git", "branch")
+		}
 	}
 	probs = append(probs, c.validateApproval(lf)...)
 	probs = append(probs, c.validateChannels(lf)...)

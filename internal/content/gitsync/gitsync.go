@@ -68,7 +68,7 @@ func New(cfg Config) (*Syncer, error) {
 	if cfg.Branch == "" {
 		cfg.Branch = DefaultBranch
 	}
-	if err := validBranch(cfg.Branch); err != nil {
+	if err := ValidBranch(cfg.Branch); err != nil {
 		return nil, err
 	}
 	if cfg.Dir == "" {
@@ -105,9 +105,9 @@ func New(cfg Config) (*Syncer, error) {
 	return s, nil
 }
 
-// validBranch rejects branch names git would read as options or refuse as
+// ValidBranch rejects branch names git would read as options or refuse as
 // refs (the rules of git-check-ref-format, checked without running git).
-func validBranch(b string) error {
+func ValidBranch(b string) error {
 	bad := func(why string) error {
 		return fmt.Errorf("gitsync: branch %q: %s; use a plain branch name such as %q", b, why, DefaultBranch)
 	}
