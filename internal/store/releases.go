@@ -118,14 +118,23 @@ func restored(state release.Status, rel release.Release) bool {
 }
 
 // classifyChange tells how far a release had gone when its content changed.
+// A published release whose file is back to what its posts show (an edit
+// reverted) counts as unchanged: there is nothing to update.
 func classifyChange(state release.Status, posts []PostRecord, rel release.Release) ChangeKind {
 	if rel.Withdrawn {
 		return ChangeWithdrawn
 	}
+	published, outdated := false, false
 	for _, p := range posts {
 		if p.State == release.StatusPublished {
-			return ChangeAfterPublishing
+			published, outdated = true, outdated || p.Hash != rel.Hash
 		}
+	}
+	switch {
+	case published && !outdated && state == release.StatusPublished:
+		return ChangeUnchanged // back to what went out (an edit reverted): nothing to update
+	case published:
+		return ChangeAfterPublishing
 	}
 	switch state {
 	case release.StatusNew, release.StatusPendingApproval, release.StatusRejected, release.StatusWithdrawn:

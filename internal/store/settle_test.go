@@ -250,3 +250,23 @@ func TestTranslationHolder(t *testing.T) {
 		}
 	})
 }
+
+// TestRevertAfterPublishing checks that a published release edited and
+// then reverted to what went out counts as unchanged, so officers are not
+// asked to update posts that already show it.
+func TestRevertAfterPublishing(t *testing.T) {
+	forEach(t, func(t *testing.T, s *store.Store) {
+		r := rel("2024/r", "h1")
+		publishedOn(t, s, r, "telegram", "x")
+		if ch, err := s.UpsertRelease(ctx, rel("2024/r", "h2"), store.ActorSystem); err != nil || ch.Kind != store.ChangeAfterPublishing {
+			t.Fatalf("edit after publishing: %+v %v", ch, err)
+		}
+		ch, err := s.UpsertRelease(ctx, r, store.ActorSystem)
+		if err != nil || ch.Kind != store.ChangeUnchanged || ch.State != release.StatusPublished {
+			t.Errorf("edit reverted: %+v %v; want unchanged, published", ch, err)
+		}
+		if rec := get(t, s, r.ID); rec.Hash != "h1" {
+			t.Errorf("hash after the revert: %s, want h1", rec.Hash)
+		}
+	})
+}
