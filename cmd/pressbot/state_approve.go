@@ -232,8 +232,11 @@ func readyToApprove(ctx context.Context, st *store.Store, id string) error {
 func loadRelease(ctx context.Context, env *stateEnv, id string) (release.Release, error) {
 	cfg := env.cfg
 	dir := cfg.Content.ReleaseDir()
-	held := func(id, key, lang string) string {
-		other, _ := env.store.TranslationHolder(ctx, id, key, lang) // an error comes back from the store's next call
+	held := func(hid, key, lang string) string {
+		if hid != id {
+			return "" // only the release at hand: one query, not one per file
+		}
+		other, _ := env.store.TranslationHolder(ctx, hid, key, lang) // an error comes back from the store's next call
 		return other
 	}
 	res, err := content.Load(dir, content.Options{Zone: cfg.Zone, DefaultLang: cfg.Office.DefaultLang, Channels: cfg.ChannelNames(), ImageDir: dir,

@@ -118,7 +118,7 @@ func (in *Ingest) parse(ctx context.Context, rels, files []string) []release.Rel
 		full[i] = filepath.Join(in.dir, filepath.FromSlash(p))
 	}
 	opts := in.opts
-	opts.TranslationHeld = in.translationHeld(ctx)
+	opts.TranslationHeld = in.translationHeld(ctx, rels)
 	var res content.Result
 	if len(rels) > 1 || len(files) > 0 {
 		res, _ = content.Load(in.dir, opts) // whole folder: cross-file rules
@@ -148,11 +148,20 @@ func showsPicture(r release.Release, pictures []string) bool {
 }
 
 // translationHeld asks the store which release already holds a
-// translation_key in a language (content.Options.TranslationHeld). A
-// store error is logged and lets the file through: recording it will
-// meet the same error.
-func (in *Ingest) translationHeld(ctx context.Context) func(id, key, lang string) string {
+// translation_key in a language (content.Options.TranslationHeld), for
+// the release files rels of the batch only: a batch reads the whole
+// folder, whose other releases are already recorded. A store error is
+// logged and lets the file through: recording it will meet the same
+// error.
+func (in *Ingest) translationHeld(ctx context.Context, rels []string) func(id, key, lang string) string {
+	ids := make(map[string]bool, len(rels))
+	for _, r := range rels {
+		ids[strings.TrimSuffix(r, ".md")] = true
+	}
 	return func(id, key, lang string) string {
+		if !ids[id] {
+			return ""
+		}
 		other, err := in.store.TranslationHolder(ctx, id, key, lang)
 		if err != nil {
 			in.log.Warn("cannot check the translation_key against the database", "release", id, "err", err)
