@@ -161,6 +161,12 @@ func buildPublished(f buildFlags, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "pressbot build: %v\n", err)
 		return exitProblems
 	}
+	gone, err := st.Gone(ctx)
+	if err != nil {
+		fmt.Fprintf(stderr, "pressbot build: %v\n", err)
+		return exitProblems
+	}
+	s.SetGone(siteGone(gone))
 	root := openContent(f.content)
 	if root != nil {
 		defer root.Close()
@@ -210,6 +216,7 @@ func buildAll(f buildFlags, now time.Time, stdout, stderr io.Writer) int {
 		fmt.Fprintln(diag, p.String())
 	}
 	rels, skipped := eligible(res.Releases, now)
+	s.SetGone(withdrawnOf(res.Releases))
 	invalid := res.Files - len(res.Releases)
 	res = content.Result{} // rels has what is needed: let the rest go
 	root, err := os.OpenRoot(f.content)
@@ -286,6 +293,18 @@ func eligible(rels []release.Release, now time.Time) ([]release.Release, int) {
 		out = append(out, r)
 	}
 	return out, len(rels) - len(out)
+}
+
+// withdrawnOf returns the withdrawn releases among rels, whose languages
+// keep their indexes and feeds (site.SetGone).
+func withdrawnOf(rels []release.Release) []site.Gone {
+	var out []site.Gone
+	for _, r := range rels {
+		if r.Withdrawn {
+			out = append(out, site.Gone{ID: r.ID, Lang: r.Lang})
+		}
+	}
+	return out
 }
 
 // renderLog collects what went wrong rendering each release, by index,

@@ -60,8 +60,12 @@ func TestNewsroomKey(t *testing.T) {
 	if newsroomKey(pubs("ha", at), nil, nil, root) == base {
 		t.Error("without the releases' images their sizes are unknown, yet the key is the same")
 	}
-	if newsroomKey(pubs("ha", at), images, []string{"2025/old"}, root) == base {
+	gone := []store.GoneRelease{{ID: "2025/old", Lang: "en"}}
+	if newsroomKey(pubs("ha", at), images, gone, root) == base {
 		t.Error("a release is gone, yet the key is the same")
+	}
+	if newsroomKey(pubs("ha", at), images, []store.GoneRelease{{ID: "2025/old", Lang: "ru"}}, root) == newsroomKey(pubs("ha", at), images, gone, root) {
+		t.Error("a gone release's language changed, yet the key is the same")
 	}
 	for name, p := range changes {
 		if newsroomKey(p, images, nil, root) == base {
@@ -80,7 +84,8 @@ func TestNewsroomKey(t *testing.T) {
 // store: a published release gets its page, and once withdrawn its address
 // answers 410 Gone, while an address that never had a page answers 404, as
 // does the withdrawn one again once its post is deleted and the withdrawal
-// taken back.
+// taken back. The feed of the withdrawn release's language, which had no
+// other, stays (empty) while the release is gone.
 func TestLiveNewsroomFollowsTheStore(t *testing.T) {
 	ctx := context.Background()
 	base := "https://newsroom.example.org"
@@ -94,7 +99,7 @@ func TestLiveNewsroomFollowsTheStore(t *testing.T) {
 	}
 	rels := []release.Release{
 		{ID: "2026/kept", Title: "Kept", Lang: "en", Hash: "h1", Date: time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC), Body: "Text."},
-		{ID: "2026/withdrawn", Title: "Withdrawn", Lang: "en", Hash: "h2", Date: time.Date(2026, 5, 2, 9, 0, 0, 0, time.UTC), Body: "Text."},
+		{ID: "2026/withdrawn", Title: "Withdrawn", Lang: "ru", Hash: "h2", Date: time.Date(2026, 5, 2, 9, 0, 0, 0, time.UTC), Body: "Text."},
 	}
 	storetest.SeedPublished(t, s.store, rels, "telegram")
 	status := func(path string) int {
@@ -109,9 +114,9 @@ func TestLiveNewsroomFollowsTheStore(t *testing.T) {
 		want   map[string]int
 	}{
 		{"published", func() error { return nil }, map[string]int{
-			"/releases/2026/kept/": 200, "/releases/2026/withdrawn/": 200, "/releases/2026/never/": 404}},
+			"/releases/2026/kept/": 200, "/releases/2026/withdrawn/": 200, "/releases/2026/never/": 404, "/ru/feed.xml": 200}},
 		{"withdrawn", func() error { return s.store.Withdraw(ctx, "2026/withdrawn", "test", "wrong figures") }, map[string]int{
-			"/releases/2026/kept/": 200, "/releases/2026/withdrawn/": 410, "/releases/2026/never/": 404}},
+			"/releases/2026/kept/": 200, "/releases/2026/withdrawn/": 410, "/releases/2026/never/": 404, "/ru/feed.xml": 200}},
 		{"its post deleted, the withdrawal taken back: awaits approval again", func() error {
 			if err := s.store.PostDeleted(ctx, "2026/withdrawn", "telegram", "test"); err != nil {
 				return err

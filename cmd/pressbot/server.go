@@ -537,10 +537,10 @@ func (s *server) updateNewsroom(ctx context.Context) error {
 	}
 	key := newsroomKey(stamps, images, gone, root)
 	entries, log := entriesOf(pubs, s.webRender, root)
+	s.site.SetGone(siteGone(gone)) // before Update, which keeps their languages
 	if err := s.site.Update(entries); err != nil {
 		return err
 	}
-	s.site.SetGone(gone)
 	log.each(entries, func(e *site.Entry, problem string) {
 		s.log.Warn("newsroom: a published release was rendered only in part", "release", e.Release.ID, "problem", problem)
 	})

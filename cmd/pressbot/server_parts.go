@@ -221,7 +221,7 @@ func openContent(dir string) *os.Root {
 // root, nil for none) as images names it for the release at that hash, and
 // the withdrawn releases it answers 410 for. The same key means the same
 // newsroom, so serve need not render it again.
-func newsroomKey(stamps []store.PublishedStamp, images newsroomImages, gone []string, root *os.Root) [sha256.Size]byte {
+func newsroomKey(stamps []store.PublishedStamp, images newsroomImages, gone []store.GoneRelease, root *os.Root) [sha256.Size]byte {
 	h := sha256.New()
 	for _, p := range stamps {
 		size := int64(-1)
@@ -232,12 +232,21 @@ func newsroomKey(stamps []store.PublishedStamp, images newsroomImages, gone []st
 		}
 		fmt.Fprintf(h, "%q %s %d %d\n", p.ID, p.Hash, p.PublishedAt.UnixNano(), size)
 	}
-	for _, id := range gone {
-		fmt.Fprintf(h, "gone %q\n", id)
+	for _, g := range gone {
+		fmt.Fprintf(h, "gone %q %q\n", g.ID, g.Lang)
 	}
 	var key [sha256.Size]byte
 	h.Sum(key[:0])
 	return key
+}
+
+// siteGone converts the store's withdrawn releases for site.SetGone.
+func siteGone(gone []store.GoneRelease) []site.Gone {
+	out := make([]site.Gone, len(gone))
+	for i, g := range gone {
+		out[i] = site.Gone{ID: g.ID, Lang: g.Lang}
+	}
+	return out
 }
 
 // newsroomImages are the images of releases, by ID and content hash (which

@@ -200,12 +200,17 @@ func (s *Site) defaultLang() string {
 }
 
 // langOrder lists the configured languages, then the other present ones
-// sorted.
+// and those of withdrawn releases (SetGone), sorted.
 func (s *Site) langOrder(byLang map[string][]*item) []string {
 	langs := slices.Clone(s.cfg.Langs)
 	var rest []string
 	for l := range byLang {
 		if !slices.Contains(langs, l) {
+			rest = append(rest, l)
+		}
+	}
+	for _, l := range s.goneLangs() {
+		if !slices.Contains(langs, l) && byLang[l] == nil {
 			rest = append(rest, l)
 		}
 	}

@@ -745,3 +745,39 @@ func TestUzbekCyrillicPages(t *testing.T) {
 		t.Error("the uz page lost its Latin furniture")
 	}
 }
+
+// TestGoneLanguageKeepsFeeds checks that a language whose only release
+// was withdrawn keeps its index and feeds, empty, and its line on the
+// 410 page, when the configuration names no languages: a reader
+// subscribed to /ru/feed.xml gets an empty feed, not 404.
+func TestGoneLanguageKeepsFeeds(t *testing.T) {
+	var en []Entry
+	for _, e := range fixture(t) {
+		if e.Release.Lang == "en" {
+			en = append(en, e)
+		}
+	}
+	cfg := Config{BaseURL: testBase, Title: "Office"}
+	for _, gone := range []bool{false, true} {
+		s := newSite(t, cfg)
+		if gone {
+			s.SetGone([]Gone{{ID: "2019/ru-withdrawn", Lang: "ru"}})
+		}
+		fs, err := s.Files(en)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range []string{"ru/index.html", "ru/feed.xml", "ru/atom.xml", "ru/feed.json"} {
+			if _, ok := fs[f]; ok != gone {
+				t.Errorf("gone %v: %s written %v", gone, f, ok)
+			}
+		}
+		_, langs := langLines(parsePage(t, GonePage, fs[GonePage]))
+		if slices.Contains(langs, "ru") != gone {
+			t.Errorf("gone %v: 410 page lines in %q", gone, langs)
+		}
+		if gone && bytes.Contains(fs["ru/feed.xml"], []byte("<item>")) {
+			t.Errorf("ru/feed.xml has items:\n%s", fs["ru/feed.xml"])
+		}
+	}
+}

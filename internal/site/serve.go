@@ -9,6 +9,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -47,26 +48,54 @@ func (s *Site) Update(entries []Entry) error {
 	return nil
 }
 
+// Gone is a release that was in the newsroom and was withdrawn.
+type Gone struct {
+	ID   string
+	Lang string
+}
+
+// goneSet is what SetGone was last given.
+type goneSet struct {
+	pages map[string]bool // page folders, "releases/2020/x/"
+	langs []string        // their languages, sorted, without repeats
+}
+
 // SetGone names the releases that were in the newsroom and were withdrawn:
 // Handler answers their addresses with 410 Gone rather than 404, so search
-// engines and feed readers drop them at once. It replaces the previous set.
-func (s *Site) SetGone(ids []string) {
-	gone := make(map[string]bool, len(ids))
-	for _, id := range ids {
-		gone[strings.TrimPrefix(release.Release{ID: id}.PagePath(), "/")] = true
+// engines and feed readers drop them at once. Their languages keep their
+// index and (empty) feeds, so a reader subscribed to a language whose only
+// release was withdrawn gets an empty feed, not 404; the next Update or
+// Write uses them. It replaces the previous set.
+func (s *Site) SetGone(gone []Gone) {
+	set := &goneSet{pages: make(map[string]bool, len(gone))}
+	for _, g := range gone {
+		set.pages[strings.TrimPrefix(release.Release{ID: g.ID}.PagePath(), "/")] = true
+		if g.Lang != "" && validLang(g.Lang) {
+			set.langs = append(set.langs, g.Lang)
+		}
 	}
-	s.gone.Store(&gone)
+	slices.Sort(set.langs)
+	set.langs = slices.Compact(set.langs)
+	s.gone.Store(set)
+}
+
+// goneLangs returns the languages of the releases SetGone named.
+func (s *Site) goneLangs() []string {
+	if set := s.gone.Load(); set != nil {
+		return set.langs
+	}
+	return nil
 }
 
 // isGone reports whether the newsroom path p (no leading slash) is the page
 // folder of a withdrawn release, or a file in it.
 func (s *Site) isGone(p string) bool {
-	gone := s.gone.Load()
-	if gone == nil {
+	set := s.gone.Load()
+	if set == nil {
 		return false
 	}
 	p = strings.TrimSuffix(p, "/")
-	return (*gone)[p+"/"] || (*gone)[path.Dir(p)+"/"]
+	return set.pages[p+"/"] || set.pages[path.Dir(p)+"/"]
 }
 
 // Handler serves the snapshot of the last Update: pages, feeds and, when

@@ -102,7 +102,7 @@ type Site struct {
 	imgSrc string
 	tmpl   *templates
 	snap   atomic.Pointer[snapshot]
-	gone   atomic.Pointer[map[string]bool] // page folders of withdrawn releases (SetGone)
+	gone   atomic.Pointer[goneSet] // withdrawn releases (SetGone)
 	// index is what a link to a page's folder ends with: "index.html"
 	// with Config.IndexLinks, else "".
 	index string

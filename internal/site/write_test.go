@@ -263,7 +263,7 @@ func TestHandler(t *testing.T) {
 	if err := s.Update(fixture(t)); err != nil {
 		t.Fatal(err)
 	}
-	s.SetGone([]string{"2019/withdrawn"})
+	s.SetGone([]Gone{{ID: "2019/withdrawn", Lang: "en"}})
 	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	const (
 		notFound  = "Page not found"

@@ -195,13 +195,19 @@ func scanPublishedPost(r scanner) (string, PostRecord, error) {
 	return id, p, nil
 }
 
-// Gone returns the IDs of the releases withdrawn after a post of theirs
-// went out (it has a receipt), in ID order: their newsroom pages were
-// public, and are now gone for good.
-func (s *Store) Gone(ctx context.Context) ([]string, error) {
-	var out []string
+// GoneRelease is a release that was in the newsroom and was withdrawn.
+type GoneRelease struct {
+	ID   string
+	Lang string
+}
+
+// Gone returns the releases withdrawn after a post of theirs went out (it
+// has a receipt), in ID order: their newsroom pages were public, and are
+// now gone for good.
+func (s *Store) Gone(ctx context.Context) ([]GoneRelease, error) {
+	var out []GoneRelease
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT id FROM releases r WHERE state = $1
+		rows, err := tx.QueryContext(ctx, `SELECT id, lang FROM releases r WHERE state = $1
 			AND EXISTS (SELECT 1 FROM posts p WHERE p.release_id = r.id AND p.receipt IS NOT NULL) ORDER BY id`,
 			string(release.StatusWithdrawn))
 		if err != nil {
@@ -209,11 +215,11 @@ func (s *Store) Gone(ctx context.Context) ([]string, error) {
 		}
 		defer rows.Close()
 		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
+			var g GoneRelease
+			if err := rows.Scan(&g.ID, &g.Lang); err != nil {
 				return wrap(err, "gone", "")
 			}
-			out = append(out, id)
+			out = append(out, g)
 		}
 		return wrap(rows.Err(), "gone", "")
 	})

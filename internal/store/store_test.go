@@ -442,7 +442,7 @@ func TestPublishedStamps(t *testing.T) {
 		if err := s.Withdraw(ctx, "2024/c", "test", "never sent"); err != nil {
 			t.Fatal(err)
 		}
-		if gone, err := s.Gone(ctx); err != nil || !slices.Equal(gone, []string{"2024/d"}) {
+		if gone, err := s.Gone(ctx); err != nil || !slices.Equal(gone, []store.GoneRelease{{ID: "2024/d", Lang: "en"}}) {
 			t.Errorf("gone %v, %v; want [2024/d]: withdrawn after publishing, unlike 2024/c", gone, err)
 		}
 	})
@@ -472,7 +472,7 @@ func TestPostDeleted(t *testing.T) {
 				t.Errorf("deleted post: %s, receipt %v; want withdrawn with its receipt", p.State, p.Receipt)
 			}
 		}
-		if gone, _ := s.Gone(ctx); !slices.Equal(gone, []string{"2024/a"}) {
+		if gone, _ := s.Gone(ctx); !slices.Equal(gone, []store.GoneRelease{{ID: "2024/a", Lang: "en"}}) {
 			t.Errorf("gone %v, want [2024/a]", gone)
 		}
 		r := rel("2024/a", "h2") // the withdrawal taken back, with a correction
