@@ -16,7 +16,8 @@ func init() {
 	register(command{name: "status", summary: "show a release's posts, receipts and audit history", run: runStatus})
 }
 
-const statusDescription = `Status prints release ID's state, each channel's post (state, time,
+const statusDescription = `Status prints release ID's state, its embargo (publish_at) if it has
+one, each channel's post (state, time,
 attempts, receipt link or last error), and its audit history: every
 transition with its time in the office zone and who caused it.`
 
@@ -51,6 +52,9 @@ func writeStatus(w io.Writer, rec store.Record, audit []store.AuditEntry, zone *
 	fmt.Fprintf(w, "state:    %s\nlanguage: %s\nhash:     %s\n", rec.State, rec.Lang, rec.Hash)
 	if rec.Commit != "" {
 		fmt.Fprintf(w, "commit:   %s\n", rec.Commit)
+	}
+	if at := rec.Release.PublishAt; !at.IsZero() {
+		fmt.Fprintf(w, "embargo:  until %s (publish_at: no post goes out before)\n", localTime(at, zone))
 	}
 	if rec.ApprovedHash != "" && rec.ApprovedHash != rec.Hash {
 		fmt.Fprintf(w, "approved: %s (the file changed since)\n", rec.ApprovedHash)
