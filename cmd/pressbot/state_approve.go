@@ -75,10 +75,10 @@ func runApprove(args []string, stdout, stderr io.Writer) int {
 // "2006-01-02 15:04" in the office zone. A time more than a minute ago is
 // refused: a mistyped year or day would otherwise publish at once.
 func parseAt(s string, now time.Time, zone *time.Location) (time.Time, error) {
-	switch s {
-	case "":
+	switch s = strings.TrimSpace(s); {
+	case s == "":
 		return time.Time{}, nil
-	case "now":
+	case strings.EqualFold(s, "now"):
 		return now, nil
 	}
 	t, err := parseAtTime(s, zone)
@@ -92,9 +92,10 @@ func parseAt(s string, now time.Time, zone *time.Location) (time.Time, error) {
 	return t, nil
 }
 
-// parseAtTime reads an RFC 3339 time, or "2006-01-02 15:04" in zone by
-// the wall-clock rules of the schedule (schedule.WallTime): a time the
-// clocks skip is the end of the gap, one they repeat its first occurrence.
+// parseAtTime reads an RFC 3339 time, or "2006-01-02 15:04" (seconds
+// optional) in zone by the wall-clock rules of the schedule
+// (schedule.WallTime): a time the clocks skip is the end of the gap, one
+// they repeat its first occurrence.
 // An impossible date is named as such.
 func parseAtTime(s string, zone *time.Location) (time.Time, error) {
 	t, err := time.Parse(time.RFC3339, s)
@@ -102,10 +103,10 @@ func parseAtTime(s string, zone *time.Location) (time.Time, error) {
 		return t, nil
 	}
 	why := rangeError(err)
-	for _, layout := range []string{"2006-01-02 15:04", "2006-01-02T15:04"} {
+	for _, layout := range []string{"2006-01-02 15:04", "2006-01-02T15:04", "2006-01-02 15:04:05", "2006-01-02T15:04:05"} {
 		w, err := time.Parse(layout, s)
 		if err == nil {
-			return schedule.WallTime(w, zone), nil
+			return schedule.WallTime(w, zone).Add(time.Duration(w.Second()) * time.Second), nil
 		}
 		why = cmp.Or(why, rangeError(err))
 	}
