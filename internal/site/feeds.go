@@ -266,7 +266,9 @@ func (s *Site) atom(buf *bytes.Buffer, sc feedScope) error {
 		}
 		for _, a := range it.Alts {
 			if a != it {
-				e.Links = append(e.Links, atomLink{Rel: "alternate", Type: "text/html", HrefLang: a.Lang, Href: a.URL})
+				// "related", not a second "alternate": readers such as
+				// feedparser take the last alternate as the entry's link.
+				e.Links = append(e.Links, atomLink{Rel: "related", Type: "text/html", HrefLang: a.Lang, Href: a.URL})
 			}
 		}
 		if it.ImageAbs != "" {

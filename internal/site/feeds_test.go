@@ -182,8 +182,12 @@ func TestAtomEntryLang(t *testing.T) {
 			Href string `xml:"href,attr"`
 		} `xml:"link"`
 		Entries []struct {
-			Lang string `xml:"http://www.w3.org/XML/1998/namespace lang,attr"`
-			ID   string `xml:"id"`
+			Lang  string `xml:"http://www.w3.org/XML/1998/namespace lang,attr"`
+			ID    string `xml:"id"`
+			Links []struct {
+				Rel      string `xml:"rel,attr"`
+				HrefLang string `xml:"hreflang,attr"`
+			} `xml:"link"`
 		} `xml:"entry"`
 	}
 	if err := xml.Unmarshal(fs["en/atom.xml"], &f); err != nil {
@@ -208,10 +212,32 @@ func TestAtomEntryLang(t *testing.T) {
 	if len(f.Entries) != len(want) {
 		t.Fatalf("%d entries, want %d", len(f.Entries), len(want))
 	}
+	related := 0
 	for i, e := range f.Entries {
 		if e.Lang != "en" || e.ID != want[i] {
 			t.Errorf("entry %d: lang %q id %q, want en %q", i, e.Lang, e.ID, want[i])
 		}
+		// One alternate, the entry's own page: readers such as feedparser
+		// take the last alternate as the entry's link. Its translations
+		// are "related", with their hreflang.
+		alternates := 0
+		for _, l := range e.Links {
+			switch l.Rel {
+			case "alternate":
+				alternates++
+			case "related":
+				related++
+				if l.HrefLang == "" {
+					t.Errorf("entry %d: related link without hreflang", i)
+				}
+			}
+		}
+		if alternates != 1 {
+			t.Errorf("entry %d: %d rel=alternate links, want 1", i, alternates)
+		}
+	}
+	if related == 0 {
+		t.Error("no entry links a translation: the fixture has some")
 	}
 }
 
