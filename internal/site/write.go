@@ -1,7 +1,6 @@
 package site
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"html"
@@ -245,30 +244,32 @@ func (ds *dirs) copyFrom(root *os.Root, name, dst string) (bool, error) {
 }
 
 // updateManifest removes the files listed by the previous manifest that
-// this Write did not produce, then records the new list.
+// this Write did not produce, then records the new list, unless it is the
+// same: a rebuild that changes nothing touches no file.
 func (ds *dirs) updateManifest(dir string, written map[string]bool) error {
 	mf := filepath.Join(dir, ManifestName)
-	if f, err := os.Open(mf); err == nil {
-		sc := bufio.NewScanner(f)
-		for sc.Scan() {
-			p := sc.Text()
-			if p == "" || written[p] || !filepath.IsLocal(filepath.FromSlash(p)) {
-				continue
-			}
-			full := filepath.Join(dir, filepath.FromSlash(p))
-			if err := os.Remove(full); err == nil {
-				removeEmptyParents(dir, filepath.Dir(full))
-			}
+	old, _ := os.ReadFile(mf) // none yet, or unreadable: nothing to remove
+	for p := range strings.Lines(string(old)) {
+		p = strings.TrimSuffix(p, "\n")
+		if p == "" || written[p] || !filepath.IsLocal(filepath.FromSlash(p)) {
+			continue
 		}
-		f.Close()
+		full := filepath.Join(dir, filepath.FromSlash(p))
+		if err := os.Remove(full); err == nil {
+			removeEmptyParents(dir, filepath.Dir(full))
+		}
 	}
 	paths := make([]string, 0, len(written))
 	for p := range written {
 		paths = append(paths, p)
 	}
 	slices.Sort(paths)
+	list := strings.Join(paths, "\n") + "\n"
+	if list == string(old) {
+		return nil
+	}
 	return ds.atomicWrite(mf, func(w io.Writer) error {
-		_, err := io.WriteString(w, strings.Join(paths, "\n")+"\n")
+		_, err := io.WriteString(w, list)
 		return err
 	})
 }

@@ -128,18 +128,23 @@ func TestWriteKeepsUnchangedFiles(t *testing.T) {
 	}
 	old := time.Date(2001, 1, 1, 0, 0, 0, 0, time.UTC)
 	page := filepath.Join(out, "releases", "2021", "aral-sea-forum", "index.html")
-	if err := os.Chtimes(page, old, old); err != nil {
-		t.Fatal(err)
+	manifest := filepath.Join(out, ManifestName)
+	for _, f := range []string{page, manifest} {
+		if err := os.Chtimes(f, old, old); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if err := s.Write(out, fixture(t)); err != nil {
 		t.Fatal(err)
 	}
-	st, err := os.Stat(page)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !st.ModTime().Equal(old) {
-		t.Error("an unchanged page was rewritten")
+	for _, f := range []string{page, manifest} {
+		st, err := os.Stat(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !st.ModTime().Equal(old) {
+			t.Errorf("unchanged %s was rewritten", filepath.Base(f))
+		}
 	}
 }
 
