@@ -20,13 +20,22 @@ type feedScope struct {
 	dir   string // "" or "ru/"
 	title string
 	items []*item // newest first, at most FeedItems
+	// newsroom is the newest change in the whole newsroom: the updated
+	// time of a feed without items of its own.
+	newsroom time.Time
 }
 
 // feedJobs renders RSS, Atom and JSON Feed for all languages and for each.
 func (s *Site) feedJobs(m *model) []job {
-	scopes := []feedScope{{title: s.cfg.Title, items: m.items}}
+	var newest time.Time
+	for _, it := range m.items {
+		if it.Upd.After(newest) {
+			newest = it.Upd
+		}
+	}
+	scopes := []feedScope{{title: s.cfg.Title, items: m.items, newsroom: newest}}
 	for _, l := range m.langs {
-		scopes = append(scopes, feedScope{lang: l, dir: l + "/", title: s.cfg.Title + " (" + langName(l) + ")", items: m.byLang[l]})
+		scopes = append(scopes, feedScope{lang: l, dir: l + "/", title: s.cfg.Title + " (" + langName(l) + ")", items: m.byLang[l], newsroom: newest})
 	}
 	var jobs []job
 	for _, sc := range scopes {
@@ -51,14 +60,18 @@ func (sc feedScope) load() feedScope {
 	return sc
 }
 
-// updated is the newest change among the scope's items; a feed without
-// items says the Unix epoch, so that output stays deterministic.
+// updated is the newest change among the scope's items. A feed without
+// items says the newest change in the newsroom, and in an empty newsroom
+// the Unix epoch, so that output stays deterministic.
 func (s *Site) updated(sc feedScope) time.Time {
 	var t time.Time
 	for _, it := range sc.items {
 		if it.Upd.After(t) {
 			t = it.Upd
 		}
+	}
+	if t.IsZero() {
+		t = sc.newsroom
 	}
 	if t.IsZero() {
 		t = time.Unix(0, 0)

@@ -779,5 +779,12 @@ func TestGoneLanguageKeepsFeeds(t *testing.T) {
 		if gone && bytes.Contains(fs["ru/feed.xml"], []byte("<item>")) {
 			t.Errorf("ru/feed.xml has items:\n%s", fs["ru/feed.xml"])
 		}
+		// An empty feed is dated by the newest change in the newsroom,
+		// not 1970.
+		for _, f := range []string{"ru/feed.xml", "ru/atom.xml"} {
+			if gone && (bytes.Contains(fs[f], []byte("1970")) || !bytes.Contains(fs[f], []byte("2022"))) {
+				t.Errorf("%s is not dated by the newest release (2022):\n%s", f, fs[f])
+			}
+		}
 	}
 }
