@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"testing"
 )
 
@@ -67,6 +68,12 @@ func TestHandlerGzip(t *testing.T) {
 		for _, rec := range []*httptest.ResponseRecorder{plain, zipped} {
 			if rec.Header().Get("Vary") != "Accept-Encoding" {
 				t.Errorf("%s: Vary %q", path, rec.Header().Get("Vary"))
+			}
+			if cl := rec.Header().Get("Content-Length"); cl != strconv.Itoa(rec.Body.Len()) {
+				t.Errorf("%s: Content-Length %q for %d bytes", path, cl, rec.Body.Len())
+			}
+			if cc := rec.Header().Get("Cache-Control"); cc != "no-cache" {
+				t.Errorf("%s: Cache-Control %q, want no-cache", path, cc)
 			}
 		}
 		zr, err := gzip.NewReader(zipped.Body)

@@ -10,6 +10,7 @@ import (
 	"path"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -148,10 +149,17 @@ func (s *Site) serve(w http.ResponseWriter, r *http.Request) {
 		if acceptsGzip(r.Header.Get("Accept-Encoding")) {
 			b, etag = snap.gzipped(key, b), strings.TrimSuffix(etag, `"`)+`-gzip"`
 			w.Header().Set("Content-Encoding", "gzip")
+			if r.Header.Get("Range") == "" {
+				// ServeContent leaves it out for an encoded body.
+				w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+			}
 		}
 	}
 	w.Header().Set("Content-Type", contentType(key))
 	w.Header().Set("ETag", etag)
+	// Revalidated on each use (304 by the ETag): a withdrawal or an
+	// update shows at once, also through a cache.
+	w.Header().Set("Cache-Control", "no-cache")
 	pageHeaders(w)
 	http.ServeContent(w, r, key, time.Time{}, bytes.NewReader(b))
 }
