@@ -400,6 +400,7 @@ func (s *server) watch(ctx context.Context) error {
 	changes := make(chan watch.Changes, 1)
 	errc := make(chan error, 1)
 	go func() { errc <- s.watcher.Run(ctx, changes) }()
+	first := true
 	for {
 		select {
 		case <-ctx.Done():
@@ -408,6 +409,14 @@ func (s *server) watch(ctx context.Context) error {
 			return err
 		case ch := <-changes:
 			_ = s.apply(ctx, ch) // logged by apply
+			if first {
+				// The first scan finds every file: a release whose file
+				// is gone was removed while serve was stopped.
+				first = false
+				if err := s.ingest.Reconcile(ctx, ch.Added); err != nil {
+					s.log.Error("content sync: releases whose file was removed while serve was stopped", "err", err)
+				}
+			}
 		}
 	}
 }
@@ -444,6 +453,10 @@ func (s *server) apply(ctx context.Context, ch watch.Changes) error {
 	n, err := s.ingest.Apply(ctx, ch)
 	if err != nil {
 		s.log.Error("content sync", "err", err)
+	}
+	var failed *ingest.Failed
+	if errors.As(err, &failed) && s.git == nil {
+		s.watcher.Forget(failed.Paths...) // tried again at the next scan
 	}
 	s.refreshNewsroom() // a withdrawn release leaves it now, not within the minute
 	if n > 0 {

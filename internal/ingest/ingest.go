@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -28,8 +29,25 @@ type Store interface {
 	UpsertRelease(ctx context.Context, rel release.Release, actor string) (store.Change, error)
 	Get(ctx context.Context, id string) (store.Record, error)
 	Withdraw(ctx context.Context, id, actor, reason string) error
+	Cancel(ctx context.Context, id, actor, reason string) error
+	List(ctx context.Context, f store.ListFilter) ([]store.Record, error)
 	TranslationHolder(ctx context.Context, id, key, lang string) (string, error)
 }
+
+// Failed is the error of Apply when some files could not be processed for
+// a reason outside them (the store failed, the folder could not be read):
+// the caller should hand them over again (watch.Watcher.Forget), so that
+// they are retried rather than taken as done.
+type Failed struct {
+	Paths []string // release files, relative to the content folder
+	Err   error
+}
+
+// Error implements error.
+func (f *Failed) Error() string { return f.Err.Error() }
+
+// Unwrap returns the underlying errors.
+func (f *Failed) Unwrap() error { return f.Err }
 
 // Offerer shows releases to the officers: the approval bot, or a log line
 // when approval is by CLI only.
@@ -85,16 +103,25 @@ func (in *Ingest) Apply(ctx context.Context, ch watch.Changes) (int, error) {
 	in.mu.Lock()
 	defer in.mu.Unlock()
 	paths := append(append([]string{}, ch.Added...), ch.Changed...)
-	releases := in.parse(ctx, paths, ch.Files)
+	releases, invalid, err := in.parse(ctx, paths, ch.Files)
+	if err != nil {
+		return 0, &Failed{Paths: paths, Err: err}
+	}
 	offered := 0
 	var errs []error
+	var failed []string
 	for _, rel := range releases {
 		ok, err := in.record(ctx, rel)
 		if err != nil {
-			errs = append(errs, err)
+			errs, failed = append(errs, err), append(failed, rel.ID+".md")
 		}
 		if ok {
 			offered++
+		}
+	}
+	for id, problem := range invalid {
+		if err := in.hold(ctx, id, problem); err != nil {
+			errs, failed = append(errs, err), append(failed, id+".md")
 		}
 	}
 	for _, p := range ch.Removed {
@@ -102,16 +129,46 @@ func (in *Ingest) Apply(ctx context.Context, ch watch.Changes) (int, error) {
 			errs = append(errs, err)
 		}
 	}
+	if len(failed) > 0 {
+		slices.Sort(failed)
+		return offered, &Failed{Paths: failed, Err: errors.Join(errs...)}
+	}
 	return offered, errors.Join(errs...)
+}
+
+// hold stops release id, whose file is now invalid or unreadable, from
+// going out in the version approved before: its unsent posts are
+// cancelled and it awaits approval again, once its file is fixed.
+func (in *Ingest) hold(ctx context.Context, id, problem string) error {
+	rec, err := in.store.Get(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("ingest: hold %s: %w", id, err)
+	}
+	if rec.State != release.StatusApproved && rec.State != release.StatusScheduled {
+		return nil
+	}
+	if err := in.store.Cancel(ctx, id, store.ActorSystem, "the file is invalid now: "+problem); err != nil {
+		return fmt.Errorf("ingest: hold %s: %w", id, err)
+	}
+	in.log.Warn("the file of an approved release is invalid now: its posts are held", "release", id, "problem", problem)
+	in.offer.Alert(ctx, fmt.Sprintf("The file of the approved release %s is invalid now (%s): its scheduled posts were cancelled. Fix the file; it is then offered for approval again.", id, problem))
+	return nil
 }
 
 // parse reads the release files rels (relative to dir), and those naming
 // one of files as their picture, reports problems, and returns the valid
 // releases. A batch of several goes through content.Load so that
 // cross-file rules (duplicate translation_key) apply.
-func (in *Ingest) parse(ctx context.Context, rels, files []string) []release.Release {
+//
+// It also returns the releases whose file (among rels) has an error, by
+// ID, with the first error; and an error when the folder itself could
+// not be read.
+func (in *Ingest) parse(ctx context.Context, rels, files []string) ([]release.Release, map[string]string, error) {
 	if len(rels) == 0 && len(files) == 0 {
-		return nil
+		return nil, nil, nil
 	}
 	full := make([]string, len(rels))
 	for i, p := range rels {
@@ -121,7 +178,10 @@ func (in *Ingest) parse(ctx context.Context, rels, files []string) []release.Rel
 	opts.TranslationHeld = in.translationHeld(ctx, rels)
 	var res content.Result
 	if len(rels) > 1 || len(files) > 0 {
-		res, _ = content.Load(in.dir, opts) // whole folder: cross-file rules
+		var err error
+		if res, err = content.Load(in.dir, opts); err != nil { // whole folder: cross-file rules
+			return nil, nil, fmt.Errorf("ingest: %w", err)
+		}
 		res = only(res, full, files)
 	} else {
 		res = in.parseOne(full[0], rels[0], opts)
@@ -131,7 +191,25 @@ func (in *Ingest) parse(ctx context.Context, rels, files []string) []release.Rel
 	for i := range res.Releases {
 		res.Releases[i].Commit = commit
 	}
-	return res.Releases
+	return res.Releases, invalidOf(rels, full, res.Problems), nil
+}
+
+// invalidOf returns the IDs of the release files rels (full: their paths)
+// that have an error in probs, with their first error.
+func invalidOf(rels, full []string, probs []content.Problem) map[string]string {
+	first := map[string]string{}
+	for _, p := range probs {
+		if _, seen := first[p.Path]; !seen && p.Severity == content.SeverityError {
+			first[p.Path] = p.String()
+		}
+	}
+	out := map[string]string{}
+	for i, f := range full {
+		if problem, ok := first[f]; ok {
+			out[strings.TrimSuffix(rels[i], ".md")] = problem
+		}
+	}
+	return out
 }
 
 // showsPicture reports whether the text of r shows one of pictures: one of
@@ -267,6 +345,41 @@ func (in *Ingest) record(ctx context.Context, rel release.Release) (bool, error)
 		in.offered(rel.ID, time.Now())
 	}
 	return true, nil
+}
+
+// Reconcile withdraws, as removed, the releases still to be published
+// whose file is gone although no scan saw it go: removed while serve was
+// stopped. present lists the release files the first scan found (slash
+// paths relative to the content folder); call it only when that scan
+// found some, so that a folder not mounted withdraws nothing. A file that
+// cannot be looked at for another reason than its absence (an unreadable
+// folder) keeps its release. Published releases are left alone: their
+// posts stay online.
+func (in *Ingest) Reconcile(ctx context.Context, present []string) error {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	recs, err := in.store.List(ctx, store.ListFilter{States: []release.Status{
+		release.StatusNew, release.StatusPendingApproval, release.StatusApproved, release.StatusScheduled}})
+	if err != nil {
+		return fmt.Errorf("ingest: reconcile: %w", err)
+	}
+	seen := make(map[string]bool, len(present))
+	for _, p := range present {
+		seen[p] = true
+	}
+	var errs []error
+	for _, rec := range recs {
+		rel := rec.ID + ".md"
+		if seen[rel] {
+			continue
+		}
+		if _, err := os.Lstat(filepath.Join(in.dir, filepath.FromSlash(rel))); !errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		in.log.Info("the file of a release was removed while serve was stopped", "release", rec.ID)
+		errs = append(errs, in.removed(ctx, rel))
+	}
+	return errors.Join(errs...)
 }
 
 // removed handles a deleted release file: pending posts are withdrawn; a

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -240,5 +241,127 @@ func TestPictureChanges(t *testing.T) {
 	}
 	if got, _ := st.Get(ctx, "2026/q"); got.Hash == q.Hash {
 		t.Error("the hash did not change with the text's picture")
+	}
+}
+
+// approveFor approves release id for one telegram post an hour from now.
+func (s *stepper) approveFor(t *testing.T, id string) {
+	t.Helper()
+	rec, err := s.st.Get(s.ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	posts := []release.Post{{Channel: "telegram", Kind: release.KindTelegram, Parts: []release.Part{{Format: "text", Text: rec.Title}}}}
+	res, err := s.st.Approve(s.ctx, store.ApproveRequest{ID: id, Hash: rec.Hash, Approver: store.Approver{Kind: "cli", ID: "test"},
+		Posts: posts, At: time.Now().Add(time.Hour)})
+	if err != nil || !res.Scheduled {
+		t.Fatalf("approve %s: %+v %v", id, res, err)
+	}
+}
+
+// TestInvalidEditHoldsApproved checks that an approved release whose file
+// becomes invalid (or unreadable) does not go out in its approved version
+// unseen: its scheduled posts are cancelled and the officers told.
+func TestInvalidEditHoldsApproved(t *testing.T) {
+	for name, breakIt := range map[string]func(t *testing.T, path string){
+		"invalid": func(t *testing.T, path string) {
+			write(t, filepath.Dir(path), filepath.Base(path), "---\ntitle: E, corrected\ndate: 2026-11-20\nlang: en_US\n---\n\nCorrected.\n")
+		},
+		"emptied": func(t *testing.T, path string) {
+			if err := os.WriteFile(path, nil, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			s := newStepper(t, Config{})
+			write(t, s.dir, "2026/e.md", strings.Replace(good, "%s", "E", 1))
+			write(t, s.dir, "2026/f.md", strings.Replace(good, "%s", "F", 1))
+			s.step(t, "first")
+			s.approveFor(t, "2026/e")
+			s.approveFor(t, "2026/f")
+			breakIt(t, filepath.Join(s.dir, "2026", "e.md"))
+			s.step(t, "broken")
+			for id, want := range map[string]release.Status{"2026/e": release.StatusPendingApproval, "2026/f": release.StatusScheduled} {
+				got, err := s.st.Get(s.ctx, id)
+				if err != nil || got.State != want {
+					t.Errorf("%s: state %s (%v), want %s", id, got.State, err, want)
+				}
+			}
+			if len(s.rec.alerts) == 0 || !strings.Contains(s.rec.alerts[len(s.rec.alerts)-1], "2026/e") {
+				t.Errorf("alerts %q: want one about 2026/e", s.rec.alerts)
+			}
+		})
+	}
+}
+
+// TestReconcile checks that a release whose file was removed while serve
+// was stopped is withdrawn at the next start, and no other.
+func TestReconcile(t *testing.T) {
+	s := newStepper(t, Config{})
+	for _, id := range []string{"a", "b", "c"} {
+		write(t, s.dir, "2026/"+id+".md", strings.Replace(good, "%s", strings.ToUpper(id), 1))
+	}
+	s.step(t, "first")
+	s.approveFor(t, "2026/b")
+	for _, id := range []string{"a", "b"} {
+		if err := os.Remove(filepath.Join(s.dir, "2026", id+".md")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A new start: a new watcher and ingest over the same folder and store.
+	s.in, s.w = New(Config{Dir: s.dir, Store: s.st, Offer: s.rec}), watch.New(s.dir, 0, nil)
+	ch, err := s.w.Scan()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.in.Apply(s.ctx, ch); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.in.Reconcile(s.ctx, ch.Added); err != nil {
+		t.Fatal(err)
+	}
+	for id, want := range map[string]release.Status{"2026/a": release.StatusWithdrawn, "2026/b": release.StatusWithdrawn, "2026/c": release.StatusPendingApproval} {
+		if got, _ := s.st.Get(s.ctx, id); got.State != want {
+			t.Errorf("%s: state %s, want %s", id, got.State, want)
+		}
+	}
+}
+
+// failingStore fails to record the releases named in fail.
+type failingStore struct {
+	*store.Store
+	fail map[string]bool
+}
+
+func (f failingStore) UpsertRelease(ctx context.Context, rel release.Release, actor string) (store.Change, error) {
+	if f.fail[rel.ID] {
+		return store.Change{}, errors.New("database or disk is full")
+	}
+	return f.Store.UpsertRelease(ctx, rel, actor)
+}
+
+// TestFailedFilesAreRetried checks that a release the store could not
+// record is named in the *Failed error, so that the watcher hands it over
+// again, and is recorded once the store works.
+func TestFailedFilesAreRetried(t *testing.T) {
+	s := newStepper(t, Config{})
+	fs := failingStore{Store: s.st, fail: map[string]bool{"2026/b": true}}
+	s.in = New(Config{Dir: s.dir, Store: fs, Offer: s.rec})
+	write(t, s.dir, "2026/a.md", strings.Replace(good, "%s", "A", 1))
+	write(t, s.dir, "2026/b.md", strings.Replace(good, "%s", "B", 1))
+	ch, _ := s.w.Scan()
+	_, err := s.in.Apply(s.ctx, ch)
+	var failed *Failed
+	if !errors.As(err, &failed) || !slices.Equal(failed.Paths, []string{"2026/b.md"}) {
+		t.Fatalf("Apply: %v; want *Failed naming 2026/b.md", err)
+	}
+	s.w.Forget(failed.Paths...)
+	delete(fs.fail, "2026/b")
+	if n := s.step(t, "retry"); n != 1 {
+		t.Errorf("retry offered %d, want 1", n)
+	}
+	if got, err := s.st.Get(s.ctx, "2026/b"); err != nil || got.State != release.StatusPendingApproval {
+		t.Errorf("2026/b after the retry: %s, %v", got.State, err)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/fsnotify/fsnotify"
@@ -42,8 +43,10 @@ type Watcher struct {
 	interval time.Duration
 	debounce time.Duration
 	log      *slog.Logger
+	mu       sync.Mutex                 // guards what follows: Forget runs beside Run
 	seen     map[string]filestamp.Stamp // release files
 	files    map[string]filestamp.Stamp // other files
+	locked   map[string]bool            // folders that could not be read at the last scan
 }
 
 // New returns a watcher of dir that rescans every interval (0: 10 s).
@@ -55,18 +58,26 @@ func New(dir string, interval time.Duration, log *slog.Logger) *Watcher {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Watcher{dir: dir, interval: interval, debounce: 200 * time.Millisecond, log: log, seen: map[string]filestamp.Stamp{}, files: map[string]filestamp.Stamp{}}
+	return &Watcher{dir: dir, interval: interval, debounce: 200 * time.Millisecond, log: log, seen: map[string]filestamp.Stamp{}, files: map[string]filestamp.Stamp{}, locked: map[string]bool{}}
 }
 
 // Scan walks the folder and returns what changed since the last Scan.
-// It never reads file contents.
+// It never reads file contents. A folder that cannot be read (its
+// permissions) keeps what the last scan saw in it, so that its files do
+// not count as removed; it is logged once.
 func (w *Watcher) Scan() (Changes, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
 	now := make(map[string]filestamp.Stamp, len(w.seen))
 	files := make(map[string]filestamp.Stamp, len(w.files))
+	locked := map[string]bool{}
 	err := filepath.WalkDir(w.dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if path == w.dir {
 				return err
+			}
+			if d != nil && d.IsDir() && !errors.Is(err, fs.ErrNotExist) {
+				locked[w.rel(path)] = true
 			}
 			return nil // a file removed during the walk; the next scan sees it
 		}
@@ -87,19 +98,54 @@ func (w *Watcher) Scan() (Changes, error) {
 		if err != nil {
 			return nil
 		}
-		rel, _ := filepath.Rel(w.dir, path)
-		into[filepath.ToSlash(rel)] = filestamp.Of(info)
+		into[w.rel(path)] = filestamp.Of(info)
 		return nil
 	})
 	if err != nil {
 		return Changes{}, fmt.Errorf("watch: scan %s: %w", w.dir, err)
 	}
+	w.keepLocked(locked, now, files)
 	ch := diff(w.seen, now)
 	other := diff(w.files, files)
 	ch.Files = slices.Concat(other.Added, other.Changed, other.Removed)
 	slices.Sort(ch.Files)
-	w.seen, w.files = now, files
+	w.seen, w.files, w.locked = now, files, locked
 	return ch, nil
+}
+
+// rel returns path relative to the watched folder, with forward slashes.
+func (w *Watcher) rel(path string) string {
+	rel, _ := filepath.Rel(w.dir, path)
+	return filepath.ToSlash(rel)
+}
+
+// keepLocked copies into now and files what the last scan saw in the
+// folders that could not be read this time, and logs each folder that
+// could be read before.
+func (w *Watcher) keepLocked(locked map[string]bool, now, files map[string]filestamp.Stamp) {
+	for dir := range locked {
+		if !w.locked[dir] {
+			w.log.Warn("cannot read a content folder: its releases are kept as they were until it can be read; fix its permissions", "dir", filepath.Join(w.dir, filepath.FromSlash(dir)))
+		}
+		for _, m := range []struct{ from, to map[string]filestamp.Stamp }{{w.seen, now}, {w.files, files}} {
+			for p, st := range m.from {
+				if strings.HasPrefix(p, dir+"/") {
+					m.to[p] = st
+				}
+			}
+		}
+	}
+}
+
+// Forget makes the next Scan report the release files paths (relative,
+// slash-separated) as added, whatever their state: their last changes
+// could not be processed and are to be tried again.
+func (w *Watcher) Forget(paths ...string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, p := range paths {
+		delete(w.seen, p)
+	}
 }
 
 // fileInfo returns the FileInfo of a regular file, or of the regular file a

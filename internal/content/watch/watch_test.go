@@ -9,6 +9,8 @@ import (
 	"runtime"
 	"testing"
 	"time"
+
+	"github.com/pressbot/pressbot/internal/filestamp"
 )
 
 // write creates or replaces a file under dir.
@@ -186,5 +188,58 @@ func BenchmarkRescanUnchanged(b *testing.B) {
 		if err != nil || !c.Empty() {
 			b.Fatal(c, err)
 		}
+	}
+}
+
+// TestUnreadableFolderKeepsItsFiles checks that the files of a folder
+// that cannot be read do not count as removed (their releases would be
+// withdrawn), and come back to normal once it can be read. Root reads any
+// folder, so as root the folder is made unreadable through keepLocked's
+// input directly.
+func TestUnreadableFolderKeepsItsFiles(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "open/a.md", "a")
+	write(t, dir, "locked/b.md", "b")
+	write(t, dir, "locked/pic.jpg", "p")
+	w := New(dir, 0, nil)
+	if _, err := w.Scan(); err != nil {
+		t.Fatal(err)
+	}
+	if os.Geteuid() != 0 {
+		if err := os.Chmod(filepath.Join(dir, "locked"), 0); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { os.Chmod(filepath.Join(dir, "locked"), 0o755) })
+		ch, err := w.Scan()
+		if err != nil || len(ch.Removed) != 0 || len(ch.Files) != 0 {
+			t.Errorf("scan of an unreadable folder: %+v, %v; want nothing removed", ch, err)
+		}
+	}
+	now, files := map[string]filestamp.Stamp{"open/a.md": w.seen["open/a.md"]}, map[string]filestamp.Stamp{}
+	w.keepLocked(map[string]bool{"locked": true}, now, files)
+	if _, ok := now["locked/b.md"]; !ok {
+		t.Errorf("locked/b.md not kept: %v", now)
+	}
+	if _, ok := files["locked/pic.jpg"]; !ok {
+		t.Errorf("locked/pic.jpg not kept: %v", files)
+	}
+	if _, ok := now["open/a.md"]; !ok || len(now) != 2 {
+		t.Errorf("kept %v, want open/a.md and locked/b.md", now)
+	}
+}
+
+// TestForget checks that a forgotten file is reported as added again.
+func TestForget(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "a.md", "a")
+	write(t, dir, "b.md", "b")
+	w := New(dir, 0, nil)
+	if _, err := w.Scan(); err != nil {
+		t.Fatal(err)
+	}
+	w.Forget("b.md")
+	ch, err := w.Scan()
+	if err != nil || !reflect.DeepEqual(ch.Added, []string{"b.md"}) || len(ch.Changed)+len(ch.Removed) != 0 {
+		t.Errorf("after Forget: %+v, %v; want b.md added", ch, err)
 	}
 }
