@@ -6,8 +6,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/user"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -20,6 +22,10 @@ type stateFlags struct {
 	config  string
 	db      string
 	content string
+	// create lets the command make a new SQLite database (approve, which
+	// can record a release from its file); the others refuse one that is
+	// not there, which means the wrong folder or -db.
+	create bool
 }
 
 // define adds -config, -db (and -content when withContent) to fs.
@@ -54,6 +60,10 @@ func (f *stateFlags) open(ctx context.Context, name string, stderr io.Writer) *s
 		// follows a git repository.
 		cfg.Content.Dir, cfg.Content.Git.URL = f.content, ""
 	}
+	if err := f.dbExists(cfg.DB); err != nil {
+		fmt.Fprintf(stderr, "pressbot %s: %v\n", name, err)
+		return nil
+	}
 	s, err := store.Open(ctx, cfg.DB)
 	if err != nil {
 		fmt.Fprintf(stderr, "pressbot %s: %v\n", name, err)
@@ -69,6 +79,22 @@ func (f *stateFlags) open(ctx context.Context, name string, stderr io.Writer) *s
 		zone = time.UTC
 	}
 	return &stateEnv{cfg: cfg, store: s, zone: zone}
+}
+
+// dbExists returns an error when db is a SQLite file that is not there
+// and f may not create one: a command run from another folder than
+// serve's, or with another -db, would otherwise show an empty queue.
+func (f *stateFlags) dbExists(db string) error {
+	path, ok := store.SQLitePath(db)
+	if !ok || f.create {
+		return nil
+	}
+	if _, err := os.Stat(path); !errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	abs, _ := filepath.Abs(path)
+	return fmt.Errorf("no database at %s: run the command where serve runs (a relative path is taken from the current folder), "+
+		"or give the database with -db or -config; pressbot serve creates it", abs)
 }
 
 // serveBaseURL makes cfg link where serve does when cfg names no base URL

@@ -52,6 +52,7 @@ func runApprove(args []string, stdout, stderr io.Writer) int {
 	f.define(fs, true)
 	fs.StringVar(&f.at, "at", "", "`when`: now, \"2025-03-31 09:30\" (office zone) or RFC 3339; default: each channel's next free slot")
 	fs.StringVar(&f.channels, "channels", "", "comma-separated channel `names` (default: the release's channels)")
+	f.create = true // approve records a release from its file, serve or not
 	env, id, code, ok := f.openID(fs, args, stderr)
 	if !ok {
 		return code

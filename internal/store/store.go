@@ -15,6 +15,8 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -57,6 +59,11 @@ func Open(ctx context.Context, rawURL string) (*Store, error) {
 	dialect, driverName, dsn, err := parseURL(rawURL)
 	if err != nil {
 		return nil, err
+	}
+	if path, ok := SQLitePath(rawURL); ok {
+		if dir := filepath.Dir(path); !isDir(dir) {
+			return nil, fmt.Errorf("store: %s: the folder %s does not exist: create it, or give another path", rawURL, dir)
+		}
 	}
 	db, err := sql.Open(driverName, dsn)
 	if err != nil {
@@ -101,9 +108,8 @@ func (s *Store) init(ctx context.Context) error {
 func parseURL(raw string) (dialect, driverName, dsn string, err error) {
 	switch {
 	case strings.HasPrefix(raw, "sqlite:"):
-		path := strings.TrimPrefix(raw, "sqlite:")
-		path = strings.TrimPrefix(path, "//")
-		if path == "" {
+		path, ok := SQLitePath(raw)
+		if !ok {
 			return "", "", "", fmt.Errorf("store: %q: want sqlite:PATH", raw)
 		}
 		q := url.Values{}
@@ -120,6 +126,23 @@ func parseURL(raw string) (dialect, driverName, dsn string, err error) {
 		return DialectPostgres, "pgx", raw, nil
 	}
 	return "", "", "", fmt.Errorf("store: database URL %q: want sqlite:PATH or postgres://…", redactURL(raw))
+}
+
+// SQLitePath returns the file of a sqlite:PATH database URL, and false
+// for another URL.
+func SQLitePath(raw string) (string, bool) {
+	path, ok := strings.CutPrefix(raw, "sqlite:")
+	if !ok {
+		return "", false
+	}
+	path = strings.TrimPrefix(path, "//")
+	return path, path != ""
+}
+
+// isDir reports whether dir is a folder.
+func isDir(dir string) bool {
+	st, err := os.Stat(dir)
+	return err == nil && st.IsDir()
 }
 
 // redactURL hides a password in a database URL for error text.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
@@ -693,6 +694,11 @@ func TestOpenBadURL(t *testing.T) {
 		if errors.Is(err, store.ErrNotFound) || strings.Contains(err.Error(), "secret") {
 			t.Errorf("%q: %v", u, err)
 		}
+	}
+	missing := filepath.Join(t.TempDir(), "no-such-folder")
+	_, err := store.Open(ctx, "sqlite:"+filepath.Join(missing, "x.db"))
+	if err == nil || !strings.Contains(err.Error(), "the folder "+missing+" does not exist") {
+		t.Errorf("sqlite in a missing folder: %v; want the folder named", err)
 	}
 }
 
