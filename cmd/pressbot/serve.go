@@ -77,18 +77,11 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 
 // loadServeConfig reads the configuration and applies the flags.
 func loadServeConfig(f serveFlags) (*config.Config, error) {
-	getenv := os.Getenv
-	overrides := map[string]string{
-		config.EnvPrefix + "CONTENT_DIR": f.content,
-		config.EnvPrefix + "DB":          f.db,
-		config.EnvPrefix + "HTTP_ADDR":   f.http,
-		config.EnvPrefix + "LOG_FORMAT":  f.logFormat,
-		config.EnvPrefix + "LOG_LEVEL":   f.logLevel,
-	}
-	return config.Load(f.config, func(k string) string {
-		if v := overrides[k]; v != "" {
-			return v
-		}
-		return getenv(k)
+	return config.LoadWithFlags(f.config, nil, []config.Flag{
+		{Name: "-content", Env: config.EnvPrefix + "CONTENT_DIR", Value: f.content},
+		{Name: "-db", Env: config.EnvPrefix + "DB", Value: f.db},
+		{Name: "-http", Env: config.EnvPrefix + "HTTP_ADDR", Value: f.http},
+		{Name: "-log-format", Env: config.EnvPrefix + "LOG_FORMAT", Value: f.logFormat},
+		{Name: "-log-level", Env: config.EnvPrefix + "LOG_LEVEL", Value: f.logLevel},
 	})
 }

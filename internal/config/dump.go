@@ -7,13 +7,15 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// Dump returns the configuration as YAML with every secret redacted, as
-// `pressbot config` prints it.
+// Dump returns the configuration as YAML with every secret redacted (the
+// database URL's password too), as `pressbot config` prints it.
 func (c *Config) Dump() ([]byte, error) {
+	shown := *c
+	shown.DB = redactDSN(c.DB)
 	var buf bytes.Buffer
 	enc := yaml.NewEncoder(&buf)
 	enc.SetIndent(2)
-	if err := enc.Encode(c); err != nil {
+	if err := enc.Encode(&shown); err != nil {
 		return nil, fmt.Errorf("config: dump: %w", err)
 	}
 	if err := enc.Close(); err != nil {

@@ -32,21 +32,27 @@ const (
 )
 
 // Problem is one invalid setting, with the line of the file where it is
-// (0 when it came from the environment or a default).
+// (0 when it came from the environment, a flag or a default).
 type Problem struct {
-	File    string
-	Line    int
+	File string
+	Line int
+	// Source says where the value came from when not the file:
+	// "environment PRESSBOT_OFFICE_ZONE" or "flag -db".
+	Source  string
 	Key     string
 	Message string
 }
 
-// String formats the problem as "file:line: key: message".
+// String formats the problem as "file:line: key: message", or as
+// "environment NAME: key: message" for a value from the environment.
 func (p Problem) String() string {
 	loc := p.File
-	if loc == "" {
+	switch {
+	case p.Source != "":
+		loc = p.Source
+	case loc == "":
 		loc = "environment"
-	}
-	if p.Line > 0 {
+	case p.Line > 0:
 		loc += ":" + strconv.Itoa(p.Line)
 	}
 	return fmt.Sprintf("%s: %s: %s", loc, p.Key, p.Message)
@@ -78,6 +84,13 @@ func Default() *Config {
 // overrides read through getenv (nil: os.Getenv), fills defaults and
 // validates. A validation failure is an *Error naming each key and line.
 func Load(path string, getenv func(string) string) (*Config, error) {
+	return LoadWithFlags(path, getenv, nil)
+}
+
+// LoadWithFlags is Load with command-line flags that stand for environment
+// variables: a flag given overrides its variable, and a problem with its
+// value names the flag.
+func LoadWithFlags(path string, getenv func(string) string, flags []Flag) (*Config, error) {
 	if getenv == nil {
 		getenv = os.Getenv
 	}
@@ -93,10 +106,9 @@ func Load(path string, getenv func(string) string) (*Config, error) {
 		}
 	}
 	c.defaultChannels()
-	var probs []Problem
-	probs = append(probs, c.applyEnv(getenv)...)
+	origin, probs := c.applyEnv(newEnvReader(getenv, flags))
 	c.fillDefaults()
-	probs = append(probs, c.validate(lineFinder{file: path, root: &root})...)
+	probs = append(probs, c.validate(lineFinder{file: path, root: &root, origin: origin})...)
 	if len(probs) > 0 {
 		return nil, &Error{Problems: probs}
 	}
@@ -276,12 +288,6 @@ func (c *Config) validate(lf lineFinder) []Problem {
 	if _, err := language.Parse(c.Office.DefaultLang); err != nil {
 		bad(fmt.Sprintf("%q is not a BCP 47 language tag; use en, ru, uz or uz-Cyrl", c.Office.DefaultLang), "office", "default_lang")
 	}
-	if !strings.HasPrefix(c.DB, "sqlite:") && !strings.HasPrefix(c.DB, "postgres://") && !strings.HasPrefix(c.DB, "postgresql://") {
-		bad(fmt.Sprintf("%q: use sqlite:PATH or a postgres:// URL", c.DB), "db")
-	}
-	if !strings.HasPrefix(c.Site.BaseURL, "http://") && !strings.HasPrefix(c.Site.BaseURL, "https://") {
-		bad("must be an http:// or https:// URL", "site", "base_url")
-	}
 	for i, l := range c.Site.Languages {
 		if tag, err := language.Parse(l); err != nil || strings.Contains(l, "_") {
 			bad(fmt.Sprintf("%q is not a BCP 47 language tag; use en, ru, uz or uz-Cyrl", l), "site", "languages", i)
@@ -300,6 +306,7 @@ func (c *Config) validate(lf lineFinder) []Problem {
 			bad(strings.TrimPrefix(err.Error(), "gitsync: "), "content", "git", "branch")
 		}
 	}
+	probs = append(probs, c.validateService(lf)...)
 	probs = append(probs, c.validateApproval(lf)...)
 	probs = append(probs, c.validateChannels(lf)...)
 	return probs
@@ -315,6 +322,9 @@ func (c *Config) validateApproval(lf lineFinder) []Problem {
 	}
 	if a.Telegram.Mode == "webhook" && (a.Telegram.WebhookURL == "" || !a.Telegram.WebhookSecret.Set()) {
 		bad("webhook mode needs webhook_url and webhook_secret", "approval", "telegram", "mode")
+	}
+	if msg := webhookSecretProblem(a.Telegram.WebhookSecret); msg != "" {
+		bad(msg, "approval", "telegram", "webhook_secret")
 	}
 	if a.Telegram.Token.Set() && a.Telegram.ChatID == 0 {
 		bad("the approvers' chat id is missing: add the bot to the chat and use its id (e.g. -1001234567890)", "approval", "telegram", "token")
@@ -407,10 +417,12 @@ func oneOf(s string, opts ...string) bool {
 	return false
 }
 
-// lineFinder finds the line of a key path in the parsed YAML.
+// lineFinder finds the line of a key path in the parsed YAML, or the
+// variable or flag its value came from.
 type lineFinder struct {
-	file string
-	root *yaml.Node
+	file   string
+	root   *yaml.Node
+	origin map[string]string // key → source, for values not from the file
 }
 
 // problem builds a Problem for the key path (strings for map keys, ints for
@@ -421,6 +433,9 @@ func (lf lineFinder) problem(msg string, path ...any) Problem {
 		keys[i] = fmt.Sprint(p)
 	}
 	p := Problem{File: lf.file, Key: strings.Join(keys, "."), Message: msg}
+	if src, ok := lf.origin[p.Key]; ok {
+		return Problem{Source: src, Key: p.Key, Message: msg}
+	}
 	if lf.root == nil || len(lf.root.Content) == 0 {
 		return p
 	}

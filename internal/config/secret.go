@@ -2,6 +2,7 @@ package config
 
 import (
 	"log/slog"
+	"regexp"
 	"strings"
 )
 
@@ -45,9 +46,21 @@ type URL string
 // Reveal returns the whole URL, for handing to a client.
 func (u URL) Reveal() string { return string(u) }
 
-// String implements fmt.Stringer with the user information redacted.
+// String implements fmt.Stringer with the user information redacted, and
+// in a postgres:// URL the password and sslpassword parameters too.
 func (u URL) String() string {
-	s := string(u)
+	s := redactUserinfo(string(u))
+	if strings.HasPrefix(s, "postgres://") || strings.HasPrefix(s, "postgresql://") {
+		s = passwordParam.ReplaceAllString(s, "${1}"+Redacted)
+	}
+	return s
+}
+
+// passwordParam matches a password query parameter of a URL up to its value.
+var passwordParam = regexp.MustCompile(`(?i)([?&](?:ssl)?password=)[^&#]*`)
+
+// redactUserinfo returns s with the user information of a URL redacted.
+func redactUserinfo(s string) string {
 	scheme := strings.Index(s, "://")
 	if scheme < 0 {
 		return s
