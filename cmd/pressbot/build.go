@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"html/template"
@@ -174,6 +175,7 @@ func buildPublished(f buildFlags, stdout, stderr io.Writer) int {
 	entries, log := entriesOf(pubs, rdr, root)
 	err = s.Write(f.out, entries)
 	failed := log.print(stderr, entries)
+	err = warnSkipped(stderr, err)
 	if err != nil {
 		fmt.Fprintf(stderr, "pressbot build: %v\n", err)
 		return exitProblems
@@ -229,6 +231,7 @@ func buildAll(f buildFlags, now time.Time, stdout, stderr io.Writer) int {
 	diag.Flush()
 	err = s.Write(f.out, entries)
 	failed := log.print(diag, entries)
+	err = warnSkipped(diag, err)
 	if err != nil {
 		fmt.Fprintf(diag, "pressbot build: %v\n", err)
 		return exitProblems
@@ -241,6 +244,19 @@ func buildAll(f buildFlags, now time.Time, stdout, stderr io.Writer) int {
 		plural(len(entries), "release"), f.out, invalid, skipped, note)
 	f.loopbackHint(stdout)
 	return exitOK
+}
+
+// warnSkipped prints the pictures site.Write left out, one warning a
+// line, and returns err without them.
+func warnSkipped(w io.Writer, err error) error {
+	var skipped *site.SkippedMedia
+	if !errors.As(err, &skipped) {
+		return err
+	}
+	for _, p := range skipped.Problems {
+		fmt.Fprintln(w, p)
+	}
+	return nil
 }
 
 // loopbackHint says, when the site's links point at this machine, how to

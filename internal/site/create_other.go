@@ -10,6 +10,10 @@ import (
 	"os"
 )
 
+// openNonblock is the flag that opens a file without waiting for it (a
+// named pipe without a writer), or 0 where there is none.
+const openNonblock = 0
+
 // createFile writes b to a new file full. It returns an error wrapping
 // fs.ErrExist when the file exists.
 func createFile(full string, b []byte) error {

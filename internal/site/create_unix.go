@@ -12,6 +12,10 @@ import (
 	"syscall"
 )
 
+// openNonblock is the flag that opens a file without waiting for it (a
+// named pipe without a writer), or 0 where there is none.
+const openNonblock = syscall.O_NONBLOCK
+
 // createFile writes b to a new file full, with mode 0644 less the umask.
 // It returns an error wrapping fs.ErrExist when the file exists.
 //

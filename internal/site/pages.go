@@ -270,6 +270,10 @@ func (s *Site) releasePage(m *model, it *item, buf *bytes.Buffer) (string, error
 	}
 	it.load()
 	p.R, p.Body, p.Desc = it, it.e.BodyHTML, it.Summary
+	if s.cfg.IndexLinks && s.cfg.MediaDir != "" && len(it.BodyImages) > 0 {
+		// Opened from disk: the body's pictures, like Img, from the copies.
+		p.Body = template.HTML(rootedImages(string(p.Body), s.imgSrc, p.Root))
+	}
 	if lead, date, rest, ok := splitDateline(p.Body, it.dated, it.Lang, it.Location); ok {
 		p.Lead, p.LeadDate, p.Body = lead, date, rest
 	}
@@ -364,11 +368,16 @@ func withdrawnNotice(w words) (string, string) { return w.Withdrawn, w.Withdrawn
 // noticeJob renders file, a page for an address that has no page: the
 // heading say gives in the default language, then in each language of the
 // newsroom the line say gives with a link to its latest releases. Its
-// links are absolute, as it may be served at any address.
+// links are absolute, as it may be served at any address, except with
+// Config.IndexLinks: a newsroom opened from disk has it at its root only.
 func (s *Site) noticeJob(m *model, file string, say notice) job {
+	root := s.cfg.BaseURL + "/"
+	if s.cfg.IndexLinks {
+		root = "" // not "./", the home page's: its chrome marks the home page current
+	}
 	return func(buf *bytes.Buffer) (string, error) {
 		lang := s.defaultLang()
-		p, err := s.basePageAt(m, file, s.cfg.BaseURL+"/", lang, "")
+		p, err := s.basePageAt(m, file, root, lang, "")
 		if err != nil {
 			return "", err
 		}

@@ -584,6 +584,38 @@ func TestNoticePages(t *testing.T) {
 	}
 }
 
+// TestNoticePagesOpenedFromDisk checks that with IndexLinks, a newsroom
+// for this machine, 404.html and 410.html link the stylesheet and every
+// page relatively from the root, as the home page does, while the feeds
+// keep their absolute address; and that the home page still marks itself
+// current in the menu.
+func TestNoticePagesOpenedFromDisk(t *testing.T) {
+	cfg := testConfig()
+	cfg.IndexLinks = true
+	fs := files(t, cfg, fixture(t))
+	want := []string{"style.css", "index.html", "ru/index.html", "uz/index.html", "tags/index.html"}
+	for _, file := range []string{NotFoundPage, GonePage} {
+		t.Run(file, func(t *testing.T) {
+			doc := parsePage(t, file, fs[file])
+			for _, w := range want {
+				if !slices.Contains(links(doc), w) {
+					t.Errorf("no link to %s in %q", w, links(doc))
+				}
+			}
+			for _, n := range append(elements(doc, atom.A), elements(doc, atom.Link)...) {
+				href, _ := attr(n, "href")
+				if typ, _ := attr(n, "type"); typ == "" && strings.Contains(href, "://") {
+					t.Errorf("absolute link %q: it breaks opened from disk", href)
+				}
+			}
+		})
+	}
+	home := parsePage(t, "index.html", fs["index.html"])
+	if cur := elementsWithAttr(home, atom.A, "aria-current", "page"); len(cur) != 1 {
+		t.Errorf("home page: %d links marked current, want 1", len(cur))
+	}
+}
+
 // TestNoticePagesInEachLanguage builds a newsroom in each language of the
 // interface strings and checks that its 404.html and 410.html speak it:
 // the <html lang>, title, heading and line, with the link to its latest
@@ -653,7 +685,7 @@ func TestNoBrokenLinks(t *testing.T) {
 		fs := files(t, cfg, fixture(t))
 		checked := 0
 		for name, b := range fs {
-			if !strings.HasSuffix(name, ".html") || name == NotFoundPage || name == GonePage {
+			if !strings.HasSuffix(name, ".html") || !indexLinks && (name == NotFoundPage || name == GonePage) {
 				continue
 			}
 			doc := parsePage(t, name, b)

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"os"
 	"path"
@@ -203,23 +204,34 @@ func (s *Site) mediaInUse(img string) bool {
 	return s.cfg.MediaInUse(img)
 }
 
+// openMedia opens img, a regular file inside mediaDir, without leaving
+// mediaDir or blocking on a named pipe.
+func openMedia(mediaDir, img string) (*os.File, fs.FileInfo, error) {
+	root, err := os.OpenRoot(mediaDir)
+	if err != nil {
+		return nil, nil, fmt.Errorf("site: media: %w", err)
+	}
+	defer root.Close()
+	st, err := statRegular(root, img)
+	if err != nil {
+		return nil, nil, err
+	}
+	f, err := openRegular(root, img, st)
+	return f, st, err
+}
+
 // serveMedia serves a referenced image from MediaDir without leaving it.
 func (s *Site) serveMedia(w http.ResponseWriter, r *http.Request, img string) {
 	if s.cfg.MediaDir == "" {
 		http.NotFound(w, r)
 		return
 	}
-	f, err := os.OpenInRoot(s.cfg.MediaDir, filepath.FromSlash(img))
+	f, st, err := openMedia(s.cfg.MediaDir, img)
 	if err != nil {
 		http.NotFound(w, r)
 		return
 	}
 	defer f.Close()
-	st, err := f.Stat()
-	if err != nil || !st.Mode().IsRegular() {
-		http.NotFound(w, r)
-		return
-	}
 	if t := ImageType(img); t != "" {
 		w.Header().Set("Content-Type", t)
 	}

@@ -27,7 +27,9 @@ const ManifestName = ".pressbot-site"
 // Write made that are gone now. An existing file is replaced atomically
 // (temporary file, then rename) and only when its content changed, so
 // unchanged files keep their modification time and a server never reads a
-// half-written version; a new file is written in place.
+// half-written version; a new file is written in place. A picture it must
+// not copy (see SkippedMedia) is left out and the rest written: the error
+// is then a *SkippedMedia, which the caller reports as warnings.
 func (s *Site) Write(dir string, entries []Entry) error {
 	m, err := s.model(entries)
 	if err != nil {
@@ -62,14 +64,20 @@ func (s *Site) Write(dir string, entries []Entry) error {
 	if err != nil {
 		return err
 	}
-	media, err := s.copyMedia(ds, dir, m)
+	media, skipped, err := s.copyMedia(ds, dir, m)
 	if err != nil {
 		return err
 	}
 	for _, p := range media {
 		written[p] = true
 	}
-	return ds.updateManifest(dir, written)
+	if err := ds.updateManifest(dir, written); err != nil {
+		return err
+	}
+	if len(skipped) > 0 {
+		return &SkippedMedia{Problems: skipped}
+	}
+	return nil
 }
 
 // dirs records the folders one Write has made or found, so that a file
@@ -182,59 +190,95 @@ func bodyImages(body, attr string) []string {
 		if end < 0 {
 			return out
 		}
-		p, err := url.PathUnescape(html.UnescapeString(body[:end]))
-		if err == nil && filepath.IsLocal(filepath.FromSlash(p)) && !strings.ContainsAny(p, "\\?#") && ImageType(p) != "" {
+		if p, ok := localSrc(body[:end]); ok {
 			out = append(out, p)
 		}
 	}
 }
 
+// localSrc returns the path under MediaDir that src, an escaped img src
+// after "BaseURL/media/", names, and whether it is an image file there.
+func localSrc(src string) (string, bool) {
+	p, err := url.PathUnescape(html.UnescapeString(src))
+	return p, err == nil && filepath.IsLocal(filepath.FromSlash(p)) && !strings.ContainsAny(p, "\\?#") && ImageType(p) != ""
+}
+
+// rootedImages returns body with every local picture that bodyImages
+// finds after attr opened from the copy under media/ relative to root
+// (`<img src="../../../media/…`), for pages opened from disk.
+func rootedImages(body, attr, root string) string {
+	var b strings.Builder
+	b.Grow(len(body))
+	for {
+		i := strings.Index(body, attr)
+		if i < 0 {
+			break
+		}
+		b.WriteString(body[:i])
+		body = body[i+len(attr):]
+		src := attr
+		if end := strings.IndexByte(body, '"'); end >= 0 {
+			if _, ok := localSrc(body[:end]); ok {
+				src = `<img src="` + root + "media/"
+			}
+		}
+		b.WriteString(src)
+	}
+	b.WriteString(body)
+	return b.String()
+}
+
 // copyMedia copies each referenced local image found under MediaDir to
-// dir/media/ and returns the slash paths it wrote. Missing images are left
-// out: callers report them (see ImageFile).
-func (s *Site) copyMedia(ds *dirs, dir string, m *model) ([]string, error) {
+// dir/media/ and returns the slash paths it wrote, then a warning for each
+// picture it must not copy (see SkippedMedia). Missing images are left
+// out silently: callers report them (see StatImage).
+func (s *Site) copyMedia(ds *dirs, dir string, m *model) (written, skipped []string, err error) {
 	if s.cfg.MediaDir == "" {
-		return nil, nil
+		return nil, nil, nil
 	}
 	root, err := os.OpenRoot(s.cfg.MediaDir)
 	if err != nil {
-		return nil, fmt.Errorf("site: media: %w", err)
+		return nil, nil, fmt.Errorf("site: media: %w", err)
 	}
 	defer root.Close()
-	var out []string
 	for _, img := range localImages(m) {
 		ok, err := ds.copyFrom(root, img, filepath.Join(dir, "media", filepath.FromSlash(img)))
-		if err != nil {
-			return nil, err
-		}
-		if ok {
-			out = append(out, "media/"+img)
+		var bad *badMedia
+		switch {
+		case errors.As(err, &bad):
+			skipped = append(skipped, s.mediaProblem(m, img, bad))
+		case err != nil:
+			return nil, nil, err
+		case ok:
+			written = append(written, "media/"+img)
 		}
 	}
-	return out, nil
+	return written, skipped, nil
 }
 
 // copyFrom copies name inside root to dst, giving the copy the source's
 // modification time, unless dst already has the same size and modification
 // time (as rsync decides). A picture replaced by an older file, as cp -p or
-// git leave it, is copied too. It reports false when name does not exist.
+// git leave it, is copied too. It reports false when name does not exist,
+// and a *badMedia when it is not a regular file inside root.
 func (ds *dirs) copyFrom(root *os.Root, name, dst string) (bool, error) {
-	src, err := root.Open(filepath.FromSlash(name))
+	st, err := statRegular(root, name)
 	if errors.Is(err, fs.ErrNotExist) {
 		return false, nil
 	}
 	if err != nil {
-		return false, fmt.Errorf("site: media %s: %w", name, err)
-	}
-	defer src.Close()
-	st, err := src.Stat()
-	if err != nil || !st.Mode().IsRegular() {
-		return false, nil
+		return false, err
 	}
 	if d, err := os.Stat(dst); err == nil && d.Size() == st.Size() && d.ModTime().Equal(st.ModTime()) {
 		return true, nil
 	}
-	if err := ds.atomicWrite(dst, func(w io.Writer) error { _, err := io.Copy(w, src); return err }); err != nil {
+	src, err := openRegular(root, name, st)
+	if err != nil {
+		return false, err
+	}
+	defer src.Close()
+	fill := func(w io.Writer) error { _, err := io.Copy(w, io.LimitReader(src, st.Size())); return err }
+	if err := ds.atomicWrite(dst, fill); err != nil {
 		return false, err
 	}
 	if err := os.Chtimes(dst, time.Time{}, st.ModTime()); err != nil {

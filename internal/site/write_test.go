@@ -462,3 +462,47 @@ func TestBodyPictures(t *testing.T) {
 		t.Errorf("body picture served: %d %s, want 200 image/png", resp.StatusCode, resp.Header.Get("Content-Type"))
 	}
 }
+
+// TestBodyPicturesOpenedFromDisk checks that with IndexLinks a release
+// page opens the pictures of its body from their copies relatively, as it
+// does its image:, so that it shows them opened from disk, and leaves
+// other sources and the feeds alone; without IndexLinks, the body is
+// inserted as it is.
+func TestBodyPicturesOpenedFromDisk(t *testing.T) {
+	const (
+		escaped = "images/2020/%D0%BA%D0%B0%D1%80%D1%82%D0%B0.png"
+		outside = testBase + "/media/../secret.txt"
+	)
+	for _, tc := range []struct {
+		indexLinks bool
+		want       string
+	}{
+		{false, `<img src="` + testBase + "/media/" + escaped + `"`},
+		{true, `<img src="../../../media/` + escaped + `"`},
+	} {
+		cfg := testConfig()
+		cfg.IndexLinks, cfg.MediaDir, cfg.FeedItems = tc.indexLinks, mediaDir(t), 50
+		if err := os.WriteFile(filepath.Join(cfg.MediaDir, "images", "2020", "карта.png"), []byte("\x89PNG map"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		entries := fixture(t)
+		entries[0].BodyHTML += `<p><img src="` + template.HTML(testBase) + "/media/" + escaped + `" alt="Map" loading="lazy">` +
+			`<img src="` + outside + `" alt="x"></p>`
+		out := t.TempDir()
+		if err := newSite(t, cfg).Write(out, entries); err != nil {
+			t.Fatal(err)
+		}
+		dir := filepath.Join(out, "releases", filepath.FromSlash(entries[0].Release.ID))
+		page, _ := os.ReadFile(filepath.Join(dir, "index.html"))
+		if !strings.Contains(string(page), tc.want) || !strings.Contains(string(page), `<img src="`+outside+`"`) {
+			t.Errorf("IndexLinks %v: the page does not show %s and keep %s", tc.indexLinks, tc.want, outside)
+		}
+		if _, err := os.Stat(filepath.Join(dir, "..", "..", "..", "media", "images", "2020", "карта.png")); err != nil {
+			t.Errorf("IndexLinks %v: the picture is not where the page opens it: %v", tc.indexLinks, err)
+		}
+		feed, _ := os.ReadFile(filepath.Join(out, "feed.xml"))
+		if !strings.Contains(string(feed), testBase+"/media/"+escaped) {
+			t.Errorf("IndexLinks %v: the feed lost the picture's address", tc.indexLinks)
+		}
+	}
+}
