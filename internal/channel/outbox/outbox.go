@@ -16,6 +16,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -102,7 +103,9 @@ func FileName(id, hash string) (string, error) {
 // Publish writes post to Dir/<channel>/<FileName>, atomically. Publishing
 // the same release and hash again writes nothing and returns the first
 // receipt (its published_at), so a retried job does not make a second
-// file.
+// file. When that file belongs to another release (IDs such as "a/b" and
+// "a__b" share a name), the post goes to the first free name of
+// FileName's with ".2", ".3", … before ".json" that no other release has.
 func (c *Channel) Publish(ctx context.Context, post release.Post) (release.Receipt, error) {
 	name, err := FileName(post.Release, post.Hash)
 	if err != nil {
@@ -110,8 +113,8 @@ func (c *Channel) Publish(ctx context.Context, post release.Post) (release.Recei
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	path := filepath.Join(c.dir, name)
-	if old, err := readFile(path); err == nil {
+	path, old, err := c.find(name, post.Release)
+	if err == nil {
 		c.log.Info("dry run: outbox channel already has post", "release", post.Release, "file", path)
 		return c.receipt(path, old.PublishedAt), nil
 	} else if !errors.Is(err, fs.ErrNotExist) {
@@ -129,6 +132,28 @@ func (c *Channel) Publish(ctx context.Context, post release.Post) (release.Recei
 	}
 	c.log.Info("dry run: outbox channel wrote post", "release", post.Release, "file", path)
 	return c.receipt(path, f.PublishedAt), nil
+}
+
+// maxShared is how many releases find reports one file name may serve.
+const maxShared = 100
+
+// find returns the path of the file of release id among name and its
+// variants (name with ".2", ".3", … before ".json") and that file. When
+// there is none, it returns the first free path and an error wrapping
+// fs.ErrNotExist. A FileName never has a "." after its hash, so the
+// variants never meet another release's plain name. A file without a
+// release field counts as id's.
+func (c *Channel) find(name, id string) (string, File, error) {
+	stem := strings.TrimSuffix(name, ".json")
+	for n := 1; n <= maxShared; n++ {
+		path := filepath.Join(c.dir, name)
+		old, err := readFile(path)
+		if err != nil || old.Release == "" || old.Release == id {
+			return path, old, err
+		}
+		name = stem + "." + strconv.Itoa(n+1) + ".json"
+	}
+	return "", File{}, fmt.Errorf("%d other releases have files named like %s: rename some releases", maxShared, stem+".json")
 }
 
 func (c *Channel) receipt(path string, at time.Time) release.Receipt {

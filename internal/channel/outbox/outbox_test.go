@@ -236,3 +236,45 @@ func TestFileIsRenderJSONShape(t *testing.T) {
 		}
 	}
 }
+
+func TestPublishKeepsCollidingIDsApart(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		ids  []string // published in this order, each twice
+		want []string // the file of each
+	}{
+		{"slash first", []string{"a/b", "a__b"}, []string{"a__b-5286bea6acd3.json", "a__b-5286bea6acd3.2.json"}},
+		{"underscores first", []string{"a__b", "a/b"}, []string{"a__b-5286bea6acd3.json", "a__b-5286bea6acd3.2.json"}},
+		{"three", []string{"x/y/z", "x__y/z", "x/y__z"}, []string{"x__y__z-5286bea6acd3.json", "x__y__z-5286bea6acd3.2.json", "x__y__z-5286bea6acd3.3.json"}},
+		{"no collision", []string{"a/b", "a/c"}, []string{"a__b-5286bea6acd3.json", "a__c-5286bea6acd3.json"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			c, _ := newOutbox(t, dir)
+			for round := range 2 {
+				for i, id := range tc.ids {
+					post := samplePost()
+					post.Release, post.Parts[0].Text = id, "<b>"+id+"</b>"
+					r, err := c.Publish(context.Background(), post)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if r.RemoteIDs[0] != tc.want[i] {
+						t.Errorf("round %d: %s went to %s, want %s", round, id, r.RemoteIDs[0], tc.want[i])
+					}
+					f, err := readFile(filepath.Join(dir, "telegram", r.RemoteIDs[0]))
+					if err != nil {
+						t.Fatal(err)
+					}
+					if f.Release != id || f.Parts[0].Text != post.Parts[0].Text {
+						t.Errorf("round %d: %s's receipt names a file of %q saying %q", round, id, f.Release, f.Parts[0].Text)
+					}
+				}
+			}
+			entries, _ := os.ReadDir(filepath.Join(dir, "telegram"))
+			if len(entries) != len(tc.ids) {
+				t.Errorf("outbox holds %d files, want %d", len(entries), len(tc.ids))
+			}
+		})
+	}
+}
