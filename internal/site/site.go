@@ -115,6 +115,9 @@ func New(cfg Config) (*Site, error) {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
 		return nil, fmt.Errorf("site: base URL %q: want an absolute http(s) URL like https://newsroom.example.org", cfg.BaseURL)
 	}
+	if strings.IndexFunc(cfg.BaseURL, func(r rune) bool { return r <= ' ' || r >= 0x7f }) >= 0 {
+		return nil, fmt.Errorf("site: base URL %q has spaces or non-ASCII characters, which feeds and the sitemap cannot carry: write the host in punycode (xn--…) and percent-escape the path (%%20 for a space)", cfg.BaseURL)
+	}
 	if cfg.Zone == nil {
 		if cfg.Zone, err = time.LoadLocation(DefaultZone); err != nil {
 			return nil, fmt.Errorf("site: zone: %w", err)

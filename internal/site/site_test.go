@@ -22,6 +22,8 @@ func TestNewRejectsBadConfig(t *testing.T) {
 		{"relative base", Config{BaseURL: "/news"}, "base URL"},
 		{"ftp base", Config{BaseURL: "ftp://example.org"}, "base URL"},
 		{"query", Config{BaseURL: "https://example.org/?a=1"}, "base URL"},
+		{"space", Config{BaseURL: "https://example.org/a b"}, "percent-escape"},
+		{"non-ASCII host", Config{BaseURL: "https://пресса.uz/новости"}, "punycode"},
 		{"negative page", Config{BaseURL: "https://example.org", PerPage: -1}, "negative"},
 		{"bad lang", Config{BaseURL: "https://example.org", Langs: []string{"en", "../x"}}, "language"},
 		{"reserved dir", Config{BaseURL: "https://example.org", Langs: []string{"tags"}}, "language"},
