@@ -59,6 +59,18 @@ func wordsFor(lang string) words {
 	return ui["en"]
 }
 
+// uiLang returns the language of the interface wordsFor(lang) gives: lang
+// itself, or English for a language without words of its own, so that a
+// page's <html lang> matches its headings (its entries carry their own).
+func uiLang(lang string) string {
+	_, own := ui[strings.ToLower(lang)]
+	_, prim := ui[primary(lang)]
+	if own || prim {
+		return lang
+	}
+	return "en"
+}
+
 // primary returns the lower-cased primary subtag of a BCP 47 tag.
 func primary(lang string) string {
 	if i := strings.IndexByte(lang, '-'); i >= 0 {

@@ -343,7 +343,7 @@ func (s *Site) fragment(m *model, name, key string, data any) (template.HTML, er
 // tagIndexJob renders the list of all tags.
 func (s *Site) tagIndexJob(m *model) job {
 	return func(buf *bytes.Buffer) (string, error) {
-		lang := s.defaultLang()
+		lang := uiLang(s.defaultLang())
 		p, err := s.basePage(m, "tags/", lang, "")
 		if err != nil {
 			return "", err
@@ -376,7 +376,7 @@ func (s *Site) noticeJob(m *model, file string, say notice) job {
 		root = "" // not "./", the home page's: its chrome marks the home page current
 	}
 	return func(buf *bytes.Buffer) (string, error) {
-		lang := s.defaultLang()
+		lang := uiLang(s.defaultLang())
 		p, err := s.basePageAt(m, file, root, lang, "")
 		if err != nil {
 			return "", err
@@ -388,7 +388,7 @@ func (s *Site) noticeJob(m *model, file string, say notice) job {
 		for _, l := range m.langs {
 			if w := wordsFor(l); primary(l) != primary(lang) {
 				_, text := say(w)
-				p.Links = append(p.Links, link{Lang: l, Text: text, Href: s.dirLink(p.Root + l + "/"), Name: w.Latest})
+				p.Links = append(p.Links, link{Lang: uiLang(l), Text: text, Href: s.dirLink(p.Root + l + "/"), Name: w.Latest})
 			}
 		}
 		return file, execute(buf, s.tmpl.notFound, &p)

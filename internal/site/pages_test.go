@@ -820,3 +820,20 @@ func TestGoneLanguageKeepsFeeds(t *testing.T) {
 		}
 	}
 }
+
+// TestLanguageWithoutWords checks that a language the interface has no
+// words for (kk) gets pages whose <html lang> is the language of their
+// headings (English), not kk, and that no line of the 404 page claims kk
+// for English text.
+func TestLanguageWithoutWords(t *testing.T) {
+	fs := files(t, Config{BaseURL: testBase, Title: "Office", Langs: []string{"kk", "ru"}}, fixture(t))
+	for file, want := range map[string]string{"kk/index.html": "en", "index.html": "en", "tags/index.html": "en", NotFoundPage: "en", "ru/index.html": "ru"} {
+		doc := parsePage(t, file, fs[file])
+		if got, _ := attr(elements(doc, atom.Html)[0], "lang"); got != want {
+			t.Errorf("%s: <html lang=%q>, want %q", file, got, want)
+		}
+	}
+	if _, langs := langLines(parsePage(t, NotFoundPage, fs[NotFoundPage])); slices.Contains(langs, "kk") {
+		t.Errorf("404 lines in %q: English text marked kk", langs)
+	}
+}

@@ -24,13 +24,13 @@ type task struct{ job, then job }
 
 // tasks lists every file of the newsroom.
 func (s *Site) tasks(m *model) []task {
-	lang := s.defaultLang()
+	lang := uiLang(s.defaultLang())
 	w := wordsFor(lang)
 	var jobs []job
 	jobs = append(jobs, s.listJobs(m, "", lang, "", w.Latest, s.cfg.Title, m.items)...)
 	for _, l := range m.langs {
 		lw := wordsFor(l)
-		jobs = append(jobs, s.listJobs(m, l+"/", l, l, lw.Latest, lw.Latest+" — "+s.cfg.Title, m.byLang[l])...)
+		jobs = append(jobs, s.listJobs(m, l+"/", uiLang(l), l, lw.Latest, lw.Latest+" — "+s.cfg.Title, m.byLang[l])...)
 	}
 	for _, t := range m.tags {
 		h := w.TaggedWith + ": " + t.Name
