@@ -93,6 +93,7 @@ func TestBodyPictures(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "images", "карта.png"), []byte("png"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	special := specialFiles(t, filepath.Join(dir, "images"))
 	head := "---\ntitle: t\ndate: 2020-02-06\n---\n\n"
 	tests := []struct {
 		name      string
@@ -107,9 +108,19 @@ func TestBodyPictures(t *testing.T) {
 		{"missing", "Text.\n\nСм. ![Map](images/missing.png)\n", `picture "images/missing.png" is not in ` + dir, 8, 12, false},
 		{"outside", "![Map](../secret.png)\n", "cannot be shown (the path leads out of the content folder)", 6, 8, false},
 		{"missing, not checked", "![Map](images/missing.png)\n", "", 0, 0, true},
+		{"space in the path", "![A map of the basin](images/2024/map with space.png)\n", `"images/2024/map with space.png" is not a picture: its path holds a space, so the page shows the text as written; write the path between < and >, ![…](<images/2024/map with space.png>), or with %20 for each space, images/2024/map%20with%20space.png`, 6, 23, false},
+		{"space in the path, not checked", "![Map](map with space.png)\n", "is not a picture: its path holds a space", 6, 8, true},
+		{"space, between < and >", "![Map](<images/карта.png>)\n", "", 0, 0, false},
+		{"space, between < and >, missing", "![Map](<images/map with space.png>)\n", `picture "images/map with space.png" is not in`, 6, 9, false},
+		{"space before a title", "![Map](images/карта.png  \"The basin\")\n", "", 0, 0, false},
+		{"a named pipe", "![Map](images/pipe.png)\n", "cannot be shown (it is a named pipe (FIFO), not a regular file with a picture in it)", 6, 8, false},
+		{"a link to a device", "![Map](images/zero.png)\n", "cannot be shown (it is a device, not a regular file with a picture in it)", 6, 8, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			if !special && (strings.Contains(tt.body, "pipe.png") || strings.Contains(tt.body, "zero.png")) {
+				t.Skip("no named pipes or /dev/zero here")
+			}
 			opts := Options{ImageDir: dir}
 			if tt.noDir {
 				opts.ImageDir = ""

@@ -4,6 +4,7 @@
 package content
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -24,6 +25,24 @@ type Result struct {
 	Problems []Problem
 	// Files is the number of release files read.
 	Files int
+	// Unreadable are the folders and release files, by path, that could
+	// not be read (not those removed meanwhile), in order: each also has
+	// an error problem. Releases whose files are in them (or are them)
+	// are missing from Releases, though their files may still be there.
+	Unreadable []string
+}
+
+// IsUnreadable reports whether the file or folder p was, or is inside,
+// one of r.Unreadable: a release missing from r for that reason may
+// still have its file. p is compared as a cleaned path.
+func (r Result) IsUnreadable(p string) bool {
+	p = filepath.Clean(p)
+	for _, u := range r.Unreadable {
+		if p == u || strings.HasPrefix(p, u+string(filepath.Separator)) {
+			return true
+		}
+	}
+	return false
 }
 
 // Errors returns the number of error problems.
@@ -42,56 +61,42 @@ func (r Result) Warnings() int { return len(r.Problems) - r.Errors() }
 
 // Load reads every *.md file under dir. IDs are paths relative to dir with
 // forward slashes and without ".md". Hidden files and folders (".git") and
-// files whose name starts with "_" (Hugo's _index.md) are skipped. The
+// files whose name starts with "_" (Hugo's _index.md) are skipped; a file
+// ending in another case of ".md" (".MD"), and a symbolic link to a
+// folder, are skipped with a warning. A folder below dir that cannot be
+// read is an error problem, and is listed in Result.Unreadable; the
 // error is only for a dir that cannot be read; problems in files are in
 // the Result.
 func Load(dir string, opts Options) (Result, error) {
-	return load(opts, func(add func(file)) error { return walk(dir, add) })
+	return load(opts, func(w *walker) error { return w.walk(dir) })
 }
 
 // LoadPaths reads the given files and folders. A folder is walked as by
 // Load, with IDs relative to it; a file's ID is its name without ".md"
 // (relative to the folder it was named with). A path given twice is read
-// once.
+// once. A file ending in another case of ".md" is skipped with a warning,
+// as Load does.
 func LoadPaths(paths []string, opts Options) (Result, error) {
-	return load(opts, func(add func(file)) error { return walkPaths(paths, add) })
+	return load(opts, func(w *walker) error { return w.walkPaths(paths) })
 }
 
-// load reads and parses the files list hands to add, while list runs.
-// The error is list's.
-func load(opts Options, list func(add func(file)) error) (Result, error) {
+// load reads and parses the files list hands to the walker, while list
+// runs. The error is list's.
+func load(opts Options, list func(w *walker) error) (Result, error) {
 	l := startLoad(opts)
-	err := list(l.add)
+	w := &walker{add: l.add}
+	err := list(w)
 	res := l.finish() // always: the workers stop only here
 	if err != nil {
 		return Result{}, err
 	}
+	if len(w.problems) > 0 {
+		res.Problems = append(res.Problems, w.problems...)
+		SortProblems(res.Problems)
+	}
+	res.Unreadable = append(res.Unreadable, w.unreadable...)
+	slices.Sort(res.Unreadable)
 	return res, nil
-}
-
-// walkPaths calls add for each release file in paths, as LoadPaths
-// describes, once per cleaned path.
-func walkPaths(paths []string, add func(file)) error {
-	seen := map[string]bool{}
-	addNew := func(f file) {
-		key := filepath.Clean(f.path)
-		if !seen[key] {
-			seen[key] = true
-			add(f)
-		}
-	}
-	for _, p := range paths {
-		st, err := os.Stat(p)
-		if err != nil {
-			return fmt.Errorf("content: %w", err)
-		}
-		if !st.IsDir() {
-			addNew(file{path: p, id: strings.TrimSuffix(filepath.Base(p), ".md")})
-		} else if err := walk(p, addNew); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // file is a release file to read.
@@ -100,40 +105,148 @@ type file struct {
 	id   string
 }
 
-// walk calls add for each release file under dir, in lexical order.
-func walk(dir string, add func(file)) error {
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+// readDir lists a folder, sorted by name; tests replace it to make a
+// folder unreadable whoever runs them.
+var readDir = os.ReadDir
+
+// walker lists release files for a load, and collects what it skipped
+// with a word: folders it could not read, links to folders, file names
+// in the wrong case.
+type walker struct {
+	add        func(file)
+	seen       map[string]bool // cleaned paths added, for walkPaths
+	problems   []Problem
+	unreadable []string
+}
+
+// walkPaths calls add for each release file in paths, as LoadPaths
+// describes, once per cleaned path.
+func (w *walker) walkPaths(paths []string) error {
+	w.seen = map[string]bool{}
+	for _, p := range paths {
+		st, err := os.Stat(p)
 		if err != nil {
+			return fmt.Errorf("content: %w", err)
+		}
+		if !st.IsDir() {
+			w.file(p, strings.TrimSuffix(filepath.Base(p), ".md"))
+		} else if err := w.walk(p); err != nil {
 			return err
 		}
-		name := d.Name()
-		if d.IsDir() {
-			if p != dir && strings.HasPrefix(name, ".") {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if !strings.HasSuffix(name, ".md") || strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") {
-			return nil
-		}
-		rel, err := filepath.Rel(dir, p)
-		if err != nil {
-			return err
-		}
-		add(file{path: p, id: strings.TrimSuffix(filepath.ToSlash(rel), ".md")})
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("content: %w", err)
 	}
 	return nil
 }
 
+// file adds release file p with ID id, unless its name ends in ".md"
+// in another case, or it was added already.
+func (w *walker) file(p, id string) {
+	if name := filepath.Base(p); isUpperMD(name) {
+		w.warn(p, "ignored: only files ending in .md (lower case) are releases; rename it to %s", name[:len(name)-3]+".md")
+		return
+	}
+	if w.seen != nil {
+		key := filepath.Clean(p)
+		if w.seen[key] {
+			return
+		}
+		w.seen[key] = true
+	}
+	w.add(file{path: p, id: id})
+}
+
+// isUpperMD reports whether name ends in ".md" in a case other than
+// lower case (".MD", ".Md").
+func isUpperMD(name string) bool {
+	n := len(name)
+	return n > 3 && strings.EqualFold(name[n-3:], ".md") && name[n-3:] != ".md"
+}
+
+// walk calls add for each release file under dir, in lexical order. The
+// error is for dir itself; a folder below it that cannot be read is a
+// problem.
+func (w *walker) walk(dir string) error {
+	entries, err := readDir(dir)
+	if err != nil {
+		return fmt.Errorf("content: %w", err)
+	}
+	w.entries(dir, dir, entries)
+	return nil
+}
+
+// releaseID is the path of file p relative to the folder walked, root,
+// with forward slashes: a part of p, without a copy, on Unix.
+func releaseID(root, p string) string {
+	rel, err := filepath.Rel(root, p)
+	if err != nil {
+		return filepath.ToSlash(p)
+	}
+	return filepath.ToSlash(rel)
+}
+
+// entries walks the entries of folder dir, inside the folder walked,
+// root.
+func (w *walker) entries(root, dir string, entries []fs.DirEntry) {
+	for _, d := range entries {
+		name := d.Name()
+		if strings.HasPrefix(name, ".") {
+			continue
+		}
+		p := filepath.Join(dir, name)
+		switch {
+		case d.IsDir():
+			w.folder(root, p)
+		case strings.HasPrefix(name, "_"):
+		case strings.HasSuffix(name, ".md"):
+			w.file(p, strings.TrimSuffix(releaseID(root, p), ".md"))
+		case isUpperMD(name):
+			w.file(p, "")
+		case d.Type()&fs.ModeSymlink != 0:
+			w.link(p)
+		}
+	}
+}
+
+// folder walks folder p, inside root; a folder that cannot be read
+// is an error problem and listed as unreadable, and the entries read
+// before the error are still walked. A folder removed meanwhile is gone
+// without a word.
+func (w *walker) folder(root, p string) {
+	entries, err := readDir(p)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // without the path, which the problem names
+		}
+		w.unreadable = append(w.unreadable, p)
+		w.problems = append(w.problems, Problem{Path: p, Line: 1, Col: 1, Severity: SeverityError,
+			Message: fmt.Sprintf("cannot read this folder: %v; the releases in it are not read: fix its permissions so that pressbot can list and open it", err)})
+	}
+	w.entries(root, p, entries)
+}
+
+// link warns about a symbolic link to a folder, which is not followed:
+// it could lead out of the folder walked, or round in a loop. A link to
+// a file not ending in .md is no release, and skipped without a word.
+func (w *walker) link(p string) {
+	st, err := os.Stat(p)
+	if err != nil || !st.IsDir() {
+		return
+	}
+	target, _ := os.Readlink(p)
+	w.warn(p, "ignored: this is a symbolic link to the folder %q, and linked folders are not read (they could lead out of the content folder, or round in a loop); move or copy the releases into a real folder here", target)
+}
+
+// warn records a warning about the file or folder p.
+func (w *walker) warn(p, format string, args ...any) {
+	w.problems = append(w.problems, Problem{Path: p, Line: 1, Col: 1, Severity: SeverityWarning, Message: fmt.Sprintf(format, args...)})
+}
+
 // parsed is the outcome for one file.
 type parsed struct {
-	rel      release.Release
-	problems []Problem
-	info     fileInfo
+	rel        release.Release
+	problems   []Problem
+	info       fileInfo
+	unreadable bool // the file is there but could not be read
 }
 
 // batchSize is how many files a worker takes at a time: enough to make
@@ -243,6 +356,7 @@ func readOne(f file, s *settings, buf []byte) (parsed, []byte) {
 	switch {
 	case err != nil:
 		ps.errorf(pos{1, 1}, "cannot read the file: %v: check that it exists and is readable", err)
+		return parsed{problems: ps.list, unreadable: !errors.Is(err, fs.ErrNotExist)}, buf
 	case size > MaxFileSize:
 		ps.errorf(pos{1, 1}, "file is %d bytes, over the 1 MiB limit (%d bytes): shorten the text, and keep pictures as separate files named by 'image'", size, MaxFileSize)
 	default:
@@ -286,6 +400,9 @@ func crossCheck(files []file, out []*parsed) Result {
 			res.Releases = append(res.Releases, p.rel)
 		}
 		res.Problems = append(res.Problems, ps.list...)
+		if p.unreadable {
+			res.Unreadable = append(res.Unreadable, files[i].path)
+		}
 	}
 	SortProblems(res.Problems)
 	slices.SortFunc(res.Releases, func(a, b release.Release) int { return strings.Compare(a.ID, b.ID) })

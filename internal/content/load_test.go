@@ -141,8 +141,8 @@ func TestLoadUnreadable(t *testing.T) {
 	}
 	a := filepath.Join(dir, "a.md")
 	checkProblems(t, res.Problems, []want{{1, 1, SeverityError, "cannot read the file: open " + a + ": permission denied: check that it exists and is readable"}})
-	if len(res.Releases) != 1 {
-		t.Errorf("got %d releases, want b.md only", len(res.Releases))
+	if len(res.Releases) != 1 || !slices.Equal(res.Unreadable, []string{a}) {
+		t.Errorf("got %d releases, Unreadable %q; want b.md only, and %s", len(res.Releases), res.Unreadable, a)
 	}
 }
 
@@ -176,6 +176,9 @@ func TestLoadUnreadableLinks(t *testing.T) {
 	}
 	if len(res.Releases) != 2 || res.Files != 4 {
 		t.Errorf("got %d releases from %d files, want a.md and sub/b.md from 4", len(res.Releases), res.Files)
+	}
+	if !slices.Equal(res.Unreadable, []string{folder}) {
+		t.Errorf("Unreadable = %q, want only %s (a dangling link is a removed file)", res.Unreadable, folder)
 	}
 }
 

@@ -16,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/pressbot/pressbot/internal/datefmt"
+	"github.com/pressbot/pressbot/internal/markdown"
 	"github.com/pressbot/pressbot/internal/release"
 )
 
@@ -49,6 +50,10 @@ func parse(path, id string, data []byte, s *settings) (release.Release, []Proble
 	}
 	data = normalize(data)
 	if at, bad := firstInvalidUTF8(data); bad {
+		if utf16BOM(data) {
+			ps.errorf(at, "the file was saved as UTF-16 (it starts with a UTF-16 byte order mark): save it as UTF-8 text in your editor")
+			return r, ps.list, info
+		}
 		ps.errorf(at, "invalid UTF-8 (first bad byte here): save the file with UTF-8 encoding in your editor")
 		return r, ps.list, info
 	}
@@ -179,7 +184,9 @@ func (b *builder) build() {
 	r.Body, r.BodyLine = trimBody(b.fr.body, b.fr.bodyLine)
 	b.checkBodyImages()
 	b.checkDateline()
-	b.checkRawHTML()
+	found := markdown.Find(r.Body) // one parse for both
+	b.checkRawHTML(found.HTML)
+	b.checkLinks(found.Links)
 	if r.Body == "" {
 		b.ps.errorf(pos{b.fr.closeLine, 1}, "the release has no text: write the body below the closing '%s' on line %d", b.fr.delim, b.fr.closeLine)
 	}
@@ -387,44 +394,83 @@ func (b *builder) checkImage(img string, at pos) {
 	}
 }
 
-// bodyImage finds the destination of a Markdown image in the body:
-// ![alt](dest …). A picture inside a code block is found too; such a
-// false alarm is a warning only.
-var bodyImage = regexp.MustCompile(`!\[[^\]\n]*\]\([ \t]*<?([^)\s>]+)`)
+// bodyImage finds the start of a Markdown picture in the body, up to its
+// destination: ![alt]( . A picture inside a code block is found too;
+// such a false alarm is a warning only.
+var bodyImage = regexp.MustCompile(`!\[[^\]\n]*\]\([ \t]*`)
 
 // urlScheme matches a destination that starts with a URL scheme.
 var urlScheme = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9+.-]*:`)
 
-// checkBodyImages warns, with Options.ImageDir, at each picture of the
-// body that names a file the content folder lacks: the newsroom serves a
+// checkBodyImages warns at each picture of the body whose path holds a
+// space, which makes it no picture; and, with Options.ImageDir, at each
+// one that names a file the content folder lacks: the newsroom serves a
 // local picture at /media/<path>, and would show it missing.
 func (b *builder) checkBodyImages() {
-	dir, body := b.s.imageDir, b.r.Body
-	if dir == "" || !strings.Contains(body, "![") {
+	body := b.r.Body
+	if !strings.Contains(body, "![") {
 		return
 	}
-	for _, m := range bodyImage.FindAllStringSubmatchIndex(body, -1) {
-		dest := body[m[2]:m[3]]
-		if urlScheme.MatchString(dest) || strings.HasPrefix(dest, "//") || strings.HasPrefix(dest, "#") {
-			continue
-		}
-		if u, err := url.PathUnescape(dest); err == nil {
-			dest = u
-		}
-		img := cleanImagePath(dest)
-		err := statImage(dir, img)
-		if err == nil && !b.s.noDigest {
-			err = b.addBodyImage(dir, strings.TrimLeft(img, "/"))
-		}
-		at := bodyPos(body, m[2], b.r.BodyLine)
+	for _, m := range bodyImage.FindAllStringIndex(body, -1) {
+		dest, off, spaced := pictureDest(body[m[1]:])
+		at := bodyPos(body, m[1]+off, b.r.BodyLine)
 		switch {
-		case err == nil:
-		case errors.Is(err, fs.ErrNotExist):
-			b.ps.warnf(at, "picture %q is not in %s: the newsroom page would show it missing; add it as %s, or correct the path (it is relative to %s)",
-				img, dir, filepath.Join(dir, filepath.FromSlash(strings.TrimLeft(img, "/"))), dir)
+		case spaced != "":
+			b.ps.warnf(at, "%q is not a picture: its path holds a space, so the page shows the text as written; write the path between < and >, ![…](<%s>), or with %%20 for each space, %s",
+				spaced, spaced, strings.ReplaceAll(spaced, " ", "%20"))
+		case dest == "" || b.s.imageDir == "" || urlScheme.MatchString(dest) || strings.HasPrefix(dest, "//") || strings.HasPrefix(dest, "#"):
 		default:
-			b.ps.warnf(at, "picture %q cannot be shown (%v): put it inside %s and name it by its path there", img, err, dir)
+			b.checkBodyImage(dest, at)
 		}
+	}
+}
+
+// pictureDest reads a picture's destination at the start of s (the text
+// after "]("): <dest>, or dest up to a blank or ')'; off is where dest
+// starts in s. When a blank in the path ends the destination where
+// neither a title nor ')' follows, the text is no picture: spaced is
+// then the path as written, up to ')' or the end of the line.
+func pictureDest(s string) (dest string, off int, spaced string) {
+	if strings.HasPrefix(s, "<") {
+		if end := strings.IndexAny(s[1:], ">\n"); end >= 0 && s[1+end] == '>' {
+			return s[1 : 1+end], 1, ""
+		}
+		return "", 0, ""
+	}
+	n := strings.IndexAny(s, ") \t\n>")
+	if n < 0 {
+		n = len(s)
+	}
+	rest := strings.TrimLeft(s[n:], " \t")
+	if n > 0 && len(rest) < len(s[n:]) && rest != "" && !strings.ContainsRune(")\"'(\n", rune(rest[0])) {
+		line := s[:n+strings.IndexByte(s[n:]+"\n", '\n')]
+		if i := strings.IndexByte(line, ')'); i >= 0 {
+			line = line[:i]
+		}
+		return "", 0, strings.TrimRight(line, " \t")
+	}
+	return s[:n], 0, ""
+}
+
+// checkBodyImage warns at at when the local picture dest of the body is
+// not a file in the content folder, and adds its digest to the release.
+func (b *builder) checkBodyImage(dest string, at pos) {
+	dir := b.s.imageDir
+	if u, err := url.PathUnescape(dest); err == nil {
+		dest = u
+	}
+	img := cleanImagePath(dest)
+	err := statImage(dir, img)
+	if err == nil && !b.s.noDigest {
+		err = b.addBodyImage(dir, strings.TrimLeft(img, "/"))
+	}
+	switch {
+	case err == nil:
+	case errors.Is(err, fs.ErrNotExist):
+		b.ps.warnf(at, "picture %q is not in %s: the newsroom page would show it missing; add it as %s, or correct the path (it is relative to %s)",
+			img, dir, filepath.Join(dir, filepath.FromSlash(strings.TrimLeft(img, "/"))), dir)
+	default:
+		b.ps.warnf(at, "picture %q cannot be shown (%v): put it inside %s and name it by its path there", img, err, dir)
 	}
 }
 
@@ -505,9 +551,24 @@ func statImage(dir, img string) error {
 	case err != nil:
 		return err
 	case !st.Mode().IsRegular():
-		return errors.New("it is a folder, not a picture")
+		return errors.New(notRegular(st.Mode()))
 	}
 	return nil
+}
+
+// notRegular says what a file of mode m, not a regular file, is.
+func notRegular(m fs.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "it is a folder, not a picture"
+	case m&fs.ModeNamedPipe != 0:
+		return "it is a named pipe (FIFO), not a regular file with a picture in it"
+	case m&fs.ModeSocket != 0:
+		return "it is a socket, not a regular file with a picture in it"
+	case m&fs.ModeDevice != 0:
+		return "it is a device, not a regular file with a picture in it"
+	}
+	return "it is not a regular file with a picture in it"
 }
 
 // keyAt returns the key position of a key, or the zero pos when absent.

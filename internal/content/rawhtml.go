@@ -8,20 +8,20 @@ import (
 	"github.com/pressbot/pressbot/internal/markdown"
 )
 
-// checkRawHTML warns where the body holds raw HTML, which every rendering
+// checkRawHTML warns where the body holds raw HTML (found), which every rendering
 // drops: an HTML block with every line of it (up to the next blank line,
 // or to the line that closes a <pre>, <script> or comment), an inline tag
 // without the text around it. An editor who pasted HTML would otherwise
 // lose text or a line break unawares. Each element is named once, at its
 // first place. A comment is a way to leave colleagues a note and is named
 // only when it hides text.
-func (b *builder) checkRawHTML() {
+func (b *builder) checkRawHTML(found []markdown.RawHTML) {
 	type seen struct {
 		tag   string
 		block bool
 	}
 	done := map[seen]bool{}
-	for _, h := range markdown.FindRawHTML(b.r.Body) {
+	for _, h := range found {
 		if done[seen{h.Tag, h.Block}] && !h.Comment {
 			continue
 		}

@@ -3,6 +3,7 @@ package content
 import (
 	"bytes"
 	"encoding/binary"
+	"fmt"
 	"strings"
 	"unicode/utf8"
 )
@@ -135,7 +136,7 @@ func split(data []byte, ps *problems) (frame, bool) {
 	case isDelim(first, "+++"):
 		f.format, f.delim = formatTOML, "+++"
 	default:
-		ps.errorf(pos{1, 1}, "no front matter: start the file with a line '---', then the keys (title: ..., date: ...), then a closing '---' line")
+		noFrontMatter(data, ps)
 		return frame{}, false
 	}
 	f.fmLine = 2
@@ -153,6 +154,33 @@ func split(data []byte, ps *problems) (frame, bool) {
 	}
 	ps.errorf(pos{1, 1}, "front matter opened with '%s' on line 1 is never closed: add a line '%s' after the last key", f.delim, f.delim)
 	return frame{}, false
+}
+
+// noFrontMatter reports data without a front matter on line 1: when
+// blank lines come before a '---' or '+++' line, that they must go.
+func noFrontMatter(data []byte, ps *problems) {
+	off, line := 0, 1
+	for off < len(data) {
+		l, next := nextLine(data, off)
+		if len(bytes.TrimSpace(l)) != 0 {
+			break
+		}
+		off, line = next, line+1
+	}
+	if l, _ := nextLine(data, off); line > 1 && (isDelim(l, "---") || isDelim(l, "+++")) {
+		blank := "line 1 is blank"
+		if line > 2 {
+			blank = fmt.Sprintf("lines 1–%d are blank", line-1)
+		}
+		ps.errorf(pos{1, 1}, "no front matter on line 1: %s, and the front matter must start on the very first line; delete the blank lines so that '%s' (now on line %d) is line 1", blank, strings.TrimSpace(string(l)), line)
+		return
+	}
+	ps.errorf(pos{1, 1}, "no front matter: start the file with a line '---', then the keys (title: ..., date: ...), then a closing '---' line")
+}
+
+// utf16BOM reports whether data starts with a UTF-16 byte order mark.
+func utf16BOM(data []byte) bool {
+	return bytes.HasPrefix(data, []byte{0xff, 0xfe}) || bytes.HasPrefix(data, []byte{0xfe, 0xff})
 }
 
 // trimBody drops the blank lines before the text (advancing the start

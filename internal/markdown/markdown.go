@@ -1,6 +1,7 @@
 // Package markdown is the Markdown dialect of releases: the goldmark
 // extensions every rendering shares, and what a body holds that the
-// renderings drop (raw HTML), for pressbot check to warn about.
+// renderings drop (raw HTML, links to targets they refuse), for pressbot
+// check to warn about.
 package markdown
 
 import (

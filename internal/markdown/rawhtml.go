@@ -28,8 +28,8 @@ type RawHTML struct {
 	End int
 }
 
-// rawParser is the parser FindRawHTML uses: the renderer's, without the
-// autolinker, which finds no HTML.
+// rawParser is the parser Find uses: the renderer's, without the
+// autolinker, which finds no HTML and no link with a dropped target.
 var rawParser = sync.OnceValue(NewParser)
 
 // FindRawHTML returns the raw HTML of body in order, as goldmark finds it
@@ -40,13 +40,34 @@ func FindRawHTML(body string) []RawHTML {
 	if !mayHoldHTML(body) {
 		return nil
 	}
+	return parseBody(body).HTML
+}
+
+// Findings are what a body holds that the renderings drop.
+type Findings struct {
+	HTML  []RawHTML
+	Links []Link
+}
+
+// Find returns the raw HTML (as FindRawHTML) and the dropped links (as
+// FindDroppedLinks) of body, parsing it once, and only when it may hold
+// either: most bodies have no HTML, and links only to https:// addresses.
+func Find(body string) Findings {
+	if !mayHoldHTML(body) && !mayDropLink(body) {
+		return Findings{}
+	}
+	return parseBody(body)
+}
+
+// parseBody parses body and collects its findings.
+func parseBody(body string) Findings {
 	src := []byte(body)
-	var out []RawHTML
+	var out Findings
 	add := func(start, end int, block bool) {
 		if i := bytes.IndexByte(src[start:end], '<'); i >= 0 {
 			h := RawHTML{Offset: start + i, Block: block, End: end}
 			h.Tag, h.Comment = rawTagName(src[start+i:])
-			out = append(out, h)
+			out.HTML = append(out.HTML, h)
 		}
 	}
 	_ = ast.Walk(rawParser().Parse(text.NewReader(src)), func(n ast.Node, entering bool) (ast.WalkStatus, error) {
@@ -63,6 +84,13 @@ func FindRawHTML(body string) []RawHTML {
 		case *ast.RawHTML:
 			if segs := n.Segments; entering && segs.Len() > 0 {
 				add(segs.At(0).Start, segs.At(segs.Len()-1).Stop, false)
+			}
+		case *ast.Link:
+			if !entering {
+				break
+			}
+			if l, drop := droppedLink(n, src); drop {
+				out.Links = append(out.Links, l)
 			}
 		}
 		return ast.WalkContinue, nil
