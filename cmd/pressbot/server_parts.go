@@ -51,7 +51,7 @@ func (s *server) setupApproval(context.Context) error {
 		Users: users, Required: a.RequiredApprovals, Rules: rules, Mode: a.Telegram.Mode,
 		WebhookURL: a.Telegram.WebhookURL, WebhookSecret: a.Telegram.WebhookSecret.Reveal(),
 		Zone: s.cfg.Zone, BaseURL: s.cfg.Site.BaseURL, PreviewURL: s.previewURL, Editor: outletEditor(s.outlets), Deleter: outletDeleter(s.outlets),
-		Logger: s.log,
+		Logger: s.log, Current: s.fileCurrent,
 	}, newsroomStore{Store: s.store, refresh: s.refreshNewsroom}, s.render, s)
 	if err != nil {
 		return err
@@ -278,6 +278,12 @@ func previewKeys(ctx context.Context, st *store.Store) (httpd.PreviewKeys, error
 		return httpd.PreviewKeys{}, fmt.Errorf("preview keys: the stored secret %q is damaged: delete that setting to make a new one", store.SettingPreviewSecret)
 	}
 	return httpd.NewPreviewKeys(secret), nil
+}
+
+// fileCurrent says whether release id's file still gives hash
+// (approval.Config.Current); ingest parses it as it would record it.
+func (s *server) fileCurrent(id, hash string) error {
+	return s.ingest.Current(id, hash)
 }
 
 // previewURL is release id's preview link, with its key.

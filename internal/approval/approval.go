@@ -92,6 +92,13 @@ type Config struct {
 	// PollTimeout is the long-polling wait (default 30 s); it must be
 	// shorter than HTTPClient's timeout.
 	PollTimeout time.Duration
+	// Current, when set, says whether release id's file still gives
+	// content hash: nil if so, else what is different. Approve refuses a
+	// release whose file is not current, so that an approval is of the
+	// file as it stands: after an edit the card shows the older version
+	// until the edit is recorded, and an edit that made the file invalid
+	// is never recorded.
+	Current func(id, hash string) error
 	// Editor and Deleter change published posts (optional).
 	Editor  Editor
 	Deleter Deleter

@@ -154,6 +154,13 @@ func (b *Bot) approve(ctx context.Context, u User, v *view, msgID int, lang stri
 			out = append(out, r.Lang+": none of the selected channels")
 			continue
 		}
+		if b.cfg.Current != nil {
+			if err := b.cfg.Current(r.ID, r.Hash); err != nil {
+				b.log.Warn("approval: refused: the file is not the version shown", "release", r.ID, "user_id", u.ID, "err", err)
+				out = append(out, r.Lang+": not approved: "+strings.TrimPrefix(err.Error(), "ingest: "))
+				continue
+			}
+		}
 		req := store.ApproveRequest{ID: r.ID, Hash: r.Hash, Approver: approver(u), Channels: chans,
 			Posts: v.posts[r.ID], Required: b.required(r.Release), At: t}
 		if t.IsZero() {

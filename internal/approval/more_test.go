@@ -353,3 +353,28 @@ func TestPreviewLinksCarryKeys(t *testing.T) {
 		t.Errorf("/status lacks %s:\n%s", link, status.Text)
 	}
 }
+
+// TestApproveRefusedWhenFileNotCurrent checks that an approval is refused
+// while the release's file does not give the version the card shows (it
+// changed and is not recorded yet, or is invalid now), and goes through
+// once it does.
+func TestApproveRefusedWhenFileNotCurrent(t *testing.T) {
+	current := errors.New("ingest: the file is invalid now: content/2024/office.md:4:7: lang is not a tag")
+	w := newWorld(t, func(c *approval.Config) {
+		c.Current = func(string, string) error { return current }
+	})
+	rel := w.release("2024/office", source("UN opens office", "en", "", nil, body))
+	w.offer(rel)
+	card := w.card("UN opens office", 0)
+	a := w.tap(alice, card.ID, "✅ Approve")
+	if !strings.Contains(a.Text, "not approved: the file is invalid now") {
+		t.Errorf("tap answered %+v, want the refusal with its reason", a)
+	}
+	if rec := w.record(rel.ID); rec.State != release.StatusPendingApproval || len(rec.Approvals) != 0 {
+		t.Fatalf("after a refused approval: %s with %d approvals", rec.State, len(rec.Approvals))
+	}
+	current = nil
+	if a := w.tap(alice, card.ID, "✅ Approve"); !strings.Contains(a.Text, "approved and scheduled") {
+		t.Errorf("with the file current, tap answered %+v", a)
+	}
+}

@@ -248,6 +248,29 @@ func (in *Ingest) translationHeld(ctx context.Context, rels []string) func(id, k
 	}
 }
 
+// Current reports whether the file of release id gives content hash now:
+// nil if so, else an error saying what is different (the file changed
+// and its new version is not recorded yet, it is invalid, or it is gone).
+// Approval asks it, so that an approval is of the file as it stands, not
+// of an older version the chat still shows.
+func (in *Ingest) Current(id, hash string) error {
+	rel := id + ".md"
+	full := filepath.Join(in.dir, filepath.FromSlash(rel))
+	if _, err := os.Stat(full); errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("ingest: the file %s is gone", rel)
+	}
+	res := in.parseOne(full, rel, in.opts)
+	for _, p := range res.Problems {
+		if p.Severity == content.SeverityError {
+			return fmt.Errorf("ingest: the file is invalid now: %s", p)
+		}
+	}
+	if len(res.Releases) != 1 || res.Releases[0].Hash != hash {
+		return fmt.Errorf("ingest: the file %s changed since this version; the new one is offered in a moment", rel)
+	}
+	return nil
+}
+
 // parseOne reads a single file.
 func (in *Ingest) parseOne(path, rel string, opts content.Options) content.Result {
 	data, err := os.ReadFile(path)

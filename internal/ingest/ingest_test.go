@@ -365,3 +365,32 @@ func TestFailedFilesAreRetried(t *testing.T) {
 		t.Errorf("2026/b after the retry: %s, %v", got.State, err)
 	}
 }
+
+// TestCurrent checks what approval is told about a release's file: current
+// while it gives the recorded hash; changed, invalid or gone otherwise.
+func TestCurrent(t *testing.T) {
+	s := newStepper(t, Config{})
+	write(t, s.dir, "2026/c.md", strings.Replace(good, "%s", "C", 1))
+	s.step(t, "first")
+	rec, err := s.st.Get(s.ctx, "2026/c")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.in.Current("2026/c", rec.Hash); err != nil {
+		t.Errorf("unchanged file: %v", err)
+	}
+	for _, tt := range []struct{ name, body, want string }{
+		{"edited", strings.Replace(good, "%s", "C, corrected", 1), "changed since"},
+		{"invalid", "---\ntitle: C\n---\n\nNo date.\n", "invalid now"},
+		{"gone", "", "is gone"},
+	} {
+		if tt.body == "" {
+			os.Remove(filepath.Join(s.dir, "2026", "c.md"))
+		} else {
+			write(t, s.dir, "2026/c.md", tt.body)
+		}
+		if err := s.in.Current("2026/c", rec.Hash); err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: %v, want %q", tt.name, err, tt.want)
+		}
+	}
+}
