@@ -4,19 +4,40 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
+	"os"
 	"time"
+
+	"github.com/pressbot/pressbot/internal/config"
 )
 
 func init() {
 	register(command{name: "health", summary: "probe a running pressbot (for container health checks)", run: runHealth})
 }
 
+// healthURL returns the /healthz URL of a serve listening on addr
+// (PRESSBOT_HTTP_ADDR; "" for the default): a wildcard host is probed on
+// loopback, as a container's health check runs beside it.
+func healthURL(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "http://" + config.DefaultHTTPAddr + "/healthz"
+	}
+	switch host {
+	case "", "0.0.0.0":
+		host = "127.0.0.1"
+	case "::":
+		host = "::1"
+	}
+	return "http://" + net.JoinHostPort(host, port) + "/healthz"
+}
+
 // runHealth GETs a health URL and exits 0 on 200, 1 otherwise; images
 // without curl use it as their health check.
 func runHealth(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("health", "[-url URL]", "Probe a running pressbot's health endpoint; exit 0 when it answers 200.", stderr)
-	url := fs.String("url", "http://127.0.0.1:8080/healthz", "health `URL` (/healthz: alive; /readyz: database, queue and channels ready)")
+	url := fs.String("url", healthURL(os.Getenv(config.EnvPrefix+"HTTP_ADDR")), "health `URL` (/healthz: alive; /readyz: database, queue and channels ready); default: /healthz at PRESSBOT_HTTP_ADDR, or 127.0.0.1:8080")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}

@@ -110,3 +110,18 @@ func outboxSend(ts *testscript.TestScript, channel string, post release.Post) *r
 	ts.Check(err)
 	return &r
 }
+
+// TestHealthURL checks that pressbot health probes where serve listens.
+func TestHealthURL(t *testing.T) {
+	for addr, want := range map[string]string{
+		"":              "http://127.0.0.1:8080/healthz",
+		"0.0.0.0:9090":  "http://127.0.0.1:9090/healthz",
+		":9091":         "http://127.0.0.1:9091/healthz",
+		"[::]:9092":     "http://[::1]:9092/healthz",
+		"10.0.0.5:9093": "http://10.0.0.5:9093/healthz",
+	} {
+		if got := healthURL(addr); got != want {
+			t.Errorf("healthURL(%q) = %q, want %q", addr, got, want)
+		}
+	}
+}
