@@ -14,6 +14,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -95,7 +96,12 @@ func (s *Store) init(ctx context.Context) error {
 	if err := s.migrate(ctx); err != nil {
 		return err
 	}
-	jobs, err := river.NewClient(s.driver, JobClientConfig())
+	cfg := JobClientConfig()
+	// This client only inserts and cancels jobs, whose errors come back
+	// from each call; River would otherwise print notes such as "Driver
+	// does not support listener" on stdout before serve's first line.
+	cfg.Logger = slog.New(slog.DiscardHandler)
+	jobs, err := river.NewClient(s.driver, cfg)
 	if err != nil {
 		return fmt.Errorf("store: river client: %w", err)
 	}
