@@ -355,6 +355,9 @@ func (b *builder) image() (string, string) {
 	case img == "" && alt != "":
 		b.ps.warnf(b.keyAt(keyImageAlt), "image_alt is set but there is no image: add 'image: path/or/url.jpg' or remove image_alt")
 	}
+	if format := unshownFormat(img); format != "" {
+		b.ps.warnf(valAt, "image %q is a %s picture, which most browsers and Telegram, Facebook and X do not show: export it as JPEG or PNG and name that file", img, format)
+	}
 	if img != "" && !release.IsImageURL(img) {
 		img = cleanImagePath(img)
 		if b.s.imageDir != "" {
@@ -362,6 +365,24 @@ func (b *builder) image() (string, string) {
 		}
 	}
 	return img, alt
+}
+
+// unshownFormat names the picture format of img when it is one that
+// browsers and the platforms do not show (HEIC from phones, TIFF, BMP),
+// else "".
+func unshownFormat(img string) string {
+	if i := strings.IndexAny(img, "?#"); i >= 0 {
+		img = img[:i]
+	}
+	switch strings.ToLower(path.Ext(img)) {
+	case ".heic", ".heif":
+		return "HEIC"
+	case ".tif", ".tiff":
+		return "TIFF"
+	case ".bmp":
+		return "BMP"
+	}
+	return ""
 }
 
 // cleanImagePath removes "./", "//" and "x/.." from a local image path,

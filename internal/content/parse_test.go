@@ -71,6 +71,8 @@ func TestParseRules(t *testing.T) {
 		{"image without alt", "---\ntitle: t\ndate: 2020-02-06\nimage: a.jpg\n---\nx\n", []want{{4, 1, SeverityError, "the image has no image_alt: add 'image_alt:"}}},
 		{"image with empty alt", "---\ntitle: t\ndate: 2020-02-06\nimage: a.jpg\nimage_alt: \"\"\n---\nx\n", []want{{4, 1, SeverityError, "no image_alt"}}},
 		{"hugo images without alt", "---\ntitle: t\ndate: 2020-02-06\nimages: [a.jpg]\n---\nx\n", []want{{4, 1, SeverityError, "no image_alt"}}},
+		{"heic image", "---\ntitle: t\ndate: 2020-02-06\nimage: photos/IMG_0042.HEIC\nimage_alt: A photo\n---\nx\n", []want{{4, 8, SeverityWarning, `image "photos/IMG_0042.HEIC" is a HEIC picture, which most browsers`}}},
+		{"tiff image url", "---\ntitle: t\ndate: 2020-02-06\nimage: https://example.org/scan.tif?v=2\nimage_alt: A scan\n---\nx\n", []want{{4, 8, SeverityWarning, "is a TIFF picture"}}},
 		{"alt without image", "---\ntitle: t\ndate: 2020-02-06\nimage_alt: x\n---\nx\n", []want{{4, 1, SeverityWarning, "image_alt is set but there is no image"}}},
 		{"invalid utf8 in body", "---\ntitle: t\ndate: 2020-02-06\n---\nТекст \xff\n", []want{{5, 7, SeverityError, "invalid UTF-8"}}},
 		{"invalid utf8 in front matter", "---\ntitle: \xc3\x28\n---\n", []want{{2, 8, SeverityError, "invalid UTF-8"}}},
