@@ -26,17 +26,20 @@ type item struct {
 	Summary  string
 	Short    string // Summary without its dateline (see trimDateline), cut for lists
 	Location string
-	Path     string    // page directory relative to the root: "releases/{id}/"
-	Href     string    // link to the page relative to the root: Path, or its index.html (Site.dirLink)
-	URL      string    // absolute page URL
-	Date     string    // display date in the release's language
-	DateISO  string    // RFC 3339 in the office zone
-	dated    time.Time // the release's date in the office zone, as Date and DateISO write it
-	Pub      time.Time
-	Upd      time.Time
-	Tags     []tagRef
-	Image    string // local path under MediaDir ("" if remote or none)
-	ImageAbs string // absolute image URL ("" if none)
+	Path     string // page directory relative to the root: "releases/{id}/"
+	Href     string // link to the page relative to the root: Path, or its index.html (Site.dirLink)
+	URL      string // absolute page URL
+	Date     string // display date in the release's language
+	DateISO  string // RFC 3339 in the office zone
+	// ModifiedISO is when the newsroom's text last changed after its
+	// publication (an update of its posts), RFC 3339; "" if it did not.
+	ModifiedISO string
+	dated       time.Time // the release's date in the office zone, as Date and DateISO write it
+	Pub         time.Time
+	Upd         time.Time
+	Tags        []tagRef
+	Image       string // local path under MediaDir ("" if remote or none)
+	ImageAbs    string // absolute image URL ("" if none)
 	// BodyImages are the local pictures the body shows (paths under
 	// MediaDir), found once the body is rendered (see load).
 	BodyImages []string
@@ -166,6 +169,9 @@ func (s *Site) newItem(e *Entry) (*item, error) {
 		Path: p, Href: s.dirLink(p), URL: r.PageURL(s.cfg.BaseURL),
 		Date: formatDate(dated, lang), DateISO: dated.Format(time.RFC3339), dated: dated,
 		Pub: pub, Upd: upd.In(s.cfg.Zone), ImageAbs: r.ImageURL(s.cfg.BaseURL), imgSrc: s.imgSrc,
+	}
+	if it.Upd.After(pub) {
+		it.ModifiedISO = it.Upd.Format(time.RFC3339)
 	}
 	if r.Image != "" && !release.IsImageURL(r.Image) {
 		it.Image = strings.TrimLeft(r.Image, "/")

@@ -462,6 +462,7 @@ func TestSocialTags(t *testing.T) {
 			"og:url":                 testBase + "/releases/2020/imts-success/",
 			"og:description":         "6 February 2020, Tashkent, Uzbekistan – Summary of IMTs' Success Impacts the Security and Health of Local Communities",
 			"article:published_time": "2020-02-06T10:00:00+05:00",
+			"article:modified_time":  "2020-02-07T09:00:00+05:00", // its posts were updated
 			"article:tag":            "Drugs|Law enforcement",
 			"og:image":               testBase + "/media/images/2020/imts.jpg",
 			"og:image:alt":           "A forensic minivan handed over in Tashkent",
@@ -470,6 +471,7 @@ func TestSocialTags(t *testing.T) {
 		}},
 		{"releases/2021/aral-sea-forum/index.html", map[string]string{
 			"og:image": "https://cdn.example.net/aral.png", "og:image:alt": "The dried bed of the Aral Sea", "twitter:card": "summary_large_image",
+			"article:modified_time": "", // never updated
 		}},
 		{"releases/2023/water-ru/index.html", map[string]string{
 			"og:title": "Доступ к чистой воде", "og:image": "", "twitter:card": "summary", "article:tag": "климат",
