@@ -182,7 +182,13 @@ func renderReadRelease(path string, opts content.Options, stderr io.Writer) (rel
 		fmt.Fprintf(stderr, "pressbot render: %v\n", err)
 		return release.Release{}, exitProblems
 	}
-	rel, problems := content.Parse(path, renderReleaseID(path), data, opts)
+	id := renderReleaseID(path)
+	if ext := filepath.Ext(path); ext != ".md" && strings.EqualFold(ext, ".md") {
+		fmt.Fprintf(stderr, "%s:1:1: warning: ignored by serve, build and check of its folder: only files ending in .md (lower case) are releases; rename it to %s\n",
+			path, strings.TrimSuffix(filepath.Base(path), ext)+".md")
+		id = renderReleaseID(strings.TrimSuffix(path, ext) + ".md") // its ID once renamed
+	}
+	rel, problems := content.Parse(path, id, data, opts)
 	for _, p := range problems {
 		fmt.Fprintln(stderr, p.String())
 	}
