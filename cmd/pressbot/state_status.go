@@ -67,7 +67,7 @@ func writeStatus(w io.Writer, rec store.Record, audit []store.AuditEntry, zone *
 		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "  CHANNEL\tSTATE\tTIME\tATTEMPTS\tRESULT")
 		for _, p := range rec.Posts {
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%d\t%s\n", p.Channel, p.State, localTime(postTime(p), zone), p.Attempts, postResult(p))
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%d\t%s\n", p.Channel, p.State, localTime(postTime(p), zone), p.Attempts, postResult(p, zone))
 		}
 		tw.Flush()
 		writeNextSteps(w, rec)
@@ -85,12 +85,12 @@ func writeStatus(w io.Writer, rec store.Record, audit []store.AuditEntry, zone *
 }
 
 // postResult is a post's receipt (link or remote ids) or its last error.
-func postResult(p store.PostRecord) string {
+func postResult(p store.PostRecord, zone *time.Location) string {
 	switch {
 	case p.Receipt == nil && p.State == release.StatusPublished:
 		return "no receipt: marked as published by an officer"
 	case p.Receipt == nil:
-		return p.LastError
+		return store.TimesIn(p.LastError, zone, localLayout)
 	}
 	link := "ids " + strings.Join(p.Receipt.RemoteIDs, ", ")
 	if p.Receipt.URL != "" {

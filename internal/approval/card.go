@@ -332,7 +332,7 @@ func (b *Bot) postLine(m *msg, p store.PostRecord) {
 			m.text(" ").link(p.Receipt.URL, "open")
 		}
 	case release.StatusFailed, release.StatusUncertain:
-		m.text(string(p.State) + ": " + short(p.LastError, 300))
+		m.text(string(p.State) + ": " + short(store.TimesIn(p.LastError, b.cfg.Zone, shortLayout), 300))
 	default:
 		m.text(string(p.State))
 	}

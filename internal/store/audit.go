@@ -61,7 +61,13 @@ var storedTime = regexp.MustCompile(`\b\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(
 // zone, as layout formats them ("at 2026-11-27 09:00 +05"), so that a
 // history shows every time in the office's zone.
 func (e AuditEntry) DetailIn(zone *time.Location, layout string) string {
-	return storedTime.ReplaceAllStringFunc(e.Detail, func(s string) string {
+	return TimesIn(e.Detail, zone, layout)
+}
+
+// TimesIn returns text (an audit detail, a post's last error) with the
+// times the store wrote into it in zone, as layout formats them.
+func TimesIn(text string, zone *time.Location, layout string) string {
+	return storedTime.ReplaceAllStringFunc(text, func(s string) string {
 		t, err := time.Parse(time.RFC3339Nano, s)
 		if err != nil {
 			return s

@@ -25,3 +25,13 @@ func TestDetailIn(t *testing.T) {
 		}
 	}
 }
+
+// TestTimesIn checks that a post's last error shows the store's times in
+// the office zone, as an audit detail does.
+func TestTimesIn(t *testing.T) {
+	tashkent := time.FixedZone("+05", 5*3600)
+	got := store.TimesIn("no result recorded since 2026-11-27T23:15:30Z (worker stopped mid-send?); check the channel", tashkent, "2006-01-02 15:04 MST")
+	if want := "no result recorded since 2026-11-28 04:15 +05 (worker stopped mid-send?); check the channel"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
