@@ -308,6 +308,15 @@ func (s *Site) releaseLinks(m *model, it *item, p *page) error {
 			others.add(f)
 		}
 	}
+	if len(it.Alts) > 1 {
+		// x-default: the version in the menu's first language, for readers
+		// whose language has none.
+		f, err := s.fragment(m, "alternate", "x-default\x00"+it.Alts[0].ID, link{Href: it.Alts[0].URL, Lang: "x-default"})
+		if err != nil {
+			return err
+		}
+		alternates.add(f)
+	}
 	for _, t := range it.Tags {
 		f, err := s.fragment(m, "tag-link", p.Root+"\x00"+t.Slug+"\x00"+t.Name, tagLink{Root: p.Root, Slug: t.Slug, Name: t.Name, Index: s.index})
 		if err != nil {

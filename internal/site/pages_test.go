@@ -199,6 +199,8 @@ func TestReleasePage(t *testing.T) {
 		"en": testBase + "/releases/2020/imts-success/",
 		"ru": testBase + "/releases/2020/imts-success-ru/",
 		"uz": testBase + "/releases/2020/imts-success-uz/",
+		// The version in the menu's first language, for other readers.
+		"x-default": testBase + "/releases/2020/imts-success/",
 	}
 	if !mapsEqual(hreflang, wantAlt) {
 		t.Errorf("hreflang alternates %v, want %v", hreflang, wantAlt)
