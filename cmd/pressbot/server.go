@@ -117,7 +117,8 @@ func newServer(ctx context.Context, cfg *config.Config, outboxDir string, log *s
 	for name, o := range s.outlets {
 		pubs[name] = o
 	}
-	if s.queue, err = queue.New(s.store, pubs, queue.Options{Notifier: s, Logger: log, BeforeSend: s.pageBeforeSend}); err != nil {
+	if s.queue, err = queue.New(s.store, pubs, queue.Options{Notifier: s, Logger: log, BeforeSend: s.pageBeforeSend,
+		Current: func(_ context.Context, id, hash string) error { return s.fileCurrent(id, hash) }}); err != nil {
 		return nil, err
 	}
 	s.watcher = watch.New(s.contentDir, cfg.Content.Rescan.D(), log)

@@ -99,8 +99,17 @@ type Options struct {
 	// newsroom then, as the post links to it and the platforms fetch that
 	// link as they receive the post. The send waits for it.
 	BeforeSend func(ctx context.Context, release string)
-	Notifier   Notifier
-	Logger     *slog.Logger
+	// Current, when set, is asked before a post is claimed whether the
+	// release's file still gives the hash the post was approved at. When
+	// it does not (an edit not yet recorded, an edit the store failed to
+	// record, a file made invalid), nothing is claimed or sent: the job
+	// waits HeldRetry and asks again, until the change is recorded (which
+	// cancels the post) or the file is back.
+	Current func(ctx context.Context, release, hash string) error
+	// HeldRetry is that wait (default 15 s).
+	HeldRetry time.Duration
+	Notifier  Notifier
+	Logger    *slog.Logger
 	// ID names this instance among several (default: River's random id).
 	ID string
 }
@@ -122,6 +131,7 @@ func (o Options) withDefaults() Options {
 	def(&o.FetchPollInterval, 100*time.Millisecond)
 	def(&o.FetchCooldown, 20*time.Millisecond)
 	def(&o.MaxBackoff, 10*time.Minute)
+	def(&o.HeldRetry, 15*time.Second)
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}

@@ -394,3 +394,51 @@ func TestStopCancelsSendsInFlight(t *testing.T) {
 		t.Errorf("send cut short by shutdown is %s, want uncertain", got.State)
 	}
 }
+
+// TestHeldWhileFileNotCurrent checks that a post whose release's file is
+// not the approved version is neither claimed nor sent while Current says
+// so, goes out once the file is back, and that a post cancelled meanwhile
+// (the change recorded) is not asked about again and again.
+func TestHeldWhileFileNotCurrent(t *testing.T) {
+	s := storetest.Open(t, storetest.Dialects[0])
+	p := &fakePublisher{replies: []func(context.Context) error{ok}}
+	schedule(t, s, "2024/held", time.Now(), "telegram")
+	schedule(t, s, "2024/edited", time.Now(), "telegram")
+	var (
+		mu     sync.Mutex
+		differ = map[string]bool{"2024/held": true, "2024/edited": true}
+		asked  = map[string]int{}
+	)
+	current := func(_ context.Context, id, hash string) error {
+		mu.Lock()
+		defer mu.Unlock()
+		asked[id]++
+		if differ[id] {
+			return errors.New("the file changed")
+		}
+		return nil
+	}
+	// The edit of 2024/edited is recorded: its post is cancelled.
+	if _, err := s.UpsertRelease(ctx, release.Release{ID: "2024/edited", Title: "edited", Hash: "h-new"}, "test"); err != nil {
+		t.Fatal(err)
+	}
+	start(t, s, map[string]queue.Publisher{"telegram": p}, queue.Options{Current: current, HeldRetry: 200 * time.Millisecond})
+	time.Sleep(time.Second)
+	if n := len(p.sends()); n != 0 {
+		t.Fatalf("%d sends while the file was not the approved version", n)
+	}
+	if rec, _ := s.Get(ctx, "2024/held"); rec.Posts[0].State != release.StatusScheduled {
+		t.Errorf("held post %s, want still scheduled", rec.Posts[0].State)
+	}
+	mu.Lock()
+	heldAsks, editedAsks := asked["2024/held"], asked["2024/edited"]
+	differ["2024/held"] = false
+	mu.Unlock()
+	if heldAsks < 2 || editedAsks > 1 {
+		t.Errorf("Current asked %d times for the held post (want it asked again), %d for the cancelled one (want at most once)", heldAsks, editedAsks)
+	}
+	waitPost(t, s, "2024/held", "telegram", release.StatusPublished, 20*time.Second)
+	if n := len(p.sends()); n != 1 {
+		t.Errorf("%d sends, want 1", n)
+	}
+}

@@ -49,6 +49,9 @@ func (w *worker) Work(ctx context.Context, job *river.Job[store.PublishArgs]) er
 			return err // nothing claimed, nothing sent: River retries
 		}
 	}
+	if w.held(ctx, a) {
+		return river.JobSnooze(w.q.opts.HeldRetry) // nothing claimed, nothing sent
+	}
 	claim, err := w.q.store.StartPublish(ctx, a)
 	if err != nil {
 		return fmt.Errorf("queue: claim %s on %s: %w", a.Release, a.Channel, err) // nothing sent: River retries
@@ -78,6 +81,33 @@ func (w *worker) Work(ctx context.Context, job *river.Job[store.PublishArgs]) er
 		sendErr = &release.SendError{Class: release.ClassUncertain, Err: sendErr}
 	}
 	return w.record(ctx, job, ev, receipt, sendErr)
+}
+
+// held reports whether the post, still scheduled, must wait because its
+// release's file is not the version it was approved at (Options.Current).
+// A post no longer scheduled (the change was recorded and cancelled it)
+// goes on to the claim, which ends its job.
+func (w *worker) held(ctx context.Context, a store.PublishArgs) bool {
+	cur := w.q.opts.Current
+	if cur == nil {
+		return false
+	}
+	err := cur(ctx, a.Release, a.Hash)
+	if err == nil {
+		return false
+	}
+	rec, gerr := w.q.store.Get(ctx, a.Release)
+	if gerr != nil && !errors.Is(gerr, store.ErrNotFound) {
+		return true // the claim would fail too; ask again later
+	}
+	for _, p := range rec.Posts {
+		if p.Channel == a.Channel && p.Hash == a.Hash && p.Gen == a.Gen && p.State == release.StatusScheduled {
+			w.q.opts.Logger.Warn("queue: post held: its release's file is not the approved version; it waits until the change is recorded "+
+				"(if this lasts, see that serve reads the folder the release was approved from)", "release", a.Release, "channel", a.Channel, "err", err)
+			return true
+		}
+	}
+	return false
 }
 
 // pace waits for the channel's rate budget before the claim, when the post
