@@ -39,8 +39,9 @@ type Store interface {
 // the caller should hand them over again (watch.Watcher.Forget), so that
 // they are retried rather than taken as done.
 type Failed struct {
-	Paths []string // release files, relative to the content folder
-	Err   error
+	Paths   []string // release files added or changed, relative to the content folder
+	Removed []string // release files whose removal could not be recorded
+	Err     error
 }
 
 // Error implements error.
@@ -67,6 +68,7 @@ type Ingest struct {
 	commit  func() string
 	mu      sync.Mutex
 	problem map[string]string // path → last reported problems
+	held    map[string]bool   // releases whose posts hold cancelled, until offered again
 	offered func(id string, at time.Time)
 }
 
@@ -93,7 +95,7 @@ func New(cfg Config) *Ingest {
 		cfg.Commit = func() string { return "" }
 	}
 	return &Ingest{dir: cfg.Dir, opts: cfg.Options, store: cfg.Store, offer: cfg.Offer, log: cfg.Log,
-		commit: cfg.Commit, problem: map[string]string{}, offered: cfg.Offered}
+		commit: cfg.Commit, problem: map[string]string{}, held: map[string]bool{}, offered: cfg.Offered}
 }
 
 // Apply processes one batch of changes and returns how many releases were
@@ -124,14 +126,15 @@ func (in *Ingest) Apply(ctx context.Context, ch watch.Changes) (int, error) {
 			errs, failed = append(errs, err), append(failed, id+".md")
 		}
 	}
+	var notRemoved []string
 	for _, p := range ch.Removed {
 		if err := in.removed(ctx, p); err != nil {
-			errs = append(errs, err)
+			errs, notRemoved = append(errs, err), append(notRemoved, p)
 		}
 	}
-	if len(failed) > 0 {
+	if len(failed)+len(notRemoved) > 0 {
 		slices.Sort(failed)
-		return offered, &Failed{Paths: failed, Err: errors.Join(errs...)}
+		return offered, &Failed{Paths: failed, Removed: notRemoved, Err: errors.Join(errs...)}
 	}
 	return offered, errors.Join(errs...)
 }
@@ -153,6 +156,7 @@ func (in *Ingest) hold(ctx context.Context, id, problem string) error {
 	if err := in.store.Cancel(ctx, id, store.ActorSystem, "the file is invalid now: "+problem); err != nil {
 		return fmt.Errorf("ingest: hold %s: %w", id, err)
 	}
+	in.held[id] = true
 	in.log.Warn("the file of an approved release is invalid now: its posts are held", "release", id, "problem", problem)
 	in.offer.Alert(ctx, fmt.Sprintf("The file of the approved release %s is invalid now (%s): its scheduled posts were cancelled. Fix the file; it is then offered for approval again.", id, problem))
 	return nil
@@ -357,6 +361,14 @@ func (in *Ingest) record(ctx context.Context, rel release.Release) (bool, error)
 		return false, fmt.Errorf("ingest: %s: %w", rel.ID, err)
 	}
 	in.log.Info("release synced", "release", rel.ID, "change", ch.Kind.String(), "state", string(ch.State), "hash", rel.ShortHash())
+	if in.held[rel.ID] {
+		// Its file is valid again: offered anew, even back to the version
+		// approved before, whose approval hold cancelled.
+		delete(in.held, rel.ID)
+		if ch.Kind == store.ChangeUnchanged && ch.State == release.StatusPendingApproval {
+			ch.Kind = store.ChangeAfterApproval
+		}
+	}
 	if ch.Kind == store.ChangeUnchanged || rel.Draft {
 		return false, nil
 	}

@@ -291,6 +291,12 @@ func TestInvalidEditHoldsApproved(t *testing.T) {
 			if len(s.rec.alerts) == 0 || !strings.Contains(s.rec.alerts[len(s.rec.alerts)-1], "2026/e") {
 				t.Errorf("alerts %q: want one about 2026/e", s.rec.alerts)
 			}
+			// Fixed back to the version approved before: offered again,
+			// as its approval was cancelled.
+			write(t, s.dir, "2026/e.md", strings.Replace(good, "%s", "E", 1))
+			if n := s.step(t, "fixed"); n != 1 || s.rec.offers[len(s.rec.offers)-1] != "2026/e:changed_after_approval" {
+				t.Errorf("fixed: offered %d, offers %v", n, s.rec.offers)
+			}
 		})
 	}
 }
@@ -392,5 +398,43 @@ func TestCurrent(t *testing.T) {
 		if err := s.in.Current("2026/c", rec.Hash); err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s: %v, want %q", tt.name, err, tt.want)
 		}
+	}
+}
+
+// failingWithdraw fails to withdraw the releases named in fail.
+type failingWithdraw struct {
+	*store.Store
+	fail map[string]bool
+}
+
+func (f failingWithdraw) Withdraw(ctx context.Context, id, actor, reason string) error {
+	if f.fail[id] {
+		return errors.New("database or disk is full")
+	}
+	return f.Store.Withdraw(ctx, id, actor, reason)
+}
+
+// TestFailedRemovalIsRetried checks that a removal the store could not
+// record is named in *Failed, and recorded at the next scan once the
+// watcher remembers it.
+func TestFailedRemovalIsRetried(t *testing.T) {
+	s := newStepper(t, Config{})
+	write(t, s.dir, "2026/a.md", strings.Replace(good, "%s", "A", 1))
+	write(t, s.dir, "2026/b.md", strings.Replace(good, "%s", "B", 1))
+	s.step(t, "first")
+	fw := failingWithdraw{Store: s.st, fail: map[string]bool{"2026/b": true}}
+	s.in = New(Config{Dir: s.dir, Store: fw, Offer: s.rec})
+	os.Remove(filepath.Join(s.dir, "2026", "b.md"))
+	ch, _ := s.w.Scan()
+	_, err := s.in.Apply(s.ctx, ch)
+	var failed *Failed
+	if !errors.As(err, &failed) || !slices.Equal(failed.Removed, []string{"2026/b.md"}) {
+		t.Fatalf("Apply: %v; want *Failed naming the removal of 2026/b.md", err)
+	}
+	s.w.Remember(failed.Removed...)
+	delete(fw.fail, "2026/b")
+	s.step(t, "retry")
+	if got, _ := s.st.Get(s.ctx, "2026/b"); got.State != release.StatusWithdrawn {
+		t.Errorf("2026/b after the retry: %s, want withdrawn", got.State)
 	}
 }

@@ -96,6 +96,7 @@ func (w *Watcher) Scan() (Changes, error) {
 		}
 		info, err := fileInfo(path, d)
 		if err != nil {
+			w.keepUnreadable(w.rel(path), err, into)
 			return nil
 		}
 		into[w.rel(path)] = filestamp.Of(info)
@@ -105,6 +106,13 @@ func (w *Watcher) Scan() (Changes, error) {
 		return Changes{}, fmt.Errorf("watch: scan %s: %w", w.dir, err)
 	}
 	w.keepLocked(locked, now, files)
+	if len(now) == 0 && len(w.seen) > 0 {
+		// Every release file gone at once: far likelier a folder not
+		// mounted or a checkout half done than an office removing all
+		// its releases. Nothing is reported removed.
+		w.log.Warn("the content folder has no release files any more: taken as unavailable, nothing is withdrawn; to take releases down, give them withdrawn: true", "dir", w.dir)
+		return Changes{}, nil
+	}
 	ch := diff(w.seen, now)
 	other := diff(w.files, files)
 	ch.Files = slices.Concat(other.Added, other.Changed, other.Removed)
@@ -137,6 +145,34 @@ func (w *Watcher) keepLocked(locked map[string]bool, now, files map[string]files
 	}
 }
 
+// keepUnreadable keeps into the last stamp of the file rel, which could be
+// listed but not looked at (a folder without search permission): it does
+// not count as removed. A file that is gone, or not a regular file, is
+// left out.
+func (w *Watcher) keepUnreadable(rel string, err error, into map[string]filestamp.Stamp) {
+	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, errNotRegular) {
+		return
+	}
+	if st, ok := w.seen[rel]; ok {
+		into[rel] = st
+	} else if st, ok := w.files[rel]; ok {
+		into[rel] = st
+	}
+}
+
+// Remember makes the next Scan report the release files paths as removed
+// again (or as changed, if they are back): their removal could not be
+// recorded and is to be tried again.
+func (w *Watcher) Remember(paths ...string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, p := range paths {
+		if _, ok := w.seen[p]; !ok {
+			w.seen[p] = filestamp.Stamp{}
+		}
+	}
+}
+
 // Forget makes the next Scan report the release files paths (relative,
 // slash-separated) as added, whatever their state: their last changes
 // could not be processed and are to be tried again.
@@ -148,6 +184,9 @@ func (w *Watcher) Forget(paths ...string) {
 	}
 }
 
+// errNotRegular is fileInfo's error for a folder, pipe or device.
+var errNotRegular = errors.New("not a regular file")
+
 // fileInfo returns the FileInfo of a regular file, or of the regular file a
 // symbolic link points at (so that replacing a linked picture's target is a
 // change), and an error for anything else.
@@ -157,7 +196,7 @@ func fileInfo(path string, d fs.DirEntry) (fs.FileInfo, error) {
 		info, err = os.Stat(path)
 	}
 	if err == nil && !info.Mode().IsRegular() {
-		err = fmt.Errorf("watch: %s is not a regular file", path)
+		err = fmt.Errorf("watch: %s: %w", path, errNotRegular)
 	}
 	return info, err
 }

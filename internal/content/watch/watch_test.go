@@ -243,3 +243,69 @@ func TestForget(t *testing.T) {
 		t.Errorf("after Forget: %+v, %v; want b.md added", ch, err)
 	}
 }
+
+// TestEveryReleaseGone checks that a scan finding no release file where
+// the last found some reports nothing removed (a folder not mounted), and
+// that a file removed for real is still reported when others remain.
+func TestEveryReleaseGone(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "2026/a.md", "a")
+	write(t, dir, "2026/b.md", "b")
+	w := New(dir, 0, nil)
+	if _, err := w.Scan(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(filepath.Join(dir, "2026"), filepath.Join(t.TempDir(), "moved")); err != nil {
+		t.Fatal(err)
+	}
+	if ch, err := w.Scan(); err != nil || !ch.Empty() {
+		t.Errorf("every release gone: %+v, %v; want nothing reported", ch, err)
+	}
+	write(t, dir, "2026/a.md", "a")
+	ch, err := w.Scan()
+	if err != nil || !reflect.DeepEqual(ch.Removed, []string{"2026/b.md"}) {
+		t.Errorf("one back: %+v, %v; want 2026/b.md removed", ch, err)
+	}
+}
+
+// TestRemember checks that a remembered file is reported removed again.
+func TestRemember(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "a.md", "a")
+	write(t, dir, "b.md", "b")
+	w := New(dir, 0, nil)
+	if _, err := w.Scan(); err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(filepath.Join(dir, "b.md"))
+	if ch, _ := w.Scan(); !reflect.DeepEqual(ch.Removed, []string{"b.md"}) {
+		t.Fatalf("removal: %+v", ch)
+	}
+	w.Remember("b.md")
+	if ch, err := w.Scan(); err != nil || !reflect.DeepEqual(ch.Removed, []string{"b.md"}) {
+		t.Errorf("after Remember: %+v, %v; want b.md removed again", ch, err)
+	}
+}
+
+// TestFolderWithoutSearchPermission checks that the files of a folder that
+// can be listed but not entered (mode 644) do not count as removed. Root
+// enters any folder, so it runs only as another user.
+func TestFolderWithoutSearchPermission(t *testing.T) {
+	if os.Geteuid() == 0 {
+		t.Skip("root enters any folder")
+	}
+	dir := t.TempDir()
+	write(t, dir, "sub/a.md", "a")
+	write(t, dir, "b.md", "b")
+	w := New(dir, 0, nil)
+	if _, err := w.Scan(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(filepath.Join(dir, "sub"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.Chmod(filepath.Join(dir, "sub"), 0o755) })
+	if ch, err := w.Scan(); err != nil || !ch.Empty() {
+		t.Errorf("folder without search permission: %+v, %v; want nothing removed", ch, err)
+	}
+}
