@@ -151,6 +151,12 @@ func buildPublished(f buildFlags, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	ctx := context.Background()
+	if abs := missingSQLite(f.db); abs != "" && holdsNewsroom(f.out) {
+		// A new, empty database would empty the newsroom already there.
+		fmt.Fprintf(stderr, "pressbot build: no database at %s, and %s holds a newsroom that an empty one would empty: build without -all writes the releases "+
+			"published through serve, from its database: run it where serve runs or give -db or -config; to build from the files alone, use -all\n", abs, f.out)
+		return exitProblems
+	}
 	st, err := store.Open(ctx, f.db)
 	if err != nil {
 		fmt.Fprintf(stderr, "pressbot build: %v\n", err)
@@ -244,6 +250,13 @@ func buildAll(f buildFlags, now time.Time, stdout, stderr io.Writer) int {
 		plural(len(entries), "release"), f.out, invalid, skipped, note)
 	f.loopbackHint(stdout)
 	return exitOK
+}
+
+// holdsNewsroom reports whether the folder out holds a newsroom that
+// build wrote, with at least one file.
+func holdsNewsroom(out string) bool {
+	st, err := os.Stat(filepath.Join(out, site.ManifestName))
+	return err == nil && st.Size() > 0
 }
 
 // warnSkipped prints the pictures site.Write left out, one warning a

@@ -458,6 +458,7 @@ func (s *server) apply(ctx context.Context, ch watch.Changes) error {
 	var failed *ingest.Failed
 	if errors.As(err, &failed) && s.git == nil {
 		s.watcher.Forget(failed.Paths...) // tried again at the next scan
+		s.watcher.Remember(failed.Removed...)
 	}
 	s.refreshNewsroom() // a withdrawn release leaves it now, not within the minute
 	if n > 0 {

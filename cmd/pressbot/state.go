@@ -42,6 +42,9 @@ type stateEnv struct {
 	cfg   *config.Config
 	store *store.Store
 	zone  *time.Location
+	// created names the SQLite file the command made, "" if it was there
+	// (or the database is not SQLite).
+	created string
 }
 
 // open loads the configuration and opens the store. On failure it prints
@@ -64,6 +67,7 @@ func (f *stateFlags) open(ctx context.Context, name string, stderr io.Writer) *s
 		fmt.Fprintf(stderr, "pressbot %s: %v\n", name, err)
 		return nil
 	}
+	created := missingSQLite(cfg.DB)
 	s, err := store.Open(ctx, cfg.DB)
 	if err != nil {
 		fmt.Fprintf(stderr, "pressbot %s: %v\n", name, err)
@@ -78,23 +82,33 @@ func (f *stateFlags) open(ctx context.Context, name string, stderr io.Writer) *s
 	if zone == nil {
 		zone = time.UTC
 	}
-	return &stateEnv{cfg: cfg, store: s, zone: zone}
+	return &stateEnv{cfg: cfg, store: s, zone: zone, created: created}
 }
 
 // dbExists returns an error when db is a SQLite file that is not there
 // and f may not create one: a command run from another folder than
 // serve's, or with another -db, would otherwise show an empty queue.
 func (f *stateFlags) dbExists(db string) error {
-	path, ok := store.SQLitePath(db)
-	if !ok || f.create {
+	abs := missingSQLite(db)
+	if abs == "" || f.create {
 		return nil
 	}
-	if _, err := os.Stat(path); !errors.Is(err, fs.ErrNotExist) {
-		return nil
-	}
-	abs, _ := filepath.Abs(path)
 	return fmt.Errorf("no database at %s: run the command where serve runs (a relative path is taken from the current folder), "+
 		"or give the database with -db or -config; pressbot serve creates it", abs)
+}
+
+// missingSQLite returns the absolute path of db's SQLite file when it is
+// not there, else "".
+func missingSQLite(db string) string {
+	path, ok := store.SQLitePath(db)
+	if !ok {
+		return ""
+	}
+	if _, err := os.Stat(path); !errors.Is(err, fs.ErrNotExist) {
+		return ""
+	}
+	abs, _ := filepath.Abs(path)
+	return abs
 }
 
 // serveBaseURL makes cfg link where serve does when cfg names no base URL

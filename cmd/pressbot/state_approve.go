@@ -69,6 +69,9 @@ func runApprove(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "pressbot approve: %v\n", err)
 		return exitProblems
 	}
+	if env.created != "" {
+		fmt.Fprintf(stdout, "note: this made a new database, %s: only a serve that uses it publishes these posts (pressbot serve -db sqlite:%s)\n", env.created, env.created)
+	}
 	return exitOK
 }
 
