@@ -67,6 +67,10 @@ func (s *Store) Approve(ctx context.Context, req ApproveRequest) (ApproveResult,
 		if req.Hash != rec.Hash {
 			return &StaleHashError{ID: req.ID, Hash: req.Hash, Current: rec.Hash}
 		}
+		if rec.Release.Draft {
+			// Made a draft after it was offered: drafts are never approved.
+			return fmt.Errorf("store: approve %s: %w", req.ID, ErrDraft)
+		}
 		inserted, err := s.insertApproval(ctx, tx, req)
 		if err != nil {
 			return err

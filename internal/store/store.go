@@ -225,6 +225,8 @@ func lockRelease(ctx context.Context, tx *sql.Tx, id string) error {
 var (
 	// ErrNotFound: no such release or post.
 	ErrNotFound = errors.New("not found")
+	// ErrDraft: the release is a draft (draft: true), never approved.
+	ErrDraft = errors.New("it is a draft (draft: true): remove that line to offer it for approval")
 )
 
 // StaleHashError reports an approval for content that has since changed.

@@ -195,6 +195,24 @@ func TestApproveStaleHash(t *testing.T) {
 	})
 }
 
+// TestApproveRefusesDraft checks that a release offered for approval and
+// then made a draft (draft: true) cannot be approved.
+func TestApproveRefusesDraft(t *testing.T) {
+	forEach(t, func(t *testing.T, s *store.Store) {
+		mustUpsert(t, s, rel("2024/a", "h1"))
+		draft := rel("2024/a", "h2")
+		draft.Draft = true
+		mustUpsert(t, s, draft)
+		_, err := s.Approve(ctx, store.ApproveRequest{ID: "2024/a", Hash: "h2", Approver: alice, Posts: posts("x")})
+		if !errors.Is(err, store.ErrDraft) {
+			t.Fatalf("err = %v, want ErrDraft", err)
+		}
+		if rec, _ := s.Get(ctx, "2024/a"); len(rec.Approvals) != 0 || liveJobs(t, s) != 0 {
+			t.Errorf("after a refused approval: %d approvals, %d jobs", len(rec.Approvals), liveJobs(t, s))
+		}
+	})
+}
+
 func TestDoubleApprovalIsIdempotent(t *testing.T) {
 	forEach(t, func(t *testing.T, s *store.Store) {
 		mustUpsert(t, s, rel("2024/a", "h1"))
