@@ -288,11 +288,16 @@ func (c *Config) validate(lf lineFinder) []Problem {
 	if _, err := language.Parse(c.Office.DefaultLang); err != nil {
 		bad(fmt.Sprintf("%q is not a BCP 47 language tag; use en, ru, uz or uz-Cyrl", c.Office.DefaultLang), "office", "default_lang")
 	}
+	seen := map[string]int{}
 	for i, l := range c.Site.Languages {
-		if tag, err := language.Parse(l); err != nil || strings.Contains(l, "_") {
+		tag, err := language.Parse(l)
+		switch first, twice := seen[strings.ToLower(tag.String())]; {
+		case err != nil || strings.Contains(l, "_"):
 			bad(fmt.Sprintf("%q is not a BCP 47 language tag; use en, ru, uz or uz-Cyrl", l), "site", "languages", i)
-		} else {
-			c.Site.Languages[i] = tag.String()
+		case twice:
+			bad(fmt.Sprintf("%q is listed twice (also as item %d; case does not count): list each language once", l, first+1), "site", "languages", i)
+		default:
+			c.Site.Languages[i], seen[strings.ToLower(tag.String())] = tag.String(), i
 		}
 	}
 	if !oneOf(c.Log.Format, "auto", "text", "json") {

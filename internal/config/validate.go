@@ -24,13 +24,17 @@ func (c *Config) validateService(lf lineFinder) []Problem {
 	if !c.Site.BaseURLDerived {
 		check(baseURLProblem(c.Site.BaseURL), "site", "base_url")
 	}
-	if c.Site.PerPage < 0 {
-		check(fmt.Sprintf("%d is negative: use the number of releases per page, e.g. 20 (0 or none: 20)", c.Site.PerPage), "site", "per_page")
+	if c.Site.PerPage < 0 || c.Site.PerPage > MaxPerPage {
+		check(fmt.Sprintf("%d: use the number of releases per page, from 1 to %d, e.g. 20 (0 or none: 20)", c.Site.PerPage, MaxPerPage), "site", "per_page")
 	}
 	check(periodProblem(c.Content.Rescan, "10s"), "content", "rescan")
 	check(periodProblem(c.Content.Git.Interval, "1m"), "content", "git", "interval")
 	return probs
 }
+
+// MaxPerPage bounds site.per_page: a page of more releases is no page,
+// and a huge number would have the newsroom allocate for it.
+const MaxPerPage = 1000
 
 // dbProblem describes what is wrong with the database URL db, or "". The
 // message never shows a password.
@@ -67,7 +71,10 @@ func redactDSN(db string) string {
 // addrProblem describes what is wrong with the listen address addr, or "".
 // Port 0 (any free port, which serve logs) is allowed, for tests.
 func addrProblem(addr string) string {
-	_, port, err := net.SplitHostPort(addr)
+	host, port, err := net.SplitHostPort(addr)
+	if err == nil && strings.ContainsAny(host, " \t") {
+		err = errors.New("the host has a space")
+	}
 	if err != nil {
 		var ae *net.AddrError
 		if errors.As(err, &ae) {
@@ -75,7 +82,7 @@ func addrProblem(addr string) string {
 		}
 		return fmt.Sprintf("%q is not HOST:PORT (%v): write it like 127.0.0.1:8080, 0.0.0.0:8080 or [::1]:8080", addr, err)
 	}
-	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 || strings.ContainsAny(port, "+-") {
 		return fmt.Sprintf("port %q: use a number from 1 to 65535", port)
 	}
 	return ""
@@ -93,7 +100,11 @@ func baseURLProblem(s string) string {
 	u, err := url.Parse(s)
 	switch {
 	case err != nil:
-		return fmt.Sprintf("is not a valid URL: %v", err)
+		return "is not a valid URL (its host or port): write it like https://news.example.org"
+	case u.User != nil:
+		return "must not carry a user name or password (…@): it is written into every public link"
+	case u.Port() != "" && addrProblem("x:"+u.Port()) != "":
+		return fmt.Sprintf("port %q: use a number from 1 to 65535", u.Port())
 	case u.Hostname() == "":
 		return "has no host: write it like https://news.example.org"
 	case u.RawQuery != "" || u.ForceQuery:

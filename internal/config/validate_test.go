@@ -112,7 +112,14 @@ func TestEnvProblemsNameTheVariable(t *testing.T) {
 func TestValuesThatFailLater(t *testing.T) {
 	secret := strings.Repeat("s", 257)
 	tests := []struct{ name, body, want string }{
-		{"negative per_page", "site:\n  per_page: -5\n", "pressbot.yaml:2: site.per_page: -5 is negative"},
+		{"negative per_page", "site:\n  per_page: -5\n", "pressbot.yaml:2: site.per_page: -5: use the number of releases per page, from 1 to 1000"},
+		{"huge per_page", "site:\n  per_page: 100000000000\n", "pressbot.yaml:2: site.per_page: 100000000000: use the number"},
+		{"language twice", "site:\n  languages: [en, ru, EN]\n", "pressbot.yaml:2: site.languages.2: \"EN\" is listed twice (also as item 1"},
+		{"script subtag twice", "site:\n  languages: [uz-Cyrl, uz-cyrl]\n", "site.languages.1: \"uz-cyrl\" is listed twice"},
+		{"base_url with a password", "site:\n  base_url: https://user:pw@news.example.org\n", "pressbot.yaml:2: site.base_url: must not carry a user name or password"},
+		{"base_url port too big", "site:\n  base_url: https://news.example.org:99999\n", "site.base_url: "},
+		{"addr port with a sign", "http:\n  addr: 127.0.0.1:+58231\n", "pressbot.yaml:2: http.addr: port \"+58231\""},
+		{"addr host with a space", "http:\n  addr: \" 127.0.0.1:58232\"\n", "pressbot.yaml:2: http.addr: \" 127.0.0.1:58232\" is not HOST:PORT (the host has a space)"},
 		{"base_url query", "site:\n  base_url: https://news.example.org/?lang=en\n", "pressbot.yaml:2: site.base_url: must not have a query"},
 		{"base_url fragment", "site:\n  base_url: https://news.example.org/#top\n", "pressbot.yaml:2: site.base_url: must not have a fragment"},
 		{"base_url space", "site:\n  base_url: https://news.example.org/press room\n", "pressbot.yaml:2: site.base_url: has spaces or non-ASCII characters: write the host in punycode"},
