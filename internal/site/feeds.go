@@ -61,8 +61,9 @@ func (sc feedScope) load() feedScope {
 }
 
 // updated is the newest change among the scope's items. A feed without
-// items says the newest change in the newsroom, and in an empty newsroom
-// the Unix epoch, so that output stays deterministic.
+// items says the newest change in the newsroom; in an empty newsroom it
+// is zero, and the feeds leave their optional dates out (Atom, which
+// must have one, says the Unix epoch), so that output stays deterministic.
 func (s *Site) updated(sc feedScope) time.Time {
 	var t time.Time
 	for _, it := range sc.items {
@@ -74,9 +75,18 @@ func (s *Site) updated(sc feedScope) time.Time {
 		t = sc.newsroom
 	}
 	if t.IsZero() {
-		t = time.Unix(0, 0)
+		return t
 	}
 	return t.In(s.cfg.Zone)
+}
+
+// dateOr formats t with layout, or gives "" (an element left out) for
+// the zero time.
+func dateOr(t time.Time, layout string) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format(layout)
 }
 
 // description is the feed's subtitle.
@@ -147,7 +157,7 @@ type rssChannel struct {
 	Link          string    `xml:"link"`
 	Description   string    `xml:"description"`
 	Language      string    `xml:"language,omitempty"`
-	LastBuildDate string    `xml:"lastBuildDate"`
+	LastBuildDate string    `xml:"lastBuildDate,omitempty"`
 	Generator     string    `xml:"generator"`
 	Self          atomLink  `xml:"atom:link"`
 	Items         []rssItem `xml:"item"`
@@ -183,7 +193,7 @@ func (s *Site) rss(buf *bytes.Buffer, sc feedScope) error {
 		NSAtom: "http://www.w3.org/2005/Atom", NSDC: "http://purl.org/dc/elements/1.1/",
 		Channel: rssChannel{
 			Title: sc.title, Link: s.cfg.BaseURL + "/" + sc.dir, Description: s.description(sc),
-			Language: sc.lang, LastBuildDate: s.updated(sc).Format(time.RFC1123Z), Generator: "pressbot",
+			Language: sc.lang, LastBuildDate: dateOr(s.updated(sc), time.RFC1123Z), Generator: "pressbot",
 			Self:  atomLink{Rel: "self", Type: "application/rss+xml", Href: s.cfg.BaseURL + "/" + sc.dir + "feed.xml"},
 			Items: make([]rssItem, 0, len(sc.items)),
 		},
@@ -261,7 +271,7 @@ func (s *Site) atom(buf *bytes.Buffer, sc feedScope) error {
 	self := s.cfg.BaseURL + "/" + sc.dir + "atom.xml"
 	f := atomFeed{
 		Lang: sc.lang, ID: self, Title: sc.title, Subtitle: s.description(sc),
-		Updated: s.updated(sc).Format(time.RFC3339),
+		Updated: cmp.Or(dateOr(s.updated(sc), time.RFC3339), time.Unix(0, 0).In(s.cfg.Zone).Format(time.RFC3339)),
 		Links: []atomLink{
 			{Rel: "self", Type: "application/atom+xml", Href: self},
 			{Rel: "alternate", Type: "text/html", Href: s.cfg.BaseURL + "/" + sc.dir},
@@ -385,14 +395,14 @@ func marshalXML(buf *bytes.Buffer, v any) error {
 func (s *Site) sitemap(buf *bytes.Buffer, m *model) error {
 	type u struct {
 		Loc     string `xml:"loc"`
-		LastMod string `xml:"lastmod"`
+		LastMod string `xml:"lastmod,omitempty"`
 	}
 	doc := struct {
 		XMLName xml.Name `xml:"http://www.sitemaps.org/schemas/sitemap/0.9 urlset"`
 		URLs    []u      `xml:"url"`
 	}{}
 	list := func(dir string, items []*item) {
-		doc.URLs = append(doc.URLs, u{Loc: s.cfg.BaseURL + "/" + release.EscapePath(dir), LastMod: s.updated(feedScope{items: items}).Format(time.RFC3339)})
+		doc.URLs = append(doc.URLs, u{Loc: s.cfg.BaseURL + "/" + release.EscapePath(dir), LastMod: dateOr(s.updated(feedScope{items: items}), time.RFC3339)})
 	}
 	list("", m.items)
 	for _, lang := range m.langs {

@@ -841,3 +841,17 @@ func TestLanguageWithoutWords(t *testing.T) {
 		t.Errorf("404 lines in %q: English text marked kk", langs)
 	}
 }
+
+// TestEmptyNewsroomDates checks that a newsroom without releases (every
+// fresh install) dates nothing 1970 but Atom's required updated.
+func TestEmptyNewsroomDates(t *testing.T) {
+	fs := files(t, Config{BaseURL: testBase, Title: "Office", Langs: []string{"en"}}, nil)
+	for _, f := range []string{"feed.xml", "en/feed.xml", "sitemap.xml", "feed.json"} {
+		if bytes.Contains(fs[f], []byte("1970")) {
+			t.Errorf("%s dates something 1970:\n%s", f, fs[f])
+		}
+	}
+	if !bytes.Contains(fs["atom.xml"], []byte("<updated>1970-01-01T")) {
+		t.Errorf("atom.xml has no updated, which Atom requires:\n%s", fs["atom.xml"])
+	}
+}
