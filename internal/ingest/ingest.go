@@ -36,8 +36,9 @@ type Store interface {
 
 // Failed is the error of Apply when some files could not be processed for
 // a reason outside them (the store failed, the folder could not be read):
-// the caller should hand them over again (watch.Watcher.Forget), so that
-// they are retried rather than taken as done.
+// the caller should hand them over again (watch.Watcher.Forget for Paths,
+// Remember for Removed), so that they are retried rather than taken as
+// done.
 type Failed struct {
 	Paths   []string // release files added or changed, relative to the content folder
 	Removed []string // release files whose removal could not be recorded
