@@ -107,7 +107,7 @@ func sameDir(a, b string) bool {
 // fromConfig fills in what f.config and the PRESSBOT_* environment set
 // and no flag overrides, as the other commands do.
 func (f *buildFlags) fromConfig(fset *flag.FlagSet) error {
-	if f.config == "" && !pressbotEnv() {
+	if f.config == "" && !config.EnvSet(nil) {
 		return nil
 	}
 	cfg, err := config.Load(f.config, nil)
@@ -128,18 +128,6 @@ func (f *buildFlags) fromConfig(fset *flag.FlagSet) error {
 	f.zone, f.lang, f.perPage, f.langs = cfg.Zone, cfg.Office.DefaultLang, cfg.Site.PerPage, cfg.Site.Languages
 	f.chans, f.known = renderChannels(cfg), cfg.ChannelNames()
 	return nil
-}
-
-// pressbotEnv reports whether a PRESSBOT_* variable that bears on a
-// build is set.
-func pressbotEnv() bool {
-	for _, name := range []string{"DB", "DB_FILE", "CONTENT_DIR", "CONTENT_GIT_URL", "CONTENT_GIT_URL_FILE", "SITE_BASE_URL", "SITE_TITLE",
-		"OFFICE_NAME", "OFFICE_ZONE", "HTTP_ADDR"} {
-		if os.Getenv(config.EnvPrefix+name) != "" {
-			return true
-		}
-	}
-	return false
 }
 
 // newSite returns the site f describes. A site for this machine (base URL

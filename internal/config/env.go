@@ -82,6 +82,17 @@ func (e *envReader) secret(name, key string, dst *Secret) {
 	}
 }
 
+// EnvSet reports whether getenv (nil: os.Getenv) sets any PRESSBOT_*
+// variable that Load reads, for a command that loads the configuration
+// only when something is there to load.
+func EnvSet(getenv func(string) string) bool {
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	origin, probs := Default().applyEnv(newEnvReader(getenv, nil))
+	return len(origin) > 0 || len(probs) > 0
+}
+
 // applyEnv applies PRESSBOT_* overrides (and flags standing for them) and
 // returns where each overridden key's value came from. A secret NAME may
 // also be given as NAME_FILE, the path of a file holding it (trailing

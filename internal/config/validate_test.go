@@ -172,3 +172,23 @@ func TestValuesStillAccepted(t *testing.T) {
 		}
 	}
 }
+
+// TestEnvSet checks which variables make EnvSet say there is something to
+// load: those Load reads, and not others of the prefix.
+func TestEnvSet(t *testing.T) {
+	for vars, want := range map[string]bool{
+		"":                                     false,
+		"PRESSBOT_REPO=/src":                   false,
+		"PRESSBOT_SITE_BASE_URL=https://x.org": true,
+		"PRESSBOT_DB=sqlite:x.db":              true,
+		"PRESSBOT_CHANNEL_X_TOKEN=t":           true,
+	} {
+		m := map[string]string{}
+		if k, v, ok := strings.Cut(vars, "="); ok {
+			m[k] = v
+		}
+		if got := EnvSet(env(m)); got != want {
+			t.Errorf("EnvSet(%q) = %v, want %v", vars, got, want)
+		}
+	}
+}
