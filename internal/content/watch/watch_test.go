@@ -197,14 +197,7 @@ func BenchmarkRescanUnchanged(b *testing.B) {
 // folder, so as root the folder is made unreadable through keepLocked's
 // input directly.
 func TestUnreadableFolderKeepsItsFiles(t *testing.T) {
-	dir := t.TempDir()
-	write(t, dir, "open/a.md", "a")
-	write(t, dir, "locked/b.md", "b")
-	write(t, dir, "locked/pic.jpg", "p")
-	w := New(dir, 0, nil)
-	if _, err := w.Scan(); err != nil {
-		t.Fatal(err)
-	}
+	dir, w := scanned(t, "open/a.md", "locked/b.md", "locked/pic.jpg")
 	if os.Geteuid() != 0 {
 		if err := os.Chmod(filepath.Join(dir, "locked"), 0); err != nil {
 			t.Fatal(err)
@@ -230,13 +223,7 @@ func TestUnreadableFolderKeepsItsFiles(t *testing.T) {
 
 // TestForget checks that a forgotten file is reported as added again.
 func TestForget(t *testing.T) {
-	dir := t.TempDir()
-	write(t, dir, "a.md", "a")
-	write(t, dir, "b.md", "b")
-	w := New(dir, 0, nil)
-	if _, err := w.Scan(); err != nil {
-		t.Fatal(err)
-	}
+	_, w := scanned(t, "a.md", "b.md")
 	w.Forget("b.md")
 	ch, err := w.Scan()
 	if err != nil || !reflect.DeepEqual(ch.Added, []string{"b.md"}) || len(ch.Changed)+len(ch.Removed) != 0 {
@@ -248,13 +235,7 @@ func TestForget(t *testing.T) {
 // the last found some reports nothing removed (a folder not mounted), and
 // that a file removed for real is still reported when others remain.
 func TestEveryReleaseGone(t *testing.T) {
-	dir := t.TempDir()
-	write(t, dir, "2026/a.md", "a")
-	write(t, dir, "2026/b.md", "b")
-	w := New(dir, 0, nil)
-	if _, err := w.Scan(); err != nil {
-		t.Fatal(err)
-	}
+	dir, w := scanned(t, "2026/a.md", "2026/b.md")
 	if err := os.Rename(filepath.Join(dir, "2026"), filepath.Join(t.TempDir(), "moved")); err != nil {
 		t.Fatal(err)
 	}
@@ -270,13 +251,7 @@ func TestEveryReleaseGone(t *testing.T) {
 
 // TestRemember checks that a remembered file is reported removed again.
 func TestRemember(t *testing.T) {
-	dir := t.TempDir()
-	write(t, dir, "a.md", "a")
-	write(t, dir, "b.md", "b")
-	w := New(dir, 0, nil)
-	if _, err := w.Scan(); err != nil {
-		t.Fatal(err)
-	}
+	dir, w := scanned(t, "a.md", "b.md")
 	os.Remove(filepath.Join(dir, "b.md"))
 	if ch, _ := w.Scan(); !reflect.DeepEqual(ch.Removed, []string{"b.md"}) {
 		t.Fatalf("removal: %+v", ch)
@@ -294,13 +269,7 @@ func TestFolderWithoutSearchPermission(t *testing.T) {
 	if os.Geteuid() == 0 {
 		t.Skip("root enters any folder")
 	}
-	dir := t.TempDir()
-	write(t, dir, "sub/a.md", "a")
-	write(t, dir, "b.md", "b")
-	w := New(dir, 0, nil)
-	if _, err := w.Scan(); err != nil {
-		t.Fatal(err)
-	}
+	dir, w := scanned(t, "sub/a.md", "b.md")
 	if err := os.Chmod(filepath.Join(dir, "sub"), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -308,4 +277,19 @@ func TestFolderWithoutSearchPermission(t *testing.T) {
 	if ch, err := w.Scan(); err != nil || !ch.Empty() {
 		t.Errorf("folder without search permission: %+v, %v; want nothing removed", ch, err)
 	}
+}
+
+// scanned returns a folder holding files (each holding its own name) and
+// a watcher of it that has scanned it once.
+func scanned(t *testing.T, files ...string) (string, *Watcher) {
+	t.Helper()
+	dir := t.TempDir()
+	for _, f := range files {
+		write(t, dir, f, f)
+	}
+	w := New(dir, 0, nil)
+	if _, err := w.Scan(); err != nil {
+		t.Fatal(err)
+	}
+	return dir, w
 }
