@@ -63,6 +63,11 @@ func splitMeasured(s string, first, rest int, html bool) (parts []string, units 
 			return append(parts, s), append(units, n)
 		}
 		parts, units = append(parts, head), append(units, n)
+		if tail == "" {
+			// Only the space after the last word was left: no part of
+			// nothing (Telegram refuses an empty message).
+			return parts, units
+		}
 		s = tail
 		limit = rest
 	}

@@ -46,6 +46,9 @@ func refSplitText(s string, first, rest int, html bool) []string {
 			return append(parts, s)
 		}
 		parts = append(parts, head)
+		if tail == "" {
+			return parts // no empty last part
+		}
 		s = tail
 		limit = rest
 	}
