@@ -74,7 +74,7 @@ func TestProblemsHaveLines(t *testing.T) {
 		{"bad db", "db: mysql://x\n", "pressbot.yaml:1: db:"},
 		{"webhook", "approval:\n  telegram:\n    mode: webhook\n", "pressbot.yaml:3: approval.telegram.mode: webhook mode needs"},
 		{"bad slot", "channels:\n  - name: t\n    kind: telegram\n    schedule:\n      slots: \"Mon-Fry 09:30\"\n", "pressbot.yaml:5: channels.0.schedule.slots: schedule: slot \"Mon-Fry 09:30\": unknown day \"Fry\""},
-		{"partial facebook", "channels:\n  - name: fb\n    kind: facebook\n    page_id: \"1\"\n    page_token: t\n", "pressbot.yaml:2: channels.0.name: facebook channel \"fb\" has page_id, page_token but not app_secret"},
+		{"partial facebook", "channels:\n  - name: fb\n    kind: facebook\n    page_id: \"1\"\n    page_token: t\n", "pressbot.yaml:5: channels.0.page_token: facebook channel \"fb\" has page_id, page_token but not app_secret"},
 		{"thread on telegram", "channels:\n  - name: t\n    kind: telegram\n    thread: true\n", "pressbot.yaml:4: channels.0.thread:"},
 	}
 	for _, tt := range tests {

@@ -379,8 +379,8 @@ func (c *Config) validateChannels(lf lineFinder) []Problem {
 		if ch.Thread && ch.Kind != "x" {
 			bad("thread applies to x channels only", "thread")
 		}
-		if miss := ch.partialCredentials(); miss != "" && !ch.DryRun {
-			bad(miss, "name")
+		if miss, key := ch.partialCredentials(); miss != "" && !ch.DryRun {
+			bad(miss, key)
 		}
 		probs = append(probs, scheduleProblems(lf, i, ch.Schedule)...)
 		if p, err := ch.Policy(c.Zone); err == nil && len(p.Slots) > 0 {
@@ -482,9 +482,11 @@ func child(n *yaml.Node, step any) *yaml.Node {
 
 // partialCredentials describes secrets given without the rest of what the
 // channel needs (it would otherwise fall back to the dry run without
-// saying so), or "". Identifiers alone (chat_id, page_id) are fine: the
-// secrets may be meant to come later from the environment.
-func (c Channel) partialCredentials() string {
+// saying so), or "", and names the key of the first secret given: the
+// problem is reported where it came from, a file line or a variable.
+// Identifiers alone (chat_id, page_id) are fine: the secrets may be meant
+// to come later from the environment.
+func (c Channel) partialCredentials() (msg, key string) {
 	type cred struct {
 		key    string
 		set    bool
@@ -501,18 +503,20 @@ func (c Channel) partialCredentials() string {
 			{"access_token", c.AccessToken.Set(), true}, {"access_secret", c.AccessSecret.Set(), true}}
 	}
 	var have, missing []string
-	secrets := false
 	for _, cr := range creds {
-		if cr.set {
-			have = append(have, cr.key)
-			secrets = secrets || cr.secret
-		} else {
+		switch {
+		case !cr.set:
 			missing = append(missing, cr.key)
+		case cr.secret && key == "":
+			key = cr.key
+			fallthrough
+		default:
+			have = append(have, cr.key)
 		}
 	}
-	if !secrets || len(missing) == 0 {
-		return ""
+	if key == "" || len(missing) == 0 {
+		return "", ""
 	}
 	return fmt.Sprintf("%s channel %q has %s but not %s: give all of them to publish, or none (or dry_run: true) for the outbox",
-		c.Kind, c.Name, strings.Join(have, ", "), strings.Join(missing, ", "))
+		c.Kind, c.Name, strings.Join(have, ", "), strings.Join(missing, ", ")), key
 }

@@ -94,6 +94,7 @@ func TestEnvProblemsNameTheVariable(t *testing.T) {
 		{"PRESSBOT_HTTP_ADDR", "8080", nil, `environment PRESSBOT_HTTP_ADDR: http.addr: "8080" is not HOST:PORT`},
 		{"PRESSBOT_APPROVAL_WEBHOOK_SECRET", "a b", nil, "environment PRESSBOT_APPROVAL_WEBHOOK_SECRET: approval.telegram.webhook_secret: may hold only"},
 		{"PRESSBOT_APPROVAL_CHAT_ID", "chat", nil, "environment PRESSBOT_APPROVAL_CHAT_ID: approval.telegram.chat_id: must be a number"},
+		{"PRESSBOT_CHANNEL_FACEBOOK_PAGE_TOKEN", "t0k", nil, `environment PRESSBOT_CHANNEL_FACEBOOK_PAGE_TOKEN: channels.1.page_token: facebook channel "facebook" has page_token but not page_id, app_secret`},
 		{"PRESSBOT_DB", "sqlite:ok.db", []Flag{{Name: "-db", Env: "PRESSBOT_DB", Value: "mysql://x"}}, `flag -db: db: "mysql://x"`},
 		{"PRESSBOT_LOG_LEVEL", "loud", []Flag{{Name: "-db", Env: "PRESSBOT_DB", Value: ""}}, "environment PRESSBOT_LOG_LEVEL: log.level:"},
 	}
