@@ -72,11 +72,14 @@ func writeQueue(w io.Writer, recs []store.Record, zone *time.Location) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tLANG\tSTATE\tCHANNELS\tTIME")
 	for _, r := range recs {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.ID, r.Lang, r.State, queueChannels(r), localTime(queueTime(r), zone))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.ID, r.Lang, queueState(r), queueChannels(r), localTime(queueTime(r), zone))
 	}
 	tw.Flush()
 	if len(recs) == 0 {
 		fmt.Fprintln(w, "(nothing queued)")
+	}
+	if i := slices.IndexFunc(recs, madeDraft); i >= 0 {
+		fmt.Fprintf(w, "\nA release awaiting approval was made a draft (draft: true): it is not offered, and approving it is refused until that line goes (%s).\n", recs[i].ID)
 	}
 	if i := slices.IndexFunc(recs, needsWord); i >= 0 {
 		fmt.Fprintf(w, "\nA failed or uncertain post needs an officer's word: 'pressbot status %s' says which and how to settle it.\n", recs[i].ID)
@@ -87,6 +90,29 @@ func writeQueue(w io.Writer, recs []store.Record, zone *time.Location) {
 	if i := slices.IndexFunc(recs, stillOnline); i >= 0 {
 		fmt.Fprintf(w, "\nA withdrawn release still has posts online: 'pressbot status %s' names them and how to delete them.\n", recs[i].ID)
 	}
+}
+
+// madeDraft reports whether r awaits approval but its file now says
+// draft: true, which the store refuses to approve.
+func madeDraft(r store.Record) bool {
+	return r.Release.Draft && (r.State == release.StatusNew || r.State == release.StatusPendingApproval)
+}
+
+// queueState is r's state, or "draft" for a release made a draft while
+// it awaited approval.
+func queueState(r store.Record) string {
+	if madeDraft(r) {
+		return "draft"
+	}
+	return string(r.State)
+}
+
+// draftNote explains, after the state, that r was made a draft.
+func draftNote(r store.Record) string {
+	if madeDraft(r) {
+		return " (its file says draft: true: not offered, and approval is refused until that line goes)"
+	}
+	return ""
 }
 
 // stillOnline reports whether a post of withdrawn release r is still

@@ -2,8 +2,13 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -16,16 +21,17 @@ func init() {
 	register(command{name: "status", summary: "show a release's posts, receipts and audit history", run: runStatus})
 }
 
-const statusDescription = `Status prints release ID's state, its embargo (publish_at) if it has
-one, each channel's post (state, time,
+const statusDescription = `Status prints release ID's state, its file (and whether it is still in
+the content folder), its embargo (publish_at) if it has one, each
+channel's post (state, time,
 attempts, receipt link or last error), and its audit history: every
 transition with its time in the office zone and who caused it.`
 
 // runStatus implements "pressbot status".
 func runStatus(args []string, stdout, stderr io.Writer) int {
 	var f stateFlags
-	fs := newFlagSet("status", "ID [-config FILE] [-db URL]", statusDescription, stderr)
-	f.define(fs, false)
+	fs := newFlagSet("status", "ID [-config FILE] [-db URL] [-content DIR]", statusDescription, stderr)
+	f.define(fs, true)
 	env, id, code, ok := f.openID(fs, args, stderr)
 	if !ok {
 		return code
@@ -43,13 +49,38 @@ func runStatus(args []string, stdout, stderr io.Writer) int {
 		return exitProblems
 	}
 	writeStatus(stdout, rec, audit, env.zone)
+	writeFileGone(stdout, rec, env.cfg.Content.ReleaseDir())
 	return exitOK
+}
+
+// writeFileGone says so when the file of rec is not in the content
+// folder dir (which is there, so the absence is news, not a wrong
+// folder), and what that means for its posts.
+func writeFileGone(w io.Writer, rec store.Record, dir string) {
+	if dir == "" || !isDir(dir) {
+		return
+	}
+	file := filepath.Join(dir, filepath.FromSlash(rec.ID)+".md")
+	if _, err := os.Lstat(file); !errors.Is(err, fs.ErrNotExist) {
+		return
+	}
+	fmt.Fprintf(w, "\nfile removed: %s is not there (removed or renamed).", file)
+	if slices.ContainsFunc(rec.Posts, func(p store.PostRecord) bool { return p.State == release.StatusPublished }) {
+		fmt.Fprint(w, " Its published posts stay online; to delete them, restore the file with withdrawn: true.")
+	}
+	fmt.Fprintln(w)
+}
+
+// isDir reports whether path is a folder.
+func isDir(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && fi.IsDir()
 }
 
 // writeStatus prints the record, its posts and its audit log.
 func writeStatus(w io.Writer, rec store.Record, audit []store.AuditEntry, zone *time.Location) {
 	fmt.Fprintf(w, "%s  %q\n", rec.ID, rec.Title)
-	fmt.Fprintf(w, "state:    %s\nlanguage: %s\nhash:     %s\n", rec.State, rec.Lang, rec.Hash)
+	fmt.Fprintf(w, "state:    %s%s\nlanguage: %s\nhash:     %s\n", rec.State, draftNote(rec), rec.Lang, rec.Hash)
 	if rec.Commit != "" {
 		fmt.Fprintf(w, "commit:   %s\n", rec.Commit)
 	}

@@ -1,0 +1,81 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pressbot/pressbot/internal/release"
+	"github.com/pressbot/pressbot/internal/store"
+)
+
+// TestQueueShowsDraft checks that a release made a draft while it awaited
+// approval is shown as a draft, with what that means, and that other
+// releases keep their state.
+func TestQueueShowsDraft(t *testing.T) {
+	rec := func(id string, state release.Status, draft bool) store.Record {
+		return store.Record{ID: id, Lang: "en", State: state, Release: release.Release{ID: id, Draft: draft}}
+	}
+	tests := []struct {
+		name string
+		rec  store.Record
+		row  string // the STATE column
+		note bool   // the line that says what a draft means
+	}{
+		{"made a draft", rec("2025/a", release.StatusPendingApproval, true), "draft", true},
+		{"pending", rec("2025/b", release.StatusPendingApproval, false), "pending_approval", false},
+		{"rejected draft", rec("2025/c", release.StatusRejected, true), "rejected", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var b strings.Builder
+			writeQueue(&b, []store.Record{tt.rec}, time.UTC)
+			lines := strings.Split(b.String(), "\n")
+			if f := strings.Fields(lines[1]); len(f) < 3 || f[2] != tt.row {
+				t.Errorf("row %q: want state %q", lines[1], tt.row)
+			}
+			if got := strings.Contains(b.String(), "was made a draft"); got != tt.note {
+				t.Errorf("note shown = %v, want %v:\n%s", got, tt.note, b.String())
+			}
+		})
+	}
+}
+
+// TestStatusSaysFileRemoved checks the line status adds when a release's
+// file is gone, and its advice for published posts.
+func TestStatusSaysFileRemoved(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "2025"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "2025", "here.md"), []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	published := []store.PostRecord{{Channel: "x", State: release.StatusPublished}}
+	tests := []struct {
+		name, id, dir string
+		posts         []store.PostRecord
+		want          []string // "" entries: nothing said
+	}{
+		{"there", "2025/here", dir, nil, nil},
+		{"gone, unpublished", "2025/gone", dir, nil, []string{"file removed: ", "gone.md is not there"}},
+		{"gone, published", "2025/gone", dir, published, []string{"gone.md is not there", "posts stay online; to delete them, restore the file with withdrawn: true"}},
+		{"content folder elsewhere", "2025/gone", filepath.Join(dir, "none"), published, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var b strings.Builder
+			writeFileGone(&b, store.Record{ID: tt.id, Posts: tt.posts}, tt.dir)
+			if len(tt.want) == 0 && b.Len() > 0 {
+				t.Errorf("said %q, want nothing", b.String())
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(b.String(), w) {
+					t.Errorf("said %q, want %q", b.String(), w)
+				}
+			}
+		})
+	}
+}
