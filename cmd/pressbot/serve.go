@@ -5,11 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"os/signal"
 	"syscall"
 
 	"github.com/pressbot/pressbot/internal/config"
+	"github.com/pressbot/pressbot/internal/httpd"
 )
 
 func init() {
@@ -62,17 +64,42 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	srv, err := newServer(ctx, cfg, f.outbox, log)
+	ln, err := pickPort(cfg)
 	if err != nil {
 		log.Error("cannot start", "err", err)
 		return exitProblems
 	}
+	srv, err := newServer(ctx, cfg, f.outbox, log)
+	if err != nil {
+		if ln != nil {
+			ln.Close()
+		}
+		log.Error("cannot start", "err", err)
+		return exitProblems
+	}
+	srv.ln = ln
 	if err := srv.run(ctx); err != nil && !errors.Is(err, context.Canceled) {
 		log.Error("stopped with an error", "err", err)
 		return exitProblems
 	}
 	log.Info("stopped cleanly")
 	return exitOK
+}
+
+// pickPort binds cfg's address when its port is 0 (any free port) and
+// puts the port the system chose into cfg, so that the newsroom's links
+// and the posts carry it rather than ":0". It returns nil for any other
+// port: run binds that one once the newsroom is built.
+func pickPort(cfg *config.Config) (net.Listener, error) {
+	if _, port, err := net.SplitHostPort(cfg.HTTP.Addr); err != nil || port != "0" {
+		return nil, nil
+	}
+	ln, err := httpd.Listen(cfg.HTTP.Addr)
+	if err != nil {
+		return nil, err
+	}
+	cfg.SetHTTPAddr(ln.Addr().String())
+	return ln, nil
 }
 
 // loadServeConfig reads the configuration and applies the flags.

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/pressbot/pressbot/internal/config"
 )
 
 // TestServeStopsWhenAPartCannotRun checks that serve exits at once, with
@@ -47,6 +49,49 @@ func TestServeStopsWhenAPartCannotRun(t *testing.T) {
 				}
 			case <-time.After(20 * time.Second):
 				t.Fatalf("serve still runs after 20 s; stderr:\n%s", stderr.String())
+			}
+		})
+	}
+}
+
+// TestPickPort checks that serve binds port 0 before anything is built
+// and that the links derived from the address carry the chosen port.
+func TestPickPort(t *testing.T) {
+	tests := []struct {
+		name, addr, base string // base "": derived from the address
+		bound            bool
+	}{
+		{"any port, derived links", "127.0.0.1:0", "", true},
+		{"any port, own base URL", "127.0.0.1:0", "https://news.example.org", true},
+		{"fixed port", "127.0.0.1:1", "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := &config.Config{HTTP: config.HTTP{Addr: tt.addr}}
+			cfg.Site.BaseURL, cfg.Site.BaseURLDerived = tt.base, tt.base == ""
+			if tt.base == "" {
+				cfg.Site.BaseURL = "http://" + tt.addr
+			}
+			ln, err := pickPort(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if (ln != nil) != tt.bound {
+				t.Fatalf("bound = %v, want %v", ln != nil, tt.bound)
+			}
+			if ln == nil {
+				if cfg.HTTP.Addr != tt.addr || cfg.Site.BaseURL != "http://"+tt.addr {
+					t.Errorf("a fixed port changed the config: %s, %s", cfg.HTTP.Addr, cfg.Site.BaseURL)
+				}
+				return
+			}
+			defer ln.Close()
+			want := tt.base
+			if want == "" {
+				want = "http://" + ln.Addr().String()
+			}
+			if cfg.HTTP.Addr != ln.Addr().String() || cfg.Site.BaseURL != want || strings.HasSuffix(cfg.HTTP.Addr, ":0") {
+				t.Errorf("addr %s, base URL %s; want %s and %s", cfg.HTTP.Addr, cfg.Site.BaseURL, ln.Addr(), want)
 			}
 		})
 	}

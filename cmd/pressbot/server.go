@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"runtime/debug"
@@ -45,7 +46,8 @@ type server struct {
 	// contentDir is where the releases are read: content.dir, or the
 	// git checkout's folder of releases.
 	contentDir string
-	outboxDir  string // where the dry-run channels write
+	outboxDir  string       // where the dry-run channels write
+	ln         net.Listener // bound before the server was built (port 0), else nil
 	offer      ingest.Offerer
 	bot        approvalBot  // nil without an approvers' chat
 	webhook    http.Handler // the bot's webhook handler (webhook mode)
@@ -317,7 +319,7 @@ func (s *server) run(ctx context.Context) error {
 		s.log.Warn("newsroom: first build failed; it is retried on the next change", "err", err)
 	}
 	// Nothing is sent before the address and the content are known good.
-	ln, err := httpd.Listen(s.cfg.HTTP.Addr)
+	ln, err := s.listener()
 	if err != nil {
 		return err
 	}
@@ -365,6 +367,15 @@ func (s *server) run(ctx context.Context) error {
 		err = errors.Join(err, e)
 	}
 	return err
+}
+
+// listener returns the listener serve bound before the server was built
+// (for port 0), or binds the configured address.
+func (s *server) listener() (net.Listener, error) {
+	if s.ln != nil {
+		return s.ln, nil
+	}
+	return httpd.Listen(s.cfg.HTTP.Addr)
 }
 
 // contentReady checks that the content folder is there, unless serve

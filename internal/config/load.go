@@ -221,6 +221,16 @@ func reachable(addr string) string {
 	return net.JoinHostPort(host, port)
 }
 
+// SetHTTPAddr sets the address serve listens on, and the base URL with it
+// when the base URL was derived from the address: serve calls it with the
+// address it bound when http.addr asked for any free port (port 0).
+func (c *Config) SetHTTPAddr(addr string) {
+	c.HTTP.Addr = addr
+	if c.Site.BaseURLDerived {
+		c.Site.BaseURL = "http://" + reachable(addr)
+	}
+}
+
 // fillDefaults sets every unset option to its default.
 func (c *Config) fillDefaults() {
 	def := func(s *string, v string) {
