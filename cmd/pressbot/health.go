@@ -33,13 +33,36 @@ func healthURL(addr string) string {
 	return "http://" + net.JoinHostPort(host, port) + "/healthz"
 }
 
+// healthAddr returns the address serve listens on by the configuration
+// file path (with the environment over it), or by PRESSBOT_HTTP_ADDR
+// when path is "".
+func healthAddr(path string) (string, error) {
+	if path == "" {
+		return os.Getenv(config.EnvPrefix + "HTTP_ADDR"), nil
+	}
+	cfg, err := config.Load(path, nil)
+	if err != nil {
+		return "", err
+	}
+	return cfg.HTTP.Addr, nil
+}
+
 // runHealth GETs a health URL and exits 0 on 200, 1 otherwise; images
 // without curl use it as their health check.
 func runHealth(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("health", "[-url URL]", "Probe a running pressbot's health endpoint; exit 0 when it answers 200.", stderr)
-	url := fs.String("url", healthURL(os.Getenv(config.EnvPrefix+"HTTP_ADDR")), "health `URL` (/healthz: alive; /readyz: database, queue and channels ready); default: /healthz at PRESSBOT_HTTP_ADDR, or 127.0.0.1:8080")
+	fs := newFlagSet("health", "[-url URL | -config FILE]", "Probe a running pressbot's health endpoint; exit 0 when it answers 200.", stderr)
+	url := fs.String("url", "", "health `URL` (/healthz: alive; /readyz: database, queue and channels ready); default: /healthz where serve listens (http.addr of -config, PRESSBOT_HTTP_ADDR, or 127.0.0.1:8080)")
+	cfgPath := fs.String("config", "", "serve's configuration `file`, whose http.addr is probed")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
+	}
+	if *url == "" {
+		addr, err := healthAddr(*cfgPath)
+		if err != nil {
+			fmt.Fprintln(stderr, "pressbot health:", err)
+			return exitUsage
+		}
+		*url = healthURL(addr)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
