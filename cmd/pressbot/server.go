@@ -8,8 +8,10 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"runtime/debug"
+	"strings"
 	"sync"
 	"time"
 
@@ -292,12 +294,23 @@ func (s *server) preview(ctx context.Context, id string) (release.Release, []rel
 func (s *server) handler() httpd.Config {
 	return httpd.Config{
 		Site: s.site.Handler(), Preview: s.preview, PreviewKey: s.previewKeyCheck(), Metrics: s.metrics.Handler(), Log: s.log,
+		Prefix: basePath(s.cfg.Site.BaseURL),
 		Ready: []httpd.Check{
 			{Name: "database", Run: s.store.Ping},
 			{Name: "queue", Run: s.queueReady},
 			{Name: "channels", Run: s.health.Ready},
 		},
 	}
+}
+
+// basePath returns the path of the base URL base ("/news"), "" at the
+// host's root.
+func basePath(base string) string {
+	u, err := url.Parse(base)
+	if err != nil {
+		return ""
+	}
+	return strings.TrimRight(u.Path, "/")
 }
 
 // queueReady reports whether the queue was started.
@@ -357,7 +370,8 @@ func (s *server) run(ctx context.Context) error {
 			}
 		})
 	}
-	s.log.Info("newsroom and API listening", "url", "http://"+ln.Addr().String(), "preview", "http://"+ln.Addr().String()+"/preview/{id}")
+	s.log.Info("newsroom and API listening", "addr", ln.Addr().String(), "newsroom", s.cfg.Site.BaseURL+"/",
+		"preview", s.cfg.Site.BaseURL+"/preview/{id}", "health", "http://"+ln.Addr().String()+"/healthz")
 	err = httpd.Serve(ctx, ln, s.httpHandler())
 	cancel()
 	s.shutdown(ctx)

@@ -48,6 +48,12 @@ type Config struct {
 	WebhookSecret string
 	Ready         []Check
 	Log           *slog.Logger
+	// Prefix is the path of the newsroom's base URL ("/news"; "" when it
+	// is at the host's root). The newsroom, previews and webhook answer
+	// under it, and at the root as well, for a proxy that strips it. The
+	// operators' endpoints (/healthz, /readyz, /metrics) answer at the
+	// root only, so that proxying the prefix does not make them public.
+	Prefix string
 }
 
 // Handler returns the HTTP handler for cfg.
@@ -64,16 +70,41 @@ func Handler(cfg Config) http.Handler {
 	if cfg.Metrics != nil {
 		mux.Handle("GET /metrics", cfg.Metrics)
 	}
-	if cfg.Preview != nil {
-		mux.HandleFunc("GET /preview/{id...}", preview(cfg.Preview, cfg.PreviewKey, cfg.Log))
+	public := http.NewServeMux()
+	for _, m := range []*http.ServeMux{mux, public} {
+		if cfg.Preview != nil {
+			m.HandleFunc("GET /preview/{id...}", preview(cfg.Preview, cfg.PreviewKey, cfg.Log))
+		}
+		if cfg.Webhook != nil && cfg.WebhookPath != "" {
+			m.Handle("POST "+cfg.WebhookPath, webhookGuard(cfg.WebhookSecret, cfg.Webhook, cfg.Log))
+		}
+		if cfg.Site != nil {
+			m.Handle("/", cfg.Site)
+		}
 	}
-	if cfg.Webhook != nil && cfg.WebhookPath != "" {
-		mux.Handle("POST "+cfg.WebhookPath, webhookGuard(cfg.WebhookSecret, cfg.Webhook, cfg.Log))
+	return underPrefix(strings.TrimRight(cfg.Prefix, "/"), mux, public)
+}
+
+// underPrefix serves requests under prefix with public, the prefix taken
+// off, and every other request with root. The prefix itself is
+// redirected to its folder.
+func underPrefix(prefix string, root, public http.Handler) http.Handler {
+	if prefix == "" {
+		return root
 	}
-	if cfg.Site != nil {
-		mux.Handle("/", cfg.Site)
-	}
-	return mux
+	strip := http.StripPrefix(prefix, public)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch p := r.URL.Path; {
+		case p == prefix:
+			u := *r.URL
+			u.Path, u.RawPath = prefix+"/", ""
+			http.Redirect(w, r, u.String(), http.StatusMovedPermanently)
+		case strings.HasPrefix(p, prefix+"/"):
+			strip.ServeHTTP(w, r)
+		default:
+			root.ServeHTTP(w, r)
+		}
+	})
 }
 
 // webhookGuard answers 401 unless the request carries the webhook secret.

@@ -126,3 +126,50 @@ func TestPreviewKeys(t *testing.T) {
 		t.Errorf("key %q: want 22 characters, different per ID", k)
 	}
 }
+
+// TestPrefix checks a newsroom whose base URL has a path: it answers
+// under the path and at the root (behind a proxy that strips it), while
+// the operators' endpoints answer at the root only.
+func TestPrefix(t *testing.T) {
+	h := Handler(Config{
+		Prefix: "/news",
+		Site:   http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, "site:"+r.URL.Path) }),
+		Preview: func(_ context.Context, id string) (release.Release, []release.Post, error) {
+			return release.Release{ID: id, Title: "T", Lang: "en"}, nil, nil
+		},
+		Metrics: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { fmt.Fprint(w, "metrics") }),
+	})
+	tests := []struct {
+		path string
+		code int
+		body string
+	}{
+		{"/news/", 200, "site:/"},
+		{"/news/releases/2020/a/", 200, "site:/releases/2020/a/"},
+		{"/news/feed.xml?x=1", 200, "site:/feed.xml"},
+		{"/news/preview/2020/a", 200, "<h1>T</h1>"},
+		{"/news", 301, ""},
+		{"/newsroom/", 200, "site:/newsroom/"}, // not under the prefix
+		{"/releases/2020/a/", 200, "site:/releases/2020/a/"},
+		{"/healthz", 200, "ok"},
+		{"/metrics", 200, "metrics"},
+		{"/news/healthz", 200, "site:/healthz"}, // the newsroom's, not the probe
+		{"/news/metrics", 200, "site:/metrics"},
+		{"/news/readyz", 200, "site:/readyz"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			code, body := do(t, h, "GET", tt.path, nil)
+			site := strings.HasPrefix(tt.body, "site:") // the path the site saw, exactly
+			if code != tt.code || !strings.Contains(body, tt.body) || site && body != tt.body {
+				t.Errorf("GET %s = %d %q; want %d containing %q", tt.path, code, body, tt.code, tt.body)
+			}
+		})
+	}
+	req := httptest.NewRequest("GET", "/news?page=2", nil)
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if loc := rec.Header().Get("Location"); loc != "/news/?page=2" {
+		t.Errorf("redirect to %q, want /news/?page=2", loc)
+	}
+}
