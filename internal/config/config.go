@@ -140,28 +140,28 @@ type Channel struct {
 	Name     string   `yaml:"name"`
 	Kind     string   `yaml:"kind"` // telegram, facebook, x
 	DryRun   bool     `yaml:"dry_run"`
-	Thread   bool     `yaml:"thread"` // x: the lead as numbered replies
+	Thread   bool     `yaml:"thread,omitempty"` // x: the lead as numbered replies
 	Schedule Schedule `yaml:"schedule"`
-	APIURL   string   `yaml:"api_url"` // override the platform's base URL
+	APIURL   string   `yaml:"api_url,omitempty"` // override the platform's base URL
 
 	// Telegram.
-	Token          Secret `yaml:"token"`
-	ChatID         string `yaml:"chat_id"`
-	Username       string `yaml:"username"`
-	DisablePreview bool   `yaml:"disable_preview"`
+	Token          Secret `yaml:"token,omitempty"`
+	ChatID         string `yaml:"chat_id,omitempty"`
+	Username       string `yaml:"username,omitempty"`
+	DisablePreview bool   `yaml:"disable_preview,omitempty"`
 
 	// Facebook.
-	PageID       string `yaml:"page_id"`
-	PageToken    Secret `yaml:"page_token"`
-	AppSecret    Secret `yaml:"app_secret"`
-	GraphVersion string `yaml:"graph_version"`
+	PageID       string `yaml:"page_id,omitempty"`
+	PageToken    Secret `yaml:"page_token,omitempty"`
+	AppSecret    Secret `yaml:"app_secret,omitempty"`
+	GraphVersion string `yaml:"graph_version,omitempty"`
 
 	// X.
-	ConsumerKey    Secret `yaml:"consumer_key"`
-	ConsumerSecret Secret `yaml:"consumer_secret"`
-	AccessToken    Secret `yaml:"access_token"`
-	AccessSecret   Secret `yaml:"access_secret"`
-	UploadURL      string `yaml:"upload_url"`
+	ConsumerKey    Secret `yaml:"consumer_key,omitempty"`
+	ConsumerSecret Secret `yaml:"consumer_secret,omitempty"`
+	AccessToken    Secret `yaml:"access_token,omitempty"`
+	AccessSecret   Secret `yaml:"access_secret,omitempty"`
+	UploadURL      string `yaml:"upload_url,omitempty"`
 }
 
 // Outbox reports whether the channel publishes to the outbox (dry run):

@@ -237,3 +237,35 @@ func TestDefaultBaseURLIsReachable(t *testing.T) {
 		}
 	}
 }
+
+// TestDumpShowsWhatServeDoes checks that a dump shows a channel without
+// credentials as a dry run, as serve runs it, and leaves out the options
+// of other kinds.
+func TestDumpShowsWhatServeDoes(t *testing.T) {
+	c, err := Load(writeFile(t, "channels:\n  - name: tg\n    kind: telegram\n    token: \"1:abc\"\n    chat_id: \"@o\"\n  - name: fb\n    kind: facebook\n"), env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dump, err := c.Dump()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tg, fb, ok := strings.Cut(string(dump), "- name: fb")
+	if !ok {
+		t.Fatalf("no fb channel in:\n%s", dump)
+	}
+	for _, w := range []struct {
+		in, what string
+		want     bool
+	}{
+		{tg, "dry_run: false", true}, {tg, "page_token", false}, {tg, "consumer_key", false},
+		{fb, "dry_run: true", true}, {fb, "token:", false}, {fb, "chat_id", false},
+	} {
+		if strings.Contains(w.in, w.what) != w.want {
+			t.Errorf("%q shown = %v, want %v, in:\n%s", w.what, !w.want, w.want, w.in)
+		}
+	}
+	if c.Channels[1].DryRun {
+		t.Error("Dump changed the configuration")
+	}
+}
