@@ -185,7 +185,7 @@ var previewTmpl = template.Must(template.New("preview").Funcs(template.FuncMap{
 <meta name="robots" content="noindex">
 <title>Preview: {{.Release.Title}}</title>
 <style>body{font:16px/1.5 system-ui,sans-serif;max-width:48rem;margin:auto;padding:1rem;color:#1a1a1a}
-pre{white-space:pre-wrap;background:#f4f4f4;padding:.75rem;border-radius:4px}
+pre{white-space:pre-wrap;overflow-wrap:anywhere;background:#f4f4f4;padding:.75rem;border-radius:4px}
 .meta{color:#555}.over{color:#b00020;font-weight:bold}</style></head>
 <body><main>
 <h1>{{.Release.Title}}</h1>
