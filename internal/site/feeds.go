@@ -99,13 +99,16 @@ func (s *Site) description(sc feedScope) string {
 }
 
 // tagURI is an entry's Atom id (RFC 4151): stable for a release ID and its
-// date, e.g. "tag:newsroom.example.org,2020-02-06:/releases/2020/x/".
+// date, e.g. "tag:newsroom.example.org,2020-02-06:/releases/2020/x/", and
+// "tag:example.org,2020-02-06:/news/releases/2020/x/" for a newsroom at
+// https://example.org/news. The path is the page's path on the host, so
+// that two newsrooms on one host give different ids.
 func (s *Site) tagURI(it *item) string {
 	d := it.e.Release.Date
 	if d.IsZero() {
 		d = it.Pub
 	}
-	return "tag:" + s.host + "," + d.In(s.cfg.Zone).Format(time.DateOnly) + ":/" + release.EscapePath(it.Path)
+	return "tag:" + s.host + "," + d.In(s.cfg.Zone).Format(time.DateOnly) + ":" + s.basePath + "/" + release.EscapePath(it.Path)
 }
 
 // imageType returns the MIME type of an item's image: the one given on the
@@ -422,7 +425,15 @@ func (s *Site) sitemap(buf *bytes.Buffer, m *model) error {
 	return marshalXML(buf, doc)
 }
 
-// robots points crawlers at the sitemap.
+// robots points crawlers at the sitemap. Crawlers read robots.txt only at
+// the root of a host, so the file of a newsroom under a path says, in a
+// comment, that its Sitemap line belongs in the host's own.
 func (s *Site) robots() string {
-	return "User-agent: *\nAllow: /\nSitemap: " + s.cfg.BaseURL + "/sitemap.xml\n"
+	rules := "User-agent: *\nAllow: /\nSitemap: " + s.cfg.BaseURL + "/sitemap.xml\n"
+	if s.basePath == "" {
+		return rules
+	}
+	root := strings.TrimSuffix(s.cfg.BaseURL, s.basePath) + "/robots.txt"
+	return "# Crawlers read robots.txt only at the root of the host, " + root + ",\n" +
+		"# not here: add the Sitemap line below to that file.\n" + rules
 }

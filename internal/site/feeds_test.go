@@ -241,6 +241,72 @@ func TestAtomEntryLang(t *testing.T) {
 	}
 }
 
+// TestEntryIDsCarryBasePath checks each feed's entry ids for newsrooms
+// at several base URLs: Atom's tag: URI carries the base URL's path, so
+// that newsrooms on one host under different paths give different ids,
+// and is what it always was for a base URL without a path (subscribers
+// would otherwise see every entry again); RSS guid and JSON Feed id are
+// the page's URL.
+func TestEntryIDsCarryBasePath(t *testing.T) {
+	const page = "/releases/2020/imts-success/"
+	tests := []struct{ base, atom, url string }{
+		{"https://newsroom.example.org", "tag:newsroom.example.org,2020-02-06:" + page, "https://newsroom.example.org" + page},
+		{"https://newsroom.example.org/", "tag:newsroom.example.org,2020-02-06:" + page, "https://newsroom.example.org" + page},
+		{"http://127.0.0.1:8080", "tag:127.0.0.1,2020-02-06:" + page, "http://127.0.0.1:8080" + page},
+		{"https://example.org/a", "tag:example.org,2020-02-06:/a" + page, "https://example.org/a" + page},
+		{"https://example.org/b/", "tag:example.org,2020-02-06:/b" + page, "https://example.org/b" + page},
+		{"https://example.org/press/news", "tag:example.org,2020-02-06:/press/news" + page, "https://example.org/press/news" + page},
+		{"https://example.org/press%20room", "tag:example.org,2020-02-06:/press%20room" + page, "https://example.org/press%20room" + page},
+	}
+	owner := map[string]string{} // id → the base URL whose feeds gave it
+	for _, tt := range tests {
+		t.Run(tt.base, func(t *testing.T) {
+			cfg := testConfig()
+			cfg.BaseURL = tt.base
+			fs := files(t, cfg, fixture(t))
+			want := map[string]string{"en/atom.xml": tt.atom, "en/feed.xml": tt.url, "en/feed.json": tt.url}
+			for name, id := range want {
+				f, err := gofeed.NewParser().Parse(bytes.NewReader(fs[name]))
+				if err != nil {
+					t.Fatalf("%s: %v", name, err)
+				}
+				if got := f.Items[len(f.Items)-1].GUID; got != id {
+					t.Errorf("%s: id %q, want %q", name, got, id)
+				}
+				for _, it := range f.Items {
+					if o, ok := owner[it.GUID]; ok && o != strings.TrimRight(tt.base, "/") {
+						t.Errorf("%s: id %q, given by the newsroom at %s too", name, it.GUID, o)
+					}
+					owner[it.GUID] = strings.TrimRight(tt.base, "/")
+				}
+			}
+		})
+	}
+}
+
+// TestRobots checks robots.txt: the sitemap's address, and for a
+// newsroom under a path, which crawlers never ask for its robots.txt, a
+// comment that its Sitemap line belongs in the host's own file.
+func TestRobots(t *testing.T) {
+	const rules = "User-agent: *\nAllow: /\nSitemap: "
+	tests := []struct{ base, want string }{
+		{"https://newsroom.example.org", rules + "https://newsroom.example.org/sitemap.xml\n"},
+		{"https://newsroom.example.org/", rules + "https://newsroom.example.org/sitemap.xml\n"},
+		{"http://127.0.0.1:8080", rules + "http://127.0.0.1:8080/sitemap.xml\n"},
+		{"https://example.org/news", "# Crawlers read robots.txt only at the root of the host, https://example.org/robots.txt,\n" +
+			"# not here: add the Sitemap line below to that file.\n" + rules + "https://example.org/news/sitemap.xml\n"},
+		{"https://example.org:8443/press%20room/", "# Crawlers read robots.txt only at the root of the host, https://example.org:8443/robots.txt,\n" +
+			"# not here: add the Sitemap line below to that file.\n" + rules + "https://example.org:8443/press%20room/sitemap.xml\n"},
+	}
+	for _, tt := range tests {
+		cfg := testConfig()
+		cfg.BaseURL = tt.base
+		if got := string(files(t, cfg, nil)["robots.txt"]); got != tt.want {
+			t.Errorf("%s: robots.txt\n%s\nwant\n%s", tt.base, got, tt.want)
+		}
+	}
+}
+
 // TestFeedUpdatedUsesEntryUpdated checks that an edit moves Atom updated
 // and JSON date_modified but not the publication date.
 func TestFeedUpdatedUsesEntryUpdated(t *testing.T) {

@@ -27,7 +27,7 @@ type item struct {
 	Short    string // Summary without its dateline (see trimDateline), cut for lists
 	Location string
 	Path     string // page directory relative to the root: "releases/{id}/"
-	Href     string // link to the page relative to the root: Path, or its index.html (Site.dirLink)
+	Href     string // link to the page relative to the root: Path escaped (release.EscapePath), or its index.html (Site.dirLink)
 	URL      string // absolute page URL
 	Date     string // display date in the release's language
 	DateISO  string // RFC 3339 in the office zone
@@ -53,13 +53,14 @@ type item struct {
 	rowErr   error
 }
 
-// tagRef is a tag as shown on a release.
-type tagRef struct{ Name, Slug string }
+// tagRef is a tag as shown on a release. Esc is Slug escaped for a URL
+// (release.EscapePath), as every link to the tag's page writes it.
+type tagRef struct{ Name, Slug, Esc string }
 
 // tag is a tag page: every item carrying it, newest first.
 type tag struct {
-	Name, Slug string
-	Items      []*item
+	Name, Slug, Esc string // as in tagRef
+	Items           []*item
 }
 
 // model is everything the pages and feeds are made from.
@@ -166,7 +167,7 @@ func (s *Site) newItem(e *Entry) (*item, error) {
 	p := strings.TrimPrefix(r.PagePath(), "/")
 	it := &item{
 		e: e, ID: r.ID, Title: r.Title, Lang: lang, Location: r.Location,
-		Path: p, Href: s.dirLink(p), URL: r.PageURL(s.cfg.BaseURL),
+		Path: p, Href: s.dirLink(release.EscapePath(p)), URL: r.PageURL(s.cfg.BaseURL),
 		Date: formatDate(dated, lang), DateISO: dated.Format(time.RFC3339), dated: dated,
 		Pub: pub, Upd: upd.In(s.cfg.Zone), ImageAbs: r.ImageURL(s.cfg.BaseURL), imgSrc: s.imgSrc,
 	}
@@ -181,7 +182,7 @@ func (s *Site) newItem(e *Entry) (*item, error) {
 	}
 	for _, t := range r.Tags {
 		if sl := slug(t); sl != "" && !slices.ContainsFunc(it.Tags, func(x tagRef) bool { return x.Slug == sl }) {
-			it.Tags = append(it.Tags, tagRef{Name: t, Slug: sl})
+			it.Tags = append(it.Tags, tagRef{Name: t, Slug: sl, Esc: release.EscapePath(sl)})
 		}
 	}
 	return it, nil
@@ -232,7 +233,7 @@ func groupTags(items []*item) []*tag {
 		for _, t := range it.Tags {
 			g := bySlug[t.Slug]
 			if g == nil {
-				g = &tag{Name: t.Name, Slug: t.Slug}
+				g = &tag{Name: t.Name, Slug: t.Slug, Esc: t.Esc}
 				bySlug[t.Slug] = g
 			}
 			g.Items = append(g.Items, it)

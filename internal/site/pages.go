@@ -60,7 +60,12 @@ type page struct {
 	Lang, Title, Heading, Desc, Canonical, Root, SiteTitle string
 	Index                                                  string // what a link to a page's folder ends with (Site.index)
 
+	// W are the interface words for Lang, and WLang is their language
+	// when it is not Lang ("" when it is): a release in a language
+	// without words of its own (kk) gets English headings and menus,
+	// each marked lang="en".
 	W                     words
+	WLang                 string
 	Chrome                *chrome
 	Nav, Feeds, FeedLinks []link
 
@@ -131,6 +136,9 @@ func (s *Site) basePageAt(m *model, dir, root, lang, feedLang string) (page, err
 	p := page{
 		Lang: lang, Root: root, SiteTitle: s.cfg.Title, W: wordsFor(lang), Index: s.index,
 		Canonical: s.cfg.BaseURL + "/" + release.EscapePath(dir),
+	}
+	if ul := uiLang(lang); ul != lang {
+		p.WLang = ul
 	}
 	current := ""
 	if dir == "" || slices.Contains(m.langs, strings.TrimSuffix(dir, "/")) {
@@ -214,10 +222,10 @@ func (s *Site) listJobs(m *model, dir, lang, feedLang, heading, title string, it
 			}
 			p.Rows = rows.html()
 			if n > 1 {
-				p.Prev = s.dirLink(p.Root + pageDir(dir, n-1))
+				p.Prev = s.dirLink(p.Root + release.EscapePath(pageDir(dir, n-1)))
 			}
 			if n < pages {
-				p.Next = s.dirLink(p.Root + pageDir(dir, n+1))
+				p.Next = s.dirLink(p.Root + release.EscapePath(pageDir(dir, n+1)))
 			}
 			return pdir + "index.html", execute(buf, s.tmpl.list, &p)
 		})
@@ -280,7 +288,7 @@ func (s *Site) releasePage(m *model, it *item, buf *bytes.Buffer) (string, error
 	p.Title = it.Title + " — " + s.cfg.Title
 	switch {
 	case it.Image != "" && s.cfg.MediaDir != "":
-		p.Img = &image{Src: p.Root + "media/" + it.Image, Alt: it.e.Release.ImageAlt}
+		p.Img = &image{Src: p.Root + "media/" + release.EscapePath(it.Image), Alt: it.e.Release.ImageAlt}
 	case it.ImageAbs != "":
 		p.Img = &image{Src: it.ImageAbs, Alt: it.e.Release.ImageAlt}
 	}
@@ -301,7 +309,7 @@ func (s *Site) releaseLinks(m *model, it *item, p *page) error {
 		}
 		alternates.add(f)
 		if a != it {
-			f, err := s.fragment(m, "translation", p.Root+"\x00"+a.ID, link{Href: s.dirLink(p.Root + a.Path), Text: a.Title, Lang: a.Lang, Name: langName(a.Lang)})
+			f, err := s.fragment(m, "translation", p.Root+"\x00"+a.ID, link{Href: p.Root + a.Href, Text: a.Title, Lang: a.Lang, Name: langName(a.Lang)})
 			if err != nil {
 				return err
 			}
@@ -318,7 +326,7 @@ func (s *Site) releaseLinks(m *model, it *item, p *page) error {
 		alternates.add(f)
 	}
 	for _, t := range it.Tags {
-		f, err := s.fragment(m, "tag-link", p.Root+"\x00"+t.Slug+"\x00"+t.Name, tagLink{Root: p.Root, Slug: t.Slug, Name: t.Name, Index: s.index})
+		f, err := s.fragment(m, "tag-link", p.Root+"\x00"+t.Slug+"\x00"+t.Name, tagLink{Root: p.Root, Esc: t.Esc, Name: t.Name, Index: s.index})
 		if err != nil {
 			return err
 		}
@@ -328,8 +336,9 @@ func (s *Site) releaseLinks(m *model, it *item, p *page) error {
 	return nil
 }
 
-// tagLink is a tag on a release page whose path to the root is Root.
-type tagLink struct{ Root, Slug, Name, Index string }
+// tagLink is a tag on a release page whose path to the root is Root; Esc
+// is its slug escaped for a URL (tagRef.Esc).
+type tagLink struct{ Root, Esc, Name, Index string }
 
 // fragment returns the partial name of the release templates executed
 // with data, rendered once per build for each key and then reused: the
@@ -375,10 +384,13 @@ func notFoundNotice(w words) (string, string) { return w.NotFound, w.NotFoundTex
 func withdrawnNotice(w words) (string, string) { return w.Withdrawn, w.WithdrawnText }
 
 // noticeJob renders file, a page for an address that has no page: the
-// heading say gives in the default language, then in each language of the
-// newsroom the line say gives with a link to its latest releases. Its
-// links are absolute, as it may be served at any address, except with
-// Config.IndexLinks: a newsroom opened from disk has it at its root only.
+// heading say gives in the default language, then the line say gives
+// with a link to the latest releases, in that language and in each other
+// language of the newsroom that has words of its own; a language that
+// would repeat a line (kk, which gets English words) has none, and its
+// releases are a click away in the menu. Its links are absolute, as it
+// may be served at any address, except with Config.IndexLinks: a
+// newsroom opened from disk has it at its root only.
 func (s *Site) noticeJob(m *model, file string, say notice) job {
 	root := s.cfg.BaseURL + "/"
 	if s.cfg.IndexLinks {
@@ -394,9 +406,11 @@ func (s *Site) noticeJob(m *model, file string, say notice) job {
 		p.Canonical, p.Heading = "", heading
 		p.Title = heading + " — " + s.cfg.Title
 		p.Links = append(p.Links, link{Lang: lang, Text: text, Href: s.dirLink(p.Root), Name: p.W.Latest})
+		shown := map[string]bool{text: true}
 		for _, l := range m.langs {
-			if w := wordsFor(l); primary(l) != primary(lang) {
-				_, text := say(w)
+			w := wordsFor(l)
+			if _, text := say(w); !shown[text] {
+				shown[text] = true
 				p.Links = append(p.Links, link{Lang: uiLang(l), Text: text, Href: s.dirLink(p.Root + l + "/"), Name: w.Latest})
 			}
 		}

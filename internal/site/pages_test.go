@@ -214,7 +214,7 @@ func TestReleasePage(t *testing.T) {
 	for _, s := range []string{
 		`<time datetime="2020-02-06T10:30:00&#43;05:00">6 февраля 2020 г.</time>`,
 		`<a href="../../../releases/2020/imts-success/" hreflang="en" lang="en">IMTs&#39; Success`,
-		`<a rel="tag" href="../../../tags/%d0%bd%d0%b0%d1%80%d0%ba%d0%be%d1%82%d0%b8%d0%ba%d0%b8/">наркотики</a>`,
+		`<a rel="tag" href="../../../tags/%D0%BD%D0%B0%D1%80%D0%BA%D0%BE%D1%82%D0%B8%D0%BA%D0%B8/">наркотики</a>`,
 	} {
 		if !strings.Contains(page, s) {
 			t.Errorf("page lacks %s", s)
@@ -839,6 +839,147 @@ func TestLanguageWithoutWords(t *testing.T) {
 	}
 	if _, langs := langLines(parsePage(t, NotFoundPage, fs[NotFoundPage])); slices.Contains(langs, "kk") {
 		t.Errorf("404 lines in %q: English text marked kk", langs)
+	}
+}
+
+// TestNoticeLinesOnce checks that 404.html and 410.html say each line
+// once: a language without words of its own (kk) would repeat the
+// English line, and one whose words differ from the default language's
+// although its primary subtag is the same (uz next to uz-Cyrl) still
+// gets its own.
+func TestNoticeLinesOnce(t *testing.T) {
+	tests := []struct {
+		langs []string
+		want  []string // the languages of the lines, in order
+	}{
+		{[]string{"kk"}, []string{"en"}},
+		{[]string{"kk", "ru"}, []string{"en", "ru"}},
+		{[]string{"en", "kk", "ru"}, []string{"en", "ru"}},
+		{[]string{"ru", "kk", "en"}, []string{"ru", "en"}},
+		{[]string{"uz-Cyrl", "uz"}, []string{"uz-Cyrl", "uz"}},
+		{[]string{"uz", "uz-Latn", "ru"}, []string{"uz", "ru"}},
+	}
+	for _, tt := range tests {
+		fs := files(t, Config{BaseURL: testBase, Title: "Office", Langs: tt.langs}, nil)
+		for _, file := range []string{NotFoundPage, GonePage} {
+			t.Run(strings.Join(tt.langs, ",")+"/"+file, func(t *testing.T) {
+				ps, langs := langLines(parsePage(t, file, fs[file]))
+				if !slices.Equal(langs, tt.want) {
+					t.Errorf("lines in %q, want %q", langs, tt.want)
+				}
+				seen := map[string]bool{}
+				for _, p := range ps {
+					line, _ := text(p, atom.P)
+					if seen[line] {
+						t.Errorf("line %q twice", line)
+					}
+					seen[line] = true
+				}
+			})
+		}
+	}
+}
+
+// langOf returns the language of n: the lang of n or of its nearest
+// ancestor that has one.
+func langOf(n *html.Node) string {
+	for ; n != nil; n = n.Parent {
+		if l, ok := attr(n, "lang"); ok {
+			return l
+		}
+	}
+	return ""
+}
+
+// ownText returns the text directly in n, trimmed.
+func ownText(n *html.Node) string {
+	var b strings.Builder
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type == html.TextNode {
+			b.WriteString(c.Data)
+		}
+	}
+	return strings.TrimSpace(b.String())
+}
+
+// elementOpening returns the first element whose own text starts with
+// prefix, or nil.
+func elementOpening(doc *html.Node, prefix string) *html.Node {
+	var out *html.Node
+	walk(doc, func(n *html.Node) {
+		if out == nil && n.Type == html.ElementNode && prefix != "" && strings.HasPrefix(ownText(n), prefix) {
+			out = n
+		}
+	})
+	return out
+}
+
+// TestElementLanguages checks the language of each part of a release
+// page: the release's own text (title, date line, body, tags) is in the
+// release's language, and the page furniture in the language of its
+// words. A release in Kazakh, which has no interface words, is a kk page
+// with English headings, menus and footer, each marked lang="en"; a
+// Russian release's furniture is Russian and needs no mark. The names of
+// the other language versions are in their own languages.
+func TestElementLanguages(t *testing.T) {
+	entries := fixture(t)
+	kk := entries[3] // the English release, translated into Kazakh
+	kk.Release.ID, kk.Release.Lang, kk.Release.Title = "2020/imts-success-kk", "kk", "Мобильді зертханалардың табысы"
+	kk.Release.Location, kk.Release.Tags = "Ташкент, Өзбекстан", []string{"есірткі"}
+	kk.BodyHTML, kk.Summary = "<p>Мобильді зертханалар жергілікті қауымдастықтардың қауіпсіздігіне әсер етеді.</p>", "Қысқаша"
+	entries = append(entries, kk)
+	fs := files(t, testConfig(), entries)
+	en, ru := ui["en"], ui["ru"]
+	byText := func(s string) func(*html.Node) *html.Node {
+		return func(doc *html.Node) *html.Node { return elementOpening(doc, s) }
+	}
+	byAttr := func(a atom.Atom, key, val string) func(*html.Node) *html.Node {
+		return func(doc *html.Node) *html.Node {
+			if ns := elementsWithAttr(doc, a, key, val); len(ns) > 0 {
+				return ns[0]
+			}
+			return nil
+		}
+	}
+	tests := []struct {
+		page, what string
+		find       func(*html.Node) *html.Node
+		want       string
+	}{
+		{"kk", "page", byAttr(atom.Html, "lang", "kk"), "kk"},
+		{"kk", "title", byText(kk.Release.Title), "kk"},
+		{"kk", "date line", byText(", " + kk.Release.Location), "kk"},
+		{"kk", "body", byText("Мобильді зертханалар жергілікті"), "kk"},
+		{"kk", "tag", byAttr(atom.A, "rel", "tag"), "kk"},
+		{"kk", "skip link", byText(en.Skip), "en"},
+		{"kk", "language menu", byAttr(atom.Nav, "aria-label", en.LangNav), "en"},
+		{"kk", "menu's all languages", byText(en.AllLangs), "en"},
+		{"kk", "tags heading", byText(en.Tags), "en"},
+		{"kk", "other versions heading", byText(en.AlsoIn), "en"},
+		{"kk", "feeds line", byText(en.Feeds + ":"), "en"},
+		{"kk", "all tags link", byText(en.TagsTitle), "en"},
+		{"kk", "Russian version's name", byText("(Русский)"), "ru"},
+		{"ru", "page", byAttr(atom.Html, "lang", "ru"), "ru"},
+		{"ru", "tags heading", byText(ru.Tags), "ru"},
+		{"ru", "other versions heading", byText(ru.AlsoIn), "ru"},
+		{"ru", "skip link", byText(ru.Skip), "ru"},
+		{"ru", "feeds line", byText(ru.Feeds + ":"), "ru"},
+		{"ru", "Kazakh version's name", byText("(Қазақша)"), "kk"},
+		{"ru", "English version's name", byText("(English)"), "en"},
+	}
+	docs := map[string]*html.Node{
+		"kk": parsePage(t, "kk", fs["releases/2020/imts-success-kk/index.html"]),
+		"ru": parsePage(t, "ru", fs["releases/2020/imts-success-ru/index.html"]),
+	}
+	for _, tt := range tests {
+		n := tt.find(docs[tt.page])
+		if n == nil {
+			t.Errorf("%s page: no %s", tt.page, tt.what)
+			continue
+		}
+		if got := langOf(n); got != tt.want {
+			t.Errorf("%s page: %s in %q, want %q", tt.page, tt.what, got, tt.want)
+		}
 	}
 }
 

@@ -134,7 +134,12 @@ func (s *Site) serve(w http.ResponseWriter, r *http.Request) {
 	b, ok := snap.files[key]
 	if !ok {
 		if _, dir := snap.files[p+"/index.html"]; dir {
-			http.Redirect(w, r, r.URL.Path+"/", http.StatusMovedPermanently)
+			// Relative, so that it keeps a path a proxy (or serve, for a
+			// base URL with a path) took off; and spelt as every link to
+			// the page is, where http.Redirect would escape a raw path
+			// in lower-case hex.
+			w.Header().Set("Location", release.EscapePath(path.Base(p))+"/")
+			w.WriteHeader(http.StatusMovedPermanently)
 			return
 		}
 		status := http.StatusNotFound

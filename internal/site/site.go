@@ -97,6 +97,10 @@ type Entry struct {
 type Site struct {
 	cfg  Config
 	host string // BaseURL's host name, the authority of tag: URIs
+	// basePath is BaseURL's path as it spells it, "" or "/news": the
+	// start of every tag: URI's path, so that newsrooms on one host
+	// under different paths give different ids.
+	basePath string
 	// imgSrc is how the body's HTML opens a local picture:
 	// <img src="BaseURL/media/.
 	imgSrc string
@@ -144,7 +148,7 @@ func New(cfg Config) (*Site, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Site{cfg: cfg, host: u.Hostname(), imgSrc: `<img src="` + release.MediaURL(cfg.BaseURL, ""), tmpl: t}
+	s := &Site{cfg: cfg, host: u.Hostname(), basePath: u.EscapedPath(), imgSrc: `<img src="` + release.MediaURL(cfg.BaseURL, ""), tmpl: t}
 	if cfg.IndexLinks {
 		s.index = "index.html"
 	}
