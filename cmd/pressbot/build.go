@@ -225,7 +225,8 @@ func buildAll(f buildFlags, now time.Time, stdout, stderr io.Writer) int {
 		fmt.Fprintln(diag, p.String())
 	}
 	rels, skipped := eligible(res.Releases, now)
-	s.SetGone(withdrawnOf(res.Releases))
+	gone := withdrawnOf(res.Releases)
+	s.SetGone(gone)
 	invalid := res.Files - len(res.Releases)
 	res = content.Result{} // rels has what is needed: let the rest go
 	root, err := os.OpenRoot(f.content)
@@ -250,6 +251,7 @@ func buildAll(f buildFlags, now time.Time, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "built %s into %s (%d invalid, %d drafts, withdrawn or embargoed left out%s)\n",
 		plural(len(entries), "release"), f.out, invalid, skipped, note)
 	f.loopbackHint(stdout)
+	f.webHints(stdout, gone)
 	return exitOK
 }
 
@@ -278,6 +280,27 @@ func warnSkipped(w io.Writer, err error) error {
 func (f buildFlags) loopbackHint(w io.Writer) {
 	if onLoopback(f.baseURL) {
 		fmt.Fprintf(w, "links point at %s (this machine) and name each page's index.html, so the pages also open from disk: to publish the folder on the web, build with -base-url https://your.newsroom (or site.base_url and -config)\n", f.baseURL)
+	}
+}
+
+// webHints says, for a newsroom built for the web, what its web server
+// must be told: the addresses of withdrawn releases, which a static host
+// answers with 404 where 410 Gone drops them from search engines and feed
+// readers at once; and, for a newsroom under a path, that crawlers read
+// robots.txt only at the host's root.
+func (f buildFlags) webHints(w io.Writer, gone []site.Gone) {
+	if onLoopback(f.baseURL) {
+		return
+	}
+	if len(gone) > 0 {
+		fmt.Fprintf(w, "%s withdrawn, left out: a static host answers 404 at their addresses; to answer 410 Gone with 410.html, list them in the web server (docs/newsroom.md):\n",
+			plural(len(gone), "release"))
+		for _, g := range gone {
+			fmt.Fprintf(w, "  %s\n", release.Release{ID: g.ID}.PageURL(f.baseURL))
+		}
+	}
+	if p := basePath(f.baseURL); p != "" {
+		fmt.Fprintf(w, "the newsroom is under %s: crawlers read robots.txt only at the host's root, so add \"Sitemap: %s/sitemap.xml\" to that file\n", p, f.baseURL)
 	}
 }
 
