@@ -233,7 +233,7 @@ func newsroomKey(stamps []store.PublishedStamp, images newsroomImages, gone []st
 		fmt.Fprintf(h, "%q %s %d %d\n", p.ID, p.Hash, p.PublishedAt.UnixNano(), size)
 	}
 	for _, g := range gone {
-		fmt.Fprintf(h, "gone %q %q\n", g.ID, g.Lang)
+		fmt.Fprintf(h, "gone %q %q %d\n", g.ID, g.Lang, g.At.UnixNano())
 	}
 	var key [sha256.Size]byte
 	h.Sum(key[:0])
@@ -244,7 +244,7 @@ func newsroomKey(stamps []store.PublishedStamp, images newsroomImages, gone []st
 func siteGone(gone []store.GoneRelease) []site.Gone {
 	out := make([]site.Gone, len(gone))
 	for i, g := range gone {
-		out[i] = site.Gone{ID: g.ID, Lang: g.Lang}
+		out[i] = site.Gone{ID: g.ID, Lang: g.Lang, At: g.At}
 	}
 	return out
 }

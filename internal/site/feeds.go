@@ -20,22 +20,24 @@ type feedScope struct {
 	dir   string // "" or "ru/"
 	title string
 	items []*item // newest first, at most FeedItems
-	// newsroom is the newest change in the whole newsroom: the updated
-	// time of a feed without items of its own.
-	newsroom time.Time
+	// gone is the latest withdrawal of a release of the scope, which took
+	// it out of the feed; newsroom is the newest change in the whole
+	// newsroom: the updated time of a feed without items of its own.
+	gone, newsroom time.Time
 }
 
 // feedJobs renders RSS, Atom and JSON Feed for all languages and for each.
 func (s *Site) feedJobs(m *model) []job {
-	var newest time.Time
+	newest := s.goneAt("")
 	for _, it := range m.items {
 		if it.Upd.After(newest) {
 			newest = it.Upd
 		}
 	}
-	scopes := []feedScope{{title: s.cfg.Title, items: m.items, newsroom: newest}}
+	scopes := []feedScope{{title: s.cfg.Title, items: m.items, gone: s.goneAt(""), newsroom: newest}}
 	for _, l := range m.langs {
-		scopes = append(scopes, feedScope{lang: l, dir: l + "/", title: s.cfg.Title + " (" + langName(l) + ")", items: m.byLang[l], newsroom: newest})
+		scopes = append(scopes, feedScope{lang: l, dir: l + "/", title: s.cfg.Title + " (" + langName(l) + ")", items: m.byLang[l],
+			gone: s.goneAt(l), newsroom: newest})
 	}
 	var jobs []job
 	for _, sc := range scopes {
@@ -60,12 +62,14 @@ func (sc feedScope) load() feedScope {
 	return sc
 }
 
-// updated is the newest change among the scope's items. A feed without
-// items says the newest change in the newsroom; in an empty newsroom it
-// is zero, and the feeds leave their optional dates out (Atom, which
-// must have one, says the Unix epoch), so that output stays deterministic.
+// updated is the newest change among the scope's items and withdrawals,
+// so that it never goes back when the newest release is withdrawn. A
+// feed without items says the newest change in the newsroom; in an empty
+// newsroom it is zero, and the feeds leave their optional dates out
+// (Atom, which must have one, says the Unix epoch), so that output stays
+// deterministic.
 func (s *Site) updated(sc feedScope) time.Time {
-	var t time.Time
+	t := sc.gone
 	for _, it := range sc.items {
 		if it.Upd.After(t) {
 			t = it.Upd

@@ -996,3 +996,52 @@ func TestEmptyNewsroomDates(t *testing.T) {
 		t.Errorf("atom.xml has no updated, which Atom requires:\n%s", fs["atom.xml"])
 	}
 }
+
+// TestFeedUpdatedNeverGoesBack checks that a feed's updated time takes the
+// withdrawals of its scope into account: withdrawing the newest release
+// changes the feed, so its time must not go back to the one before.
+func TestFeedUpdatedNeverGoesBack(t *testing.T) {
+	var en []Entry
+	for _, e := range fixture(t) {
+		if e.Release.Lang == "en" {
+			en = append(en, e)
+		}
+	}
+	later := time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
+	tests := []struct {
+		name  string
+		gone  []Gone
+		later []string // feeds dated by the withdrawal; the others by their releases
+	}{
+		{"none", nil, nil},
+		{"time unknown", []Gone{{ID: "2019/gone", Lang: "en"}}, nil},
+		// ru has no release: its empty feed takes the newsroom's newest change.
+		{"en withdrawn", []Gone{{ID: "2019/gone", Lang: "en", At: later}}, []string{"atom.xml", "en/atom.xml", "ru/atom.xml"}},
+		{"ru withdrawn", []Gone{{ID: "2019/gone", Lang: "ru", At: later}}, []string{"atom.xml", "ru/atom.xml"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := newSite(t, Config{BaseURL: testBase, Title: "Office", Langs: []string{"en", "ru"}})
+			s.SetGone(tt.gone)
+			fs, err := s.Files(en)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, f := range []string{"atom.xml", "en/atom.xml", "ru/atom.xml"} {
+				var feed struct {
+					Updated string `xml:"updated"`
+				}
+				if err := xml.Unmarshal(fs[f], &feed); err != nil {
+					t.Fatalf("%s: %v", f, err)
+				}
+				got, err := time.Parse(time.RFC3339, feed.Updated)
+				if err != nil {
+					t.Fatalf("%s: updated %q: %v", f, feed.Updated, err)
+				}
+				if want := slices.Contains(tt.later, f); got.Equal(later) != want {
+					t.Errorf("%s updated %s; dated by the withdrawal (%s): %v, want %v", f, got, later, got.Equal(later), want)
+				}
+			}
+		})
+	}
+}

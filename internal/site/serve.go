@@ -54,12 +54,17 @@ func (s *Site) Update(entries []Entry) error {
 type Gone struct {
 	ID   string
 	Lang string
+	// At is when it was withdrawn (zero: unknown, as for a build from
+	// files): its feeds changed then, so their updated time is no older.
+	At time.Time
 }
 
 // goneSet is what SetGone was last given.
 type goneSet struct {
 	pages map[string]bool // page folders, "releases/2020/x/"
 	langs []string        // their languages, sorted, without repeats
+	// at is the latest withdrawal in each language, and in all ("").
+	at map[string]time.Time
 }
 
 // SetGone names the releases that were in the newsroom and were withdrawn:
@@ -69,9 +74,14 @@ type goneSet struct {
 // release was withdrawn gets an empty feed, not 404; the next Update or
 // Write uses them. It replaces the previous set.
 func (s *Site) SetGone(gone []Gone) {
-	set := &goneSet{pages: make(map[string]bool, len(gone))}
+	set := &goneSet{pages: make(map[string]bool, len(gone)), at: map[string]time.Time{}}
 	for _, g := range gone {
 		set.pages[strings.TrimPrefix(release.Release{ID: g.ID}.PagePath(), "/")] = true
+		for _, l := range []string{"", g.Lang} {
+			if g.At.After(set.at[l]) {
+				set.at[l] = g.At
+			}
+		}
 		if g.Lang != "" && validLang(g.Lang) {
 			set.langs = append(set.langs, g.Lang)
 		}
@@ -79,6 +89,15 @@ func (s *Site) SetGone(gone []Gone) {
 	slices.Sort(set.langs)
 	set.langs = slices.Compact(set.langs)
 	s.gone.Store(set)
+}
+
+// goneAt returns the latest withdrawal SetGone named in language lang,
+// or in any language for "".
+func (s *Site) goneAt(lang string) time.Time {
+	if set := s.gone.Load(); set != nil {
+		return set.at[lang]
+	}
+	return time.Time{}
 }
 
 // goneLangs returns the languages of the releases SetGone named.

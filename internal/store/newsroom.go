@@ -199,6 +199,7 @@ func scanPublishedPost(r scanner) (string, PostRecord, error) {
 type GoneRelease struct {
 	ID   string
 	Lang string
+	At   time.Time // when it was last withdrawn (UTC)
 }
 
 // Gone returns the releases withdrawn after a post of theirs went out (it
@@ -207,7 +208,9 @@ type GoneRelease struct {
 func (s *Store) Gone(ctx context.Context) ([]GoneRelease, error) {
 	var out []GoneRelease
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT id, lang FROM releases r WHERE state = $1
+		rows, err := tx.QueryContext(ctx, `SELECT id, lang,
+			(SELECT MAX(a.at) FROM audit a WHERE a.release_id = r.id AND a.channel IS NULL AND a.to_state = $1 AND a.from_state <> $1)
+			FROM releases r WHERE state = $1
 			AND EXISTS (SELECT 1 FROM posts p WHERE p.release_id = r.id AND p.receipt IS NOT NULL) ORDER BY id`,
 			string(release.StatusWithdrawn))
 		if err != nil {
@@ -215,10 +218,14 @@ func (s *Store) Gone(ctx context.Context) ([]GoneRelease, error) {
 		}
 		defer rows.Close()
 		for rows.Next() {
-			var g GoneRelease
-			if err := rows.Scan(&g.ID, &g.Lang); err != nil {
+			var (
+				g  GoneRelease
+				at dbTime
+			)
+			if err := rows.Scan(&g.ID, &g.Lang, &at); err != nil {
 				return wrap(err, "gone", "")
 			}
+			g.At = at.T
 			out = append(out, g)
 		}
 		return wrap(rows.Err(), "gone", "")
