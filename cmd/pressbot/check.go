@@ -28,8 +28,12 @@ With -format github, problems are printed as GitHub Actions workflow
 commands (::error file=...,line=...,col=...::message) so that a pull request
 is annotated on the offending lines.
 
-A local image (image: path, not a URL) that is not in the content folder is
-a warning when one folder is checked.
+A local image (image: path, not a URL) or picture of the text that is not
+in the content folder is a warning when one folder is checked, as is one
+that build would leave out of the newsroom: a symbolic link that leads
+out of the folder or to a missing file, a named pipe, a file pressbot
+cannot read. A release file that is a named pipe, a device or a socket
+is an error, and is not read.
 
 With -config, the configured zone, default language and channel names are
 used; -zone, -lang and -channels given on the command line win.`
@@ -70,7 +74,9 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	if len(paths) == 0 {
 		paths = []string{dir}
 	}
-	opts.ImageDir, opts.NoImageDigest = imageDir(paths), true // check shows no hash: pictures are not read
+	// check shows no hash: pictures are opened, as build opens them, but
+	// not read.
+	opts.ImageDir, opts.NoImageDigest = imageDir(paths), true
 	res, err := content.LoadPaths(paths, opts)
 	if err != nil {
 		fmt.Fprintf(stderr, "pressbot check: %v\n", err)

@@ -24,15 +24,9 @@ type digestEntry struct {
 }
 
 // imageDigest returns the hex SHA-256 of the bytes of local image img, a
-// slash path inside dir. It opens the file within dir, so no link leads
-// it out.
-func imageDigest(dir, img string) (string, error) {
+// slash path inside dir, that openImage opened as f.
+func imageDigest(dir, img string, f *os.File) (string, error) {
 	rel := filepath.FromSlash(strings.TrimLeft(img, "/"))
-	f, err := os.OpenInRoot(dir, rel)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
 	st, err := f.Stat()
 	if err != nil {
 		return "", err

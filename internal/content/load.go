@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/pressbot/pressbot/internal/filestamp"
 	"github.com/pressbot/pressbot/internal/release"
 )
 
@@ -103,6 +104,10 @@ func load(opts Options, list func(w *walker) error) (Result, error) {
 type file struct {
 	path string
 	id   string
+	// regular says the walker saw a regular file at path; otherwise (a
+	// symbolic link, a named pipe, a device) what path leads to is
+	// looked at before it is opened.
+	regular bool
 }
 
 // readDir lists a folder, sorted by name; tests replace it to make a
@@ -129,7 +134,7 @@ func (w *walker) walkPaths(paths []string) error {
 			return fmt.Errorf("content: %w", err)
 		}
 		if !st.IsDir() {
-			w.file(p, strings.TrimSuffix(filepath.Base(p), ".md"))
+			w.file(p, strings.TrimSuffix(filepath.Base(p), ".md"), st.Mode().IsRegular())
 		} else if err := w.walk(p); err != nil {
 			return err
 		}
@@ -138,8 +143,9 @@ func (w *walker) walkPaths(paths []string) error {
 }
 
 // file adds release file p with ID id, unless its name ends in ".md"
-// in another case, or it was added already.
-func (w *walker) file(p, id string) {
+// in another case, or it was added already; regular says p was seen to
+// be a regular file.
+func (w *walker) file(p, id string, regular bool) {
 	if name := filepath.Base(p); isUpperMD(name) {
 		w.warn(p, "ignored: only files ending in .md (lower case) are releases; rename it to %s", name[:len(name)-3]+".md")
 		return
@@ -151,7 +157,7 @@ func (w *walker) file(p, id string) {
 		}
 		w.seen[key] = true
 	}
-	w.add(file{path: p, id: id})
+	w.add(file{path: p, id: id, regular: regular})
 }
 
 // isUpperMD reports whether name ends in ".md" in a case other than
@@ -197,9 +203,9 @@ func (w *walker) entries(root, dir string, entries []fs.DirEntry) {
 			w.folder(root, p)
 		case strings.HasPrefix(name, "_"):
 		case strings.HasSuffix(name, ".md"):
-			w.file(p, strings.TrimSuffix(releaseID(root, p), ".md"))
+			w.file(p, strings.TrimSuffix(releaseID(root, p), ".md"), d.Type().IsRegular())
 		case isUpperMD(name):
-			w.file(p, "")
+			w.file(p, "", false)
 		case d.Type()&fs.ModeSymlink != 0:
 			w.link(p)
 		}
@@ -345,15 +351,20 @@ func (l *loader) finish() Result {
 }
 
 // readOne reads and parses one file, reporting an unreadable or oversized
-// file as a problem. It reads into buf when it is large enough, and returns
-// the buffer it used for the next file.
+// file, or one that is not a regular file, as a problem. It reads into buf
+// when it is large enough, and returns the buffer it used for the next
+// file.
 func readOne(f file, s *settings, buf []byte) (parsed, []byte) {
 	ps := &problems{path: f.path}
-	data, size, err := readLimited(f.path, buf)
+	data, size, err := readLimited(f.path, f.regular, buf)
 	if cap(data) > cap(buf) {
 		buf = data
 	}
+	var special *notRegularError
 	switch {
+	case errors.As(err, &special):
+		ps.errorf(pos{1, 1}, "not a regular file: %s; remove it, or replace it with a regular file that holds the release's text (pressbot reads no special files)", filestamp.Kind(special.mode))
+		return parsed{problems: ps.list, unreadable: true}, buf
 	case err != nil:
 		ps.errorf(pos{1, 1}, "cannot read the file: %v: check that it exists and is readable", err)
 		return parsed{problems: ps.list, unreadable: !errors.Is(err, fs.ErrNotExist)}, buf
@@ -364,6 +375,16 @@ func readOne(f file, s *settings, buf []byte) (parsed, []byte) {
 		return parsed{rel: r, problems: list, info: info}, buf
 	}
 	return parsed{problems: ps.list}, buf
+}
+
+// notRegularError is readLimited's error for a file that is neither a
+// regular file nor a folder (a named pipe, a device, a socket): it is
+// never read, since reading one can wait forever or never end.
+type notRegularError struct{ mode fs.FileMode }
+
+// Error names the kind of file.
+func (e *notRegularError) Error() string {
+	return "content: not a regular file: " + filestamp.Kind(e.mode)
 }
 
 // readBuffer returns buf emptied, or a new buffer when buf cannot hold

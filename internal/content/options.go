@@ -25,13 +25,16 @@ type Options struct {
 	// Channels are the configured channel names; nil means DefaultChannels.
 	Channels []string
 	// ImageDir is the folder a local image (image: path) is found in, the
-	// content folder. When set, a local image that is not there is a
-	// warning, and the bytes of one that is are hashed (ImageDigest);
-	// "" checks nothing.
+	// content folder. When set, a local image that is not there, or that
+	// the newsroom build would leave out (a symbolic link that leads out
+	// of the folder, a named pipe, a file it cannot open), is a warning,
+	// and the bytes of one that is are hashed (ImageDigest); "" checks
+	// nothing.
 	ImageDir string
 	// NoImageDigest leaves pictures unread (ImageDigest empty) while
-	// ImageDir still checks that they are there: for check, which shows no
-	// hash and should stay fast on a folder of large pictures.
+	// ImageDir still checks that they are there and can be opened: for
+	// check, which shows no hash and should stay fast on a folder of
+	// large pictures.
 	NoImageDigest bool
 	// TranslationHeld, when set, returns a release other than id that
 	// already holds translation_key key in lang in pressbot's database

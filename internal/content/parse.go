@@ -402,14 +402,20 @@ func cleanImagePath(img string) string {
 // there. When it is, its digest goes into the release (and so its hash).
 func (b *builder) checkImage(img string, at pos) {
 	dir := b.s.imageDir
-	err := statImage(dir, img)
-	if err == nil && !b.s.noDigest {
-		b.r.ImageDigest, err = imageDigest(dir, img)
+	f, err := openImage(dir, img)
+	if err == nil {
+		if !b.s.noDigest {
+			b.r.ImageDigest, err = imageDigest(dir, img, f)
+		}
+		f.Close()
 	}
+	var left *leftOut
 	switch {
 	case err == nil:
 	case errors.Is(err, fs.ErrNotExist):
 		b.ps.warnf(at, "image %q is not in %s: the newsroom page and every channel's post would show a missing picture; add it as %s, or correct the path (it is relative to %s)", img, dir, filepath.Join(dir, filepath.FromSlash(strings.TrimLeft(img, "/"))), dir)
+	case errors.As(err, &left):
+		b.ps.warnf(at, "image %q %s: the newsroom leaves it out, so the page would show no picture; %s", img, left.what, left.fix)
 	default:
 		b.ps.warnf(at, "image %q cannot be used (%v): put the picture inside %s and name it by its path there", img, err, dir)
 	}
@@ -481,15 +487,21 @@ func (b *builder) checkBodyImage(dest string, at pos) {
 		dest = u
 	}
 	img := cleanImagePath(dest)
-	err := statImage(dir, img)
-	if err == nil && !b.s.noDigest {
-		err = b.addBodyImage(dir, strings.TrimLeft(img, "/"))
+	f, err := openImage(dir, img)
+	if err == nil {
+		if !b.s.noDigest {
+			err = b.addBodyImage(dir, strings.TrimLeft(img, "/"), f)
+		}
+		f.Close()
 	}
+	var left *leftOut
 	switch {
 	case err == nil:
 	case errors.Is(err, fs.ErrNotExist):
 		b.ps.warnf(at, "picture %q is not in %s: the newsroom page would show it missing; add it as %s, or correct the path (it is relative to %s)",
 			img, dir, filepath.Join(dir, filepath.FromSlash(strings.TrimLeft(img, "/"))), dir)
+	case errors.As(err, &left):
+		b.ps.warnf(at, "picture %q %s: the newsroom leaves it out, so the page would show no picture; %s", img, left.what, left.fix)
 	default:
 		b.ps.warnf(at, "picture %q cannot be shown (%v): put it inside %s and name it by its path there", img, err, dir)
 	}
@@ -537,13 +549,14 @@ func otherDate(s string, t time.Time, lang string) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-// addBodyImage puts the picture img of the body, with its digest, into
-// the release (once), so that its hash covers the picture's bytes.
-func (b *builder) addBodyImage(dir, img string) error {
+// addBodyImage puts the picture img of the body, open as f, with its
+// digest, into the release (once), so that its hash covers the picture's
+// bytes.
+func (b *builder) addBodyImage(dir, img string, f *os.File) error {
 	if slices.ContainsFunc(b.r.BodyImages, func(im release.BodyImage) bool { return im.Path == img }) {
 		return nil
 	}
-	sum, err := imageDigest(dir, img)
+	sum, err := imageDigest(dir, img, f)
 	if err == nil {
 		b.r.BodyImages = append(b.r.BodyImages, release.BodyImage{Path: img, Digest: sum})
 	}
@@ -556,40 +569,6 @@ func bodyPos(body string, off, line int) pos {
 	before := body[:off]
 	nl := strings.LastIndexByte(before, '\n')
 	return pos{line: line + strings.Count(before, "\n"), col: utf8.RuneCountInString(before[nl+1:]) + 1}
-}
-
-// statImage returns nil when img, a slash path, names a file inside dir.
-func statImage(dir, img string) error {
-	rel := filepath.FromSlash(strings.TrimLeft(img, "/"))
-	if !filepath.IsLocal(rel) {
-		return errors.New("the path leads out of the content folder")
-	}
-	st, err := os.Stat(filepath.Join(dir, rel))
-	var pe *fs.PathError
-	switch {
-	case errors.As(err, &pe):
-		return pe.Err // without the path, which the message names
-	case err != nil:
-		return err
-	case !st.Mode().IsRegular():
-		return errors.New(notRegular(st.Mode()))
-	}
-	return nil
-}
-
-// notRegular says what a file of mode m, not a regular file, is.
-func notRegular(m fs.FileMode) string {
-	switch {
-	case m.IsDir():
-		return "it is a folder, not a picture"
-	case m&fs.ModeNamedPipe != 0:
-		return "it is a named pipe (FIFO), not a regular file with a picture in it"
-	case m&fs.ModeSocket != 0:
-		return "it is a socket, not a regular file with a picture in it"
-	case m&fs.ModeDevice != 0:
-		return "it is a device, not a regular file with a picture in it"
-	}
-	return "it is not a regular file with a picture in it"
 }
 
 // keyAt returns the key position of a key, or the zero pos when absent.

@@ -4,13 +4,22 @@ package content
 
 import (
 	"io"
+	"io/fs"
 	"os"
 )
 
 // readLimited reads a file unless it is larger than MaxFileSize; it
 // returns the size either way. It reads into buf when its capacity is
-// enough.
-func readLimited(path string, buf []byte) ([]byte, int64, error) {
+// enough. A file that is neither a regular file nor a folder is not read:
+// the error is then a *notRegularError. Unless regular says the walker
+// saw a regular file at path, what path leads to is looked at before it
+// is opened.
+func readLimited(path string, regular bool, buf []byte) ([]byte, int64, error) {
+	if !regular {
+		if st, err := os.Stat(path); err == nil && !readable(st.Mode()) {
+			return nil, 0, &notRegularError{mode: st.Mode().Type()}
+		}
+	}
 	fh, err := os.Open(path)
 	if err != nil {
 		return nil, 0, err
@@ -19,6 +28,9 @@ func readLimited(path string, buf []byte) ([]byte, int64, error) {
 	st, err := fh.Stat()
 	if err != nil {
 		return nil, 0, err
+	}
+	if !readable(st.Mode()) {
+		return nil, 0, &notRegularError{mode: st.Mode().Type()}
 	}
 	if st.Size() > MaxFileSize {
 		return nil, st.Size(), nil
@@ -39,3 +51,11 @@ func readLimited(path string, buf []byte) ([]byte, int64, error) {
 	}
 	return data, int64(len(data)), nil
 }
+
+// readable reports whether a file of mode m may be read: a regular file,
+// or a folder, whose read fails at once, saying so.
+func readable(m fs.FileMode) bool { return m.IsRegular() || m.IsDir() }
+
+// openNonblock is the flag that opens a file without waiting for it: none
+// where named pipes are no files in folders.
+const openNonblock = 0

@@ -56,11 +56,11 @@ func TestReadLimitedReusesBuffer(t *testing.T) {
 		t.Fatal(err)
 	}
 	buf := make([]byte, 0, 64)
-	data, size, err := readLimited(small, buf)
+	data, size, err := readLimited(small, true, buf)
 	if err != nil || string(data) != "text\n" || size != 5 || &data[:1][0] != &buf[:1][0] {
 		t.Errorf("small file: %q, %d, %v; want \"text\\n\", 5, read into the buffer given", data, size, err)
 	}
-	data, size, err = readLimited(big, buf)
+	data, size, err = readLimited(big, true, buf)
 	if err != nil || data != nil || size != MaxFileSize+1 {
 		t.Errorf("big file: %d bytes, size %d, %v; want none read, size %d", len(data), size, err, MaxFileSize+1)
 	}

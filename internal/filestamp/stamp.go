@@ -1,5 +1,5 @@
 // Package filestamp tells whether a file may have changed since it was last
-// looked at, without reading it.
+// looked at, without reading it, and names a file's kind for messages.
 package filestamp
 
 import "os"

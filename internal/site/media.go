@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/pressbot/pressbot/internal/filestamp"
 )
 
 // SkippedMedia is the error Write returns when it wrote the whole newsroom
@@ -84,24 +86,69 @@ func (s *Site) mediaProblem(m *model, img string, bad *badMedia) string {
 }
 
 // describe says what the picture at full, under mediaDir, is and what to
-// do about it.
+// do about it. The advice never names the file a link leads to as one to
+// copy: it may be any file on the system. check (package content) gives
+// the same advice in the same words.
 func (e *badMedia) describe(mediaDir, full string) (what, fix string) {
 	itself := "put the picture file itself at " + full
 	if e.st != nil && !e.st.Mode().IsRegular() {
-		return "is " + fileKind(e.st.Mode()) + ", not a picture file", itself
+		return "is " + filestamp.Kind(e.st.Mode()) + ", not a picture file", itself
 	}
 	if errors.Is(e.err, errReplaced) {
 		return "changed while the site was built", "build again"
 	}
-	target, err := filepath.EvalSymlinks(full)
-	if err != nil || !outside(mediaDir, target) {
+	if errors.Is(e.err, fs.ErrPermission) {
 		return "cannot be read (" + e.err.Error() + ")", "fix its permissions, or " + itself
+	}
+	if link, target, ok := danglingLink(mediaDir, filepath.FromSlash(e.img)); ok {
+		if link == full {
+			return "is a symbolic link to a missing file, " + target, itself + ", or correct the link"
+		}
+		return "leads through the symbolic link " + link + " to " + target + ", which is missing", itself + ", or correct the link"
+	}
+	target, err := filepath.EvalSymlinks(full)
+	switch {
+	case err != nil:
+		return "cannot be read (" + e.err.Error() + ")", itself
+	case !outside(mediaDir, target):
+		// os.Root refuses a link that leaves the folder, even to come back.
+		return "leads through a symbolic link that leaves " + mediaDir + " on its way to " + target,
+			"replace the link with the picture file itself, or with a relative link that stays inside " + mediaDir
 	}
 	if t, err := os.Stat(target); err != nil || !t.Mode().IsRegular() {
 		return "leads to " + target + ", outside " + mediaDir + ", which is not a picture file", itself
 	}
 	return "leads through a symbolic link to " + target + ", outside " + mediaDir,
-		"copy the picture into its place: cp --remove-destination " + shellQuote(target) + " " + shellQuote(full)
+		"replace the link with the picture file itself (only files inside " + mediaDir + " are put on the site)"
+}
+
+// danglingLink finds the symbolic link, along path rel inside dir, whose
+// target is missing, and returns it and that target; ok is false when
+// no link on the way is dangling.
+func danglingLink(dir, rel string) (link, target string, ok bool) {
+	p := dir
+	for part := range strings.SplitSeq(filepath.Clean(rel), string(filepath.Separator)) {
+		p = filepath.Join(p, part)
+		st, err := os.Lstat(p)
+		if err != nil {
+			return "", "", false
+		}
+		if st.Mode()&fs.ModeSymlink == 0 {
+			continue
+		}
+		if _, err := os.Stat(p); !errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		t, err := os.Readlink(p)
+		if err != nil {
+			return "", "", false
+		}
+		if !filepath.IsAbs(t) {
+			t = filepath.Join(filepath.Dir(p), t)
+		}
+		return p, t, true
+	}
+	return "", "", false
 }
 
 // outside reports whether path p lies outside folder dir, both with
@@ -119,31 +166,6 @@ func outside(dir, p string) bool {
 	}
 	rel, err := filepath.Rel(d, p)
 	return err != nil || !filepath.IsLocal(rel)
-}
-
-// fileKind names the type of a file that is not regular.
-func fileKind(mode fs.FileMode) string {
-	switch {
-	case mode&fs.ModeNamedPipe != 0:
-		return "a named pipe (FIFO)"
-	case mode&fs.ModeDevice != 0:
-		return "a device"
-	case mode&fs.ModeSocket != 0:
-		return "a socket"
-	case mode.IsDir():
-		return "a folder"
-	}
-	return "not a regular file"
-}
-
-// shellQuote quotes p for a POSIX shell when it needs it.
-func shellQuote(p string) string {
-	if p != "" && !strings.ContainsFunc(p, func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("/._-+", r))
-	}) {
-		return p
-	}
-	return "'" + strings.ReplaceAll(p, "'", `'\''`) + "'"
 }
 
 // shownBy names the newest release that shows picture img: its file, or

@@ -16,15 +16,29 @@ import (
 
 // unsafePictures are pictures that must be neither copied nor served:
 // each makes content/images/2020/bad.jpg, given the content folder and
-// the folder around it, and says what the warning must name.
+// the folder around it, and says what the warning must name, and what it
+// must not.
 var unsafePictures = []struct {
 	name string
 	make func(content, outside string) error
 	want string
+	not  string
 }{
 	{"link outside", func(content, outside string) error {
 		return os.Symlink(filepath.Join(outside, "secret.txt"), filepath.Join(content, "images", "2020", "bad.jpg"))
-	}, "outside"},
+	}, "leads through a symbolic link to ", "cp "},
+	{"link to a missing file outside", func(content, outside string) error {
+		return os.Symlink(filepath.Join(outside, "missing.jpg"), filepath.Join(content, "images", "2020", "bad.jpg"))
+	}, "is a symbolic link to a missing file, ", "permission"},
+	{"link to a system file", func(content, _ string) error {
+		if _, err := os.Stat("/etc/passwd"); err != nil {
+			return err
+		}
+		return os.Symlink("/etc/passwd", filepath.Join(content, "images", "2020", "bad.jpg"))
+	}, "replace the link with the picture file itself", "cp "},
+	{"absolute link inside", func(content, _ string) error {
+		return os.Symlink(filepath.Join(content, "images", "2020", "imts.jpg"), filepath.Join(content, "images", "2020", "bad.jpg"))
+	}, "or with a relative link that stays inside", "permission"},
 	{"folder link outside", func(content, outside string) error {
 		if err := os.MkdirAll(filepath.Join(outside, "pics"), 0o755); err != nil {
 			return err
@@ -33,25 +47,31 @@ var unsafePictures = []struct {
 			return err
 		}
 		return os.Symlink(filepath.Join(outside, "pics"), filepath.Join(content, "images", "2020", "far"))
-	}, "cp --remove-destination"},
+	}, "replace the link with the picture file itself", "cp "},
+	{"dangling folder link", func(content, outside string) error {
+		return os.Symlink(filepath.Join(outside, "nodir"), filepath.Join(content, "images", "2020", "gone"))
+	}, "leads through the symbolic link ", "permission"},
 	{"fifo", func(content, _ string) error {
 		return syscall.Mkfifo(filepath.Join(content, "images", "2020", "bad.jpg"), 0o644)
-	}, "named pipe"},
+	}, "is a named pipe (FIFO), not a picture file", ""},
 	{"link to /dev/zero", func(content, _ string) error {
 		if _, err := os.Stat("/dev/zero"); err != nil {
 			return err
 		}
 		return os.Symlink("/dev/zero", filepath.Join(content, "images", "2020", "bad.jpg"))
-	}, "not a picture file"},
+	}, "not a picture file", ""},
 	{"folder", func(content, _ string) error {
 		return os.Mkdir(filepath.Join(content, "images", "2020", "bad.jpg"), 0o755)
-	}, "a folder"},
+	}, "is a folder, not a picture file", ""},
 }
 
 // badImage is the picture the case named name makes.
 func badImage(name string) string {
-	if name == "folder link outside" {
+	switch name {
+	case "folder link outside":
 		return "images/2020/far/bad.jpg"
+	case "dangling folder link":
+		return "images/2020/gone/bad.jpg"
 	}
 	return "images/2020/bad.jpg"
 }
@@ -101,6 +121,9 @@ func TestWriteSkipsUnsafePictures(t *testing.T) {
 				if !strings.Contains(skipped.Problems[0], w) {
 					t.Errorf("problem %q does not say %q", skipped.Problems[0], w)
 				}
+			}
+			if tc.not != "" && strings.Contains(skipped.Problems[0], tc.not) {
+				t.Errorf("problem %q says %q", skipped.Problems[0], tc.not)
 			}
 			if _, err := os.Lstat(filepath.Join(out, "media", filepath.FromSlash(badImage(tc.name)))); err == nil {
 				t.Error("the picture was copied")
