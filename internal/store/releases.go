@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -353,28 +354,30 @@ func wrap(err error, op, id string) error {
 
 // ImageInUse reports whether a release that is not withdrawn names local
 // image img (a path under the content folder, with or without a leading
-// "/") as its image, in its current or its approved content. The
-// newsroom serves such an image before the release is published: the
-// approval preview and the platforms fetch it from there.
+// "/") as its image or shows it in its text (release.BodyImages), in its
+// current or its approved content. The newsroom serves such an image
+// before the release is published: the approval preview and the
+// platforms fetch it from there.
 func (s *Store) ImageInUse(ctx context.Context, img string) (bool, error) {
 	img = strings.TrimLeft(img, "/")
 	if img == "" {
 		return false, nil
 	}
-	args := make([]any, 0, 3)
+	args := make([]any, 0, 4)
 	args = append(args, string(release.StatusWithdrawn))
-	for _, v := range []string{img, "/" + img} {
-		enc, err := json.Marshal(v)
+	for _, v := range []string{`"image":` + img, `"image":/` + img, `"path":` + img} {
+		key, val, _ := strings.Cut(v, ":")
+		enc, err := json.Marshal(val)
 		if err != nil {
 			return false, fmt.Errorf("store: image in use: %w", err)
 		}
-		args = append(args, "%"+likeEscaper.Replace(`"image":`+string(enc))+"%") // JSON as the snapshot holds it
+		args = append(args, "%"+likeEscaper.Replace(key+":"+string(enc))+"%") // JSON as the snapshot holds it
 	}
 	found := false
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, `SELECT snapshot, approved_snapshot FROM releases WHERE state <> $1
-			AND (snapshot LIKE $2 ESCAPE '\' OR snapshot LIKE $3 ESCAPE '\'
-			OR approved_snapshot LIKE $2 ESCAPE '\' OR approved_snapshot LIKE $3 ESCAPE '\')`, args...)
+			AND (snapshot LIKE $2 ESCAPE '\' OR snapshot LIKE $3 ESCAPE '\' OR snapshot LIKE $4 ESCAPE '\'
+			OR approved_snapshot LIKE $2 ESCAPE '\' OR approved_snapshot LIKE $3 ESCAPE '\' OR approved_snapshot LIKE $4 ESCAPE '\')`, args...)
 		if err != nil {
 			return wrap(err, "image in use", "")
 		}
@@ -394,13 +397,19 @@ func (s *Store) ImageInUse(ctx context.Context, img string) (bool, error) {
 // likeEscaper escapes the LIKE wildcards and the escape character itself.
 var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 
-// namesImage reports whether a release snapshot's image is img; LIKE only
-// narrowed the rows down (SQLite compares letters without case).
+// namesImage reports whether a release snapshot's image, or a picture its
+// text shows, is img; LIKE only narrowed the rows down (SQLite compares
+// letters without case, and "path" may be another key's).
 func namesImage(snapshot, img string) bool {
 	var r struct {
-		Image string `json:"image"`
+		Image      string              `json:"image"`
+		BodyImages []release.BodyImage `json:"body_images"`
 	}
-	return snapshot != "" && json.Unmarshal([]byte(snapshot), &r) == nil && strings.TrimLeft(r.Image, "/") == img
+	if snapshot == "" || json.Unmarshal([]byte(snapshot), &r) != nil {
+		return false
+	}
+	return strings.TrimLeft(r.Image, "/") == img ||
+		slices.ContainsFunc(r.BodyImages, func(b release.BodyImage) bool { return strings.TrimLeft(b.Path, "/") == img })
 }
 
 // TranslationHolder returns the release other than id that holds

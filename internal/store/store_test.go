@@ -779,6 +779,9 @@ func TestImageInUse(t *testing.T) {
 		remote := rel("2024/r", "h1")
 		remote.Image = "https://cdn.example.org/images/2024/boat.jpg"
 		mustUpsert(t, s, remote)
+		body := rel("2024/t", "h1") // pictures in its text only
+		body.BodyImages = []release.BodyImage{{Path: "images/2024/chart.png", Digest: "d"}}
+		mustUpsert(t, s, body)
 		check := func(img string, want bool) {
 			t.Helper()
 			got, err := s.ImageInUse(ctx, img)
@@ -797,6 +800,9 @@ func TestImageInUse(t *testing.T) {
 		check("images/2024/van", false)
 		check("images/2024/boat.jpg", false)
 		check("", false)
+		check("images/2024/chart.png", true)
+		check("/images/2024/chart.png", true)
+		check("images/2024/chart", false)
 		if err := s.Withdraw(ctx, "2024/a", "cli:root", "pulled"); err != nil {
 			t.Fatal(err)
 		}
