@@ -283,15 +283,12 @@ func (f buildFlags) loopbackHint(w io.Writer) {
 	}
 }
 
-// webHints says, for a newsroom built for the web, what its web server
-// must be told: the addresses of withdrawn releases, which a static host
-// answers with 404 where 410 Gone drops them from search engines and feed
-// readers at once; and, for a newsroom under a path, that crawlers read
+// webHints says what the newsroom's web server must be told: the
+// addresses of withdrawn releases, which a static host answers with 404
+// where 410 Gone drops them from search engines and feed readers at once;
+// and, for a newsroom for the web under a path, that crawlers read
 // robots.txt only at the host's root.
 func (f buildFlags) webHints(w io.Writer, gone []site.Gone) {
-	if onLoopback(f.baseURL) {
-		return
-	}
 	if len(gone) > 0 {
 		fmt.Fprintf(w, "%s withdrawn, left out: a static host answers 404 at their addresses; to answer 410 Gone with 410.html, list them in the web server (docs/newsroom.md):\n",
 			plural(len(gone), "release"))
@@ -299,7 +296,7 @@ func (f buildFlags) webHints(w io.Writer, gone []site.Gone) {
 			fmt.Fprintf(w, "  %s\n", release.Release{ID: g.ID}.PageURL(f.baseURL))
 		}
 	}
-	if p := basePath(f.baseURL); p != "" {
+	if p := basePath(f.baseURL); p != "" && !onLoopback(f.baseURL) {
 		fmt.Fprintf(w, "the newsroom is under %s: crawlers read robots.txt only at the host's root, so add \"Sitemap: %s/sitemap.xml\" to that file\n", p, f.baseURL)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/pressbot/pressbot/internal/config"
@@ -77,7 +78,12 @@ func runHealth(args []string, stdout, stderr io.Writer) int {
 		return exitProblems
 	}
 	defer resp.Body.Close()
+	// The probes answer in a few lines of text or JSON; anything else
+	// (a newsroom page: a wrong URL) is only named.
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
+	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/plain") && !strings.HasPrefix(ct, "application/json") {
+		body = []byte("(" + ct + ", not a pressbot probe: check the URL)\n")
+	}
 	fmt.Fprintf(stdout, "%s %s", resp.Status, body)
 	if resp.StatusCode != http.StatusOK {
 		return exitProblems

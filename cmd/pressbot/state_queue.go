@@ -10,6 +10,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/pressbot/pressbot/internal/ingest"
 	"github.com/pressbot/pressbot/internal/release"
 	"github.com/pressbot/pressbot/internal/store"
 )
@@ -82,13 +83,13 @@ func writeQueue(w io.Writer, recs []store.Record, zone *time.Location) {
 		fmt.Fprintf(w, "\nA release awaiting approval was made a draft (draft: true): it is not offered, and approving it is refused until that line goes (%s).\n", recs[i].ID)
 	}
 	if i := slices.IndexFunc(recs, needsWord); i >= 0 {
-		fmt.Fprintf(w, "\nA failed or uncertain post needs an officer's word: 'pressbot status %s' says which and how to settle it.\n", recs[i].ID)
+		fmt.Fprintf(w, "\nA failed or uncertain post needs an officer's word: 'pressbot status %s' says which and how to settle it.\n", ingest.ShellWord(recs[i].ID))
 	}
 	if i := slices.IndexFunc(recs, changedSince); i >= 0 {
-		fmt.Fprintf(w, "\nA published release changed since: 'pressbot update %s' edits its posts to the new version ('-keep' leaves them).\n", recs[i].ID)
+		fmt.Fprintf(w, "\nA published release changed since: 'pressbot update %s' edits its posts to the new version ('-keep' leaves them).\n", ingest.ShellWord(recs[i].ID))
 	}
 	if i := slices.IndexFunc(recs, stillOnline); i >= 0 {
-		fmt.Fprintf(w, "\nA withdrawn release still has posts online: 'pressbot status %s' names them and how to delete them.\n", recs[i].ID)
+		fmt.Fprintf(w, "\nA withdrawn release still has posts online: 'pressbot status %s' names them and how to delete them.\n", ingest.ShellWord(recs[i].ID))
 	}
 }
 
@@ -229,7 +230,7 @@ func cannotStop(id string, err error) error {
 		release.EventReject: "reject takes a release that awaits approval",
 		release.EventCancel: "cancel takes back a release that is approved or scheduled",
 	}[te.Event]
-	return fmt.Errorf("%s is %s, so there is nothing to %s (%s); 'pressbot status %s' shows where it stands", id, te.From, te.Event, what, id)
+	return fmt.Errorf("%s is %s, so there is nothing to %s (%s); 'pressbot status %s' shows where it stands", id, te.From, te.Event, what, ingest.ShellWord(id))
 }
 
 // reorderArgs moves flags after the positional ID in front of it, so that

@@ -13,6 +13,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/pressbot/pressbot/internal/ingest"
 	"github.com/pressbot/pressbot/internal/release"
 	"github.com/pressbot/pressbot/internal/store"
 )
@@ -148,7 +149,7 @@ func writeNextSteps(w io.Writer, rec store.Record) {
 	}
 	if len(open) > 0 {
 		fmt.Fprintf(w, "\nneeds a word: %s. Check the channel, then: pressbot resolve %s retry|published|skip -channels %s\n",
-			strings.Join(open, ", "), rec.ID, strings.Join(open, ","))
+			strings.Join(open, ", "), ingest.ShellWord(rec.ID), strings.Join(open, ","))
 	}
 	if outdated := outdatedPosts(rec); len(outdated) > 0 && rec.State != release.StatusWithdrawn {
 		var chans []string
@@ -156,12 +157,12 @@ func writeNextSteps(w io.Writer, rec store.Record) {
 			chans = append(chans, p.Channel)
 		}
 		fmt.Fprintf(w, "\nchanged since publishing: %s still show an older version. pressbot update %s edits them "+
-			"(pressbot update %[2]s -keep leaves them)\n", strings.Join(chans, ", "), rec.ID)
+			"(pressbot update %[2]s -keep leaves them)\n", strings.Join(chans, ", "), ingest.ShellWord(rec.ID))
 	}
 	if len(online) > 0 {
 		fmt.Fprintf(w, "\nwithdrawn, still published on: %s. Delete the posts: pressbot resolve %s delete "+
 			"(or delete them on the platform yourself, then: pressbot resolve %[2]s deleted -channels %[3]s)\n",
-			strings.Join(online, ", "), rec.ID, strings.Join(online, ","))
+			strings.Join(online, ", "), ingest.ShellWord(rec.ID), strings.Join(online, ","))
 	}
 }
 

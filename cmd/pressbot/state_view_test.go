@@ -79,3 +79,19 @@ func TestStatusSaysFileRemoved(t *testing.T) {
 		})
 	}
 }
+
+// TestNextStepsQuoteTheID checks that the commands status suggests can be
+// pasted as they are for an ID a shell would split.
+func TestNextStepsQuoteTheID(t *testing.T) {
+	for _, tt := range []struct{ id, want string }{
+		{"2026/plain", "pressbot resolve 2026/plain delete"},
+		{"2026/пресс релиз", "pressbot resolve '2026/пресс релиз' delete"},
+	} {
+		var b strings.Builder
+		writeNextSteps(&b, store.Record{ID: tt.id, State: release.StatusWithdrawn,
+			Posts: []store.PostRecord{{Channel: "x", State: release.StatusPublished}}})
+		if !strings.Contains(b.String(), tt.want) {
+			t.Errorf("said %q, want %q", b.String(), tt.want)
+		}
+	}
+}

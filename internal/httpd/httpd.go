@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path"
 	"strings"
 	"time"
 
@@ -74,6 +75,11 @@ func Handler(cfg Config) http.Handler {
 	for _, m := range []*http.ServeMux{mux, public} {
 		if cfg.Preview != nil {
 			m.HandleFunc("GET /preview/{id...}", preview(cfg.Preview, cfg.PreviewKey, cfg.Log))
+			if cfg.Site != nil {
+				// Not the mux's redirect to /preview/, which would leave
+				// a path prefix out: the newsroom's 404.
+				m.Handle("GET /preview", cfg.Site)
+			}
 		}
 		if cfg.Webhook != nil && cfg.WebhookPath != "" {
 			m.Handle("POST "+cfg.WebhookPath, webhookGuard(cfg.WebhookSecret, cfg.Webhook, cfg.Log))
@@ -87,24 +93,42 @@ func Handler(cfg Config) http.Handler {
 
 // underPrefix serves requests under prefix with public, the prefix taken
 // off, and every other request with root. The prefix itself is
-// redirected to its folder.
+// redirected to its folder, and an unclean path (//, /./, /../) to its
+// clean form under the prefix, which every way of proxying the newsroom
+// reaches: http.ServeMux's own redirect would leave the prefix out.
 func underPrefix(prefix string, root, public http.Handler) http.Handler {
 	if prefix == "" {
 		return root
 	}
 	strip := http.StripPrefix(prefix, public)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		switch p := r.URL.Path; {
-		case p == prefix:
+		rest, under := strings.CutPrefix(r.URL.Path, prefix)
+		under = under && (rest == "" || rest[0] == '/') // not "/newsroom"
+		if !under {
+			rest = r.URL.Path
+		}
+		if clean := cleanPath(rest); clean != rest {
 			u := *r.URL
-			u.Path, u.RawPath = prefix+"/", ""
+			u.Path, u.RawPath = prefix+clean, ""
 			http.Redirect(w, r, u.String(), http.StatusMovedPermanently)
-		case strings.HasPrefix(p, prefix+"/"):
+			return
+		}
+		if under {
 			strip.ServeHTTP(w, r)
-		default:
+		} else {
 			root.ServeHTTP(w, r)
 		}
 	})
+}
+
+// cleanPath returns p without empty, . and .. elements, rooted at "/" and
+// keeping a trailing slash, as http.ServeMux cleans a request's path.
+func cleanPath(p string) string {
+	clean := path.Clean("/" + p)
+	if strings.HasSuffix(p, "/") && clean != "/" {
+		clean += "/"
+	}
+	return clean
 }
 
 // webhookGuard answers 401 unless the request carries the webhook secret.

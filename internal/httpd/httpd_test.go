@@ -156,6 +156,7 @@ func TestPrefix(t *testing.T) {
 		{"/news/healthz", 200, "site:/healthz"}, // the newsroom's, not the probe
 		{"/news/metrics", 200, "site:/metrics"},
 		{"/news/readyz", 200, "site:/readyz"},
+		{"/news/preview", 200, "site:/preview"}, // the newsroom's 404, not a redirect out of /news
 	}
 	for _, tt := range tests {
 		t.Run(tt.path, func(t *testing.T) {
@@ -166,10 +167,21 @@ func TestPrefix(t *testing.T) {
 			}
 		})
 	}
-	req := httptest.NewRequest("GET", "/news?page=2", nil)
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, req)
-	if loc := rec.Header().Get("Location"); loc != "/news/?page=2" {
-		t.Errorf("redirect to %q, want /news/?page=2", loc)
+	// Redirects stay under the prefix, also for a request a stripping
+	// proxy passed on at the root.
+	for _, tt := range []struct{ path, want string }{
+		{"/news?page=2", "/news/?page=2"},
+		{"/news//en/", "/news/en/"},
+		{"/news/./en/", "/news/en/"},
+		{"/news/en/../ru/", "/news/ru/"},
+		{"//en/", "/news/en/"},
+		{"/en/../ru", "/news/ru"},
+	} {
+		req := httptest.NewRequest("GET", tt.path, nil)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if loc := rec.Header().Get("Location"); rec.Code != http.StatusMovedPermanently || loc != tt.want {
+			t.Errorf("GET %s = %d to %q, want 301 to %q", tt.path, rec.Code, loc, tt.want)
+		}
 	}
 }
