@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pressbot/pressbot/internal/config"
 	"github.com/pressbot/pressbot/internal/metrics"
 	"github.com/pressbot/pressbot/internal/queue"
 )
@@ -30,7 +31,7 @@ func TestNotifyWithoutChatSaysHowToSettle(t *testing.T) {
 	for _, tt := range tests {
 		var buf bytes.Buffer
 		log := slog.New(slog.NewJSONHandler(&buf, nil))
-		s := &server{log: log, metrics: metrics.New(metrics.Sources{}, log)}
+		s := &server{log: log, metrics: metrics.New(metrics.Sources{}, log), cfg: &config.Config{Source: "my office.yaml"}}
 		s.Notify(context.Background(), queue.Event{Kind: tt.kind, Release: "2020/it's", Channel: "x"})
 		var line map[string]any
 		for l := range strings.Lines(buf.String()) {
@@ -52,7 +53,7 @@ func TestNotifyWithoutChatSaysHowToSettle(t *testing.T) {
 		if !strings.Contains(line["msg"].(string), tt.want) || line["level"] != "WARN" {
 			t.Errorf("%s: %v %q, want WARN containing %q", tt.kind, line["level"], line["msg"], tt.want)
 		}
-		if got, want := line["resolve"], `pressbot resolve '2020/it'\''s' retry|published|skip -channels x`; got != want {
+		if got, want := line["resolve"], `pressbot resolve '2020/it'\''s' retry|published|skip -channels x -config 'my office.yaml'`; got != want {
 			t.Errorf("%s: resolve = %q, want %q", tt.kind, got, want)
 		}
 	}

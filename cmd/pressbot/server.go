@@ -216,7 +216,7 @@ func (s *server) Notify(ctx context.Context, ev queue.Event) {
 	if s.bot != nil {
 		s.bot.Notify(ctx, ev)
 	} else {
-		logNeedsWord(s.log, ev)
+		logNeedsWord(s.log, ev, s.commandArgs())
 	}
 	if ev.Kind == queue.EventPublished {
 		s.refreshNewsroom()
@@ -225,8 +225,9 @@ func (s *server) Notify(ctx context.Context, ev queue.Event) {
 
 // logNeedsWord tells the log, when no approvers' chat is configured, what
 // a failed or uncertain send asks of the officers and the command that
-// settles it: the chat's alert and buttons, for the command line.
-func logNeedsWord(log *slog.Logger, ev queue.Event) {
+// settles it (ending in args, see commandArgs): the chat's alert and
+// buttons, for the command line.
+func logNeedsWord(log *slog.Logger, ev queue.Event, args string) {
 	var what string
 	switch ev.Kind {
 	case queue.EventUncertain:
@@ -237,7 +238,7 @@ func logNeedsWord(log *slog.Logger, ev queue.Event) {
 		return
 	}
 	log.Warn("post needs an officer's word: "+what, "release", ev.Release, "channel", ev.Channel,
-		"resolve", "pressbot resolve "+ingest.ShellWord(ev.Release)+" retry|published|skip -channels "+ev.Channel)
+		"resolve", strings.TrimSpace("pressbot resolve "+ingest.ShellWord(ev.Release)+" retry|published|skip -channels "+ev.Channel+" "+args))
 }
 
 // imageInUse reports whether a release awaiting approval or publication

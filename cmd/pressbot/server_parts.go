@@ -35,7 +35,7 @@ const webhookPath = "/telegram/webhook"
 func (s *server) setupApproval(context.Context) error {
 	a := s.cfg.Approval
 	if !a.Telegram.Enabled() {
-		s.offer = ingest.LogOfferer{Log: s.log, PreviewURL: s.previewURL}
+		s.offer = ingest.LogOfferer{Log: s.log, PreviewURL: s.previewURL, Args: s.commandArgs()}
 		return nil
 	}
 	users := make([]approval.User, len(a.Users))
@@ -159,6 +159,15 @@ func (s *server) httpHandler() http.Handler {
 	return httpd.Handler(h)
 }
 
+// commandArgs are the arguments a command suggested in the log needs to
+// reach serve's database: -config with serve's file, if it has one.
+func (s *server) commandArgs() string {
+	if s.cfg.Source == "" {
+		return ""
+	}
+	return "-config " + ingest.ShellWord(s.cfg.Source)
+}
+
 // welcome logs what runs, and with no configuration how to connect the
 // real channels and the approvers' chat.
 func (s *server) welcome() {
@@ -183,7 +192,11 @@ func (s *server) welcome() {
 			" instead of publishing. To publish for real, "+howTo, "outbox", s.outboxDir)
 	}
 	if !s.cfg.Approval.Telegram.Enabled() {
-		s.log.Info("approval by CLI: run 'pressbot queue' to list releases and 'pressbot approve ID' to schedule one at its channels' next free slot ('-at now' to publish it at once). " +
+		args := s.commandArgs()
+		if args != "" {
+			args = " " + args
+		}
+		s.log.Info("approval by CLI: run 'pressbot queue"+args+"' to list releases and 'pressbot approve ID"+args+"' to schedule one at its channels' next free slot ('-at now' to publish it at once). " +
 			"To approve in Telegram, set approval.telegram.chat_id and the bot's token (PRESSBOT_APPROVAL_TOKEN; see README: Approval in Telegram)")
 	}
 }

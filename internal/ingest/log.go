@@ -15,6 +15,20 @@ type LogOfferer struct {
 	Log *slog.Logger
 	// PreviewURL gives a release's preview link; nil logs /preview/{id}.
 	PreviewURL func(id string) string
+	// Args end every command it logs, so that the command reaches
+	// serve's database: "-config pressbot.yaml", or "".
+	Args string
+}
+
+// command is the command line "pressbot verb ID rest", then o.Args.
+func (o LogOfferer) command(verb, id, rest string) string {
+	cmd := "pressbot " + verb + " " + ShellWord(id)
+	for _, s := range []string{rest, o.Args} {
+		if s != "" {
+			cmd += " " + s
+		}
+	}
+	return cmd
 }
 
 // Offer logs what the change to rel asks of the officers and the command
@@ -28,16 +42,16 @@ func (o LogOfferer) Offer(_ context.Context, rel release.Release, ch store.Chang
 		o.Log.Info("release is withdrawn (withdrawn: true): it is not offered; remove that line to offer it", attrs...)
 	case ch.Kind == store.ChangeWithdrawn:
 		o.Log.Info("release withdrawn: its unsent posts are cancelled and its page leaves the newsroom; "+
-			"posts already published stay on the platforms until deleted there ('pressbot status "+ShellWord(rel.ID)+"' lists them)",
-			append(attrs, "delete", "pressbot resolve "+ShellWord(rel.ID)+" delete",
-				"deleted", "pressbot resolve "+ShellWord(rel.ID)+" deleted -channels NAME")...)
+			"posts already published stay on the platforms until deleted there ('"+o.command("status", rel.ID, "")+"' lists them)",
+			append(attrs, "delete", o.command("resolve", rel.ID, "delete"),
+				"deleted", o.command("resolve", rel.ID, "deleted -channels NAME"))...)
 	case ch.Kind == store.ChangeAfterPublishing:
 		o.Log.Warn("published release changed: its posts and newsroom page keep the published version until you update them or keep them as they are",
-			append(attrs, "update", "pressbot update "+ShellWord(rel.ID), "keep", "pressbot update "+ShellWord(rel.ID)+" -keep",
+			append(attrs, "update", o.command("update", rel.ID, ""), "keep", o.command("update", rel.ID, "-keep"),
 				"preview", o.preview(rel.ID))...)
 	default:
 		o.Log.Info("release awaits approval (no Telegram approvers' chat configured): approve schedules it at each channel's next free slot, or with -at now at once", append(attrs,
-			"approve", "pressbot approve "+ShellWord(rel.ID), "now", "pressbot approve "+ShellWord(rel.ID)+" -at now", "preview", o.preview(rel.ID))...)
+			"approve", o.command("approve", rel.ID, ""), "now", o.command("approve", rel.ID, "-at now"), "preview", o.preview(rel.ID))...)
 	}
 	return nil
 }

@@ -85,3 +85,34 @@ func TestLogOffererSaysWhatToDo(t *testing.T) {
 		})
 	}
 }
+
+// TestLogOffererCommandsReachServe checks that every command the log
+// suggests ends in the arguments that reach serve's database.
+func TestLogOffererCommandsReachServe(t *testing.T) {
+	rel := release.Release{ID: "2020/пресс релиз", Hash: "fe4cb2d914f8c1ae"}
+	for _, kind := range []store.ChangeKind{store.ChangeNew, store.ChangeWithdrawn, store.ChangeAfterPublishing} {
+		var buf bytes.Buffer
+		o := LogOfferer{Log: slog.New(slog.NewJSONHandler(&buf, nil)), Args: "-config 'my office.yaml'"}
+		if err := o.Offer(context.Background(), rel, store.Change{Kind: kind}); err != nil {
+			t.Fatal(err)
+		}
+		var line map[string]any
+		if err := json.Unmarshal(buf.Bytes(), &line); err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for k, v := range line {
+			cmd, ok := v.(string)
+			if !ok || !strings.HasPrefix(cmd, "pressbot ") {
+				continue
+			}
+			n++
+			if !strings.Contains(cmd, " '2020/пресс релиз'") || !strings.HasSuffix(cmd, " -config 'my office.yaml'") {
+				t.Errorf("%s: %s: %q, want the quoted ID and ending in -config", kind, k, cmd)
+			}
+		}
+		if n == 0 {
+			t.Errorf("%s: no command in %s", kind, buf.String())
+		}
+	}
+}
