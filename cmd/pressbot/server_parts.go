@@ -196,7 +196,7 @@ func (s *server) welcome() {
 		if args != "" {
 			args = " " + args
 		}
-		s.log.Info("approval by CLI: run 'pressbot queue"+args+"' to list releases and 'pressbot approve ID"+args+"' to schedule one at its channels' next free slot ('-at now' to publish it at once). " +
+		s.log.Info("approval by CLI: run 'pressbot queue" + args + "' to list releases and 'pressbot approve ID" + args + "' to schedule one at its channels' next free slot ('-at now' to publish it at once). " +
 			"To approve in Telegram, set approval.telegram.chat_id and the bot's token (PRESSBOT_APPROVAL_TOKEN; see README: Approval in Telegram)")
 	}
 }
