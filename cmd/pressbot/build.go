@@ -182,7 +182,7 @@ func buildPublished(f buildFlags, stdout, stderr io.Writer) int {
 	entries, log := entriesOf(pubs, rdr, root)
 	err = s.Write(f.out, entries)
 	failed := log.print(stderr, entries)
-	err = warnSkipped(stderr, err)
+	err = warnSkipped(stderr, err, nil)
 	if err != nil {
 		fmt.Fprintf(stderr, "pressbot build: %v\n", err)
 		return exitProblems
@@ -221,8 +221,12 @@ func buildAll(f buildFlags, now time.Time, stdout, stderr io.Writer) int {
 	// thousands: write them in blocks rather than one system call each.
 	diag := bufio.NewWriterSize(stderr, 64<<10)
 	defer diag.Flush()
+	said := map[string]bool{} // pictures a warning already says are left out
 	for _, p := range res.Problems {
 		fmt.Fprintln(diag, p.String())
+		if p.LeftOut != "" {
+			said[p.LeftOut] = true
+		}
 	}
 	rels, skipped := eligible(res.Releases, now)
 	gone := withdrawnOf(res.Releases)
@@ -239,7 +243,7 @@ func buildAll(f buildFlags, now time.Time, stdout, stderr io.Writer) int {
 	diag.Flush()
 	err = s.Write(f.out, entries)
 	failed := log.print(diag, entries)
-	err = warnSkipped(diag, err)
+	err = warnSkipped(diag, err, said)
 	if err != nil {
 		fmt.Fprintf(diag, "pressbot build: %v\n", err)
 		return exitProblems
@@ -263,14 +267,17 @@ func holdsNewsroom(out string) bool {
 }
 
 // warnSkipped prints the pictures site.Write left out, one warning a
-// line, and returns err without them.
-func warnSkipped(w io.Writer, err error) error {
+// line, except those said names (check's warnings, with their lines,
+// already said so), and returns err without them.
+func warnSkipped(w io.Writer, err error, said map[string]bool) error {
 	var skipped *site.SkippedMedia
 	if !errors.As(err, &skipped) {
 		return err
 	}
-	for _, p := range skipped.Problems {
-		fmt.Fprintln(w, p)
+	for i, p := range skipped.Problems {
+		if !said[skipped.Pictures[i]] {
+			fmt.Fprintln(w, p)
+		}
 	}
 	return nil
 }

@@ -416,8 +416,10 @@ func (b *builder) checkImage(img string, at pos) {
 		b.ps.warnf(at, "image %q is not in %s: the newsroom page and every channel's post would show a missing picture; add it as %s, or correct the path (it is relative to %s)", img, dir, filepath.Join(dir, filepath.FromSlash(strings.TrimLeft(img, "/"))), dir)
 	case errors.As(err, &left):
 		b.ps.warnf(at, "image %q %s: the newsroom leaves it out, so the page would show no picture; %s", img, left.what, left.fix)
+		b.ps.leftOut(img)
 	default:
 		b.ps.warnf(at, "image %q cannot be used (%v): put the picture inside %s and name it by its path there", img, err, dir)
+		b.ps.leftOut(img)
 	}
 }
 
@@ -502,8 +504,10 @@ func (b *builder) checkBodyImage(dest string, at pos) {
 			img, dir, filepath.Join(dir, filepath.FromSlash(strings.TrimLeft(img, "/"))), dir)
 	case errors.As(err, &left):
 		b.ps.warnf(at, "picture %q %s: the newsroom leaves it out, so the page would show no picture; %s", img, left.what, left.fix)
+		b.ps.leftOut(img)
 	default:
 		b.ps.warnf(at, "picture %q cannot be shown (%v): put it inside %s and name it by its path there", img, err, dir)
+		b.ps.leftOut(img)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strings"
 )
 
 // Severity says whether a problem invalidates a release.
@@ -33,6 +34,12 @@ type Problem struct {
 	Severity Severity
 	// Message says what is wrong and what to do about it.
 	Message string
+	// LeftOut names, for a warning that the newsroom leaves a local
+	// picture out (a link leading out of the content folder, a file that
+	// cannot be read), that picture as a slash path under the content
+	// folder; "" otherwise. A build that also reports the pictures it
+	// left out can then say each once.
+	LeftOut string
 }
 
 // String formats p as "path:line:col: message", with "warning: " before
@@ -83,6 +90,14 @@ func (ps *problems) errorf(p pos, format string, args ...any) {
 // warnf records a warning at p.
 func (ps *problems) warnf(p pos, format string, args ...any) {
 	ps.add(p, SeverityWarning, fmt.Sprintf(format, args...))
+}
+
+// leftOut marks the last problem recorded as about picture img, which
+// the newsroom leaves out (Problem.LeftOut).
+func (ps *problems) leftOut(img string) {
+	if n := len(ps.list); n > 0 {
+		ps.list[n-1].LeftOut = strings.TrimLeft(img, "/")
+	}
 }
 
 func (ps *problems) add(p pos, sev Severity, msg string) {

@@ -18,8 +18,14 @@ import (
 // not a regular file, or a file it cannot open. The pages still name such
 // a picture, so they show none. Each problem is one line naming the
 // release, the picture and what to do; the caller reports them as
-// warnings, and the newsroom is built.
-type SkippedMedia struct{ Problems []string }
+// warnings, and the newsroom is built. Pictures names each problem's
+// picture, a slash path under MediaDir.
+type SkippedMedia struct{ Problems, Pictures []string }
+
+// add records the problem of picture img.
+func (e *SkippedMedia) add(img, problem string) {
+	e.Problems, e.Pictures = append(e.Problems, problem), append(e.Pictures, img)
+}
 
 // Error returns the problems, one per line.
 func (e *SkippedMedia) Error() string { return strings.Join(e.Problems, "\n") }

@@ -74,8 +74,8 @@ func (s *Site) Write(dir string, entries []Entry) error {
 	if err := ds.updateManifest(dir, written); err != nil {
 		return err
 	}
-	if len(skipped) > 0 {
-		return &SkippedMedia{Problems: skipped}
+	if len(skipped.Problems) > 0 {
+		return skipped
 	}
 	return nil
 }
@@ -232,9 +232,10 @@ func rootedImages(body, attr, root string) string {
 // dir/media/ and returns the slash paths it wrote, then a warning for each
 // picture it must not copy (see SkippedMedia). Missing images are left
 // out silently: callers report them (see StatImage).
-func (s *Site) copyMedia(ds *dirs, dir string, m *model) (written, skipped []string, err error) {
+func (s *Site) copyMedia(ds *dirs, dir string, m *model) (written []string, skipped *SkippedMedia, err error) {
+	skipped = &SkippedMedia{}
 	if s.cfg.MediaDir == "" {
-		return nil, nil, nil
+		return nil, skipped, nil
 	}
 	root, err := os.OpenRoot(s.cfg.MediaDir)
 	if err != nil {
@@ -246,7 +247,7 @@ func (s *Site) copyMedia(ds *dirs, dir string, m *model) (written, skipped []str
 		var bad *badMedia
 		switch {
 		case errors.As(err, &bad):
-			skipped = append(skipped, s.mediaProblem(m, img, bad))
+			skipped.add(img, s.mediaProblem(m, img, bad))
 		case err != nil:
 			return nil, nil, err
 		case ok:
