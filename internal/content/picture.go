@@ -36,7 +36,7 @@ func openImage(dir, img string) (*os.File, error) {
 	st, err := os.Stat(full) // what the picture is, wherever its links lead
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		if link, target, ok := danglingLink(dir, rel); ok {
+		if link, target, ok := filestamp.DanglingLink(dir, rel); ok {
 			return nil, missingTarget(full, link, target)
 		}
 		return nil, fs.ErrNotExist
@@ -89,7 +89,7 @@ func refused(dir, full string, err error) error {
 	switch {
 	case terr != nil:
 		return &leftOut{"cannot be read (" + err.Error() + ")", itself}
-	case outside(dir, target):
+	case filestamp.Outside(dir, target):
 		return &leftOut{"leads through a symbolic link to " + target + ", outside " + dir,
 			"replace the link with the picture file itself (only files inside " + dir + " are put on the site)"}
 	}
@@ -106,50 +106,4 @@ func missingTarget(full, link, target string) *leftOut {
 		return &leftOut{"is a symbolic link to a missing file, " + target, fix}
 	}
 	return &leftOut{"leads through the symbolic link " + link + " to " + target + ", which is missing", fix}
-}
-
-// danglingLink finds the symbolic link, along path rel inside dir, whose
-// target is missing, and returns it and that target; ok is false when
-// no link on the way is dangling (the file itself is missing).
-func danglingLink(dir, rel string) (link, target string, ok bool) {
-	p := dir
-	for part := range strings.SplitSeq(filepath.Clean(rel), string(filepath.Separator)) {
-		p = filepath.Join(p, part)
-		st, err := os.Lstat(p)
-		if err != nil {
-			return "", "", false
-		}
-		if st.Mode()&fs.ModeSymlink == 0 {
-			continue
-		}
-		if _, err := os.Stat(p); !errors.Is(err, fs.ErrNotExist) {
-			continue
-		}
-		t, err := os.Readlink(p)
-		if err != nil {
-			return "", "", false
-		}
-		if !filepath.IsAbs(t) {
-			t = filepath.Join(filepath.Dir(p), t)
-		}
-		return p, t, true
-	}
-	return "", "", false
-}
-
-// outside reports whether path p lies outside folder dir, both with
-// their links resolved.
-func outside(dir, p string) bool {
-	d, err := filepath.EvalSymlinks(dir)
-	if err == nil {
-		d, err = filepath.Abs(d)
-	}
-	if err == nil {
-		p, err = filepath.Abs(p)
-	}
-	if err != nil {
-		return true
-	}
-	rel, err := filepath.Rel(d, p)
-	return err != nil || !filepath.IsLocal(rel)
 }

@@ -106,7 +106,7 @@ func (e *badMedia) describe(mediaDir, full string) (what, fix string) {
 	if errors.Is(e.err, fs.ErrPermission) {
 		return "cannot be read (" + e.err.Error() + ")", "fix its permissions, or " + itself
 	}
-	if link, target, ok := danglingLink(mediaDir, filepath.FromSlash(e.img)); ok {
+	if link, target, ok := filestamp.DanglingLink(mediaDir, filepath.FromSlash(e.img)); ok {
 		if link == full {
 			return "is a symbolic link to a missing file, " + target, itself + ", or correct the link"
 		}
@@ -116,7 +116,7 @@ func (e *badMedia) describe(mediaDir, full string) (what, fix string) {
 	switch {
 	case err != nil:
 		return "cannot be read (" + e.err.Error() + ")", itself
-	case !outside(mediaDir, target):
+	case !filestamp.Outside(mediaDir, target):
 		// os.Root refuses a link that leaves the folder, even to come back.
 		return "leads through a symbolic link that leaves " + mediaDir + " on its way to " + target,
 			"replace the link with the picture file itself, or with a relative link that stays inside " + mediaDir
@@ -126,52 +126,6 @@ func (e *badMedia) describe(mediaDir, full string) (what, fix string) {
 	}
 	return "leads through a symbolic link to " + target + ", outside " + mediaDir,
 		"replace the link with the picture file itself (only files inside " + mediaDir + " are put on the site)"
-}
-
-// danglingLink finds the symbolic link, along path rel inside dir, whose
-// target is missing, and returns it and that target; ok is false when
-// no link on the way is dangling.
-func danglingLink(dir, rel string) (link, target string, ok bool) {
-	p := dir
-	for part := range strings.SplitSeq(filepath.Clean(rel), string(filepath.Separator)) {
-		p = filepath.Join(p, part)
-		st, err := os.Lstat(p)
-		if err != nil {
-			return "", "", false
-		}
-		if st.Mode()&fs.ModeSymlink == 0 {
-			continue
-		}
-		if _, err := os.Stat(p); !errors.Is(err, fs.ErrNotExist) {
-			continue
-		}
-		t, err := os.Readlink(p)
-		if err != nil {
-			return "", "", false
-		}
-		if !filepath.IsAbs(t) {
-			t = filepath.Join(filepath.Dir(p), t)
-		}
-		return p, t, true
-	}
-	return "", "", false
-}
-
-// outside reports whether path p lies outside folder dir, both with
-// their links resolved.
-func outside(dir, p string) bool {
-	d, err := filepath.EvalSymlinks(dir)
-	if err == nil {
-		d, err = filepath.Abs(d)
-	}
-	if err == nil {
-		p, err = filepath.Abs(p)
-	}
-	if err != nil {
-		return true
-	}
-	rel, err := filepath.Rel(d, p)
-	return err != nil || !filepath.IsLocal(rel)
 }
 
 // shownBy names the newest release that shows picture img: its file, or
