@@ -26,6 +26,7 @@ import (
 	"github.com/pressbot/pressbot/internal/queue"
 	"github.com/pressbot/pressbot/internal/release"
 	"github.com/pressbot/pressbot/internal/render"
+	"github.com/pressbot/pressbot/internal/schedule"
 	"github.com/pressbot/pressbot/internal/site"
 	"github.com/pressbot/pressbot/internal/store"
 )
@@ -122,13 +123,26 @@ func newServer(ctx context.Context, cfg *config.Config, outboxDir string, log *s
 		pubs[name] = o
 	}
 	if s.queue, err = queue.New(s.store, pubs, queue.Options{Notifier: s, Logger: log, BeforeSend: s.pageBeforeSend,
-		Current: func(_ context.Context, id, hash string) error { return s.fileCurrent(id, hash) }}); err != nil {
+		Current:  func(_ context.Context, id, hash string) error { return s.fileCurrent(id, hash) },
+		Policies: policies(cfg)}); err != nil {
 		return nil, err
 	}
 	s.watcher = watch.New(s.contentDir, cfg.Content.Rescan.D(), log)
 	s.ingest = ingest.New(ingest.Config{Dir: s.contentDir, Store: s.store, Offer: s.offer, Log: log, Commit: commit,
 		Options: content.Options{Zone: cfg.Zone, DefaultLang: cfg.Office.DefaultLang, Channels: cfg.ChannelNames(), ImageDir: s.contentDir}})
 	return s, nil
+}
+
+// policies returns the posting rules of cfg's channels (config has
+// checked them: a channel whose rules do not parse is left out).
+func policies(cfg *config.Config) map[string]schedule.Policy {
+	out := make(map[string]schedule.Policy, len(cfg.Channels))
+	for _, ch := range cfg.Channels {
+		if p, err := ch.Policy(cfg.Zone); err == nil {
+			out[ch.Name] = p
+		}
+	}
+	return out
 }
 
 // checkers returns the channels that talk to a platform (the outbox needs

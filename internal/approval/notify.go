@@ -19,7 +19,7 @@ const notifyTimeout = 30 * time.Second
 // Retry, Mark as published and Skip.
 func (b *Bot) Notify(ctx context.Context, ev queue.Event) {
 	switch ev.Kind {
-	case queue.EventPublished, queue.EventFailed, queue.EventAuth, queue.EventUncertain:
+	case queue.EventPublished, queue.EventFailed, queue.EventAuth, queue.EventUncertain, queue.EventMoved:
 	default:
 		return // retries and stale jobs: the log says enough
 	}
@@ -32,11 +32,28 @@ func (b *Bot) Notify(ctx context.Context, ev queue.Event) {
 	}
 	b.remember(cardKey(rec.ID, rec.TranslationKey))
 	b.refreshCard(ctx, cardKey(rec.ID, rec.TranslationKey))
-	if ev.Kind == queue.EventPublished {
+	switch ev.Kind {
+	case queue.EventPublished:
 		b.links(ctx, rec)
-		return
+	case queue.EventMoved:
+		b.late(ctx, rec, ev)
+	default:
+		b.problem(ctx, rec, ev)
 	}
-	b.problem(ctx, rec, ev)
+}
+
+// late tells the approvers that an overdue post was moved to keep its
+// channel's quiet hours and minimum gap; the card (refreshed) shows the
+// new time, and its Publish now sends it at once.
+func (b *Bot) late(ctx context.Context, rec store.Record, ev queue.Event) {
+	m := &msg{}
+	m.tag("⏰ ").bold("Late: " + rec.Title).text(" (").code(rec.ID).text(") on ").bold(ev.Channel).tag("\n")
+	m.text("It was due " + b.long(ev.Due) + ", when pressbot was not running or was behind. To keep " + ev.Channel +
+		"'s quiet hours and minimum gap it now goes " + b.long(ev.RetryAt) + ".\n")
+	m.text("⚡ Publish now on the card sends it at once.")
+	if _, err := b.send(ctx, m.String(MaxText), b.cardMsg(cardKey(rec.ID, rec.TranslationKey)), nil); err != nil {
+		b.log.Error("approval: report a late post", "release", rec.ID, "channel", ev.Channel, "err", err)
+	}
 }
 
 // links replies to the card with each channel's post once every post of

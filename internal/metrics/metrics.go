@@ -71,6 +71,9 @@ func (m *Metrics) Handler() http.Handler {
 // Notify implements queue.Notifier: it counts each send outcome and
 // observes the lateness of first attempts.
 func (m *Metrics) Notify(_ context.Context, ev queue.Event) {
+	if ev.Kind == queue.EventMoved {
+		return // not a send: the post waits for its channel's rules
+	}
 	m.attempts.WithLabelValues(ev.Channel, string(ev.Kind)).Inc()
 	if ev.Attempt <= 1 && ev.Kind != queue.EventCancelled {
 		m.lateness.WithLabelValues(ev.Channel).Observe(ev.Lateness.Seconds())

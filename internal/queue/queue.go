@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/pressbot/pressbot/internal/release"
+	"github.com/pressbot/pressbot/internal/schedule"
 	"github.com/pressbot/pressbot/internal/store"
 	"github.com/riverqueue/river"
 )
@@ -55,6 +56,7 @@ const (
 	EventAuth        EventKind = "auth"         // dead or insufficient token; failed
 	EventUncertain   EventKind = "uncertain"    // may have gone out; needs a human
 	EventCancelled   EventKind = "cancelled"    // the job was stale (content changed, withdrawn)
+	EventMoved       EventKind = "moved"        // overdue; moved to RetryAt to keep the channel's rules
 )
 
 // Event is one outcome of a publish job.
@@ -69,7 +71,11 @@ type Event struct {
 	Lateness time.Duration
 	Receipt  *release.Receipt
 	Err      string
-	RetryAt  time.Time
+	// RetryAt is the next try (retrying, rate_limited) or the post's new
+	// time (moved).
+	RetryAt time.Time
+	// Due is the time a moved post was scheduled for.
+	Due time.Time
 }
 
 // Options tune the queue; zero values take the defaults.
@@ -108,8 +114,17 @@ type Options struct {
 	Current func(ctx context.Context, release, hash string) error
 	// HeldRetry is that wait (default 15 s).
 	HeldRetry time.Duration
-	Notifier  Notifier
-	Logger    *slog.Logger
+	// Policies are the channels' posting rules. A post that starts more
+	// than Grace after its time (serve was stopped or behind) waits for
+	// the first instant its channel's quiet hours and minimum gap allow,
+	// with the channel's other overdue posts in the order they were due
+	// (store.Reslot), instead of all going out at once.
+	Policies map[string]schedule.Policy
+	// Grace is how late a post may start and still count as on time
+	// (default 2 minutes).
+	Grace    time.Duration
+	Notifier Notifier
+	Logger   *slog.Logger
 	// ID names this instance among several (default: River's random id).
 	ID string
 }
@@ -132,6 +147,7 @@ func (o Options) withDefaults() Options {
 	def(&o.FetchCooldown, 20*time.Millisecond)
 	def(&o.MaxBackoff, 10*time.Minute)
 	def(&o.HeldRetry, 15*time.Second)
+	def(&o.Grace, 2*time.Minute)
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
@@ -274,11 +290,21 @@ func (q *Queue) notify(ctx context.Context, ev Event) {
 	case EventFailed, EventAuth, EventUncertain:
 		level = slog.LevelWarn
 	}
+	msg := "publish " + string(ev.Kind)
 	attrs := []slog.Attr{slog.String("release", ev.Release), slog.String("channel", ev.Channel), slog.Int("attempt", ev.Attempt)}
+	if ev.Kind == EventMoved {
+		zone := q.opts.Policies[ev.Channel].Zone
+		if zone == nil {
+			zone = time.UTC
+		}
+		msg = "overdue post moved: it missed its time (serve was stopped or behind) and goes at the first time the channel's quiet hours and minimum gap allow"
+		attrs = []slog.Attr{slog.String("release", ev.Release), slog.String("channel", ev.Channel),
+			slog.String("due", ev.Due.In(zone).Format(time.RFC3339)), slog.String("at", ev.RetryAt.In(zone).Format(time.RFC3339))}
+	}
 	if ev.Err != "" {
 		attrs = append(attrs, slog.String("err", ev.Err))
 	}
-	q.opts.Logger.LogAttrs(ctx, level, "publish "+string(ev.Kind), attrs...)
+	q.opts.Logger.LogAttrs(ctx, level, msg, attrs...)
 	if q.opts.Notifier != nil {
 		q.opts.Notifier.Notify(ctx, ev)
 	}

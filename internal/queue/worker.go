@@ -52,6 +52,9 @@ func (w *worker) Work(ctx context.Context, job *river.Job[store.PublishArgs]) er
 	if w.held(ctx, a) {
 		return river.JobSnooze(w.q.opts.HeldRetry) // nothing claimed, nothing sent
 	}
+	if goNow, err := w.reslot(ctx, a); err != nil || !goNow {
+		return err // moved to a later time (a new job sends it), or River retries
+	}
 	claim, err := w.q.store.StartPublish(ctx, a)
 	if err != nil {
 		return fmt.Errorf("queue: claim %s on %s: %w", a.Release, a.Channel, err) // nothing sent: River retries
@@ -108,6 +111,25 @@ func (w *worker) held(ctx context.Context, a store.PublishArgs) bool {
 		}
 	}
 	return false
+}
+
+// reslot moves the channel's overdue posts, this one included, to the
+// times the channel's rules allow (store.Reslot) and tells the officers of
+// each move. It reports whether this post may be claimed now.
+func (w *worker) reslot(ctx context.Context, a store.PublishArgs) (bool, error) {
+	pol, ok := w.q.opts.Policies[a.Channel]
+	if !ok || (len(pol.Quiet) == 0 && pol.MinGap <= 0) {
+		return true, nil
+	}
+	goNow, moved, err := w.q.store.Reslot(ctx, a, pol, w.q.opts.Grace)
+	if err != nil {
+		return false, fmt.Errorf("queue: keep the rules of %s for overdue posts (not claimed, not sent): %w", a.Channel, err)
+	}
+	for _, m := range moved {
+		w.q.notify(ctx, Event{Kind: EventMoved, Release: m.Release, Channel: m.Channel, Hash: m.Hash,
+			Due: m.Due, RetryAt: m.At, Lateness: m.At.Sub(m.Due)})
+	}
+	return goNow, nil
 }
 
 // pace waits for the channel's rate budget before the claim, when the post
