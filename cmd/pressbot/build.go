@@ -35,9 +35,10 @@ type buildFlags struct {
 	zone    *time.Location
 	lang    string
 	perPage int
-	langs   []string         // the newsroom's languages, in menu order
-	chans   []render.Channel // posts' channels (nil: the default ones)
-	known   []string         // channel names a release may list
+	langs   []string            // the newsroom's languages, in menu order
+	chans   []render.Channel    // posts' channels (nil: the default ones)
+	known   []string            // channel names a release may list
+	private release.PrivateTags // tags of approval rules, shown nowhere
 }
 
 const buildDescription = `Write the public newsroom (HTML archive, RSS/Atom/JSON feeds for all
@@ -58,7 +59,9 @@ JSON of pressbot render -json.
 
 With -config, the content folder, database, base URL, title, page size,
 office zone, default language and channels come from the configuration
-file (as for pressbot serve); flags given explicitly win.`
+file (as for pressbot serve); flags given explicitly win. The tags of its
+approval rules are private (unless a rule says public: true): no page,
+feed, sitemap or post shows them.`
 
 // runBuild parses the flags and builds the newsroom.
 func runBuild(args []string, stdout, stderr io.Writer) int {
@@ -126,7 +129,7 @@ func (f *buildFlags) fromConfig(fset *flag.FlagSet) error {
 		}
 	}
 	f.zone, f.lang, f.perPage, f.langs = cfg.Zone, cfg.Office.DefaultLang, cfg.Site.PerPage, cfg.Site.Languages
-	f.chans, f.known = renderChannels(cfg), cfg.ChannelNames()
+	f.chans, f.known, f.private = renderChannels(cfg), cfg.ChannelNames(), cfg.Approval.PrivateTags()
 	return nil
 }
 
@@ -135,7 +138,7 @@ func (f *buildFlags) fromConfig(fset *flag.FlagSet) error {
 // page's index.html, so that the pages also work opened from disk.
 func (f *buildFlags) newSite() (*site.Site, error) {
 	return site.New(site.Config{BaseURL: f.baseURL, Title: f.title, Zone: f.zone, PerPage: f.perPage, Langs: f.langs, MediaDir: f.content,
-		IndexLinks: onLoopback(f.baseURL)})
+		IndexLinks: onLoopback(f.baseURL), PrivateTags: f.private})
 }
 
 // buildPublished builds the newsroom from the releases published through
@@ -328,7 +331,7 @@ func (f *buildFlags) newsroomRenderer(fromContent bool) (*render.Renderer, error
 	if !f.posts {
 		chans = []render.Channel{}
 	}
-	return render.New(render.Config{BaseURL: f.baseURL, Channels: chans, Zone: f.zone, ValidUTF8: fromContent})
+	return render.New(render.Config{BaseURL: f.baseURL, Channels: chans, Zone: f.zone, ValidUTF8: fromContent, PrivateTags: f.private})
 }
 
 // plural writes n and the noun, with an s unless n is 1.

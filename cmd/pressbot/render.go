@@ -31,7 +31,8 @@ each part's length as the platform counts it and the platform's limit
 The channels are telegram, facebook and x; -channel shows one of them.
 With -config, the configured channels (names, kinds, X threads), newsroom
 base URL, zone and default language are used; flags given on the command
-line win.
+line win. The tags of its approval rules are private (unless a rule says
+public: true): they become no hashtag, exactly as serve posts them.
 The release ID is the path under content/ without .md when FILE lies in a
 content folder, else the file name without .md. A release with errors is
 not rendered: its problems are printed and the exit code is 1.`
@@ -45,6 +46,7 @@ type renderFlags struct {
 	thread  bool
 	lang    string
 	zone    string
+	private release.PrivateTags // from -config: tags of approval rules, never hashtags
 }
 
 // runRender implements "pressbot render".
@@ -83,7 +85,7 @@ func runRender(args []string, stdout, stderr io.Writer) int {
 		}
 		chans = []render.Channel{ch}
 	}
-	r, err := render.New(render.Config{BaseURL: f.baseURL, Channels: chans, Zone: zone})
+	r, err := render.New(render.Config{BaseURL: f.baseURL, Channels: chans, Zone: zone, PrivateTags: f.private})
 	if err != nil {
 		fmt.Fprintf(stderr, "pressbot render: %v\n", err)
 		return exitUsage
@@ -128,7 +130,7 @@ func (f *renderFlags) fromConfig(fs *flag.FlagSet) ([]render.Channel, error) {
 		if !set["zone"] && cfg.Office.Zone != "" {
 			f.zone = cfg.Office.Zone
 		}
-		chans = renderChannels(cfg)
+		chans, f.private = renderChannels(cfg), cfg.Approval.PrivateTags()
 	}
 	for i := range chans {
 		chans[i].Thread = chans[i].Thread || (chans[i].Kind == release.KindX && f.thread)

@@ -127,6 +127,15 @@ func TestServeE2E(t *testing.T) {
 		if !strings.Contains(text, e2eTitle) {
 			t.Errorf("%s post lacks the headline: %q", name, text)
 		}
+		if !strings.Contains(text, "#Water") || strings.Contains(text, "Sensitive") {
+			t.Errorf("%s post: want #Water and not the approval rule's tag: %q", name, text)
+		}
+	}
+	// The approvers saw the same posts, without the private tag.
+	for _, m := range e.tg.Messages(e2eGroup) {
+		if strings.Contains(m.Plain, "Sensitive") {
+			t.Errorf("the approvers' chat shows the private tag:\n%s", m.Plain)
+		}
 	}
 
 	// The approvers get the links.
@@ -137,9 +146,15 @@ func TestServeE2E(t *testing.T) {
 	}
 
 	// The newsroom and the metrics follow.
-	e.untilGet("/feed.xml", func(body string) bool {
+	feed := e.untilGet("/feed.xml", func(body string) bool {
 		return strings.Contains(body, e2eTitle) && strings.Contains(body, e.base+"/releases/2026/e2e")
 	})
+	if !strings.Contains(feed, "<category>water</category>") || strings.Contains(strings.ToLower(feed), "sensitive") {
+		t.Errorf("feed: want the category water and not the private tag:\n%s", feed)
+	}
+	if code, _ := e.get("/tags/sensitive/"); code != http.StatusNotFound {
+		t.Errorf("GET /tags/sensitive/: %d, want 404", code)
+	}
 	e.untilGet("/metrics", func(body string) bool {
 		for _, ch := range []string{"telegram", "facebook", "x"} {
 			if !strings.Contains(body, `pressbot_publish_attempts_total{channel="`+ch+`",result="published"} 1`) {
@@ -308,6 +323,8 @@ site:
       name: Alice
       role: approver
   required_approvals: 1
+  rules:
+    - {tag: sensitive, required: 1} # a workflow tag: never published
 `
 	e2eConfigChannels = `channels:
   - name: telegram
@@ -372,6 +389,7 @@ location: Tashkent, Uzbekistan
 lang: en
 image: ` + e2eImage + `
 image_alt: A canal in the Fergana valley
+tags: [Sensitive, water]
 ---
 
 The regional office opened a water project in Tashkent on ` + day + ` to help farmers across Central Asia.

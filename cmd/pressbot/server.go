@@ -87,12 +87,14 @@ func newServer(ctx context.Context, cfg *config.Config, outboxDir string, log *s
 	if s.keys, err = previewKeys(ctx, s.store); err != nil {
 		return nil, err
 	}
-	if s.render, err = render.New(render.Config{BaseURL: cfg.Site.BaseURL, Channels: renderChannels(cfg), Zone: cfg.Zone}); err != nil {
+	if s.render, err = render.New(render.Config{BaseURL: cfg.Site.BaseURL, Channels: renderChannels(cfg), Zone: cfg.Zone,
+		PrivateTags: cfg.Approval.PrivateTags()}); err != nil {
 		return nil, err
 	}
 	// The newsroom shows the web rendering only: its renderer has no
 	// channels, so entries are not rendered for each outlet as well.
-	if s.webRender, err = render.New(render.Config{BaseURL: cfg.Site.BaseURL, Channels: []render.Channel{}, Zone: cfg.Zone}); err != nil {
+	if s.webRender, err = render.New(render.Config{BaseURL: cfg.Site.BaseURL, Channels: []render.Channel{}, Zone: cfg.Zone,
+		PrivateTags: cfg.Approval.PrivateTags()}); err != nil {
 		return nil, err
 	}
 	if s.outlets, err = newOutlets(cfg, outboxDir, log); err != nil {
@@ -110,7 +112,8 @@ func newServer(ctx context.Context, cfg *config.Config, outboxDir string, log *s
 		s.contentDir, commit = s.git.ContentDir(), s.git.Head
 	}
 	if s.site, err = site.New(site.Config{BaseURL: cfg.Site.BaseURL, Title: cfg.Site.Title, Zone: cfg.Zone,
-		PerPage: cfg.Site.PerPage, Langs: cfg.Site.Languages, MediaDir: s.contentDir, MediaInUse: s.imageInUse}); err != nil {
+		PerPage: cfg.Site.PerPage, Langs: cfg.Site.Languages, MediaDir: s.contentDir, MediaInUse: s.imageInUse,
+		PrivateTags: cfg.Approval.PrivateTags()}); err != nil {
 		return nil, err
 	}
 	s.metrics = metrics.New(metrics.Sources{States: s.countStates, Approvals: s.approvalTimes}, log)

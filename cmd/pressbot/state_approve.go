@@ -276,7 +276,8 @@ func (e *noFileError) Error() string {
 
 // renderPosts renders rel for the configured channels.
 func renderPosts(cfg *config.Config, rel release.Release) ([]release.Post, error) {
-	r, err := render.New(render.Config{BaseURL: cfg.Site.BaseURL, Channels: renderChannels(cfg), Zone: cfg.Zone})
+	r, err := render.New(render.Config{BaseURL: cfg.Site.BaseURL, Channels: renderChannels(cfg), Zone: cfg.Zone,
+		PrivateTags: cfg.Approval.PrivateTags()})
 	if err != nil {
 		return nil, err
 	}
@@ -308,7 +309,7 @@ func pickChannels(rel release.Release, posts []release.Post, want []string) ([]s
 func requiredApprovals(cfg *config.Config, rel release.Release) int {
 	n := max(cfg.Approval.RequiredApprovals, 1)
 	for _, rule := range cfg.Approval.Rules {
-		if slices.Contains(rel.Tags, rule.Tag) {
+		if slices.ContainsFunc(rel.Tags, func(t string) bool { return release.SameTag(t, rule.Tag) }) {
 			n = max(n, rule.Required)
 		}
 	}

@@ -456,10 +456,8 @@ func counts(p release.Post) string {
 func (b *Bot) required(rel release.Release) int {
 	n := b.cfg.Required
 	for _, rule := range b.cfg.Rules {
-		for _, t := range rel.Tags {
-			if strings.EqualFold(strings.TrimPrefix(t, "#"), strings.TrimPrefix(rule.Tag, "#")) {
-				n = max(n, rule.Required)
-			}
+		if slices.ContainsFunc(rel.Tags, func(t string) bool { return release.SameTag(t, rule.Tag) }) {
+			n = max(n, rule.Required)
 		}
 	}
 	return max(n, 1)

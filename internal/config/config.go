@@ -11,6 +11,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/pressbot/pressbot/internal/release"
 	"github.com/pressbot/pressbot/internal/schedule"
 )
 
@@ -122,9 +123,24 @@ type User struct {
 }
 
 // ApprovalRule raises the number of distinct approvers for tagged releases.
+// Its tag is a workflow tag, kept out of the posts and the newsroom, unless
+// Public says to publish it.
 type ApprovalRule struct {
 	Tag      string `yaml:"tag"`
 	Required int    `yaml:"required"`
+	Public   bool   `yaml:"public"`
+}
+
+// PrivateTags returns the tags of the rules that do not say public: true,
+// which nothing public shows.
+func (a Approval) PrivateTags() release.PrivateTags {
+	var p release.PrivateTags
+	for _, r := range a.Rules {
+		if !r.Public && !p.Has(r.Tag) {
+			p = append(p, r.Tag)
+		}
+	}
+	return p
 }
 
 // Schedule is a channel's posting policy in the office zone.

@@ -76,6 +76,12 @@ func TestProblemsHaveLines(t *testing.T) {
 		{"bad slot", "channels:\n  - name: t\n    kind: telegram\n    schedule:\n      slots: \"Mon-Fry 09:30\"\n", "pressbot.yaml:5: channels.0.schedule.slots: schedule: slot \"Mon-Fry 09:30\": unknown day \"Fry\""},
 		{"partial facebook", "channels:\n  - name: fb\n    kind: facebook\n    page_id: \"1\"\n    page_token: t\n", "pressbot.yaml:5: channels.0.page_token: facebook channel \"fb\" has page_id, page_token but not app_secret"},
 		{"thread on telegram", "channels:\n  - name: t\n    kind: telegram\n    thread: true\n", "pressbot.yaml:4: channels.0.thread:"},
+		{"public not a boolean", "approval:\n  rules:\n    - tag: elections\n      required: 2\n      public: sometimes\n", "pressbot.yaml:5: approval.rules.0.public: \"sometimes\" is not true or false: write true or false"},
+		{"public not a boolean, one line", "approval:\n  rules:\n    - {tag: sensitive, required: 2, public: maybe}\n", "pressbot.yaml:3: approval.rules.0.public: \"maybe\" is not true or false"},
+		{"public a number", "approval:\n  rules:\n    - {tag: sensitive, required: 2, public: 1}\n", "pressbot.yaml:3: approval.rules.0.public: \"1\" is not true or false"},
+		{"dry_run not a boolean", "channels:\n  - name: t\n    kind: telegram\n    dry_run: perhaps\n", "pressbot.yaml:4: channels.0.dry_run: \"perhaps\" is not true or false"},
+		{"rules disagree on public", "approval:\n  rules:\n    - {tag: Elections, required: 2, public: true}\n    - {tag: \"#elections\", required: 3}\n",
+			"pressbot.yaml:4: approval.rules.1.public: tag \"#elections\" is also in item 1, which says public: true: say the same on both"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -267,5 +273,38 @@ func TestDumpShowsWhatServeDoes(t *testing.T) {
 	}
 	if c.Channels[1].DryRun {
 		t.Error("Dump changed the configuration")
+	}
+}
+
+// TestApprovalPrivateTags checks which rules' tags are private: all but
+// those of rules that say public: true, each once.
+func TestApprovalPrivateTags(t *testing.T) {
+	c, err := Load(writeFile(t, `approval:
+  rules:
+    - {tag: sensitive, required: 2}
+    - {tag: "#Sensitive", required: 3}
+    - {tag: elections, required: 2, public: true}
+    - tag: embargoed
+      required: 2
+      public: false
+`), env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := c.Approval.PrivateTags()
+	if strings.Join(got, ",") != "sensitive,embargoed" {
+		t.Errorf("PrivateTags = %q, want [sensitive embargoed]", got)
+	}
+	for tag, want := range map[string]bool{"Sensitive": true, "#EMBARGOED": true, "elections": false, "water": false} {
+		if got.Has(tag) != want {
+			t.Errorf("Has(%q) = %v, want %v", tag, !want, want)
+		}
+	}
+	dump, err := c.Dump()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(dump, []byte("public: true")) || !bytes.Contains(dump, []byte("public: false")) {
+		t.Errorf("the dump does not say which tags are public:\n%s", dump)
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"golang.org/x/text/language"
 
 	"github.com/pressbot/pressbot/internal/content/gitsync"
+	"github.com/pressbot/pressbot/internal/release"
 	"github.com/pressbot/pressbot/internal/schedule"
 )
 
@@ -117,6 +118,14 @@ func LoadWithFlags(path string, getenv func(string) string, flags []Flag) (*Conf
 
 var yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
 
+var (
+	// shownValue finds the value in yaml's message for a value of the
+	// wrong type.
+	shownValue = regexp.MustCompile("cannot unmarshal !!\\w+ `(.*)` into ")
+	// notBool matches yaml's message for a value that is no boolean.
+	notBool = regexp.MustCompile("^cannot unmarshal !!\\w+ `(.*)` into bool$")
+)
+
 // decode parses data strictly (unknown keys are errors) into c and root.
 // Problems past the end of the file (yaml counts a missing last newline as
 // a line more) are put on its last line.
@@ -149,7 +158,11 @@ func decodeYAML(path string, data []byte, c *Config, root *yaml.Node) error {
 		for i, msg := range te.Errors {
 			probs[i] = yamlProblem(path, msg)
 			if probs[i].Key == "yaml" {
-				probs[i].Key = cmp.Or(keyAt(root, probs[i].Line), "yaml")
+				// A line may hold several values ({tag: x, public: maybe}):
+				// the key is that of the value the message shows.
+				shown := badValue(msg)
+				probs[i].Key = cmp.Or(keyAt(root, probs[i].Line, func(v string) bool { return sameShown(v, shown) }),
+					keyAt(root, probs[i].Line, func(string) bool { return true }), "yaml")
 			}
 		}
 		return &Error{Problems: probs}
@@ -161,36 +174,56 @@ func decodeYAML(path string, data []byte, c *Config, root *yaml.Node) error {
 }
 
 // keyAt returns the dotted path ("channels.0.schedule.min_gap") of the
-// scalar value on line line of the document under n, or "".
-func keyAt(n *yaml.Node, line int) string {
+// first scalar value on line line of the document under n that match
+// accepts, or "".
+func keyAt(n *yaml.Node, line int, match func(value string) bool) string {
+	at := func(v *yaml.Node) bool { return v.Kind == yaml.ScalarNode && v.Line == line && match(v.Value) }
 	switch n.Kind {
 	case yaml.DocumentNode:
 		for _, c := range n.Content {
-			if k := keyAt(c, line); k != "" {
+			if k := keyAt(c, line, match); k != "" {
 				return k
 			}
 		}
 	case yaml.MappingNode:
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, v := n.Content[i], n.Content[i+1]
-			if v.Kind == yaml.ScalarNode && v.Line == line {
+			if at(v) {
 				return k.Value
 			}
-			if sub := keyAt(v, line); sub != "" {
+			if sub := keyAt(v, line, match); sub != "" {
 				return k.Value + "." + sub
 			}
 		}
 	case yaml.SequenceNode:
 		for i, c := range n.Content {
-			if c.Kind == yaml.ScalarNode && c.Line == line {
+			if at(c) {
 				return strconv.Itoa(i)
 			}
-			if sub := keyAt(c, line); sub != "" {
+			if sub := keyAt(c, line, match); sub != "" {
 				return strconv.Itoa(i) + "." + sub
 			}
 		}
 	}
 	return ""
+}
+
+// badValue returns the value a yaml type error shows ("maybe" of
+// "cannot unmarshal !!str `maybe` into bool"; yaml cuts a long one to
+// its first 7 bytes and "..."), or "".
+func badValue(msg string) string {
+	if m := shownValue.FindStringSubmatch(msg); m != nil {
+		return m[1]
+	}
+	return ""
+}
+
+// sameShown reports whether value is the one yaml showed as shown.
+func sameShown(value, shown string) bool {
+	if cut, ok := strings.CutSuffix(shown, "..."); ok && len(value) > 10 {
+		return strings.HasPrefix(value, cut)
+	}
+	return value == shown
 }
 
 // yamlProblem turns a yaml error message into a Problem with its line.
@@ -202,6 +235,9 @@ func yamlProblem(path, msg string) Problem {
 		if strings.Contains(p.Message, "not found in type") {
 			key := strings.TrimPrefix(strings.Fields(p.Message)[1], "field ")
 			p.Key, p.Message = key, "unknown key; see pressbot.example.yaml for every option"
+		}
+		if b := notBool.FindStringSubmatch(p.Message); b != nil {
+			p.Message = fmt.Sprintf("%q is not true or false: write true or false (or leave the key out for false)", b[1])
 		}
 	}
 	return p
@@ -363,6 +399,12 @@ func (c *Config) validateApproval(lf lineFinder) []Problem {
 	for i, r := range a.Rules {
 		if r.Tag == "" || r.Required < 1 {
 			bad("a rule needs a tag and required >= 1", "approval", "rules", i)
+		}
+		for j, o := range a.Rules[:i] {
+			if release.SameTag(o.Tag, r.Tag) && o.Public != r.Public {
+				bad(fmt.Sprintf("tag %q is also in item %d, which says public: %t: say the same on both (public: true publishes the tag, else it stays private)", r.Tag, j+1, o.Public),
+					"approval", "rules", i, "public")
+			}
 		}
 	}
 	return probs

@@ -58,6 +58,9 @@ type Config struct {
 	// Templates holds channel/<kind>.tmpl; nil means the embedded
 	// templates.FS.
 	Templates fs.FS
+	// PrivateTags are tags that never become hashtags: the workflow tags
+	// of approval rules (config.Approval.PrivateTags).
+	PrivateTags release.PrivateTags
 	// ValidUTF8 says that every release body is valid UTF-8, as from
 	// content.Load, which refuses other files: the renderer then does not
 	// check again. Without it an invalid byte becomes U+FFFD; with it set

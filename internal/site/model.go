@@ -180,7 +180,7 @@ func (s *Site) newItem(e *Entry) (*item, error) {
 			it.Image, it.ImageAbs = "", "" // outside the content directory: never shown or copied
 		}
 	}
-	for _, t := range r.Tags {
+	for _, t := range s.cfg.PrivateTags.Public(r.Tags) {
 		if sl := slug(t); sl != "" && !slices.ContainsFunc(it.Tags, func(x tagRef) bool { return x.Slug == sl }) {
 			it.Tags = append(it.Tags, tagRef{Name: t, Slug: sl, Esc: release.EscapePath(sl)})
 		}

@@ -61,6 +61,10 @@ type Config struct {
 	// of its index.html. Without it links end at the folder, as a web
 	// server wants them.
 	IndexLinks bool
+	// PrivateTags are tags the newsroom never shows: no release page,
+	// tag page, feed or sitemap names them (the workflow tags of
+	// approval rules, config.Approval.PrivateTags).
+	PrivateTags release.PrivateTags
 }
 
 // Entry is one release in the newsroom, with its body already rendered.
