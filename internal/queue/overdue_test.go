@@ -45,6 +45,9 @@ func TestOverduePostsKeepTheRules(t *testing.T) {
 			if tc.wantMoved == 0 {
 				return
 			}
+			if n := count(rec.kinds("telegram"), queue.EventCancelled); n > 0 {
+				t.Errorf("%d cancelled events: a moved post's old job must end quietly", n)
+			}
 			if moved := count(got, queue.EventMoved); moved != tc.wantMoved {
 				t.Errorf("%d moved, want %d (events %v)", moved, tc.wantMoved, got)
 			}

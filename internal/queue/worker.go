@@ -61,6 +61,12 @@ func (w *worker) Work(ctx context.Context, job *river.Job[store.PublishArgs]) er
 	}
 	switch claim.Outcome {
 	case store.ClaimStale:
+		if claim.State == release.StatusScheduled {
+			// Moved (rescheduled, or reslotted as overdue): a newer job
+			// sends it at its new time. Nothing to tell.
+			w.q.opts.Logger.Debug("queue: post moved to another time; this job ends unsent", "release", a.Release, "channel", a.Channel)
+			return river.JobCancel(errStale)
+		}
 		ev.Kind, ev.Err = EventCancelled, "post is "+string(claim.State)
 		w.q.notify(ctx, ev)
 		return river.JobCancel(errStale)
