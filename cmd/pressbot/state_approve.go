@@ -35,9 +35,13 @@ are stored and are what will be sent. Each post is then queued:
   (no -at)       each channel's next free slot (its schedule in -config),
                  never before the release's publish_at embargo
 
--channels limits it to some of the release's channels. If the configuration
-requires more than one approver, this counts as one ("cli:$USER"). It works
-while 'pressbot serve' runs, which publishes at the scheduled time.`
+-channels limits it to some of the release's channels. Approving an
+approved release again changes nothing; with -at it moves the posts not
+sent yet (with -channels, only those). A channel left out of an approval
+cannot be added by approving the same version again: approve says how. If
+the configuration requires more than one approver, this counts as one
+("cli:$USER"). It works while 'pressbot serve' runs, which publishes at the
+scheduled time.`
 
 // approveFlags are the flags of approve.
 type approveFlags struct {
