@@ -255,7 +255,7 @@ func buildAll(f buildFlags, now time.Time, stdout, stderr io.Writer) int {
 	if failed > 0 {
 		note = fmt.Sprintf("; %d rendered only in part, see above", failed)
 	}
-	fmt.Fprintf(stdout, "built %s into %s (%d invalid, %d drafts, withdrawn or embargoed left out%s)\n",
+	fmt.Fprintf(stdout, "built %s into %s (left out: %d invalid; %d draft, withdrawn or embargoed%s)\n",
 		plural(len(entries), "release"), f.out, invalid, skipped, note)
 	f.loopbackHint(stdout)
 	f.webHints(stdout, gone)

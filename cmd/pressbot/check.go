@@ -83,7 +83,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		return exitProblems
 	}
 	printProblems(stdout, res.Problems, f.format)
-	fmt.Fprintf(stdout, "%d releases, %d errors, %d warnings\n", len(res.Releases), res.Errors(), res.Warnings())
+	fmt.Fprintf(stdout, "%s, %s, %s\n", plural(len(res.Releases), "release"), plural(res.Errors(), "error"), plural(res.Warnings(), "warning"))
 	if res.Errors() > 0 {
 		return exitProblems
 	}

@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pressbot/pressbot/internal/channel/outbox"
 	"github.com/pressbot/pressbot/internal/release"
@@ -27,7 +29,7 @@ func TestScripts(t *testing.T) {
 			env.Setenv("PRESSBOT_REPO", repoRoot(t))
 			return nil
 		},
-		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){"sent": sentCmd, "claim": claimCmd},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){"sent": sentCmd, "claim": claimCmd, "due": dueCmd},
 	})
 }
 
@@ -90,6 +92,26 @@ func claimCmd(ts *testscript.TestScript, neg bool, args []string) {
 	rec, err := st.Get(ctx, args[1])
 	ts.Check(err)
 	ts.Check(st.BeginEdit(ctx, rec.ID, args[2], rec.Hash, args[3]))
+}
+
+// dueCmd is the script command "due sqlite:DB ID CHANNEL AGO": it sets
+// the time of the scheduled post to AGO (a duration such as 3h) before
+// now, as when serve was not running at that time.
+func dueCmd(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 4 {
+		ts.Fatalf("usage: due sqlite:DB ID CHANNEL AGO")
+	}
+	ago, err := time.ParseDuration(args[3])
+	ts.Check(err)
+	db, err := sql.Open("sqlite", ts.MkAbs(strings.TrimPrefix(args[0], "sqlite:")))
+	ts.Check(err)
+	defer db.Close()
+	at := time.Now().Add(-ago).UTC().Format("2006-01-02T15:04:05.000000Z07:00")
+	res, err := db.Exec(`UPDATE posts SET scheduled_at = $1 WHERE release_id = $2 AND channel = $3 AND state = 'scheduled'`, at, args[1], args[2])
+	ts.Check(err)
+	if n, _ := res.RowsAffected(); n != 1 {
+		ts.Fatalf("due: %s has no scheduled post on %s", args[1], args[2])
+	}
 }
 
 // repoRoot returns the repository root (two levels above this package).

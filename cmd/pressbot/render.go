@@ -243,7 +243,7 @@ func renderWriteJSON(stdout, stderr io.Writer, rel release.Release, posts []rele
 func renderWritePreview(w io.Writer, rel release.Release, posts []release.Post) {
 	fmt.Fprintf(w, "%s (%s) hash %s\n", rel.ID, rel.Lang, rel.ShortHash())
 	for _, p := range posts {
-		fmt.Fprintf(w, "\n=== %s (%s): %d part(s)\n", p.Channel, p.Kind, len(p.Parts))
+		fmt.Fprintf(w, "\n=== %s (%s): %s\n", p.Channel, p.Kind, plural(len(p.Parts), "part"))
 		for i, part := range p.Parts {
 			fmt.Fprintf(w, "--- part %d/%d: %s %d/%d", i+1, len(p.Parts), part.Format, part.Length, part.Limit)
 			for _, m := range part.Media {

@@ -57,7 +57,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "pressbot serve:", err)
 		return exitProblems
 	}
-	log, err := newLogger(stderr, cfg.Log.Format, cfg.Log.Level)
+	log, err := newLogger(stderr, cfg.Log.Format, cfg.Log.Level, cfg.Zone)
 	if err != nil {
 		fmt.Fprintln(stderr, "pressbot serve:", err)
 		return exitUsage

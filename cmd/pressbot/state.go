@@ -183,5 +183,6 @@ func localTime(t time.Time, zone *time.Location) string {
 	return t.In(zone).Format(localLayout)
 }
 
-// localLayout is how the command line writes a time in the office zone.
-const localLayout = "2006-01-02 15:04 MST"
+// localLayout is how the command line writes a time in the office zone,
+// with its offset from UTC (a zone's abbreviation can be ambiguous).
+const localLayout = "2006-01-02 15:04 -07:00"

@@ -13,6 +13,7 @@ import (
 
 	"github.com/pressbot/pressbot/internal/config"
 	"github.com/pressbot/pressbot/internal/content"
+	"github.com/pressbot/pressbot/internal/ingest"
 	"github.com/pressbot/pressbot/internal/release"
 	"github.com/pressbot/pressbot/internal/render"
 	"github.com/pressbot/pressbot/internal/schedule"
@@ -34,9 +35,13 @@ are stored and are what will be sent. Each post is then queued:
   (no -at)       each channel's next free slot (its schedule in -config),
                  never before the release's publish_at embargo
 
--channels limits it to some of the release's channels. If the configuration
-requires more than one approver, this counts as one ("cli:$USER"). It works
-while 'pressbot serve' runs, which publishes at the scheduled time.`
+-channels limits it to some of the release's channels. Approving an
+approved release again changes nothing; with -at it moves the posts not
+sent yet (with -channels, only those). A channel left out of an approval
+cannot be added by approving the same version again: approve says how. If
+the configuration requires more than one approver, this counts as one
+("cli:$USER"). It works while 'pressbot serve' runs, which publishes at the
+scheduled time.`
 
 // approveFlags are the flags of approve.
 type approveFlags struct {
@@ -91,7 +96,7 @@ func parseAt(s string, now time.Time, zone *time.Location) (time.Time, error) {
 	}
 	if t.Before(now.Add(-time.Minute)) {
 		return time.Time{}, fmt.Errorf("-at %s is in the past (it is %s now): give a later time, or -at now to publish at once",
-			t.In(zone).Format("2006-01-02 15:04 MST"), now.In(zone).Format("2006-01-02 15:04 MST"))
+			t.In(zone).Format(localLayout), now.In(zone).Format(localLayout))
 	}
 	return t, nil
 }
@@ -157,6 +162,7 @@ func approve(ctx context.Context, env *stateEnv, id string, at time.Time, explic
 	if err != nil {
 		return err
 	}
+	named := channels // -channels as given; channels becomes every one when it is empty
 	if channels, err = pickChannels(rel, posts, channels); err != nil {
 		return err
 	}
@@ -177,6 +183,9 @@ func approve(ctx context.Context, env *stateEnv, id string, at time.Time, explic
 		if req.ChannelAt, err = nextSlots(ctx, env, rel, channels, now); err != nil {
 			return err
 		}
+		if notes, err = embargoNotes(ctx, env, rel, req.ChannelAt); err != nil {
+			return err
+		}
 	} else if notes, err = policyNotes(ctx, env, rel, channels, at); err != nil {
 		return err
 	}
@@ -187,12 +196,30 @@ func approve(ctx context.Context, env *stateEnv, id string, at time.Time, explic
 	if err != nil {
 		return err
 	}
-	if res.Already && res.Scheduled && explicitAt {
-		// Approved before: -at moves the posts that have not gone out.
-		moved, err := env.store.Reschedule(ctx, store.RescheduleRequest{ID: rel.ID, Hash: rel.Hash,
-			Actor: cliActor().Actor(), At: at, ChannelAt: req.ChannelAt})
+	if res.Already && res.Scheduled {
+		rec, err := env.store.Get(ctx, rel.ID)
 		if err != nil {
 			return err
+		}
+		if err := notApprovedFor(rec, named); err != nil {
+			return err
+		}
+		if !explicitAt {
+			fmt.Fprintf(stdout, "%s (hash %s) was already approved; nothing changed (its posts: %s). "+
+				"-at TIME moves the posts not sent yet\n", rel.ID, rel.ShortHash(), postStates(rec))
+			return nil
+		}
+		// Approved before: -at moves the posts that have not gone out, or
+		// with -channels those of the channels named.
+		moved, err := env.store.Reschedule(ctx, store.RescheduleRequest{ID: rel.ID, Hash: rel.Hash,
+			Actor: cliActor().Actor(), At: at, ChannelAt: keepOthers(rec, named)})
+		if err != nil {
+			return err
+		}
+		for ch := range moved {
+			if len(named) > 0 && !slices.Contains(named, ch) {
+				delete(moved, ch)
+			}
 		}
 		fmt.Fprintf(stdout, "rescheduled %s (hash %s)\n", rel.ID, rel.ShortHash())
 		printTimes(stdout, moved, env.zone)
@@ -200,8 +227,74 @@ func approve(ctx context.Context, env *stateEnv, id string, at time.Time, explic
 		return nil
 	}
 	printApproval(stdout, rel, res, channels, env.zone)
+	if res.Scheduled {
+		rec, err := env.store.Get(ctx, rel.ID)
+		if err != nil {
+			return err
+		}
+		if out := outdatedPosts(rec); len(out) > 0 {
+			var chans []string
+			for _, p := range out {
+				chans = append(chans, p.Channel)
+			}
+			notes = append(notes, fmt.Sprintf("%s still %s the older version published there: 'pressbot update %s' edits %s to this one "+
+				"('-keep' leaves %[4]s)", listAnd(chans), map[bool]string{true: "shows", false: "show"}[len(chans) == 1],
+				ingest.ShellWord(rel.ID), map[bool]string{true: "it", false: "them"}[len(chans) == 1]))
+		}
+	}
 	printNotes(stdout, notes)
 	return nil
+}
+
+// notApprovedFor refuses the channels named with -channels that the
+// approval of rec, already approved, left out (an earlier approve -channels) or whose post was
+// skipped: approving the same version again cannot add a channel. It says
+// what can.
+func notApprovedFor(rec store.Record, channels []string) error {
+	var missing, have []string
+	for _, ch := range channels {
+		i := slices.IndexFunc(rec.Posts, func(p store.PostRecord) bool { return p.Channel == ch })
+		if i < 0 || rec.Posts[i].State == release.StatusPendingApproval || rec.Posts[i].State == release.StatusWithdrawn {
+			missing = append(missing, ch)
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	for _, p := range rec.Posts {
+		if p.State != release.StatusPendingApproval && p.State != release.StatusWithdrawn {
+			have = append(have, p.Channel)
+		}
+	}
+	id := ingest.ShellWord(rec.ID)
+	why := fmt.Sprintf("%s (hash %s) is already approved, for %s; %s %s not part of that approval (left out with -channels, or skipped), "+
+		"and approving the same version again cannot add a channel", rec.ID, short(rec.Hash), listAnd(have), listAnd(missing),
+		map[bool]string{true: "is", false: "are"}[len(missing) == 1])
+	switch rec.State {
+	case release.StatusApproved, release.StatusScheduled:
+		all := slices.Concat(have, missing)
+		return fmt.Errorf("%s. To add %s: pressbot cancel %s, then pressbot approve %[3]s -channels %s "+
+			"(cancel takes back the posts not sent yet; published ones stay and are not sent again)",
+			why, listAnd(missing), id, strings.Join(all, ","))
+	}
+	return fmt.Errorf("%s. Its posts have gone out or await a word (it is %s; 'pressbot status %s' shows them), so it cannot be approved anew: "+
+		"post it on %s by hand", why, rec.State, id, listAnd(missing))
+}
+
+// keepOthers returns the times of rec's scheduled posts on channels not
+// in named, so that a reschedule with -channels moves only those named;
+// nil when named is empty (every post moves).
+func keepOthers(rec store.Record, named []string) map[string]time.Time {
+	if len(named) == 0 {
+		return nil
+	}
+	out := map[string]time.Time{}
+	for _, p := range rec.Posts {
+		if p.State == release.StatusScheduled && !slices.Contains(named, p.Channel) {
+			out[p.Channel] = p.ScheduledAt
+		}
+	}
+	return out
 }
 
 // readyToApprove refuses to approve release id when approving cannot
@@ -336,10 +429,12 @@ func nextSlots(ctx context.Context, env *stateEnv, rel release.Release, channels
 // policyNotes says where an officer's own time at (-at) departs from what
 // the scheduler would choose on each channel: inside its quiet hours,
 // within its minimum gap of another post, or before the release's embargo
-// (publish_at), which wins. The time is still used as given.
+// (publish_at), which wins. The time is still used as given, the embargo
+// too (the schedule moves neither), and each note says how to move it.
 func policyNotes(ctx context.Context, env *stateEnv, rel release.Release, channels []string, at time.Time) ([]string, error) {
 	var notes []string
-	if at.Before(rel.PublishAt) {
+	embargoed := at.Before(rel.PublishAt)
+	if embargoed {
 		notes = append(notes, fmt.Sprintf("%s is before the embargo (publish_at %s): the posts wait for it",
 			localTime(at, env.zone), localTime(rel.PublishAt, env.zone)))
 		at = rel.PublishAt
@@ -353,8 +448,62 @@ func policyNotes(ctx context.Context, env *stateEnv, rel release.Release, channe
 		if err != nil {
 			return nil, err
 		}
-		if why := policy.Conflict(at, withoutOwn(busy, rec, name)); why != "" {
+		busy = withoutOwn(busy, rec, name)
+		why := policy.Conflict(at, busy)
+		switch {
+		case why == "":
+		case embargoed:
+			note := fmt.Sprintf("%s: at the embargo, %s, which is %s: kept there, because -at was given "+
+				"(a time given with -at, or the embargo it waits for, is used as it is)", name, localTime(at, env.zone), why)
+			notes = append(notes, note+moveHint(policy, rel, name, at, busy, env.zone))
+		default:
 			notes = append(notes, fmt.Sprintf("%s: %s is %s; scheduled as given", name, localTime(at, env.zone), why))
+		}
+	}
+	return notes, nil
+}
+
+// moveHint suggests the approve command that moves release rel's post on
+// channel from at to the next time policy allows, or "" if none is found.
+func moveHint(policy schedule.Policy, rel release.Release, channel string, at time.Time, busy []time.Time, zone *time.Location) string {
+	next, err := policy.Next(at, rel.PublishAt, busy)
+	if err != nil {
+		return ""
+	}
+	return fmt.Sprintf(". To follow %s's schedule instead: pressbot approve %s -at '%s' -channels %s", channel,
+		ingest.ShellWord(rel.ID), next.In(zone).Format("2006-01-02 15:04"), channel)
+}
+
+// embargoNotes says where the scheduler moved a post of rel off its
+// embargo (publish_at) because the embargo falls in the channel's quiet
+// hours or within its minimum gap of another post: chosen maps each
+// channel to its time (nextSlots).
+func embargoNotes(ctx context.Context, env *stateEnv, rel release.Release, chosen map[string]time.Time) ([]string, error) {
+	if rel.PublishAt.IsZero() {
+		return nil, nil
+	}
+	rec, err := env.store.Get(ctx, rel.ID)
+	if err != nil {
+		return nil, err
+	}
+	names := make([]string, 0, len(chosen))
+	for ch := range chosen {
+		names = append(names, ch)
+	}
+	sort.Strings(names)
+	var notes []string
+	for _, name := range names {
+		t := chosen[name]
+		if !t.After(rel.PublishAt) {
+			continue
+		}
+		policy, busy, err := channelBusy(ctx, env, name, rel.PublishAt)
+		if err != nil {
+			return nil, err
+		}
+		if why := policy.Conflict(rel.PublishAt, withoutOwn(busy, rec, name)); why != "" {
+			notes = append(notes, fmt.Sprintf("%s: the embargo, %s, is %s: moved to the channel's next free slot, %s "+
+				"(-at TIME -channels %s sets another time)", name, localTime(rel.PublishAt, env.zone), why, localTime(t, env.zone), name))
 		}
 	}
 	return notes, nil

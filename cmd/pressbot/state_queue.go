@@ -64,33 +64,106 @@ func runQueue(args []string, stdout, stderr io.Writer) int {
 		// still online.
 		recs = slices.DeleteFunc(recs, func(r store.Record) bool { return r.State == release.StatusWithdrawn && !stillOnline(r) })
 	}
-	writeQueue(stdout, recs, env.zone)
+	skipped, err := skippedOf(ctx, env.store, recs)
+	if err != nil {
+		fmt.Fprintf(stderr, "pressbot queue: %v\n", err)
+		return exitProblems
+	}
+	writeQueue(stdout, recs, queueView{zone: env.zone, now: time.Now(), skipped: skipped})
 	return exitOK
 }
 
-// writeQueue prints recs as a table, soonest first.
-func writeQueue(w io.Writer, recs []store.Record, zone *time.Location) {
+// queueView is what writeQueue needs besides the records: the office
+// zone, the time now (for overdue posts) and the skipped posts by release
+// (skippedOf).
+type queueView struct {
+	zone    *time.Location
+	now     time.Time
+	skipped map[string]map[string]bool
+}
+
+// writeQueue prints recs as a table, soonest first, and below it what the
+// releases that need an officer need, naming each of them.
+func writeQueue(w io.Writer, recs []store.Record, v queueView) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tLANG\tSTATE\tCHANNELS\tTIME")
 	for _, r := range recs {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.ID, r.Lang, queueState(r), queueChannels(r), localTime(queueTime(r), zone))
+		at := localTime(queueTime(r), v.zone)
+		if len(overdueChannels(r, v.now)) > 0 {
+			at += " (overdue)"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.ID, r.Lang, queueState(r), queueChannels(r, v.skipped[r.ID]), at)
 	}
 	tw.Flush()
 	if len(recs) == 0 {
 		fmt.Fprintln(w, "(nothing queued)")
 	}
-	if i := slices.IndexFunc(recs, madeDraft); i >= 0 {
-		fmt.Fprintf(w, "\nA release awaiting approval was made a draft (draft: true): it is not offered, and approving it is refused until that line goes (%s).\n", recs[i].ID)
+	pick := func(keep func(store.Record) bool) []store.Record {
+		return slices.DeleteFunc(slices.Clone(recs), func(r store.Record) bool { return !keep(r) })
 	}
-	if i := slices.IndexFunc(recs, needsWord); i >= 0 {
-		fmt.Fprintf(w, "\nA failed or uncertain post needs an officer's word: 'pressbot status %s' says which and how to settle it.\n", ingest.ShellWord(recs[i].ID))
+	if rs := pick(madeDraft); len(rs) > 0 {
+		fmt.Fprintf(w, "\n%s awaiting approval %s made a draft (draft: true): not offered, and approving is refused until that line goes.\n",
+			oneOrMany(rs, "A release", "Releases"), isAre(rs, "was", "were"))
 	}
-	if i := slices.IndexFunc(recs, changedSince); i >= 0 {
-		fmt.Fprintf(w, "\nA published release changed since: 'pressbot update %s' edits its posts to the new version ('-keep' leaves them).\n", ingest.ShellWord(recs[i].ID))
+	if rs := pick(needsWord); len(rs) > 0 {
+		fmt.Fprintf(w, "\nA failed or uncertain post needs an officer's word (%s): %s says which and how to settle it.\n",
+			idList(rs), statusCmd(rs))
 	}
-	if i := slices.IndexFunc(recs, stillOnline); i >= 0 {
-		fmt.Fprintf(w, "\nA withdrawn release still has posts online: 'pressbot status %s' names them and how to delete them.\n", ingest.ShellWord(recs[i].ID))
+	if rs := pick(func(r store.Record) bool { return len(overdueChannels(r, v.now)) > 0 }); len(rs) > 0 {
+		var what []string
+		for _, r := range rs {
+			what = append(what, r.ID+" on "+strings.Join(overdueChannels(r, v.now), ", "))
+		}
+		fmt.Fprintf(w, "\nOverdue (%s): their time has passed and serve is not running or is behind; they go out when serve runs, "+
+			"at the next time each channel's schedule allows.\n", strings.Join(what, "; "))
 	}
+	if rs := pick(changedSince); len(rs) > 0 {
+		if len(rs) == 1 {
+			fmt.Fprintf(w, "\nA published release changed since (%s): 'pressbot update %s' edits its posts to the new version ('-keep' leaves them).\n",
+				rs[0].ID, ingest.ShellWord(rs[0].ID))
+		} else {
+			fmt.Fprintf(w, "\nPublished releases changed since (%s): 'pressbot update ID' edits each one's posts to the new version ('-keep' leaves them).\n", idList(rs))
+		}
+	}
+	if rs := pick(func(r store.Record) bool { return len(unsentAfterChange(r)) > 0 }); len(rs) > 0 {
+		var what []string
+		for _, r := range rs {
+			what = append(what, r.ID+" on "+strings.Join(unsentAfterChange(r), ", "))
+		}
+		cmd := "'pressbot approve " + ingest.ShellWord(rs[0].ID) + "'"
+		if len(rs) > 1 {
+			cmd = "'pressbot approve ID'"
+		}
+		fmt.Fprintf(w, "\nChanged after publishing on some channels, not sent yet on others (%s): %s approves the new version "+
+			"for those (the published posts are not sent again).\n", strings.Join(what, "; "), cmd)
+	}
+	if rs := pick(stillOnline); len(rs) > 0 {
+		fmt.Fprintf(w, "\nA withdrawn release still has posts online (%s): %s names them and how to delete them.\n", idList(rs), statusCmd(rs))
+	}
+}
+
+// statusCmd is the status command for recs: with the ID for one release.
+func statusCmd(recs []store.Record) string {
+	if len(recs) == 1 {
+		return "'pressbot status " + ingest.ShellWord(recs[0].ID) + "'"
+	}
+	return "'pressbot status ID'"
+}
+
+// oneOrMany returns one for a single record, else many and the IDs.
+func oneOrMany(recs []store.Record, one, many string) string {
+	if len(recs) == 1 {
+		return one + " (" + recs[0].ID + ")"
+	}
+	return many + " (" + idList(recs) + ")"
+}
+
+// isAre returns is for a single record, else are.
+func isAre(recs []store.Record, is, are string) string {
+	if len(recs) == 1 {
+		return is
+	}
+	return are
 }
 
 // madeDraft reports whether r awaits approval but its file now says
@@ -134,8 +207,9 @@ func needsWord(r store.Record) bool {
 }
 
 // queueChannels lists each post as channel or channel:state when the
-// post's state differs from the release's.
-func queueChannels(r store.Record) string {
+// post's state differs from the release's; skipped names r's skipped
+// posts (skippedChannels).
+func queueChannels(r store.Record, skipped map[string]bool) string {
 	if len(r.Posts) == 0 {
 		if len(r.Release.Channels) > 0 {
 			return strings.Join(r.Release.Channels, ",")
@@ -145,8 +219,8 @@ func queueChannels(r store.Record) string {
 	parts := make([]string, len(r.Posts))
 	for i, p := range r.Posts {
 		parts[i] = p.Channel
-		if p.State != r.State {
-			parts[i] += ":" + string(p.State)
+		if st := postState(p, skipped); st != string(r.State) {
+			parts[i] += ":" + st
 		}
 	}
 	return strings.Join(parts, ",")

@@ -197,7 +197,11 @@ func (f *resolveFlags) resolve(ctx context.Context, env *stateEnv, id, name stri
 	if rec, err = env.store.Get(ctx, id); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "release %s is %s (%s)\n", id, rec.State, queueChannels(rec))
+	skipped, err := skippedOf(ctx, env.store, []store.Record{rec})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "release %s is %s (%s)\n", id, rec.State, queueChannels(rec, skipped[rec.ID]))
 	if len(failed) > 0 {
 		return fmt.Errorf("%s not done (%s): see above", plural(len(failed), "post"), strings.Join(failed, ", "))
 	}

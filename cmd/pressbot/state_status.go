@@ -49,7 +49,7 @@ func runStatus(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "pressbot status: %v\n", err)
 		return exitProblems
 	}
-	writeStatus(stdout, rec, audit, env.zone)
+	writeStatus(stdout, rec, audit, env.zone, time.Now())
 	writeFileGone(stdout, rec, env.cfg.Content.ReleaseDir())
 	return exitOK
 }
@@ -78,8 +78,10 @@ func isDir(path string) bool {
 	return err == nil && fi.IsDir()
 }
 
-// writeStatus prints the record, its posts and its audit log.
-func writeStatus(w io.Writer, rec store.Record, audit []store.AuditEntry, zone *time.Location) {
+// writeStatus prints the record, its posts and its audit log; a post
+// scheduled before now is marked overdue.
+func writeStatus(w io.Writer, rec store.Record, audit []store.AuditEntry, zone *time.Location, now time.Time) {
+	skipped := skippedChannels(audit)
 	fmt.Fprintf(w, "%s  %q\n", rec.ID, rec.Title)
 	fmt.Fprintf(w, "state:    %s%s\nlanguage: %s\nhash:     %s\n", rec.State, draftNote(rec), rec.Lang, rec.Hash)
 	if rec.Commit != "" {
@@ -99,7 +101,8 @@ func writeStatus(w io.Writer, rec store.Record, audit []store.AuditEntry, zone *
 		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "  CHANNEL\tSTATE\tTIME\tATTEMPTS\tRESULT")
 		for _, p := range rec.Posts {
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%d\t%s\n", p.Channel, p.State, localTime(postTime(p), zone), p.Attempts, postResult(p, zone))
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", p.Channel, postState(p, skipped), localTime(postTime(p), zone), attempts(p),
+				postResult(p, zone, now, skipped[p.Channel]))
 		}
 		tw.Flush()
 		writeNextSteps(w, rec)
@@ -107,22 +110,37 @@ func writeStatus(w io.Writer, rec store.Record, audit []store.AuditEntry, zone *
 	fmt.Fprintln(w, "\nhistory:")
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	for _, e := range audit {
-		what := e.Event
+		what, to, detail := e.Event, string(e.To), e.DetailIn(zone, localLayout)
+		if e.Channel != "" && e.Event == string(release.EventWithdraw) && e.Detail == skippedDetail {
+			what, to, detail = "skip", "skipped", "" // the store keeps a skipped post as withdrawn
+		}
 		if e.Channel != "" {
 			what += " " + e.Channel
 		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s → %s\t%s\n", localTime(e.At, zone), e.Actor, what, orDash(string(e.From)), e.To, e.DetailIn(zone, localLayout))
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s → %s\t%s\n", localTime(e.At, zone), e.Actor, what, orDash(string(e.From)), to, detail)
 	}
 	tw.Flush()
 }
 
-// postResult is a post's receipt (link or remote ids) or its last error.
-func postResult(p store.PostRecord, zone *time.Location) string {
+// postResult is a post's receipt (link or remote ids) or its last error,
+// and says so when it is overdue (scheduled before now) or was skipped.
+func postResult(p store.PostRecord, zone *time.Location, now time.Time, skipped bool) string {
+	lastErr := store.TimesIn(p.LastError, zone, localLayout)
 	switch {
 	case p.Receipt == nil && p.State == release.StatusPublished:
 		return "no receipt: marked as published by an officer"
+	case overdue(p, now) && lastErr != "":
+		return "(" + overdueNote + "; the last attempt failed: " + lastErr + ")"
+	case overdue(p, now):
+		return "(" + overdueNote + ")"
+	case p.State == release.StatusScheduled && lastErr != "":
+		return "to be tried again; the last attempt failed: " + lastErr
+	case skipped && lastErr != "":
+		return "skipped by an officer: not sent on this channel (it had failed: " + lastErr + ")"
+	case skipped:
+		return "skipped by an officer: not sent on this channel"
 	case p.Receipt == nil:
-		return store.TimesIn(p.LastError, zone, localLayout)
+		return lastErr
 	}
 	link := "ids " + strings.Join(p.Receipt.RemoteIDs, ", ")
 	if p.Receipt.URL != "" {
@@ -151,13 +169,24 @@ func writeNextSteps(w io.Writer, rec store.Record) {
 		fmt.Fprintf(w, "\nneeds a word: %s. Check the channel, then: pressbot resolve %s retry|published|skip -channels %s\n",
 			strings.Join(open, ", "), ingest.ShellWord(rec.ID), strings.Join(open, ","))
 	}
+	sep := "\n"
 	if outdated := outdatedPosts(rec); len(outdated) > 0 && rec.State != release.StatusWithdrawn {
+		sep = ""
 		var chans []string
 		for _, p := range outdated {
 			chans = append(chans, p.Channel)
 		}
-		fmt.Fprintf(w, "\nchanged since publishing: %s still show an older version. pressbot update %s edits them "+
-			"(pressbot update %[2]s -keep leaves them)\n", strings.Join(chans, ", "), ingest.ShellWord(rec.ID))
+		shows, them := "shows", "it"
+		if len(chans) > 1 {
+			shows, them = "show", "them"
+		}
+		id := ingest.ShellWord(rec.ID)
+		fmt.Fprintf(w, "\nchanged since publishing: %s still %s an older version. pressbot update %s edits %s "+
+			"(pressbot update %[3]s -keep leaves %[4]s)\n", listAnd(chans), shows, id, them)
+	}
+	if unsent := unsentAfterChange(rec); len(unsent) > 0 {
+		fmt.Fprintf(w, "%snot sent yet: %s, whose post was cancelled when the file changed. pressbot approve %s approves the new version "+
+			"and schedules it there (the published posts are not sent again)\n", sep, listAnd(unsent), ingest.ShellWord(rec.ID))
 	}
 	if len(online) > 0 {
 		fmt.Fprintf(w, "\nwithdrawn, still published on: %s. Delete the posts: pressbot resolve %s delete "+

@@ -7,7 +7,9 @@ import (
 	"io"
 	"log/slog"
 	"slices"
+	"strings"
 
+	"github.com/pressbot/pressbot/internal/ingest"
 	"github.com/pressbot/pressbot/internal/release"
 	"github.com/pressbot/pressbot/internal/store"
 )
@@ -26,8 +28,14 @@ the published version.
 
 It calls the platforms with the channels of -config, as 'pressbot serve'
 does; channels without credentials are the dry-run outbox (-outbox), which
-rewrites its file for every kind, X too. Run 'pressbot render' on the file
-first to see the new posts.`
+does what the platform would: it rewrites the file of a Telegram or
+Facebook post (photos kept), and for X writes the correction reply as a
+new file (NAME-HASH.correction.json) beside the original. Run 'pressbot
+render' on the file first to see the new posts.
+
+A release published on some channels and changed before it went out on
+the others needs both: update for the published posts, and 'pressbot
+approve ID' to send the new version where it had not gone out.`
 
 // updateFlags are the flags of update.
 type updateFlags struct {
@@ -87,8 +95,10 @@ func (f *updateFlags) update(ctx context.Context, env *stateEnv, id string, stdo
 	}
 	if len(posts) == 0 {
 		fmt.Fprintf(stdout, "%s: nothing to update: no post shows an older version (its posts: %s)\n", id, postStates(rec))
+		printUnsent(stdout, rec)
 		return 0, nil
 	}
+	defer printUnsent(stdout, rec)
 	actor := cliActor().Actor()
 	if f.keep {
 		for _, p := range posts {
@@ -117,6 +127,16 @@ func (f *updateFlags) update(ctx context.Context, env *stateEnv, id string, stdo
 		fmt.Fprintf(stdout, "%s on %s: %s\n", id, p.Channel, what)
 	}
 	return failed, nil
+}
+
+// printUnsent says which channels of rec, changed before its post went
+// out there, wait for an approval of the new version, and how to give it.
+func printUnsent(w io.Writer, rec store.Record) {
+	if unsent := unsentAfterChange(rec); len(unsent) > 0 {
+		fmt.Fprintf(w, "%s on %s: not sent yet: its post was cancelled when the file changed; "+
+			"'pressbot approve %s' approves the new version and schedules it there\n",
+			rec.ID, strings.Join(unsent, ", "), ingest.ShellWord(rec.ID))
+	}
 }
 
 // outdated returns the posts of rec published from an older version that

@@ -31,7 +31,7 @@ func TestQueueShowsDraft(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var b strings.Builder
-			writeQueue(&b, []store.Record{tt.rec}, time.UTC)
+			writeQueue(&b, []store.Record{tt.rec}, queueView{zone: time.UTC, now: time.Now()})
 			lines := strings.Split(b.String(), "\n")
 			if f := strings.Fields(lines[1]); len(f) < 3 || f[2] != tt.row {
 				t.Errorf("row %q: want state %q", lines[1], tt.row)
@@ -93,5 +93,44 @@ func TestNextStepsQuoteTheID(t *testing.T) {
 		if !strings.Contains(b.String(), tt.want) {
 			t.Errorf("said %q, want %q", b.String(), tt.want)
 		}
+	}
+}
+
+// TestQueueNotesNameEveryRelease checks that the notes under the queue's
+// table name each release they concern, not only the first, and that a
+// partly published release that changed is told to approve as well as
+// update.
+func TestQueueNotesNameEveryRelease(t *testing.T) {
+	changed := func(id string) store.Record {
+		return store.Record{ID: id, Lang: "en", Hash: "new", State: release.StatusPublished,
+			Posts: []store.PostRecord{{Channel: "telegram", Hash: "old", State: release.StatusPublished}}}
+	}
+	partly := store.Record{ID: "2025/c", Lang: "en", Hash: "new", State: release.StatusPendingApproval,
+		Posts: []store.PostRecord{{Channel: "telegram", Hash: "old", State: release.StatusPublished},
+			{Channel: "facebook", Hash: "old", State: release.StatusPendingApproval}}}
+	var b strings.Builder
+	writeQueue(&b, []store.Record{changed("2025/a"), changed("2025/b"), partly}, queueView{zone: time.UTC, now: time.Now()})
+	for _, want := range []string{
+		"Published releases changed since (2025/a, 2025/b and 2025/c): 'pressbot update ID' edits each one's posts",
+		"not sent yet on others (2025/c on facebook): 'pressbot approve 2025/c' approves the new version",
+	} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("queue lacks %q:\n%s", want, b.String())
+		}
+	}
+}
+
+// TestStatusSaysUpdateAndApprove checks the next steps of a release
+// published on one channel and changed before it went out on another.
+func TestStatusSaysUpdateAndApprove(t *testing.T) {
+	rec := store.Record{ID: "2025/c", Hash: "new", State: release.StatusPendingApproval,
+		Posts: []store.PostRecord{{Channel: "telegram", Hash: "old", State: release.StatusPublished},
+			{Channel: "facebook", Hash: "old", State: release.StatusPendingApproval}}}
+	var b strings.Builder
+	writeNextSteps(&b, rec)
+	want := "\nchanged since publishing: telegram still shows an older version. pressbot update 2025/c edits it (pressbot update 2025/c -keep leaves it)\n" +
+		"not sent yet: facebook, whose post was cancelled when the file changed. pressbot approve 2025/c approves the new version and schedules it there (the published posts are not sent again)\n"
+	if b.String() != want {
+		t.Errorf("next steps:\n%s\nwant\n%s", b.String(), want)
 	}
 }

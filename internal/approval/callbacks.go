@@ -413,7 +413,7 @@ func (b *Bot) update(ctx context.Context, u User, v *view, msgID int) (string, b
 	}
 	b.rerender(ctx, v.key, msgID, v.all())
 	if failed > 0 {
-		return fmt.Sprintf("%d post(s) could not be updated; see the reply.", failed), true
+		return plural(failed, "post could not", "posts could not") + " be updated; see the reply.", true
 	}
 	return "Published posts updated.", false
 }
@@ -447,7 +447,7 @@ func (b *Bot) keep(ctx context.Context, u User, v *view, msgID int) (string, boo
 	b.log.Info("approval: published posts kept as they are", "key", v.key, "user_id", u.ID, "being_updated", busy)
 	b.rerender(ctx, v.key, msgID, v.all())
 	if busy > 0 {
-		return fmt.Sprintf("%d post(s) are being updated elsewhere right now (pressbot update on the command line, or another pressbot): look at the card again in a minute.", busy), true
+		return plural(busy, "post is", "posts are") + " being updated elsewhere right now (pressbot update on the command line, or another pressbot): look at the card again in a minute.", true
 	}
 	return "The published posts stay as they are.", false
 }

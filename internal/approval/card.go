@@ -340,9 +340,22 @@ func (b *Bot) postLine(m *msg, p store.PostRecord) {
 }
 
 // proposal says when an approval would publish: each selected channel's
-// next slot, or as soon as approved.
-func (b *Bot) proposal(ctx context.Context, r store.Record) string {
+// next slot, or as soon as approved; a channel already published is named
+// as such.
+func (b *Bot) proposal(ctx context.Context, r store.Record) (s string) {
 	times := b.nextSlots(ctx, r, nil)
+	var sent []string // published before a change: approval does not send them again
+	for _, p := range r.Posts {
+		if p.State == release.StatusPublished {
+			delete(times, p.Channel)
+			sent = append(sent, p.Channel)
+		}
+	}
+	defer func() {
+		if len(sent) > 0 {
+			s += "; " + listAnd(sent) + " already published, not sent again"
+		}
+	}()
 	seen := map[string]bool{}
 	var parts []string
 	for ch, t := range times {
@@ -350,7 +363,6 @@ func (b *Bot) proposal(ctx context.Context, r store.Record) string {
 		parts = append(parts, ch+" "+b.long(t))
 	}
 	sort.Strings(parts)
-	var s string
 	switch {
 	case len(times) == 0 && r.Release.PublishAt.After(b.now()):
 		s = "at the embargo, " + b.long(r.Release.PublishAt)

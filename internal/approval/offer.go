@@ -112,9 +112,17 @@ func (b *Bot) changeNote(ctx context.Context, rel release.Release, ch store.Chan
 	if seen {
 		was = &prev
 	}
+	var published []string
 	if ch.Kind == store.ChangeAfterApproval || ch.Kind == store.ChangeAfterPublishing {
-		if rec, err := b.st.Get(ctx, rel.ID); err == nil && rec.Approved != nil {
-			was = rec.Approved
+		if rec, err := b.st.Get(ctx, rel.ID); err == nil {
+			if rec.Approved != nil {
+				was = rec.Approved
+			}
+			for _, p := range rec.Posts {
+				if p.State == release.StatusPublished {
+					published = append(published, p.Channel)
+				}
+			}
 		}
 	}
 	what := "content changed (hash " + short(ch.PrevHash, 12) + " → " + rel.ShortHash() + ")"
@@ -129,11 +137,28 @@ func (b *Bot) changeNote(ctx context.Context, rel release.Release, ch store.Chan
 		}
 		return s + " Approve the new version to publish it."
 	case store.ChangeAfterPublishing:
-		return "Changed after publishing: " + what + ". Update the published posts? Telegram and Facebook posts are edited; X, which cannot edit, gets a correction reply."
+		const edits = "Telegram and Facebook posts are edited; X, which cannot edit, gets a correction reply."
+		if len(ch.Cancelled) == 0 {
+			return "Changed after publishing: " + what + ". Update the published posts? " + edits
+		}
+		// Partly published: the posts that had not gone out were cancelled
+		// and go out only when the new version is approved.
+		return "Changed after publishing on " + listAnd(published) + ", before it went out on " + listAnd(ch.Cancelled) + ": " + what + ". " +
+			"Two steps bring every channel to the new version: ✏️ Update published posts edits the posts on " + listAnd(published) +
+			" (" + edits + " Keep as published leaves them); ✅ Approve sends the new version to " + listAnd(ch.Cancelled) +
+			", whose earlier post was cancelled (the published posts are not sent again)."
 	case store.ChangeBeforeApproval:
 		return "Changed since the last preview: " + what + ". Earlier approvals no longer count."
 	}
 	return ""
+}
+
+// listAnd joins names as "a", "a and b", "a, b and c".
+func listAnd(names []string) string {
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }
 
 // summarize lists the fields that differ between two versions, with the

@@ -311,6 +311,56 @@ func TestEditAfterPublishing(t *testing.T) {
 	}
 }
 
+// TestEditAfterPartlyPublished: a release published on Telegram and X
+// whose Facebook post failed, then changed, needs both an update of the
+// published posts and an approval of the new version for Facebook: the
+// card says so and offers both, and the two together leave every channel
+// on the new version, nothing sent twice.
+func TestEditAfterPartlyPublished(t *testing.T) {
+	w := newWorld(t)
+	w.fb.failNext(permanent)
+	w.offer(w.release("2024/office", source("UN opens office", "en", "", nil, body)))
+	card := w.card("UN opens office", 0)
+	w.tap(alice, card.ID, "⚡ Publish now")
+	w.findText("Not published: UN opens office", "on facebook")
+	w.waitPost("2024/office", "x", release.StatusPublished)
+	v2 := w.release("2024/office", source("UN opens office", "en", "", nil, strings.Replace(body, "Tuesday", "Wednesday", 1)))
+	if ch := w.offer(v2); ch.Kind.String() != "changed_after_publishing" || !slices.Equal(ch.Cancelled, []string{"facebook"}) {
+		t.Fatalf("change = %s, cancelled %v", ch.Kind, ch.Cancelled)
+	}
+	cur := w.card("UN opens office", card.ID)
+	for _, want := range []string{
+		"Changed after publishing on telegram and x, before it went out on facebook",
+		"✏️ Update published posts edits the posts on telegram and x",
+		"✅ Approve sends the new version to facebook",
+		"telegram and x already published, not sent again",
+	} {
+		if !strings.Contains(cur.Plain, want) {
+			t.Errorf("card lacks %q:\n%s", want, cur.Plain)
+		}
+	}
+	if strings.Contains(cur.Plain, "Update the published posts?") {
+		t.Errorf("card offers only the update:\n%s", cur.Plain)
+	}
+	for _, label := range []string{"⚡ Publish now", "✏️ Update published posts"} {
+		if w.buttonData(cur.ID, label) == "" {
+			t.Errorf("card lacks %q", label)
+		}
+	}
+	w.tap(alice, cur.ID, "⚡ Publish now")
+	if p := w.waitPost("2024/office", "facebook", release.StatusPublished); p.Hash != v2.Hash {
+		t.Errorf("facebook published %s, want the new version %s", p.Hash, v2.Hash)
+	}
+	w.tap(alice, w.card("UN opens office", 0).ID, "✏️ Update published posts")
+	w.findText("telegram: edited", "x: correction reply posted")
+	if n := len(w.x.sends()); n != 1 {
+		t.Errorf("x got %d sends, want 1 (the correction is an edit)", n)
+	}
+	if rec := w.record("2024/office"); slices.ContainsFunc(rec.Posts, func(p store.PostRecord) bool { return p.Hash != v2.Hash }) {
+		t.Errorf("a post is not on the new version: %+v", rec.Posts)
+	}
+}
+
 // TestUpdateLeavesUnchangedPosts: a change that shows in no post (here a
 // translation_key added) edits nothing on Update: no Telegram or Facebook
 // edit, and above all no X correction that would repeat the post.
@@ -345,14 +395,14 @@ func TestUpdateWhileCommandLineEdits(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	if a := w.tap(alice, cur.ID, "✏️ Update published posts"); !a.ShowAlert || !strings.Contains(a.Text, "1 post(s) could not be updated") {
+	if a := w.tap(alice, cur.ID, "✏️ Update published posts"); !a.ShowAlert || !strings.Contains(a.Text, "1 post could not be updated") {
 		t.Errorf("update while the command line edits answered %+v", a)
 	}
 	w.findText("telegram: edited", "facebook: edited", "x: failed (store: 2024/office on x is being updated by cli:ann since")
 	if len(w.x.edits) != 0 || len(w.fb.edits) != 1 {
 		t.Fatalf("edits: x %d, facebook %d; want 0 and 1", len(w.x.edits), len(w.fb.edits))
 	}
-	if a := w.tap(alice, cur.ID, "Keep as published"); !a.ShowAlert || !strings.Contains(a.Text, "1 post(s) are being updated elsewhere") {
+	if a := w.tap(alice, cur.ID, "Keep as published"); !a.ShowAlert || !strings.Contains(a.Text, "1 post is being updated elsewhere") {
 		t.Errorf("keep while the command line edits answered %+v", a)
 	}
 	if p := w.record("2024/office").Posts; slices.ContainsFunc(p, func(p store.PostRecord) bool { return p.Channel == "x" && p.Hash == v2.Hash }) {

@@ -1,6 +1,7 @@
 package approval
 
 import (
+	"fmt"
 	"html"
 	"strings"
 	"unicode/utf16"
@@ -184,4 +185,13 @@ func fill(segs []seg, quotes []int, budget int) map[int]int {
 		left = long
 	}
 	return out
+}
+
+// plural writes n and one when n is 1, else n and many:
+// plural(2, "post is", "posts are") is "2 posts are".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }

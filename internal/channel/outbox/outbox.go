@@ -16,12 +16,15 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/pressbot/pressbot/internal/channel/x"
 	"github.com/pressbot/pressbot/internal/release"
+	"github.com/pressbot/pressbot/internal/render/textlen"
 )
 
 // DefaultDir is the outbox root when Config.Dir is empty.
@@ -53,6 +56,10 @@ type File struct {
 	release.Post
 	PublishedAt time.Time `json:"published_at"`
 	EditedAt    time.Time `json:"edited_at,omitzero"`
+	// Correction marks the correction reply of an X channel, which cannot
+	// edit (Correct); InReplyTo names the file of the post it answers.
+	Correction bool   `json:"correction,omitempty"`
+	InReplyTo  string `json:"in_reply_to,omitempty"`
 }
 
 // New returns an outbox channel. It creates nothing until the first
@@ -174,9 +181,17 @@ func fileURL(path string) string {
 	return (&url.URL{Scheme: "file", Path: filepath.ToSlash(path)}).String()
 }
 
-// Edit rewrites the file of r with post, keeping its published_at and
-// setting edited_at.
+// Edit does to the file of r what the platform the channel stands in for
+// does to a published post, keeping its published_at and setting
+// edited_at: Telegram edits the text (or caption) of each message and
+// keeps its photos, refusing a post with another number of messages;
+// Facebook edits the one post's text and keeps its photo. X cannot edit:
+// Edit returns an error wrapping release.ErrNotSupported, and Correct
+// writes the correction reply. Another kind has its file rewritten.
 func (c *Channel) Edit(ctx context.Context, r release.Receipt, post release.Post) error {
+	if c.cfg.Kind == release.KindX {
+		return permanent(fmt.Errorf("outbox %q: edit: X cannot edit posts; post a correction reply instead: %w", c.cfg.Name, release.ErrNotSupported))
+	}
 	path, err := c.pathOf(r)
 	if err != nil {
 		return permanent(fmt.Errorf("outbox %q: edit: %w", c.cfg.Name, err))
@@ -187,12 +202,95 @@ func (c *Channel) Edit(ctx context.Context, r release.Receipt, post release.Post
 	if err != nil {
 		return permanent(fmt.Errorf("outbox %q: edit %s: %w", c.cfg.Name, post.Release, err))
 	}
+	if post, err = editLike(c.cfg.Kind, old.Post, post); err != nil {
+		return permanent(fmt.Errorf("outbox %q: edit %s: %w", c.cfg.Name, post.Release, err))
+	}
 	f := File{Post: post, PublishedAt: old.PublishedAt, EditedAt: c.cfg.Now().UTC()}
 	if err := writeFile(path, f); err != nil {
 		return transient(fmt.Errorf("outbox %q: edit %s: %w", c.cfg.Name, post.Release, err))
 	}
 	c.log.Info("dry run: outbox channel rewrote post", "release", post.Release, "file", path)
 	return nil
+}
+
+// editLike returns the post an edit on a platform of kind leaves of the
+// published post old when asked to edit it to post, or the error the
+// platform's channel gives.
+func editLike(kind string, old, post release.Post) (release.Post, error) {
+	switch kind {
+	case release.KindTelegram:
+		// One message per part, one per photo of a part (an album); the
+		// channel edits each part's first message.
+		if got, want := messages(post), messages(old); got != want || len(post.Parts) != len(old.Parts) {
+			return post, fmt.Errorf("the post has %d messages, the published one %d: publish it anew instead", got, want)
+		}
+	case release.KindFacebook:
+		if len(post.Parts) != 1 || len(old.Parts) != 1 {
+			return post, fmt.Errorf("the post has %d parts; want 1", len(post.Parts))
+		}
+	default:
+		return post, nil
+	}
+	parts := slices.Clone(post.Parts)
+	for i := range parts {
+		parts[i].Media = old.Parts[i].Media // photos are not replaced, only the text
+	}
+	post.Parts = parts
+	return post, nil
+}
+
+// messages counts the Telegram messages of post: one per part, or one per
+// photo of a part with several.
+func messages(post release.Post) int {
+	n := 0
+	for _, p := range post.Parts {
+		n += max(len(p.Media), 1)
+	}
+	return n
+}
+
+// Correct writes the correction reply an X channel posts instead of an
+// edit (see x.CorrectionText) as a new file beside the original, named
+// like a post of the new version with ".correction" before ".json" and
+// marked with "correction" and "in_reply_to" (the original's file), which
+// stays as it was. Correcting to the same version again writes nothing and
+// returns the first receipt.
+func (c *Channel) Correct(ctx context.Context, r release.Receipt, post release.Post) (release.Receipt, error) {
+	orig, err := c.pathOf(r)
+	if err != nil {
+		return release.Receipt{}, permanent(fmt.Errorf("outbox %q: correct: %w", c.cfg.Name, err))
+	}
+	text, ok := x.CorrectionText(post)
+	if !ok {
+		return release.Receipt{}, permanent(fmt.Errorf("outbox %q: correct %s: the changed post has no text", c.cfg.Name, post.Release))
+	}
+	name, err := FileName(post.Release, post.Hash)
+	if err != nil {
+		return release.Receipt{}, permanent(fmt.Errorf("outbox %q: correct: %w", c.cfg.Name, err))
+	}
+	path := filepath.Join(c.dir, strings.TrimSuffix(name, ".json")+".correction.json")
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, err := os.Stat(orig); err != nil {
+		return release.Receipt{}, permanent(fmt.Errorf("outbox %q: correct %s: no post file %s to reply to in %s", c.cfg.Name, post.Release, filepath.Base(orig), c.dir))
+	}
+	if old, err := readFile(path); err == nil {
+		return c.receipt(path, old.PublishedAt), nil
+	}
+	reply := post
+	reply.Parts = []release.Part{{Format: release.FormatText, Text: text, Length: textlen.XWeight(text), Limit: textlen.XMaxWeight}}
+	if reply.Channel == "" {
+		reply.Channel = c.cfg.Name
+	}
+	if reply.Kind == "" {
+		reply.Kind = c.cfg.Kind
+	}
+	f := File{Post: reply, PublishedAt: c.cfg.Now().UTC(), Correction: true, InReplyTo: filepath.Base(orig)}
+	if err := writeFile(path, f); err != nil {
+		return release.Receipt{}, transient(fmt.Errorf("outbox %q: correct %s: %w", c.cfg.Name, post.Release, err))
+	}
+	c.log.Info("dry run: outbox channel wrote correction reply", "release", post.Release, "file", path, "in_reply_to", filepath.Base(orig))
+	return c.receipt(path, f.PublishedAt), nil
 }
 
 // Delete moves the file of r to Dir/<channel>/deleted/, keeping the dry

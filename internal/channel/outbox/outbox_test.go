@@ -278,3 +278,128 @@ func TestPublishKeepsCollidingIDsApart(t *testing.T) {
 		})
 	}
 }
+
+// TestEditDoesWhatThePlatformDoes checks that a dry-run edit changes the
+// file as the live channel of its kind would change the post: Telegram
+// and Facebook edit the text and keep the photo, and refuse a post of
+// another shape; X cannot edit at all.
+func TestEditDoesWhatThePlatformDoes(t *testing.T) {
+	photo := []release.Media{{URL: "https://news.example.org/media/a.jpg", Alt: "a"}}
+	part := func(text string, media []release.Media) release.Part {
+		return release.Part{Format: release.FormatText, Text: text, Media: media}
+	}
+	tests := []struct {
+		name      string
+		kind      string
+		published []release.Part
+		edited    []release.Part
+		want      []release.Part // nil: the edit fails
+		notSupp   bool           // the failure wraps release.ErrNotSupported
+	}{
+		{"telegram text", release.KindTelegram,
+			[]release.Part{part("Old", photo), part("Body", nil)},
+			[]release.Part{part("New", nil), part("Body 2", nil)},
+			[]release.Part{part("New", photo), part("Body 2", nil)}, false},
+		{"telegram another shape", release.KindTelegram,
+			[]release.Part{part("Old", nil)},
+			[]release.Part{part("New", nil), part("More", nil)}, nil, false},
+		{"facebook text", release.KindFacebook,
+			[]release.Part{part("Old", photo)},
+			[]release.Part{part("New", nil)},
+			[]release.Part{part("New", photo)}, false},
+		{"facebook two parts", release.KindFacebook,
+			[]release.Part{part("Old", nil)},
+			[]release.Part{part("New", nil), part("More", nil)}, nil, false},
+		{"x cannot edit", release.KindX,
+			[]release.Part{part("Old", nil)},
+			[]release.Part{part("New", nil)}, nil, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			c, err := New(Config{Name: tt.kind, Kind: tt.kind, Dir: dir, Now: func() time.Time { return when }})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx := context.Background()
+			post := release.Post{Release: "2025/a", Hash: "aaaaaaaaaaaaaaaa", Channel: tt.kind, Kind: tt.kind, Parts: tt.published}
+			r, err := c.Publish(ctx, post)
+			if err != nil {
+				t.Fatal(err)
+			}
+			before, _ := os.ReadFile(filepath.Join(dir, tt.kind, r.RemoteIDs[0]))
+			post.Hash, post.Parts = "bbbbbbbbbbbbbbbb", tt.edited
+			err = c.Edit(ctx, r, post)
+			after, _ := os.ReadFile(filepath.Join(dir, tt.kind, r.RemoteIDs[0]))
+			if tt.want == nil {
+				if err == nil || release.Classify(err) != release.ClassPermanent || errors.Is(err, release.ErrNotSupported) != tt.notSupp {
+					t.Fatalf("Edit = %v, want a permanent error (not supported: %v)", err, tt.notSupp)
+				}
+				if !bytes.Equal(before, after) {
+					t.Errorf("a refused edit changed the file:\n%s", after)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			f, err := readFile(filepath.Join(dir, tt.kind, r.RemoteIDs[0]))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, _ := json.Marshal(f.Parts)
+			want, _ := json.Marshal(tt.want)
+			if !bytes.Equal(got, want) {
+				t.Errorf("parts after edit:\n%s\nwant\n%s", got, want)
+			}
+		})
+	}
+}
+
+// TestCorrectWritesReplyFile checks that an X outbox writes the correction
+// reply as a new file shaped like the others and marked as a reply to the
+// original, which stays as it was, and does so once per version.
+func TestCorrectWritesReplyFile(t *testing.T) {
+	dir := t.TempDir()
+	c, err := New(Config{Name: "x", Kind: release.KindX, Dir: dir, Now: func() time.Time { return when }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	post := release.Post{Release: "2025/a", Hash: "aaaaaaaaaaaaaaaa", Channel: "x", Kind: release.KindX,
+		Parts: []release.Part{{Format: release.FormatText, Text: "Old headline https://news.example.org/a"}}}
+	r, err := c.Publish(ctx, post)
+	if err != nil {
+		t.Fatal(err)
+	}
+	orig := filepath.Join(dir, "x", r.RemoteIDs[0])
+	before, _ := os.ReadFile(orig)
+	post.Hash = "bbbbbbbbbbbbbbbb"
+	post.Parts = []release.Part{{Format: release.FormatText, Text: "New headline https://news.example.org/a"}}
+	c.cfg.Now = func() time.Time { return when.Add(time.Hour) }
+	cr, err := c.Correct(ctx, r, post)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after, _ := os.ReadFile(orig); !bytes.Equal(before, after) {
+		t.Errorf("the original changed:\n%s", after)
+	}
+	if cr.RemoteIDs[0] != "2025__a-bbbbbbbbbbbb.correction.json" {
+		t.Errorf("correction file %v", cr.RemoteIDs)
+	}
+	f, err := readFile(filepath.Join(dir, "x", cr.RemoteIDs[0]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !f.Correction || f.InReplyTo != r.RemoteIDs[0] || f.Release != "2025/a" || f.Hash != post.Hash || f.Kind != release.KindX ||
+		len(f.Parts) != 1 || f.Parts[0].Text != "Correction: New headline https://news.example.org/a" || !f.PublishedAt.Equal(when.Add(time.Hour)) {
+		t.Errorf("correction file: %+v", f)
+	}
+	again, err := c.Correct(ctx, r, post)
+	if err != nil || again.URL != cr.URL || !again.PublishedAt.Equal(cr.PublishedAt) {
+		t.Errorf("second Correct = %+v, %v; want the first receipt", again, err)
+	}
+	if entries, _ := os.ReadDir(filepath.Join(dir, "x")); len(entries) != 2 {
+		t.Errorf("outbox holds %d files, want the post and its correction", len(entries))
+	}
+}

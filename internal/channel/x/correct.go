@@ -20,19 +20,31 @@ func (c *Channel) Correct(ctx context.Context, r release.Receipt, post release.P
 	if len(r.RemoteIDs) == 0 {
 		return release.Receipt{}, c.permanent("correct: the receipt has no post ids: post the correction by hand")
 	}
-	part := 0
-	if len(post.Parts) > 1 {
-		part = 1 // the lead: a change in the body shows there, not in the headline
-	}
-	if len(post.Parts) == 0 || strings.TrimSpace(post.Parts[part].Text) == "" {
+	text, ok := CorrectionText(post)
+	if !ok {
 		return release.Receipt{}, c.permanent("correct: the changed post has no text")
 	}
-	text := correctionText(post.Parts[part].Text)
 	tw, err := c.createTweet(ctx, tweetRequest{Text: text, Reply: &tweetReply{InReplyToTweetID: r.RemoteIDs[len(r.RemoteIDs)-1]}})
 	if err != nil {
 		return release.Receipt{}, c.wrap(err, "correct")
 	}
 	return c.receipt([]string{tw.ID}), nil
+}
+
+// CorrectionText is the text of the correction reply Correct posts for
+// the changed post: "Correction: " and its lead (the first reply of a
+// thread, else the single post), cut at a word to stay within 280 weighted
+// characters. It is false when that part has no text. The dry-run outbox
+// writes the same text.
+func CorrectionText(post release.Post) (string, bool) {
+	part := 0
+	if len(post.Parts) > 1 {
+		part = 1 // the lead: a change in the body shows there, not in the headline
+	}
+	if len(post.Parts) == 0 || strings.TrimSpace(post.Parts[part].Text) == "" {
+		return "", false
+	}
+	return correctionText(post.Parts[part].Text), true
 }
 
 // correctionText prefixes text and cuts it to the weighted limit.
