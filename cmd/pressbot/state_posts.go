@@ -8,18 +8,19 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pressbot/pressbot/internal/queue"
 	"github.com/pressbot/pressbot/internal/release"
 	"github.com/pressbot/pressbot/internal/store"
 )
 
 // overdueGrace is how long past its time a scheduled post may wait before
-// queue and status call it overdue: a running serve takes a due post
-// within seconds.
-const overdueGrace = time.Minute
+// queue and status call it overdue: serve's own limit, past which it
+// moves the post to keep the channel's quiet hours and minimum gap.
+const overdueGrace = queue.DefaultGrace
 
 // overdueNote says what an overdue post means and when it goes out.
 const overdueNote = "overdue: serve is not running or is behind; it goes out when serve runs, " +
-	"at the next time the channel's schedule allows"
+	"at the first time the channel's quiet hours and minimum gap allow (docs/schedule.md)"
 
 // overdue reports whether post p is scheduled for a time more than
 // overdueGrace before now.

@@ -115,7 +115,7 @@ func writeQueue(w io.Writer, recs []store.Record, v queueView) {
 			what = append(what, r.ID+" on "+strings.Join(overdueChannels(r, v.now), ", "))
 		}
 		fmt.Fprintf(w, "\nOverdue (%s): their time has passed and serve is not running or is behind; they go out when serve runs, "+
-			"at the next time each channel's schedule allows.\n", strings.Join(what, "; "))
+			"at the first time each channel's quiet hours and minimum gap allow.\n", strings.Join(what, "; "))
 	}
 	if rs := pick(changedSince); len(rs) > 0 {
 		if len(rs) == 1 {

@@ -147,12 +147,16 @@ func (o Options) withDefaults() Options {
 	def(&o.FetchCooldown, 20*time.Millisecond)
 	def(&o.MaxBackoff, 10*time.Minute)
 	def(&o.HeldRetry, 15*time.Second)
-	def(&o.Grace, 2*time.Minute)
+	def(&o.Grace, DefaultGrace)
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
 	return o
 }
+
+// DefaultGrace is Options.Grace's default: a post that starts later than
+// this after its time is overdue.
+const DefaultGrace = 2 * time.Minute
 
 // Queue is a running River client with the publish worker.
 type Queue struct {
