@@ -14,7 +14,7 @@ func init() {
 // runConfig validates the configuration and prints it with secrets redacted.
 func runConfig(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("config", "[-config FILE]",
-		"Validate the configuration (file, then PRESSBOT_* environment, then defaults)\nand print the result with every secret redacted.", stderr)
+		"Validate the configuration (file, then PRESSBOT_* environment, then defaults)\nand print the result with every secret redacted, and why each dry-run channel\nis one (as YAML comments).", stderr)
 	path := fs.String("config", "", "configuration `file` (YAML); none: defaults and environment")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
@@ -34,5 +34,10 @@ func runConfig(args []string, stdout, stderr io.Writer) int {
 		return exitProblems
 	}
 	_, _ = stdout.Write(out)
+	for _, ch := range cfg.Channels {
+		if why := ch.DryRunReason(); why != "" {
+			fmt.Fprintf(stdout, "# %s: dry run, its posts go to the outbox: %s\n", ch.Name, why)
+		}
+	}
 	return exitOK
 }

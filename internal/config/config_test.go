@@ -308,3 +308,30 @@ func TestApprovalPrivateTags(t *testing.T) {
 		t.Errorf("the dump does not say which tags are public:\n%s", dump)
 	}
 }
+
+// TestDryRunReason checks why a channel is a dry run: dry_run set, or the
+// credentials it lacks with the variables that give them; "" when it
+// publishes for real.
+func TestDryRunReason(t *testing.T) {
+	tests := []struct {
+		name string
+		ch   Channel
+		want string
+	}{
+		{"asked", Channel{Name: "telegram", Kind: "telegram", DryRun: true, Token: "t", ChatID: "@c"}, "dry_run: true; remove that line to publish"},
+		{"nothing", Channel{Name: "x-ru", Kind: "x"}, "no consumer_key, consumer_secret, access_token, access_secret; set them in the file or as " +
+			"PRESSBOT_CHANNEL_X_RU_CONSUMER_KEY, PRESSBOT_CHANNEL_X_RU_CONSUMER_SECRET, PRESSBOT_CHANNEL_X_RU_ACCESS_TOKEN, PRESSBOT_CHANNEL_X_RU_ACCESS_SECRET (secrets also as …_FILE)"},
+		{"one missing", Channel{Name: "fb", Kind: "facebook", PageID: "1", PageToken: "p"}, "no app_secret; set them in the file or as PRESSBOT_CHANNEL_FB_APP_SECRET (secrets also as …_FILE)"},
+		{"live", Channel{Name: "telegram", Kind: "telegram", Token: "t", ChatID: "@c"}, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := tc.ch.DryRunReason(); got != tc.want {
+				t.Errorf("got  %q\nwant %q", got, tc.want)
+			}
+			if live := tc.want == ""; live == tc.ch.Outbox() {
+				t.Errorf("Outbox() = %v, but the reason is %q", tc.ch.Outbox(), tc.want)
+			}
+		})
+	}
+}

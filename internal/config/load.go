@@ -532,6 +532,48 @@ func child(n *yaml.Node, step any) *yaml.Node {
 	return nil
 }
 
+// cred is one credential of a channel: its key, whether it is set, and
+// whether it is a secret.
+type cred struct {
+	key    string
+	set    bool
+	secret bool
+}
+
+// credentials returns the credentials the channel's kind needs to publish.
+func (c Channel) credentials() []cred {
+	switch c.Kind {
+	case "telegram":
+		return []cred{{"token", c.Token.Set(), true}, {"chat_id", c.ChatID != "", false}}
+	case "facebook":
+		return []cred{{"page_id", c.PageID != "", false}, {"page_token", c.PageToken.Set(), true}, {"app_secret", c.AppSecret.Set(), true}}
+	case "x":
+		return []cred{{"consumer_key", c.ConsumerKey.Set(), true}, {"consumer_secret", c.ConsumerSecret.Set(), true},
+			{"access_token", c.AccessToken.Set(), true}, {"access_secret", c.AccessSecret.Set(), true}}
+	}
+	return nil
+}
+
+// DryRunReason says why the channel publishes to the outbox, and how to
+// make it publish for real; "" when it publishes for real.
+func (c Channel) DryRunReason() string {
+	if c.DryRun {
+		return "dry_run: true; remove that line to publish"
+	}
+	var missing, vars []string
+	for _, cr := range c.credentials() {
+		if !cr.set {
+			missing = append(missing, cr.key)
+			vars = append(vars, EnvPrefix+"CHANNEL_"+envName(c.Name)+"_"+strings.ToUpper(cr.key))
+		}
+	}
+	if len(missing) == 0 {
+		return ""
+	}
+	return "no " + strings.Join(missing, ", ") + "; set them in the file or as " + strings.Join(vars, ", ") +
+		" (secrets also as …_FILE)"
+}
+
 // partialCredentials describes secrets given without the rest of what the
 // channel needs (it would otherwise fall back to the dry run without
 // saying so), or "", and names the key of the first secret given: the
@@ -539,21 +581,7 @@ func child(n *yaml.Node, step any) *yaml.Node {
 // Identifiers alone (chat_id, page_id) are fine: the secrets may be meant
 // to come later from the environment.
 func (c Channel) partialCredentials() (msg, key string) {
-	type cred struct {
-		key    string
-		set    bool
-		secret bool
-	}
-	var creds []cred
-	switch c.Kind {
-	case "telegram":
-		creds = []cred{{"token", c.Token.Set(), true}, {"chat_id", c.ChatID != "", false}}
-	case "facebook":
-		creds = []cred{{"page_id", c.PageID != "", false}, {"page_token", c.PageToken.Set(), true}, {"app_secret", c.AppSecret.Set(), true}}
-	case "x":
-		creds = []cred{{"consumer_key", c.ConsumerKey.Set(), true}, {"consumer_secret", c.ConsumerSecret.Set(), true},
-			{"access_token", c.AccessToken.Set(), true}, {"access_secret", c.AccessSecret.Set(), true}}
-	}
+	creds := c.credentials()
 	var have, missing []string
 	for _, cr := range creds {
 		switch {
