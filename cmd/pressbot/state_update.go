@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"slices"
 
+	"github.com/pressbot/pressbot/internal/ingest"
 	"github.com/pressbot/pressbot/internal/release"
 	"github.com/pressbot/pressbot/internal/store"
 )
@@ -74,7 +75,7 @@ func (f *updateFlags) update(ctx context.Context, env *stateEnv, id string, stdo
 	if err != nil {
 		return 0, err
 	}
-	if _, err := env.store.UpsertRelease(ctx, rel, cliActor().Actor()); err != nil {
+	if _, err := ingest.Upsert(ctx, env.store, env.cfg.Content.ReleaseDir(), rel, cliActor().Actor()); err != nil {
 		return 0, err
 	}
 	rec, err := env.store.Get(ctx, id)
