@@ -182,6 +182,10 @@ func approve(ctx context.Context, env *stateEnv, id string, at time.Time, explic
 	if ch.RenamedFrom != "" {
 		fmt.Fprintf(stdout, "%s is %s renamed: its file moved, and the release moved with its state (%s), posts and history\n",
 			rel.ID, ch.RenamedFrom, ch.State)
+		if ch.Kind == store.ChangeUnchanged && ch.State == release.StatusPublished {
+			fmt.Fprintf(stdout, "nothing to approve: it is published already, and its posts stay as they are ('pressbot status %s' shows them)\n", ingest.ShellWord(rel.ID))
+			return nil
+		}
 	}
 	if ch.Repeats != "" && !repeat {
 		return fmt.Errorf("%s repeats %s, which is %s and whose file is still there: approving it would publish the same press release a second time. "+
