@@ -45,7 +45,16 @@ func TestServeRenameE2E(t *testing.T) {
 				<-e.done
 			}
 			if t.Failed() {
-				b, _ := os.ReadFile(e.logPath)
+				noRedirect := &http.Client{Timeout: 5 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	e.until("the old page address redirects to the new one", func() bool {
+		resp, err := noRedirect.Get(e.base + "/releases/2025/a/")
+		if err != nil {
+			return false
+		}
+		resp.Body.Close()
+		return resp.StatusCode == http.StatusMovedPermanently && resp.Header.Get("Location") == "../../../releases/2025/b/"
+	})
+	b, _ := os.ReadFile(e.logPath)
 				t.Logf("pressbot serve log %s:\n%s", log, b)
 			}
 		})
@@ -87,6 +96,15 @@ func TestServeRenameE2E(t *testing.T) {
 	if out := cli("status", "2025/b"); !strings.Contains(out, "renamed:  from 2025/a") || !strings.Contains(out, "state:    published") {
 		t.Errorf("status 2025/b after the rename:\n%s", out)
 	}
+	noRedirect := &http.Client{Timeout: 5 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	e.until("the old page address redirects to the new one", func() bool {
+		resp, err := noRedirect.Get(e.base + "/releases/2025/a/")
+		if err != nil {
+			return false
+		}
+		resp.Body.Close()
+		return resp.StatusCode == http.StatusMovedPermanently && resp.Header.Get("Location") == "../../../releases/2025/b/"
+	})
 	b, _ := os.ReadFile(e.logPath)
 	if strings.Contains(string(b), `"msg":"release awaits approval (no Telegram approvers' chat configured): approve schedules it at each channel's next free slot, or with -at now at once","release":"2025/b"`) {
 		t.Error("2025/b was offered for approval")
