@@ -46,15 +46,15 @@ func TestServeRenameE2E(t *testing.T) {
 			}
 			if t.Failed() {
 				noRedirect := &http.Client{Timeout: 5 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	e.until("the old page address redirects to the new one", func() bool {
-		resp, err := noRedirect.Get(e.base + "/releases/2025/a/")
-		if err != nil {
-			return false
-		}
-		resp.Body.Close()
-		return resp.StatusCode == http.StatusMovedPermanently && resp.Header.Get("Location") == "../../../releases/2025/b/"
-	})
-	b, _ := os.ReadFile(e.logPath)
+				e.until("the old page address redirects to the new one", func() bool {
+					resp, err := noRedirect.Get(e.base + "/releases/2025/a/")
+					if err != nil {
+						return false
+					}
+					resp.Body.Close()
+					return resp.StatusCode == http.StatusMovedPermanently && resp.Header.Get("Location") == "../../../releases/2025/b/"
+				})
+				b, _ := os.ReadFile(e.logPath)
 				t.Logf("pressbot serve log %s:\n%s", log, b)
 			}
 		})
