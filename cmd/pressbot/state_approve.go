@@ -271,7 +271,7 @@ func loadRelease(ctx context.Context, env *stateEnv, id string) (release.Release
 			return "" // only the release at hand: one query, not one per file
 		}
 		other, _ := env.store.TranslationHolder(ctx, hid, key, lang) // an error comes back from the store's next call
-		if other != "" && noFile(dir, other) {
+		if other != "" && noFile(dir, other) && ingest.RenameTarget(ctx, env.store, hid) {
 			return "" // this file is other's renamed: approve moves it (ingest.Upsert)
 		}
 		return other

@@ -297,8 +297,8 @@ func (in *Ingest) translationHeld(ctx context.Context, rels []string) func(id, k
 		if err != nil {
 			in.log.Warn("cannot check the translation_key against the database", "release", id, "err", err)
 		}
-		if other != "" && in.fileGone(other) {
-			return "" // its file is gone: this one is it, renamed (record)
+		if other != "" && in.fileGone(other) && RenameTarget(ctx, in.store, id) {
+			return "" // its file is gone: this one is it, renamed (Upsert)
 		}
 		if other != "" && !slices.Contains(in.refused[other], id+".md") {
 			in.refused[other] = append(in.refused[other], id+".md")
@@ -491,6 +491,14 @@ func Upsert(ctx context.Context, st Store, dir string, rel release.Release, acto
 		ch.Repeats, ch.RepeatsState = kin[i].ID, kin[i].State
 	}
 	return ch, nil
+}
+
+// RenameTarget reports whether release id may be the new ID of a renamed
+// release (Upsert): it is not stored, or only as a store.Placeholder. A
+// store error says no.
+func RenameTarget(ctx context.Context, st Store, id string) bool {
+	cur, err := st.Get(ctx, id)
+	return errors.Is(err, store.ErrNotFound) || (err == nil && store.Placeholder(cur))
 }
 
 // renameOf returns the release among kin (Store.Kin of rel) whose file is

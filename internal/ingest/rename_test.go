@@ -247,3 +247,29 @@ func TestRenameWhileStopped(t *testing.T) {
 		t.Errorf("offered again: %v", s.rec.offers[offers:])
 	}
 }
+
+// TestTranslationKeyTakenOverIsRefused checks that a release that went
+// further than awaiting approval cannot take the translation_key of a
+// release whose file is gone: it is not that release renamed, and two
+// published releases would claim one language version.
+func TestTranslationKeyTakenOverIsRefused(t *testing.T) {
+	s, _ := newRenameStepper(t)
+	tk := strings.Replace(good, "lang: en", "lang: en\ntranslation_key: grant", 1)
+	write(t, s.dir, "2026/a.md", strings.Replace(tk, "%s", "A", 1))
+	write(t, s.dir, "2026/c.md", strings.Replace(good, "%s", "C", 1))
+	s.step(t, "first")
+	s.publishFor(t, "2026/a")
+	s.publishFor(t, "2026/c")
+	s.remove(t, "2026/a.md")
+	s.step(t, "a gone")
+	write(t, s.dir, "2026/c.md", strings.Replace(tk, "%s", "C", 1))
+	if n := s.step(t, "c takes the key"); n != 0 {
+		t.Errorf("offered %d", n)
+	}
+	if !slices.Equal(s.rec.problems, []string{"c.md"}) {
+		t.Errorf("problems reported for %v, want c.md", s.rec.problems)
+	}
+	if got, err := s.st.Get(s.ctx, "2026/a"); err != nil || got.State != release.StatusPublished {
+		t.Errorf("2026/a: %s, %v; want it kept, published", got.State, err)
+	}
+}
