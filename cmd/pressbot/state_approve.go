@@ -187,10 +187,16 @@ func approve(ctx context.Context, env *stateEnv, id string, at time.Time, explic
 			return nil
 		}
 	}
-	if ch.Repeats != "" && !repeat {
-		return fmt.Errorf("%s repeats %s, which is %s and whose file is still there: approving it would publish the same press release a second time. "+
-			"If %s is a copy, delete it; to publish it as a release of its own, change it first; to publish it again as it is, add -repeat",
-			rel.ID, ch.Repeats, ch.RepeatsState, rel.Path)
+	if !repeat && (ch.State == release.StatusNew || ch.State == release.StatusPendingApproval) {
+		other, err := ingest.Repeats(ctx, env.store, env.cfg.Content.ReleaseDir(), rel)
+		if err != nil {
+			return err
+		}
+		if other != nil {
+			return fmt.Errorf("%s repeats %s, which is %s and whose file is still there: approving it would publish the same press release a second time. "+
+				"If %s is a copy, delete it; to publish it as a release of its own, change it first; to publish it again as it is, add -repeat",
+				rel.ID, other.ID, other.State, rel.Path)
+		}
 	}
 	if rel.Withdrawn {
 		return fmt.Errorf("%s is withdrawn (withdrawn: true in its front matter): its unsent posts are cancelled; "+

@@ -100,18 +100,12 @@ func writeRepeats(ctx context.Context, w io.Writer, st *store.Store, rec store.R
 	if rec.State != release.StatusNew && rec.State != release.StatusPendingApproval {
 		return nil
 	}
-	kin, err := st.Kin(ctx, rec.ID, rec.Release)
-	if err != nil {
+	other, err := ingest.Repeats(ctx, st, dir, rec.Release)
+	if err != nil || other == nil {
 		return err
 	}
-	for _, k := range kin {
-		if k.Hash != rec.Hash || k.State == release.StatusNew || k.State == release.StatusWithdrawn || k.State == release.StatusRejected ||
-			(dir != "" && noFile(dir, k.ID)) {
-			continue
-		}
-		fmt.Fprintf(w, "\nrepeats: %s, which is %s, has the same content and its file is still there. Approving %s would publish "+
-			"the same press release a second time: if %s.md is a copy, delete it, or change it to make it a release of its own.\n", k.ID, k.State, rec.ID, rec.ID)
-	}
+	fmt.Fprintf(w, "\nrepeats: %s, which is %s, has the same content and its file is still there. Approving %s would publish "+
+		"the same press release a second time: if %s.md is a copy, delete it, or change it to make it a release of its own.\n", other.ID, other.State, rec.ID, rec.ID)
 	return nil
 }
 

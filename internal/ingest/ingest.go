@@ -33,6 +33,8 @@ type Store interface {
 	List(ctx context.Context, f store.ListFilter) ([]store.Record, error)
 	TranslationHolder(ctx context.Context, id, key, lang string) (string, error)
 	Kin(ctx context.Context, id string, rel release.Release) ([]store.Record, error)
+	Peek(ctx context.Context, id string) (store.Peeked, error)
+	IDs(ctx context.Context, states ...release.Status) ([]string, error)
 	RenameRelease(ctx context.Context, from string, rel release.Release, actor string) (store.Change, error)
 }
 
@@ -458,22 +460,26 @@ func (in *Ingest) upsert(ctx context.Context, rel release.Release) (store.Change
 }
 
 // Upsert records rel, read from the content folder dir, for actor. A
-// release not stored yet (or stored only as a store.Placeholder) that has
-// the content hash, or the translation_key and lang, of a stored release
-// whose file is gone is that release's file renamed: the release moves to
-// rel.ID (store.RenameRelease; Change.RenamedFrom says so) and nothing is
-// offered or published again for the rename. One whose content is that
-// of a live release whose file is still there is a copy: it is recorded
-// as a release of its own and marked (Change.Repeats), so that the
-// officers are warned before they publish the same press release twice.
-// The command line's approve and update use it as serve does.
+// release not stored yet (or stored only as a store.Placeholder of
+// another content) that has the content hash, or the translation_key and
+// lang, of a stored release whose file is gone is that release's file
+// renamed: the release moves to rel.ID (store.RenameRelease;
+// Change.RenamedFrom says so) and nothing is offered or published again
+// for the rename. One whose content is that of a live release whose file
+// is still there is a copy: it is recorded as a release of its own and
+// marked (Change.Repeats), so that the officers are warned before they
+// publish the same press release twice. A file whose release is stored
+// with its hash costs one light query more than UpsertRelease. The
+// command line's approve and update use it as serve does.
 func Upsert(ctx context.Context, st Store, dir string, rel release.Release, actor string) (store.Change, error) {
-	cur, err := st.Get(ctx, rel.ID)
+	cur, err := st.Peek(ctx, rel.ID)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 	case err != nil:
 		return store.Change{}, err
-	case !store.Placeholder(cur):
+	case !cur.Placeholder || cur.Hash == rel.Hash:
+		// Known as it is: a copy seen before its original went is
+		// found when the original's removal is (removed, Reconcile).
 		return st.UpsertRelease(ctx, rel, actor)
 	}
 	kin, err := st.Kin(ctx, rel.ID, rel)
@@ -487,18 +493,40 @@ func Upsert(ctx context.Context, st Store, dir string, rel release.Release, acto
 	if err != nil {
 		return ch, err
 	}
-	if i := slices.IndexFunc(kin, func(k store.Record) bool { return k.Hash == rel.Hash && live(k.State) }); i >= 0 {
-		ch.Repeats, ch.RepeatsState = kin[i].ID, kin[i].State
+	if k := repeated(dir, kin, rel); k != nil {
+		ch.Repeats, ch.RepeatsState = k.ID, k.State
 	}
 	return ch, nil
+}
+
+// Repeats returns the release, other than rel, that rel repeats: one
+// with its content that is on its way out or published and whose file is
+// still in the content folder dir (rel's file is a copy of it); nil if
+// none.
+func Repeats(ctx context.Context, st Store, dir string, rel release.Release) (*store.Record, error) {
+	kin, err := st.Kin(ctx, rel.ID, rel)
+	if err != nil {
+		return nil, err
+	}
+	return repeated(dir, kin, rel), nil
+}
+
+// repeated returns the release among kin that rel repeats (Repeats).
+func repeated(dir string, kin []store.Record, rel release.Release) *store.Record {
+	for i, k := range kin {
+		if k.Hash == rel.Hash && live(k.State) && !fileGone(dir, k.ID) {
+			return &kin[i]
+		}
+	}
+	return nil
 }
 
 // RenameTarget reports whether release id may be the new ID of a renamed
 // release (Upsert): it is not stored, or only as a store.Placeholder. A
 // store error says no.
 func RenameTarget(ctx context.Context, st Store, id string) bool {
-	cur, err := st.Get(ctx, id)
-	return errors.Is(err, store.ErrNotFound) || (err == nil && store.Placeholder(cur))
+	cur, err := st.Peek(ctx, id)
+	return errors.Is(err, store.ErrNotFound) || (err == nil && cur.Placeholder)
 }
 
 // renameOf returns the release among kin (Store.Kin of rel) whose file is
@@ -580,6 +608,29 @@ func (in *Ingest) Reconcile(ctx context.Context, present []string) error {
 		}
 		in.log.Info("the file of a release was removed while serve was stopped", "release", rec.ID)
 		_, err := in.removed(ctx, rel)
+		errs = append(errs, err)
+	}
+	return errors.Join(append(errs, in.reconcileGone(ctx, seen))...)
+}
+
+// reconcileGone looks, for each release gone further than Reconcile's
+// whose file is gone, for a copy of it recorded while its file was there:
+// that copy is its file renamed (renamedCopy), the watcher having seen
+// the new file before serve stopped and not the old one go.
+func (in *Ingest) reconcileGone(ctx context.Context, seen map[string]bool) error {
+	ids, err := in.store.IDs(ctx, release.StatusPublished, release.StatusPublishing, release.StatusFailed, release.StatusUncertain)
+	if err != nil {
+		return fmt.Errorf("ingest: reconcile: %w", err)
+	}
+	var errs []error
+	for _, id := range ids {
+		if seen[id+".md"] || !in.fileGone(id) {
+			continue
+		}
+		rec, err := in.store.Get(ctx, id)
+		if err == nil {
+			_, err = in.renamedCopy(ctx, rec)
+		}
 		errs = append(errs, err)
 	}
 	return errors.Join(errs...)

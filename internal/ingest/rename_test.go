@@ -273,3 +273,34 @@ func TestTranslationKeyTakenOverIsRefused(t *testing.T) {
 		t.Errorf("2026/a: %s, %v; want it kept, published", got.State, err)
 	}
 }
+
+// TestCopyThenStoppedThenOriginalRemoved checks the rename the watcher
+// saw only in part before serve stopped: the new file recorded as a copy
+// of a published release, whose file was then removed while serve was
+// stopped. The start takes the copy as the release renamed.
+func TestCopyThenStoppedThenOriginalRemoved(t *testing.T) {
+	s := newStepper(t, Config{})
+	write(t, s.dir, "2026/a.md", strings.Replace(good, "%s", "A", 1))
+	s.step(t, "first")
+	s.publishFor(t, "2026/a")
+	data, err := os.ReadFile(filepath.Join(s.dir, "2026/a.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	write(t, s.dir, "2026/b.md", string(data))
+	s.step(t, "copy seen")
+	s.remove(t, "2026/a.md")
+	// A new start: a new watcher and ingest over the same folder and store.
+	s.in, s.w = New(Config{Dir: s.dir, Store: s.st, Offer: s.rec}), watch.New(s.dir, 0, nil)
+	ch, err := s.w.Scan()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.in.Apply(s.ctx, ch); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.in.Reconcile(s.ctx, ch.Added); err != nil {
+		t.Fatal(err)
+	}
+	s.wantRenamed(t, "2026/a", "2026/b", release.StatusPublished)
+}

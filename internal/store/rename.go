@@ -26,26 +26,37 @@ var ErrBusy = errors.New("a post of it is being sent or updated right now")
 // Ingest uses it to tell a renamed file (the kin's file is gone) from a
 // copy (it is there).
 func (s *Store) Kin(ctx context.Context, id string, rel release.Release) ([]Record, error) {
+	// Outside a transaction: ingest asks it of every new file, and most
+	// have no kin; a SQLite transaction here takes the write lock.
+	q, args := `SELECT `+releaseCols+` FROM releases WHERE id <> $1 AND hash = $2 ORDER BY updated DESC, id`, []any{id, rel.Hash}
+	if rel.TranslationKey != "" {
+		// Each term on its own index: translation_key = '' would match
+		// every release without one.
+		q, args = `SELECT `+releaseCols+` FROM releases WHERE id <> $1
+			AND (hash = $2 OR (translation_key = $3 AND lang = $4))
+			ORDER BY CASE WHEN hash = $2 THEN 0 ELSE 1 END, updated DESC, id`, append(args, rel.TranslationKey, rel.Lang)
+	}
+	rows, err := s.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, wrap(err, "kin", id)
+	}
+	defer rows.Close()
 	var out []Record
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT `+releaseCols+` FROM releases WHERE id <> $1
-			AND (hash = $2 OR (translation_key <> '' AND translation_key = $3 AND lang = $4))
-			ORDER BY CASE WHEN hash = $2 THEN 0 ELSE 1 END, updated DESC, id`, id, rel.Hash, rel.TranslationKey, rel.Lang)
+	for rows.Next() {
+		rec, err := scanRelease(rows)
 		if err != nil {
-			return wrap(err, "kin", id)
+			return nil, wrap(err, "kin", id)
 		}
-		defer rows.Close()
-		for rows.Next() {
-			rec, err := scanRelease(rows)
-			if err != nil {
-				return wrap(err, "kin", id)
-			}
-			out = append(out, rec)
-		}
-		if err := rows.Err(); err != nil {
-			return wrap(err, "kin", id)
-		}
-		rows.Close()
+		out = append(out, rec)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, wrap(err, "kin", id)
+	}
+	rows.Close()
+	if len(out) == 0 {
+		return nil, nil
+	}
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		for i := range out {
 			if out[i].Posts, err = s.posts(ctx, tx, out[i].ID); err != nil {
 				return err
@@ -107,16 +118,76 @@ func (s *Store) renames(ctx context.Context, q string, args ...any) ([]Rename, e
 	return out, wrap(rows.Err(), "renames", "")
 }
 
+// Peeked is what Peek reads of a stored release.
+type Peeked struct {
+	Hash  string
+	State release.Status
+	// Placeholder is Placeholder of the release.
+	Placeholder bool
+}
+
+// Peek reads the hash and state of release id in one light query, and
+// whether it is a Placeholder; ErrNotFound if it is not stored. Ingest
+// asks it of every release file it reads.
+func (s *Store) Peek(ctx context.Context, id string) (Peeked, error) {
+	var (
+		p               Peeked
+		state, approved string
+		hasPosts        bool
+	)
+	err := s.db.QueryRowContext(ctx, `SELECT hash, state, approved_hash,
+		EXISTS (SELECT 1 FROM posts WHERE release_id = $1) FROM releases WHERE id = $1`, id).Scan(&p.Hash, &state, &approved, &hasPosts)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Peeked{}, fmt.Errorf("store: release %q: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return Peeked{}, wrap(err, "peek", id)
+	}
+	p.State = release.Status(state)
+	p.Placeholder = placeholderState(p.State) && !hasPosts && approved == ""
+	return p, nil
+}
+
+// IDs returns the IDs of the releases in states, in ID order, without
+// reading them.
+func (s *Store) IDs(ctx context.Context, states ...release.Status) ([]string, error) {
+	args := make([]any, len(states))
+	ph := make([]string, len(states))
+	for i, st := range states {
+		args[i], ph[i] = string(st), fmt.Sprintf("$%d", i+1)
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT id FROM releases WHERE state IN (`+strings.Join(ph, ", ")+`) ORDER BY id`, args...)
+	if err != nil {
+		return nil, wrap(err, "ids", "")
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, wrap(err, "ids", "")
+		}
+		out = append(out, id)
+	}
+	return out, wrap(rows.Err(), "ids", "")
+}
+
+// placeholderState reports whether a release in state may be a
+// Placeholder.
+func placeholderState(state release.Status) bool {
+	switch state {
+	case release.StatusNew, release.StatusPendingApproval, release.StatusRejected, release.StatusWithdrawn:
+		return true
+	}
+	return false
+}
+
 // Placeholder reports whether rec is a release that a rename may take the
 // place of: one never scheduled (no posts) and not approved, such as the
 // copy recorded when the watcher saw a renamed file before it noticed the
 // old one gone.
 func Placeholder(rec Record) bool {
-	switch rec.State {
-	case release.StatusNew, release.StatusPendingApproval, release.StatusRejected, release.StatusWithdrawn:
-		return len(rec.Posts) == 0 && rec.ApprovedHash == ""
-	}
-	return false
+	return placeholderState(rec.State) && len(rec.Posts) == 0 && rec.ApprovedHash == ""
 }
 
 // RenameRelease moves the release stored as from to rel.ID, whose file is

@@ -217,3 +217,24 @@ func TestKin(t *testing.T) {
 		}
 	})
 }
+
+// TestPeek checks Peek's light read against Get and Placeholder.
+func TestPeek(t *testing.T) {
+	forEach(t, func(t *testing.T, s *store.Store) {
+		mustUpsert(t, s, rel("2025/pending", "h1"))
+		publishedOn(t, s, rel("2025/out", "h2"), "telegram")
+		for _, id := range []string{"2025/pending", "2025/out"} {
+			p, err := s.Peek(ctx, id)
+			rec := get(t, s, id)
+			if err != nil || p.Hash != rec.Hash || p.State != rec.State || p.Placeholder != store.Placeholder(rec) {
+				t.Errorf("Peek(%s) = %+v, %v; Get says %s %s placeholder %v", id, p, err, rec.Hash, rec.State, store.Placeholder(rec))
+			}
+		}
+		if _, err := s.Peek(ctx, "2025/none"); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("Peek of an unknown ID: %v", err)
+		}
+		if ids, err := s.IDs(ctx, release.StatusPublished); err != nil || !slices.Equal(ids, []string{"2025/out"}) {
+			t.Errorf("IDs(published) = %v, %v", ids, err)
+		}
+	})
+}
