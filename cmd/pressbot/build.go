@@ -178,6 +178,12 @@ func buildPublished(f buildFlags, stdout, stderr io.Writer) int {
 		return exitProblems
 	}
 	s.SetGone(siteGone(gone))
+	renames, err := st.Renames(ctx)
+	if err != nil {
+		fmt.Fprintf(stderr, "pressbot build: %v\n", err)
+		return exitProblems
+	}
+	s.SetMoved(siteMoved(renames))
 	root := openContent(f.content)
 	if root != nil {
 		defer root.Close()

@@ -575,6 +575,11 @@ func (s *server) updateNewsroom(ctx context.Context) error {
 	if root != nil {
 		defer root.Close()
 	}
+	renames, err := s.store.Renames(ctx)
+	if err != nil {
+		return err
+	}
+	s.site.SetMoved(siteMoved(renames)) // the old page addresses redirect
 	if current, err := s.newsroomCurrent(ctx, root); current || err != nil {
 		return err
 	}

@@ -253,6 +253,15 @@ func newsroomKey(stamps []store.PublishedStamp, images newsroomImages, gone []st
 	return key
 }
 
+// siteMoved converts the store's renames for site.SetMoved.
+func siteMoved(renames []store.Rename) []site.Moved {
+	out := make([]site.Moved, len(renames))
+	for i, r := range renames {
+		out[i] = site.Moved{From: r.From, To: r.To}
+	}
+	return out
+}
+
 // siteGone converts the store's withdrawn releases for site.SetGone.
 func siteGone(gone []store.GoneRelease) []site.Gone {
 	out := make([]site.Gone, len(gone))

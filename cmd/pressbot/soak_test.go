@@ -359,7 +359,7 @@ func (s *soak) approveAll() {
 	s.start = time.Now().Add(2 * time.Second)
 	for i := 1; i <= s.p.Releases; i++ {
 		at := s.start.Add(time.Duration(i-1) * s.p.Pace)
-		if err := approve(ctx, env, soakYear+"/"+soakName(i), at, true, nil, time.Now(), io.Discard); err != nil {
+		if err := approve(ctx, env, soakYear+"/"+soakName(i), at, true, false, nil, time.Now(), io.Discard); err != nil {
 			t.Fatalf("approve %d: %v", i, err)
 		}
 	}

@@ -6,6 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -38,16 +41,21 @@ are stored and are what will be sent. Each post is then queued:
 -channels limits it to some of the release's channels. Approving an
 approved release again changes nothing; with -at it moves the posts not
 sent yet (with -channels, only those). A channel left out of an approval
-cannot be added by approving the same version again: approve says how. If
-the configuration requires more than one approver, this counts as one
-("cli:$USER"). It works while 'pressbot serve' runs, which publishes at the
-scheduled time.`
+cannot be added by approving the same version again: approve says how. A
+release whose content repeats another release that is still in the
+content folder and on its way out or published (a copied file) is refused
+unless -repeat is given: that would publish the same press release twice.
+A renamed file is not a copy: its release moves to the new ID (see
+'pressbot status ID'). If the configuration requires more than one
+approver, this counts as one ("cli:$USER"). It works while 'pressbot
+serve' runs, which publishes at the scheduled time.`
 
 // approveFlags are the flags of approve.
 type approveFlags struct {
 	stateFlags
 	at       string
 	channels string
+	repeat   bool
 }
 
 // runApprove implements "pressbot approve".
@@ -57,6 +65,7 @@ func runApprove(args []string, stdout, stderr io.Writer) int {
 	f.define(fs, true)
 	fs.StringVar(&f.at, "at", "", "`when`: now, \"2025-03-31 09:30\" (office zone) or RFC 3339; default: each channel's next free slot")
 	fs.StringVar(&f.channels, "channels", "", "comma-separated channel `names` (default: the release's channels)")
+	fs.BoolVar(&f.repeat, "repeat", false, "approve even though the release repeats another one that is published or on its way (a copied file)")
 	f.create = true // approve records a release from its file, serve or not
 	env, id, code, ok := f.openID(fs, args, stderr)
 	if !ok {
@@ -70,7 +79,7 @@ func runApprove(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "pressbot approve: %v\n", err)
 		return exitUsage
 	}
-	if err := approve(ctx, env, id, at, f.at != "", splitList(f.channels), now, stdout); err != nil {
+	if err := approve(ctx, env, id, at, f.at != "", f.repeat, splitList(f.channels), now, stdout); err != nil {
 		fmt.Fprintf(stderr, "pressbot approve: %v\n", err)
 		return exitProblems
 	}
@@ -150,7 +159,11 @@ func splitList(s string) []string {
 //
 // A release approved before keeps its schedule, unless -at was given
 // (explicitAt): then its unsent posts move to the new time.
-func approve(ctx context.Context, env *stateEnv, id string, at time.Time, explicitAt bool, channels []string, now time.Time, stdout io.Writer) error {
+//
+// A file that is another release's file renamed moves that release
+// (ingest.Upsert); one that repeats a live release whose file is still
+// there is refused unless repeat.
+func approve(ctx context.Context, env *stateEnv, id string, at time.Time, explicitAt, repeat bool, channels []string, now time.Time, stdout io.Writer) error {
 	rel, err := loadRelease(ctx, env, id)
 	if err != nil {
 		return err
@@ -166,8 +179,28 @@ func approve(ctx context.Context, env *stateEnv, id string, at time.Time, explic
 	if channels, err = pickChannels(rel, posts, channels); err != nil {
 		return err
 	}
-	if _, err := env.store.UpsertRelease(ctx, rel, cliActor().Actor()); err != nil {
+	ch, err := ingest.Upsert(ctx, env.store, env.cfg.Content.ReleaseDir(), rel, cliActor().Actor())
+	if err != nil {
 		return err
+	}
+	if ch.RenamedFrom != "" {
+		fmt.Fprintf(stdout, "%s is %s renamed: its file moved, and the release moved with its state (%s), posts and history\n",
+			rel.ID, ch.RenamedFrom, ch.State)
+		if ch.Kind == store.ChangeUnchanged && ch.State == release.StatusPublished {
+			fmt.Fprintf(stdout, "nothing to approve: it is published already, and its posts stay as they are ('pressbot status %s' shows them)\n", ingest.ShellWord(rel.ID))
+			return nil
+		}
+	}
+	if !repeat && (ch.State == release.StatusNew || ch.State == release.StatusPendingApproval) {
+		other, err := ingest.Repeats(ctx, env.store, env.cfg.Content.ReleaseDir(), rel)
+		if err != nil {
+			return err
+		}
+		if other != nil {
+			return fmt.Errorf("%s repeats %s, which is %s and whose file is still there: approving it would publish the same press release a second time. "+
+				"If %s is a copy, delete it; to publish it as a release of its own, change it first; to publish it again as it is, add -repeat",
+				rel.ID, other.ID, other.State, rel.Path)
+		}
 	}
 	if rel.Withdrawn {
 		return fmt.Errorf("%s is withdrawn (withdrawn: true in its front matter): its unsent posts are cancelled; "+
@@ -335,6 +368,9 @@ func loadRelease(ctx context.Context, env *stateEnv, id string) (release.Release
 			return "" // only the release at hand: one query, not one per file
 		}
 		other, _ := env.store.TranslationHolder(ctx, hid, key, lang) // an error comes back from the store's next call
+		if other != "" && noFile(dir, other) && ingest.RenameTarget(ctx, env.store, hid) {
+			return "" // this file is other's renamed: approve moves it (ingest.Upsert)
+		}
 		return other
 	}
 	res, err := content.Load(dir, content.Options{Zone: cfg.Zone, DefaultLang: cfg.Office.DefaultLang, Channels: cfg.ChannelNames(), ImageDir: dir,
@@ -586,4 +622,11 @@ func printTimes(w io.Writer, at map[string]time.Time, zone *time.Location) {
 	for _, ch := range names {
 		fmt.Fprintf(w, "  %-10s %s\n", ch, localTime(at[ch], zone))
 	}
+}
+
+// noFile reports whether release id has no file in the content folder
+// dir.
+func noFile(dir, id string) bool {
+	_, err := os.Lstat(filepath.Join(dir, filepath.FromSlash(id)+".md"))
+	return errors.Is(err, fs.ErrNotExist)
 }

@@ -335,7 +335,7 @@ func reorderArgs(args []string) []string {
 // isBoolFlag reports whether a names a flag without a value.
 func isBoolFlag(a string) bool {
 	switch strings.TrimLeft(a, "-") {
-	case "all", "keep", "h", "help":
+	case "all", "keep", "repeat", "h", "help":
 		return true
 	}
 	return false

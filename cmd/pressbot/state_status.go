@@ -40,6 +40,11 @@ func runStatus(args []string, stdout, stderr io.Writer) int {
 	defer env.store.Close()
 	ctx := context.Background()
 	rec, err := env.store.Get(ctx, id)
+	if to, _ := env.store.RenamedTo(ctx, id); errors.Is(err, store.ErrNotFound) && to != "" {
+		fmt.Fprintf(stdout, "%s was renamed: it is %s now (its file is %s.md)\n\n", id, to, to)
+		id = to
+		rec, err = env.store.Get(ctx, id)
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "pressbot status: %v\n", noRelease(id, err))
 		return exitProblems
@@ -49,8 +54,17 @@ func runStatus(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "pressbot status: %v\n", err)
 		return exitProblems
 	}
-	writeStatus(stdout, rec, audit, env.zone, time.Now())
+	renames, err := env.store.RenamedFrom(ctx, id)
+	if err != nil {
+		fmt.Fprintf(stderr, "pressbot status: %v\n", err)
+		return exitProblems
+	}
+	writeStatus(stdout, rec, audit, env.zone, renames, time.Now())
 	writeFileGone(stdout, rec, env.cfg.Content.ReleaseDir())
+	if err := writeRepeats(ctx, stdout, env.store, rec, env.cfg.Content.ReleaseDir()); err != nil {
+		fmt.Fprintf(stderr, "pressbot status: %v\n", err)
+		return exitProblems
+	}
 	return exitOK
 }
 
@@ -78,12 +92,33 @@ func isDir(path string) bool {
 	return err == nil && fi.IsDir()
 }
 
-// writeStatus prints the record, its posts and its audit log; a post
-// scheduled before now is marked overdue.
-func writeStatus(w io.Writer, rec store.Record, audit []store.AuditEntry, zone *time.Location, now time.Time) {
+// writeRepeats warns when rec, not approved yet, has the content of
+// another release on its way out or published whose file is still in the
+// content folder dir (a copied file): approving it would publish the same
+// press release twice.
+func writeRepeats(ctx context.Context, w io.Writer, st *store.Store, rec store.Record, dir string) error {
+	if rec.State != release.StatusNew && rec.State != release.StatusPendingApproval {
+		return nil
+	}
+	other, err := ingest.Repeats(ctx, st, dir, rec.Release)
+	if err != nil || other == nil {
+		return err
+	}
+	fmt.Fprintf(w, "\nrepeats: %s, which is %s, has the same content and its file is still there. Approving %s would publish "+
+		"the same press release a second time: if %s.md is a copy, delete it, or change it to make it a release of its own.\n", other.ID, other.State, rec.ID, rec.ID)
+	return nil
+}
+
+// writeStatus prints the record, its posts and its audit log, and the
+// IDs it had before its file was renamed; a post scheduled before now is
+// marked overdue.
+func writeStatus(w io.Writer, rec store.Record, audit []store.AuditEntry, zone *time.Location, renames []store.Rename, now time.Time) {
 	skipped := skippedChannels(audit)
 	fmt.Fprintf(w, "%s  %q\n", rec.ID, rec.Title)
 	fmt.Fprintf(w, "state:    %s%s\nlanguage: %s\nhash:     %s\n", rec.State, draftNote(rec), rec.Lang, rec.Hash)
+	for _, r := range renames {
+		fmt.Fprintf(w, "renamed:  from %s at %s\n", r.From, localTime(r.At, zone))
+	}
 	if rec.Commit != "" {
 		fmt.Fprintf(w, "commit:   %s\n", rec.Commit)
 	}

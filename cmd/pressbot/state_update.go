@@ -82,7 +82,7 @@ func (f *updateFlags) update(ctx context.Context, env *stateEnv, id string, stdo
 	if err != nil {
 		return 0, err
 	}
-	if _, err := env.store.UpsertRelease(ctx, rel, cliActor().Actor()); err != nil {
+	if _, err := ingest.Upsert(ctx, env.store, env.cfg.Content.ReleaseDir(), rel, cliActor().Actor()); err != nil {
 		return 0, err
 	}
 	rec, err := env.store.Get(ctx, id)

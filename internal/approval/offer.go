@@ -129,6 +129,20 @@ func (b *Bot) changeNote(ctx context.Context, rel release.Release, ch store.Chan
 	if was != nil {
 		what = summarize(*was, rel)
 	}
+	note := changeKindNote(ch, what, published)
+	if ch.RenamedFrom != "" {
+		note = strings.TrimSpace("Renamed from " + ch.RenamedFrom + ". " + note)
+	}
+	if ch.Repeats != "" {
+		note = strings.TrimSpace("⚠️ Same content as " + ch.Repeats + ", which is " + string(ch.RepeatsState) +
+			" and whose file is still there: approving publishes this press release a second time. If this file is a copy, delete it. " + note)
+	}
+	return note
+}
+
+// changeKindNote says what the change ch (what: its summary) asks of the
+// approvers; published names the channels the release went out on.
+func changeKindNote(ch store.Change, what string, published []string) string {
 	switch ch.Kind {
 	case store.ChangeAfterApproval:
 		s := "Changed since approval: " + what + "."

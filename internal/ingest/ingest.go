@@ -32,6 +32,10 @@ type Store interface {
 	Cancel(ctx context.Context, id, actor, reason string) error
 	List(ctx context.Context, f store.ListFilter) ([]store.Record, error)
 	TranslationHolder(ctx context.Context, id, key, lang string) (string, error)
+	Kin(ctx context.Context, id string, rel release.Release) ([]store.Record, error)
+	Peek(ctx context.Context, id string) (store.Peeked, error)
+	IDs(ctx context.Context, states ...release.Status) ([]string, error)
+	RenameRelease(ctx context.Context, from string, rel release.Release, actor string) (store.Change, error)
 }
 
 // Failed is the error of Apply when some files could not be processed for
@@ -70,6 +74,10 @@ type Ingest struct {
 	mu      sync.Mutex
 	problem map[string]string // path → last reported problems
 	held    map[string]bool   // releases whose posts hold cancelled, until offered again
+	// refused holds, by release ID, the release files refused because that
+	// release holds their translation_key: read again once its file goes
+	// (a rename the watcher saw in two steps).
+	refused map[string][]string
 	offered func(id string, at time.Time)
 }
 
@@ -96,7 +104,7 @@ func New(cfg Config) *Ingest {
 		cfg.Commit = func() string { return "" }
 	}
 	return &Ingest{dir: cfg.Dir, opts: cfg.Options, store: cfg.Store, offer: cfg.Offer, log: cfg.Log,
-		commit: cfg.Commit, problem: map[string]string{}, held: map[string]bool{}, offered: cfg.Offered}
+		commit: cfg.Commit, problem: map[string]string{}, held: map[string]bool{}, refused: map[string][]string{}, offered: cfg.Offered}
 }
 
 // Apply processes one batch of changes and returns how many releases were
@@ -106,9 +114,44 @@ func (in *Ingest) Apply(ctx context.Context, ch watch.Changes) (int, error) {
 	in.mu.Lock()
 	defer in.mu.Unlock()
 	paths := append(append([]string{}, ch.Added...), ch.Changed...)
-	releases, invalid, err := in.parse(ctx, paths, ch.Files)
+	offered, errs, failed, err := in.files(ctx, paths, ch.Files)
 	if err != nil {
 		return 0, &Failed{Paths: paths, Err: err}
+	}
+	var notRemoved, again []string
+	for _, p := range ch.Removed {
+		retry, err := in.removed(ctx, p)
+		if err != nil {
+			errs, notRemoved = append(errs, err), append(notRemoved, p)
+		}
+		again = append(again, retry...)
+	}
+	if again = slices.DeleteFunc(slices.Compact(slices.Sorted(slices.Values(again))), func(p string) bool {
+		return slices.Contains(paths, p) || !exists(filepath.Join(in.dir, filepath.FromSlash(p)))
+	}); len(again) > 0 {
+		// Files refused because a release whose file is now gone held
+		// their translation_key: that release was renamed.
+		n, e, f, err := in.files(ctx, again, nil)
+		if err != nil {
+			e, f = append(e, err), again
+		}
+		offered, errs, failed = offered+n, append(errs, e...), append(failed, f...)
+	}
+	if len(failed)+len(notRemoved) > 0 {
+		slices.Sort(failed)
+		return offered, &Failed{Paths: failed, Removed: notRemoved, Err: errors.Join(errs...)}
+	}
+	return offered, errors.Join(errs...)
+}
+
+// files reads and records the release files paths (and the releases
+// naming one of the pictures files): it returns how many were offered,
+// the errors of single releases and their files, and an error when the
+// folder could not be read.
+func (in *Ingest) files(ctx context.Context, paths, files []string) (int, []error, []string, error) {
+	releases, invalid, err := in.parse(ctx, paths, files)
+	if err != nil {
+		return 0, nil, nil, err
 	}
 	offered := 0
 	var errs []error
@@ -127,17 +170,24 @@ func (in *Ingest) Apply(ctx context.Context, ch watch.Changes) (int, error) {
 			errs, failed = append(errs, err), append(failed, id+".md")
 		}
 	}
-	var notRemoved []string
-	for _, p := range ch.Removed {
-		if err := in.removed(ctx, p); err != nil {
-			errs, notRemoved = append(errs, err), append(notRemoved, p)
-		}
-	}
-	if len(failed)+len(notRemoved) > 0 {
-		slices.Sort(failed)
-		return offered, &Failed{Paths: failed, Removed: notRemoved, Err: errors.Join(errs...)}
-	}
-	return offered, errors.Join(errs...)
+	return offered, errs, failed, nil
+}
+
+// exists reports whether path is there (a path that cannot be looked at
+// for another reason counts as there).
+func exists(path string) bool {
+	_, err := os.Lstat(path)
+	return !errors.Is(err, fs.ErrNotExist)
+}
+
+// fileGone reports whether the file of release id is not in the content
+// folder.
+func (in *Ingest) fileGone(id string) bool { return fileGone(in.dir, id) }
+
+// fileGone reports whether the file of release id is not in the content
+// folder dir.
+func fileGone(dir, id string) bool {
+	return !exists(filepath.Join(dir, filepath.FromSlash(id)+".md"))
 }
 
 // hold stops release id, whose file is now invalid or unreadable, from
@@ -249,6 +299,12 @@ func (in *Ingest) translationHeld(ctx context.Context, rels []string) func(id, k
 		if err != nil {
 			in.log.Warn("cannot check the translation_key against the database", "release", id, "err", err)
 		}
+		if other != "" && in.fileGone(other) && RenameTarget(ctx, in.store, id) {
+			return "" // its file is gone: this one is it, renamed (Upsert)
+		}
+		if other != "" && !slices.Contains(in.refused[other], id+".md") {
+			in.refused[other] = append(in.refused[other], id+".md")
+		}
 		return other
 	}
 }
@@ -355,13 +411,18 @@ func anyError(probs []content.Problem, f string) bool {
 }
 
 // record stores rel and offers it when new or changed; it reports whether
-// it was offered.
+// it was offered. A release file that is another release's renamed file
+// moves that release (rename); one that repeats a release whose file is
+// still there is offered with a warning.
 func (in *Ingest) record(ctx context.Context, rel release.Release) (bool, error) {
-	ch, err := in.store.UpsertRelease(ctx, rel, store.ActorSystem)
+	ch, err := in.upsert(ctx, rel)
 	if err != nil {
 		return false, fmt.Errorf("ingest: %s: %w", rel.ID, err)
 	}
 	in.log.Info("release synced", "release", rel.ID, "change", ch.Kind.String(), "state", string(ch.State), "hash", rel.ShortHash())
+	if ch.RenamedFrom != "" {
+		in.renamed(ctx, ch.RenamedFrom, rel.ID, ch)
+	}
 	if in.held[rel.ID] {
 		// Its file is valid again: offered anew, even back to the version
 		// approved before, whose approval hold cancelled.
@@ -373,6 +434,10 @@ func (in *Ingest) record(ctx context.Context, rel release.Release) (bool, error)
 	if ch.Kind == store.ChangeUnchanged || rel.Draft {
 		return false, nil
 	}
+	if ch.Repeats != "" {
+		in.log.Warn("release repeats another release, whose file is still there: approving it publishes the same press release twice; if the file is a copy, delete it",
+			"release", rel.ID, "repeats", ch.Repeats, "repeats_state", string(ch.RepeatsState))
+	}
 	if err := in.offer.Offer(ctx, rel, ch); err != nil {
 		in.log.Error("cannot offer release for approval; it stays pending", "release", rel.ID, "err", err)
 		return false, nil
@@ -381,6 +446,135 @@ func (in *Ingest) record(ctx context.Context, rel release.Release) (bool, error)
 		in.offered(rel.ID, time.Now())
 	}
 	return true, nil
+}
+
+// upsert records rel (Upsert), and moves what Ingest holds of a renamed
+// release to its new ID.
+func (in *Ingest) upsert(ctx context.Context, rel release.Release) (store.Change, error) {
+	ch, err := Upsert(ctx, in.store, in.dir, rel, store.ActorSystem)
+	if from := ch.RenamedFrom; from != "" && in.held[from] {
+		delete(in.held, from)
+		in.held[rel.ID] = true
+	}
+	return ch, err
+}
+
+// Upsert records rel, read from the content folder dir, for actor. A
+// release not stored yet (or stored only as a store.Placeholder of
+// another content) that has the content hash, or the translation_key and
+// lang, of a stored release whose file is gone is that release's file
+// renamed: the release moves to rel.ID (store.RenameRelease;
+// Change.RenamedFrom says so) and nothing is offered or published again
+// for the rename. One whose content is that of a live release whose file
+// is still there is a copy: it is recorded as a release of its own and
+// marked (Change.Repeats), so that the officers are warned before they
+// publish the same press release twice. A file whose release is stored
+// with its hash costs one light query more than UpsertRelease. The
+// command line's approve and update use it as serve does.
+func Upsert(ctx context.Context, st Store, dir string, rel release.Release, actor string) (store.Change, error) {
+	cur, err := st.Peek(ctx, rel.ID)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+	case err != nil:
+		return store.Change{}, err
+	case !cur.Placeholder || cur.Hash == rel.Hash:
+		// Known as it is: a copy seen before its original went is
+		// found when the original's removal is (removed, Reconcile).
+		return st.UpsertRelease(ctx, rel, actor)
+	}
+	kin, err := st.Kin(ctx, rel.ID, rel)
+	if err != nil {
+		return store.Change{}, err
+	}
+	if from := renameOf(dir, kin, rel); from != "" {
+		return st.RenameRelease(ctx, from, rel, actor)
+	}
+	ch, err := st.UpsertRelease(ctx, rel, actor)
+	if err != nil {
+		return ch, err
+	}
+	if k := repeated(dir, kin, rel); k != nil {
+		ch.Repeats, ch.RepeatsState = k.ID, k.State
+	}
+	return ch, nil
+}
+
+// Repeats returns the release, other than rel, that rel repeats: one
+// with its content that is on its way out or published and whose file is
+// still in the content folder dir (rel's file is a copy of it); nil if
+// none.
+func Repeats(ctx context.Context, st Store, dir string, rel release.Release) (*store.Record, error) {
+	kin, err := st.Kin(ctx, rel.ID, rel)
+	if err != nil {
+		return nil, err
+	}
+	return repeated(dir, kin, rel), nil
+}
+
+// repeated returns the release among kin that rel repeats (Repeats).
+func repeated(dir string, kin []store.Record, rel release.Release) *store.Record {
+	for i, k := range kin {
+		if k.Hash == rel.Hash && live(k.State) && !fileGone(dir, k.ID) {
+			return &kin[i]
+		}
+	}
+	return nil
+}
+
+// RenameTarget reports whether release id may be the new ID of a renamed
+// release (Upsert): it is not stored, or only as a store.Placeholder. A
+// store error says no.
+func RenameTarget(ctx context.Context, st Store, id string) bool {
+	cur, err := st.Peek(ctx, id)
+	return errors.Is(err, store.ErrNotFound) || (err == nil && cur.Placeholder)
+}
+
+// renameOf returns the release among kin (Store.Kin of rel) whose file is
+// gone from dir and that rel is therefore the renamed file of, or "": the
+// first with rel's content hash, else the first with its translation_key
+// and lang; one that went further (not a store.Placeholder) before one
+// that did not.
+func renameOf(dir string, kin []store.Record, rel release.Release) string {
+	best, rank := "", 0
+	for _, k := range kin {
+		if !fileGone(dir, k.ID) {
+			continue
+		}
+		r := 1
+		if k.Hash == rel.Hash {
+			r += 2
+		}
+		if !store.Placeholder(k) {
+			r++
+		}
+		if r > rank {
+			best, rank = k.ID, r
+		}
+	}
+	return best
+}
+
+// live reports whether a release in state is on its way out or out: a
+// second release with its content would publish it twice.
+func live(state release.Status) bool {
+	switch state {
+	case release.StatusNew, release.StatusWithdrawn, release.StatusRejected:
+		return false
+	}
+	return true
+}
+
+// renamed tells the log and the officers that the file of release from
+// was renamed, and the release moved to id.
+func (in *Ingest) renamed(ctx context.Context, from, id string, ch store.Change) {
+	in.log.Info("release file renamed: the release moved to its new ID with its state, posts and history; nothing is offered or published again for the rename",
+		"release", id, "from", from, "state", string(ch.State))
+	msg := fmt.Sprintf("The file of release %s was renamed to %s.md: the release is %s now, with its state (%s), posts and history; nothing is offered or published again.",
+		from, id, id, ch.State)
+	if ch.Kind != store.ChangeUnchanged {
+		msg += " Its content changed too: see the next message."
+	}
+	in.offer.Alert(ctx, msg)
 }
 
 // Reconcile withdraws, as removed, the releases still to be published
@@ -413,34 +607,106 @@ func (in *Ingest) Reconcile(ctx context.Context, present []string) error {
 			continue
 		}
 		in.log.Info("the file of a release was removed while serve was stopped", "release", rec.ID)
-		errs = append(errs, in.removed(ctx, rel))
+		_, err := in.removed(ctx, rel)
+		errs = append(errs, err)
+	}
+	return errors.Join(append(errs, in.reconcileGone(ctx, seen))...)
+}
+
+// reconcileGone looks, for each release gone further than Reconcile's
+// whose file is gone, for a copy of it recorded while its file was there:
+// that copy is its file renamed (renamedCopy), the watcher having seen
+// the new file before serve stopped and not the old one go.
+func (in *Ingest) reconcileGone(ctx context.Context, seen map[string]bool) error {
+	ids, err := in.store.IDs(ctx, release.StatusPublished, release.StatusPublishing, release.StatusFailed, release.StatusUncertain)
+	if err != nil {
+		return fmt.Errorf("ingest: reconcile: %w", err)
+	}
+	var errs []error
+	for _, id := range ids {
+		if seen[id+".md"] || !in.fileGone(id) {
+			continue
+		}
+		rec, err := in.store.Get(ctx, id)
+		if err == nil {
+			_, err = in.renamedCopy(ctx, rec)
+		}
+		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
 }
 
 // removed handles a deleted release file: pending posts are withdrawn; a
 // published release is left alone and the officers are told how to remove
-// its posts.
-func (in *Ingest) removed(ctx context.Context, rel string) error {
+// its posts. When a release file recorded earlier as a release of its
+// own repeats it (the watcher saw a rename in two steps: the new file
+// first), that is its file renamed: the release moves there. It returns
+// the release files to read again: those refused because this release
+// held their translation_key.
+func (in *Ingest) removed(ctx context.Context, rel string) ([]string, error) {
 	id := strings.TrimSuffix(rel, ".md")
 	delete(in.problem, filepath.Join(in.dir, filepath.FromSlash(rel)))
+	again := in.refused[id]
+	delete(in.refused, id)
 	rec, err := in.store.Get(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
-		return nil
+		return again, nil
 	}
 	if err != nil {
-		return fmt.Errorf("ingest: removed %s: %w", id, err)
+		return again, fmt.Errorf("ingest: removed %s: %w", id, err)
+	}
+	if !in.fileGone(id) {
+		return again, nil // back already
+	}
+	if to, err := in.renamedCopy(ctx, rec); to != "" || err != nil {
+		return again, err
 	}
 	switch rec.State {
 	case release.StatusWithdrawn, release.StatusRejected:
-		return nil
+		return again, nil
 	case release.StatusPublished:
 		in.offer.Alert(ctx, fmt.Sprintf("The file of the published release %s was removed. Its posts stay online; to delete them, restore the file with withdrawn: true.", id))
-		return nil
+		return again, nil
 	}
 	if err := in.store.Withdraw(ctx, id, store.ActorSystem, "file removed from content"); err != nil {
-		return fmt.Errorf("ingest: removed %s: %w", id, err)
+		return again, fmt.Errorf("ingest: removed %s: %w", id, err)
 	}
 	in.offer.Alert(ctx, fmt.Sprintf("The file of %s was removed: its pending posts were withdrawn.", id))
-	return nil
+	return again, nil
+}
+
+// renamedCopy moves rec, whose file is gone, onto a release recorded
+// earlier with its content (or its translation_key and lang) that went no
+// further than awaiting approval and whose file is there: the watcher saw
+// the renamed file before it saw the old one go. It returns the new ID,
+// or "" when there is no such release.
+func (in *Ingest) renamedCopy(ctx context.Context, rec store.Record) (string, error) {
+	kin, err := in.store.Kin(ctx, rec.ID, rec.Release)
+	if err != nil {
+		return "", fmt.Errorf("ingest: removed %s: %w", rec.ID, err)
+	}
+	i := slices.IndexFunc(kin, func(k store.Record) bool { return store.Placeholder(k) && !in.fileGone(k.ID) })
+	if i < 0 {
+		return "", nil
+	}
+	to := kin[i]
+	ch, err := in.store.RenameRelease(ctx, rec.ID, to.Release, store.ActorSystem)
+	if err != nil {
+		return "", fmt.Errorf("ingest: removed %s: %w", rec.ID, err)
+	}
+	if in.held[rec.ID] {
+		delete(in.held, rec.ID)
+		in.held[to.ID] = true
+	}
+	in.log.Info("release synced", "release", to.ID, "change", ch.Kind.String(), "state", string(ch.State), "hash", to.Release.ShortHash())
+	in.renamed(ctx, rec.ID, to.ID, ch)
+	if ch.Kind == store.ChangeUnchanged {
+		in.offer.Alert(ctx, fmt.Sprintf("The approval request shown for %s is void: %s is the file of %s renamed, which is %s; there is nothing to approve.",
+			to.ID, to.ID, rec.ID, ch.State))
+	} else {
+		if err := in.offer.Offer(ctx, to.Release, ch); err != nil {
+			in.log.Error("cannot offer release for approval; it stays pending", "release", to.ID, "err", err)
+		}
+	}
+	return to.ID, nil
 }

@@ -37,6 +37,9 @@ func (o LogOfferer) command(verb, id, rest string) string {
 // one deleted by hand.
 func (o LogOfferer) Offer(_ context.Context, rel release.Release, ch store.Change) error {
 	attrs := []any{"release", rel.ID, "change", ch.Kind.String(), "hash", rel.ShortHash()}
+	if ch.RenamedFrom != "" {
+		attrs = append(attrs, "renamed_from", ch.RenamedFrom)
+	}
 	switch {
 	case ch.Kind != store.ChangeWithdrawn && rel.Withdrawn:
 		o.Log.Info("release is withdrawn (withdrawn: true): it is not offered; remove that line to offer it", attrs...)
@@ -49,6 +52,10 @@ func (o LogOfferer) Offer(_ context.Context, rel release.Release, ch store.Chang
 		o.Log.Warn("published release changed: its posts and newsroom page keep the published version until you update them or keep them as they are",
 			append(attrs, "update", o.command("update", rel.ID, ""), "keep", o.command("update", rel.ID, "-keep"),
 				"preview", o.preview(rel.ID))...)
+	case ch.Repeats != "":
+		o.Log.Warn("release awaits approval, but it repeats "+ch.Repeats+", which is "+string(ch.RepeatsState)+" and whose file is still there: "+
+			"approving it publishes the same press release a second time. If the file is a copy, delete it; to publish it as a release of its own, change it first",
+			append(attrs, "repeats", ch.Repeats, "approve", o.command("approve", rel.ID, ""), "preview", o.preview(rel.ID))...)
 	default:
 		o.Log.Info("release awaits approval (no Telegram approvers' chat configured): approve schedules it at each channel's next free slot, or with -at now at once", append(attrs,
 			"approve", o.command("approve", rel.ID, ""), "now", o.command("approve", rel.ID, "-at now"), "preview", o.preview(rel.ID))...)

@@ -161,6 +161,13 @@ func (s *Site) serve(w http.ResponseWriter, r *http.Request) {
 			w.WriteHeader(http.StatusMovedPermanently)
 			return
 		}
+		if to, moved := s.movedTo(p); moved {
+			if _, there := snap.files[to+"index.html"]; there {
+				w.Header().Set("Location", relativeTo(p, to))
+				w.WriteHeader(http.StatusMovedPermanently)
+				return
+			}
+		}
 		status := http.StatusNotFound
 		if s.isGone(p) {
 			status = http.StatusGone

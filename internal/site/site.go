@@ -110,7 +110,8 @@ type Site struct {
 	imgSrc string
 	tmpl   *templates
 	snap   atomic.Pointer[snapshot]
-	gone   atomic.Pointer[goneSet] // withdrawn releases (SetGone)
+	gone   atomic.Pointer[goneSet]  // withdrawn releases (SetGone)
+	moved  atomic.Pointer[movedSet] // renamed releases (SetMoved)
 	// index is what a link to a page's folder ends with: "index.html"
 	// with Config.IndexLinks, else "".
 	index string

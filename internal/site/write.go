@@ -64,6 +64,12 @@ func (s *Site) Write(dir string, entries []Entry) error {
 	if err != nil {
 		return err
 	}
+	for p, b := range s.movedPages(written) {
+		if err := ds.writeFile(dir, p, b); err != nil {
+			return err
+		}
+		written[p] = true
+	}
 	media, skipped, err := s.copyMedia(ds, dir, m)
 	if err != nil {
 		return err

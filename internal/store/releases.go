@@ -56,6 +56,10 @@ func (s *Store) insertRelease(ctx context.Context, tx *sql.Tx, rel release.Relea
 	if err := s.audit(ctx, tx, AuditEntry{Release: rel.ID, To: release.StatusNew, Event: "create", Actor: actor, Detail: "hash " + short(rel.Hash)}); err != nil {
 		return nil, err
 	}
+	// A new release at the old ID of a renamed one: the ID is its own now.
+	if _, err := tx.ExecContext(ctx, `DELETE FROM renames WHERE old_id = $1`, rel.ID); err != nil {
+		return nil, wrap(err, "upsert", rel.ID)
+	}
 	ch := &Change{Kind: ChangeNew, State: release.StatusNew}
 	switch {
 	case rel.Withdrawn:

@@ -135,6 +135,15 @@ type Change struct {
 	State    release.Status
 	// Cancelled lists the channels whose pending posts were cancelled.
 	Cancelled []string
+	// RenamedFrom is the release's ID before its file was renamed
+	// (RenameRelease), or "".
+	RenamedFrom string
+	// Repeats is another release with the same content whose file is
+	// still there (the new file is a copy), and RepeatsState its state;
+	// ingest sets them so that the officers are warned before they
+	// publish the same press release twice.
+	Repeats      string
+	RepeatsState release.Status
 }
 
 // ListFilter selects releases for List. Zero fields match everything.
