@@ -24,4 +24,8 @@ func TestLatePostIsTold(t *testing.T) {
 	if m.ReplyTo != card.ID {
 		t.Errorf("the note replies to %d, want the card %d", m.ReplyTo, card.ID)
 	}
+	w.bot.Notify(context.Background(), queue.Event{Kind: queue.EventMoved, Release: rel.ID, Channel: "x", Hash: rel.Hash,
+		Due: due, RetryAt: due.Add(30 * time.Minute), AfterLate: true})
+	w.findText("⏰ Late: UN opens office", "on x", "It was due Thu 2 May 2024 09:00 (Asia/Tashkent), but the post before it on x went out late.",
+		"it now goes Thu 2 May 2024 09:30")
 }

@@ -48,8 +48,11 @@ func (b *Bot) Notify(ctx context.Context, ev queue.Event) {
 func (b *Bot) late(ctx context.Context, rec store.Record, ev queue.Event) {
 	m := &msg{}
 	m.tag("⏰ ").bold("Late: " + rec.Title).text(" (").code(rec.ID).text(") on ").bold(ev.Channel).tag("\n")
-	m.text("It was due " + b.long(ev.Due) + ", when pressbot was not running or was behind. To keep " + ev.Channel +
-		"'s quiet hours and minimum gap it now goes " + b.long(ev.RetryAt) + ".\n")
+	why := "It was due " + b.long(ev.Due) + ", when pressbot was not running or was behind."
+	if ev.AfterLate {
+		why = "It was due " + b.long(ev.Due) + ", but the post before it on " + ev.Channel + " went out late."
+	}
+	m.text(why + " To keep " + ev.Channel + "'s quiet hours and minimum gap it now goes " + b.long(ev.RetryAt) + ".\n")
 	m.text("⚡ Publish now on the card sends it at once.")
 	if _, err := b.send(ctx, m.String(MaxText), b.cardMsg(cardKey(rec.ID, rec.TranslationKey)), nil); err != nil {
 		b.log.Error("approval: report a late post", "release", rec.ID, "channel", ev.Channel, "err", err)

@@ -76,6 +76,9 @@ type Event struct {
 	RetryAt time.Time
 	// Due is the time a moved post was scheduled for.
 	Due time.Time
+	// AfterLate is set on a moved post that was not itself late: the post
+	// before it went out late, and it waits to keep the minimum gap.
+	AfterLate bool
 }
 
 // Options tune the queue; zero values take the defaults.

@@ -132,8 +132,14 @@ func (w *worker) reslot(ctx context.Context, a store.PublishArgs) (bool, error) 
 		return false, fmt.Errorf("queue: keep the rules of %s for overdue posts (not claimed, not sent): %w", a.Channel, err)
 	}
 	for _, m := range moved {
+		if !m.Overdue && time.Until(m.At) < time.Minute {
+			// Held back seconds after a late post: not worth a message.
+			w.q.opts.Logger.Info("queue: post held back to keep the minimum gap after a post that went out late",
+				"release", m.Release, "channel", m.Channel, "at", m.At.Format(time.RFC3339))
+			continue
+		}
 		w.q.notify(ctx, Event{Kind: EventMoved, Release: m.Release, Channel: m.Channel, Hash: m.Hash,
-			Due: m.Due, RetryAt: m.At, Lateness: m.At.Sub(m.Due)})
+			Due: m.Due, RetryAt: m.At, Lateness: m.At.Sub(m.Due), AfterLate: !m.Overdue})
 	}
 	return goNow, nil
 }

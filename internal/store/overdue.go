@@ -12,90 +12,214 @@ import (
 	"github.com/riverqueue/river"
 )
 
-// Moved is one overdue post that Reslot gave a new time.
+// Moved is one late post that Reslot gave a new time.
 type Moved struct {
 	Release, Channel, Hash string
 	// Due is the time the post was scheduled for; At is its new time.
 	Due, At time.Time
+	// Overdue is true for a post that missed its time by more than the
+	// grace; false for one held back because the post before it went out
+	// late and would otherwise be too close.
+	Overdue bool
 }
 
-// overduePost is a scheduled post whose time passed, as Reslot reads it.
-type overduePost struct {
+// Reslot keeps a channel's quiet hours and minimum gap for posts that go
+// out later than planned (serve was stopped, or behind). Before the post
+// of self is claimed:
+//
+//   - every post of the channel still scheduled more than grace before now
+//     gets, in the order the posts were due, the first moment from now on
+//     that is outside quiet hours and at least the minimum gap from the
+//     channel's other posts (those sent, being sent, or scheduled). Slots
+//     are not waited for. A post that may go now keeps its job, its time
+//     set to now; the others get a new job (and generation, which ends
+//     their old jobs unsent) and an audit entry;
+//   - self, when due and not overdue, is held back the same way if the post
+//     before it went out late and is now closer than the gap, although
+//     their planned times kept it.
+//
+// A post on time is never moved, nor one an officer placed closer than the
+// gap: the officer's chosen time stands. Reslot reports whether self may
+// be claimed now, and the posts it moved.
+func (s *Store) Reslot(ctx context.Context, self PublishArgs, pol schedule.Policy, grace time.Duration) (bool, []Moved, error) {
+	pol.Slots = nil
+	now := s.now().UTC()
+	posts, err := s.channelPosts(ctx, s.db, self.Channel, now.Add(-pol.MinGap))
+	if err != nil {
+		return false, nil, fmt.Errorf("store: reslot late posts on %s: %w", self.Channel, err)
+	}
+	if steps, _ := plan(posts, self, pol, now, grace); len(steps) == 0 {
+		return true, nil, nil
+	}
+	goNow, moved := true, []Moved(nil)
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		steps, _ := plan(posts, self, pol, now, grace)
+		ids, err := lockReleases(ctx, tx, steps)
+		if err != nil {
+			return err
+		}
+		if posts, err = s.channelPosts(ctx, tx, self.Channel, now.Add(-pol.MinGap)); err != nil {
+			return err
+		}
+		steps, goNow = plan(posts, self, pol, now, grace)
+		moved, err = s.applySteps(ctx, tx, steps, ids, now)
+		return err
+	})
+	if err != nil {
+		return false, nil, fmt.Errorf("store: reslot late posts on %s: %w", self.Channel, err)
+	}
+	return goNow, moved, nil
+}
+
+// chanPost is one post of a channel, with its release's ID.
+type chanPost struct {
 	release string
 	post    PostRecord
 }
 
-// Reslot keeps a channel's rules for posts that missed their time (serve
-// was stopped, or behind): every post of channel still scheduled more than
-// grace before now gets, in the order the posts were due, the earliest
-// time from now on that keeps pol's quiet hours and minimum gap to the
-// channel's other posts. Slots are not waited for: a late post goes at the
-// first allowed instant. A post that may go now keeps its job, its time
-// set to now; the others get a new job at their new time (and a new
-// generation, which ends their old jobs unsent) and an audit entry. It reports whether the post of self
-// may be claimed now (true too when it is not overdue: the claim decides),
-// and the posts it moved. On time, a post is never moved: an officer's
-// chosen time stands.
-func (s *Store) Reslot(ctx context.Context, self PublishArgs, pol schedule.Policy, grace time.Duration) (bool, []Moved, error) {
-	pol.Slots = nil
-	now := s.now().UTC()
+// step is one decision of plan: post p goes at at (now: it keeps its job).
+type step struct {
+	p       chanPost
+	at      time.Time
+	overdue bool
+}
+
+// plan decides what Reslot does with posts (a channel's posts, as read by
+// channelPosts) at now, and whether self may go now. It is pure, so that
+// the decision can be made outside the transaction and again inside it.
+func plan(posts []chanPost, self PublishArgs, pol schedule.Policy, now time.Time, grace time.Duration) ([]step, bool) {
 	cutoff := now.Add(-grace)
-	due, err := s.overdue(ctx, s.db, self.Channel, cutoff, nil)
-	if err != nil || len(due) == 0 {
-		return true, nil, err
+	var overdue []chanPost
+	var busy []time.Time
+	var mine *chanPost
+	for i, cp := range posts {
+		isSelf := cp.release == self.Release && cp.post.Hash == self.Hash && cp.post.Gen == self.Gen
+		switch {
+		case cp.post.State == "scheduled" && cp.post.ScheduledAt.Before(cutoff):
+			overdue = append(overdue, cp)
+		case isSelf:
+			if cp.post.State == "scheduled" {
+				mine = &posts[i]
+			}
+		default:
+			busy = append(busy, busyAt(cp.post, now))
+		}
 	}
-	goNow, moved := true, []Moved(nil)
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		goNow, moved = true, nil
-		ids, err := lockReleases(ctx, tx, due)
-		if err != nil {
-			return err
-		}
-		if due, err = s.overdue(ctx, tx, self.Channel, cutoff, ids); err != nil {
-			return err
-		}
-		busy, err := s.busyTimes(ctx, tx, self.Channel, cutoff, now.Add(-pol.MinGap))
-		if err != nil {
-			return err
-		}
-		var jobs []river.InsertManyParams
-		for _, d := range due {
-			at, err := pol.Next(now, time.Time{}, busy)
-			if err != nil {
-				at = now // nothing allowed within a year: the rules cannot be kept, so do not hold the post for ever
-			}
-			busy = append(busy, at)
-			if !at.After(now) {
-				// It may go now: its job stays. Its time becomes now, so
-				// that it is no longer overdue, and the posts placed one
-				// gap after it keep their places when the next reslot
-				// comes before its claim.
-				if err := s.setDue(ctx, tx, d.release, d.post.Channel, now); err != nil {
-					return err
-				}
-				continue
-			}
-			if d.release == self.Release && d.post.Hash == self.Hash && d.post.Gen == self.Gen {
-				goNow = false
-			}
-			args, err := s.requeue(ctx, tx, d.release, d.post, at)
-			if err != nil {
-				return err
-			}
-			if err := s.audit(ctx, tx, AuditEntry{Release: d.release, Channel: d.post.Channel, From: d.post.State, To: d.post.State,
-				Event: "reschedule", Actor: ActorSystem, Detail: fmt.Sprintf("overdue since %s; at %s, the first time the channel's quiet hours and minimum gap allow",
-					formatTime(d.post.ScheduledAt), formatTime(at))}); err != nil {
-				return err
-			}
-			moved = append(moved, Moved{Release: d.release, Channel: d.post.Channel, Hash: d.post.Hash, Due: d.post.ScheduledAt, At: at})
-			jobs = append(jobs, river.InsertManyParams{Args: args, InsertOpts: &river.InsertOpts{ScheduledAt: at}})
-		}
-		return s.insertJobs(ctx, tx, jobs)
-	})
-	if err != nil {
-		return false, nil, fmt.Errorf("store: reslot overdue posts on %s: %w", self.Channel, err)
+	var steps []step
+	goNow := true
+	held := mine != nil && crowded(posts, *mine, pol.MinGap, now)
+	if mine != nil && !held {
+		busy = append(busy, busyAt(mine.post, now)) // it goes now, or at its time
 	}
-	return goNow, moved, nil
+	for _, d := range overdue {
+		at := nextFree(pol, now, busy)
+		busy = append(busy, at)
+		steps = append(steps, step{p: d, at: at, overdue: true})
+		if d.release == self.Release && d.post.Hash == self.Hash && d.post.Gen == self.Gen && at.After(now) {
+			goNow = false
+		}
+	}
+	if held {
+		at := nextFree(pol, now, busy)
+		steps = append(steps, step{p: *mine, at: at})
+		goNow = !at.After(now)
+	}
+	return steps, goNow
+}
+
+// slack is how far a late send may crowd the next post before that post
+// is held back: lateness of a few seconds is not worth a move.
+const slack = 5 * time.Second
+
+// busyAt is the time post p occupies on its channel: when it was sent,
+// when it was claimed (being sent, or its fate unknown), or when it is
+// scheduled, and now at the earliest for a scheduled post whose time has
+// passed (it goes now).
+func busyAt(p PostRecord, now time.Time) time.Time {
+	switch {
+	case !p.PublishedAt.IsZero():
+		return p.PublishedAt
+	case p.State != "scheduled":
+		return p.Updated
+	case p.ScheduledAt.Before(now):
+		return now
+	}
+	return p.ScheduledAt
+}
+
+// crowded reports whether mine, due, would go out closer than gap after
+// a post sent late, although their planned times kept the gap.
+func crowded(posts []chanPost, mine chanPost, gap time.Duration, now time.Time) bool {
+	if gap <= 0 || mine.post.ScheduledAt.After(now) {
+		return false
+	}
+	for _, cp := range posts {
+		if cp.post.State == "scheduled" {
+			continue
+		}
+		sent := busyAt(cp.post, now)
+		planned := cp.post.ScheduledAt
+		if !sent.After(now) && sent.Add(gap).After(now.Add(slack)) && !planned.Add(gap).After(mine.post.ScheduledAt.Add(slack)) {
+			return true
+		}
+	}
+	return false
+}
+
+// nextFree returns the first instant from now on that pol allows with
+// busy, on a whole minute when that is free too (times are shown to the
+// minute), or now when nothing is allowed within a year: the rules cannot
+// be kept, so the post is not held for ever.
+func nextFree(pol schedule.Policy, now time.Time, busy []time.Time) time.Time {
+	at, err := pol.Next(now, time.Time{}, busy)
+	if err != nil || !at.After(now) {
+		return now
+	}
+	if up := at.Truncate(time.Minute); !up.Equal(at) {
+		up = up.Add(time.Minute)
+		if t, err := pol.Next(up, time.Time{}, busy); err == nil && t.Equal(up) {
+			return up
+		}
+	}
+	return at
+}
+
+// applySteps carries out plan's steps for the releases locked (ids): a
+// post that goes now gets now as its time, the others a new job.
+func (s *Store) applySteps(ctx context.Context, tx *sql.Tx, steps []step, ids []string, now time.Time) ([]Moved, error) {
+	var moved []Moved
+	var jobs []river.InsertManyParams
+	for _, st := range steps {
+		d := st.p
+		if !slices.Contains(ids, d.release) {
+			continue // appeared after the locks: the next reslot sees it
+		}
+		if !st.at.After(now) {
+			// It goes now and keeps its job. Its time becomes now, so that
+			// it is no longer overdue, and the posts placed one gap after
+			// it keep their places if another reslot comes before its claim.
+			if err := s.setDue(ctx, tx, d.release, d.post.Channel, now); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		args, err := s.requeue(ctx, tx, d.release, d.post, st.at)
+		if err != nil {
+			return nil, err
+		}
+		why := "overdue since " + formatTime(d.post.ScheduledAt)
+		if !st.overdue {
+			why = "the post before it went out late"
+		}
+		if err := s.audit(ctx, tx, AuditEntry{Release: d.release, Channel: d.post.Channel, From: d.post.State, To: d.post.State,
+			Event: "reschedule", Actor: ActorSystem, Detail: fmt.Sprintf("%s; at %s, the first time the channel's quiet hours and minimum gap allow",
+				why, formatTime(st.at))}); err != nil {
+			return nil, err
+		}
+		moved = append(moved, Moved{Release: d.release, Channel: d.post.Channel, Hash: d.post.Hash, Due: d.post.ScheduledAt, At: st.at, Overdue: st.overdue})
+		jobs = append(jobs, river.InsertManyParams{Args: args, InsertOpts: &river.InsertOpts{ScheduledAt: st.at}})
+	}
+	return moved, s.insertJobs(ctx, tx, jobs)
 }
 
 // setDue sets the time of a scheduled post without requeueing it.
@@ -110,28 +234,26 @@ type querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
-// overdue returns the posts of channel scheduled before cutoff, in the
-// order they were due; with ids, only those of these releases.
-func (s *Store) overdue(ctx context.Context, q querier, channel string, cutoff time.Time, ids []string) ([]overduePost, error) {
+// channelPosts returns the posts of channel that Reslot weighs: every
+// scheduled one, and those sent, being sent or of unknown fate since from;
+// in the order they were due.
+func (s *Store) channelPosts(ctx context.Context, q querier, channel string, from time.Time) ([]chanPost, error) {
 	rows, err := q.QueryContext(ctx, `SELECT release_id, `+postCols+` FROM posts
-		WHERE channel = $1 AND state = 'scheduled' AND scheduled_at < $2 ORDER BY scheduled_at, release_id`, channel, formatTime(cutoff))
+		WHERE channel = $1 AND (state = 'scheduled' OR (state IN ('publishing', 'published', 'uncertain')
+		AND (scheduled_at >= $2 OR published_at >= $2 OR updated >= $2))) ORDER BY scheduled_at, release_id`, channel, formatTime(from))
 	if err != nil {
-		return nil, wrap(err, "overdue posts", channel)
+		return nil, wrap(err, "channel posts", channel)
 	}
 	defer rows.Close()
-	var out []overduePost
+	var out []chanPost
 	for rows.Next() {
-		var d overduePost
-		p, err := scanPost(rowWithID{rows, &d.release})
-		if err != nil {
-			return nil, wrap(err, "overdue posts", channel)
+		var cp chanPost
+		if cp.post, err = scanPost(rowWithID{rows, &cp.release}); err != nil {
+			return nil, wrap(err, "channel posts", channel)
 		}
-		d.post = p
-		if ids == nil || slices.Contains(ids, d.release) {
-			out = append(out, d)
-		}
+		out = append(out, cp)
 	}
-	return out, wrap(rows.Err(), "overdue posts", channel)
+	return out, wrap(rows.Err(), "channel posts", channel)
 }
 
 // rowWithID scans a leading release_id column into id, then postCols.
@@ -145,13 +267,13 @@ func (r rowWithID) Scan(dest ...any) error {
 	return r.r.Scan(append([]any{r.id}, dest...)...)
 }
 
-// lockReleases locks the releases of due in ID order (so that two
+// lockReleases locks the releases of steps in ID order (so that two
 // instances reslotting different channels cannot deadlock) and returns
 // their IDs. A release deleted meanwhile is left out.
-func lockReleases(ctx context.Context, tx *sql.Tx, due []overduePost) ([]string, error) {
+func lockReleases(ctx context.Context, tx *sql.Tx, steps []step) ([]string, error) {
 	var ids []string
-	for _, d := range due {
-		ids = append(ids, d.release)
+	for _, st := range steps {
+		ids = append(ids, st.p.release)
 	}
 	slices.Sort(ids)
 	ids = slices.Compact(ids)
@@ -165,37 +287,4 @@ func lockReleases(ctx context.Context, tx *sql.Tx, due []overduePost) ([]string,
 		}
 	}
 	return out, nil
-}
-
-// busyTimes returns the times of channel's posts from one minimum gap
-// before now on, which an overdue post must keep its distance from: the
-// scheduled posts not overdue (scheduled at or after cutoff), the posts
-// being sent (since their claim) and those sent.
-func (s *Store) busyTimes(ctx context.Context, tx *sql.Tx, channel string, cutoff, from time.Time) ([]time.Time, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT state, scheduled_at, published_at, updated FROM posts
-		WHERE channel = $1 AND (state IN ('publishing', 'published', 'uncertain') OR (state = 'scheduled' AND scheduled_at >= $2))
-		AND (scheduled_at >= $3 OR published_at >= $3 OR updated >= $3)`, channel, formatTime(cutoff), formatTime(from))
-	if err != nil {
-		return nil, wrap(err, "busy times", channel)
-	}
-	defer rows.Close()
-	var out []time.Time
-	for rows.Next() {
-		var (
-			state              string
-			sched, pub, update dbTime
-		)
-		if err := rows.Scan(&state, &sched, &pub, &update); err != nil {
-			return nil, wrap(err, "busy times", channel)
-		}
-		t := sched.T
-		switch {
-		case !pub.T.IsZero():
-			t = pub.T
-		case state != "scheduled":
-			t = update.T // being sent, or its fate unknown: since it was claimed
-		}
-		out = append(out, t)
-	}
-	return out, wrap(rows.Err(), "busy times", channel)
 }

@@ -33,7 +33,7 @@ func TestReslot(t *testing.T) {
 		pol       schedule.Policy
 		due       map[string]string // release → its telegram time
 		other     map[string]string // release → its facebook time
-		sent      string            // a telegram post sent at this time
+		sent      [2]string         // a telegram post planned for, and sent at
 		self      string
 		wantGo    bool
 		wantTimes map[string]string // release → telegram time after
@@ -50,9 +50,18 @@ func TestReslot(t *testing.T) {
 		{name: "a post on time keeps its slot", pol: gap30, self: "a", wantGo: false,
 			due:       map[string]string{"a": "10:00", "on-time": "10:50"},
 			wantTimes: map[string]string{"a": "11:20", "on-time": "10:50"}},
-		{name: "a post just sent counts", pol: gap30, self: "a", wantGo: false, sent: "10:30",
+		{name: "a post just sent counts", pol: gap30, self: "a", wantGo: false, sent: [2]string{"10:30", "10:30"},
 			due:       map[string]string{"a": "10:00"},
 			wantTimes: map[string]string{"a": "11:00"}},
+		{name: "a late send holds the next one back", pol: gap30, self: "a", wantGo: false, sent: [2]string{"10:00", "10:30"},
+			due:       map[string]string{"a": "10:39"},
+			wantTimes: map[string]string{"a": "11:00"}},
+		{name: "an officer's bunching stands", pol: gap30, self: "a", wantGo: true, sent: [2]string{"10:25", "10:30"},
+			due:       map[string]string{"a": "10:39"},
+			wantTimes: map[string]string{"a": "10:39"}},
+		{name: "a post due now counts at now", pol: gap30, self: "b", wantGo: true,
+			due:       map[string]string{"a": "10:00", "b": "10:39"},
+			wantTimes: map[string]string{"a": "11:10", "b": "10:39"}},
 		{name: "within the grace nothing moves", pol: gap30, self: "b", wantGo: true,
 			due:       map[string]string{"a": "10:39", "b": "10:39"},
 			wantTimes: map[string]string{"a": "10:39", "b": "10:39"}},
@@ -77,9 +86,9 @@ func TestReslot(t *testing.T) {
 				for id, hhmm := range tc.other {
 					schedule(id, "facebook", hhmm)
 				}
-				if tc.sent != "" {
-					schedule("sent", "telegram", tc.sent)
-					sendAt(t, s, "sent", "telegram", at(tc.sent))
+				if tc.sent[0] != "" {
+					schedule("sent", "telegram", tc.sent[0])
+					sendAt(t, s, "sent", "telegram", at(tc.sent[1]))
 				}
 				s.SetClock(func() time.Time { return now })
 				self := store.PublishArgs{Release: tc.self, Channel: "telegram", Hash: "h-" + tc.self, Gen: 1}
