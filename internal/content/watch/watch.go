@@ -71,9 +71,10 @@ func (w *Watcher) Scan() (Changes, error) {
 	now := make(map[string]filestamp.Stamp, len(w.seen))
 	files := make(map[string]filestamp.Stamp, len(w.files))
 	locked := map[string]bool{}
-	err := filepath.WalkDir(w.dir, func(path string, d fs.DirEntry, err error) error {
+	root := walkRoot(w.dir)
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
-			if path == w.dir {
+			if path == root {
 				return err
 			}
 			if d != nil && d.IsDir() && !errors.Is(err, fs.ErrNotExist) {
@@ -82,7 +83,7 @@ func (w *Watcher) Scan() (Changes, error) {
 			return nil // a file removed during the walk; the next scan sees it
 		}
 		if d.IsDir() {
-			if path != w.dir && strings.HasPrefix(d.Name(), ".") {
+			if path != root && strings.HasPrefix(d.Name(), ".") {
 				return filepath.SkipDir
 			}
 			return nil
@@ -119,6 +120,17 @@ func (w *Watcher) Scan() (Changes, error) {
 	slices.Sort(ch.Files)
 	w.seen, w.files, w.locked = now, files, locked
 	return ch, nil
+}
+
+// walkRoot returns dir as filepath.WalkDir must be given it to enter it
+// when dir is a symbolic link to a folder (a content folder linked from
+// elsewhere, or a deploy's "current" link): with a trailing separator,
+// which makes the link itself resolve. WalkDir does not follow links.
+func walkRoot(dir string) string {
+	if strings.HasSuffix(dir, string(filepath.Separator)) {
+		return dir
+	}
+	return dir + string(filepath.Separator)
 }
 
 // rel returns path relative to the watched folder, with forward slashes.
@@ -315,6 +327,7 @@ func (w *Watcher) notify(ctx context.Context) <-chan struct{} {
 
 // addTree adds dir and every non-hidden subfolder to fw.
 func (w *Watcher) addTree(fw *fsnotify.Watcher, dir string) {
+	dir = walkRoot(dir)
 	_ = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil || !d.IsDir() {
 			return nil

@@ -138,17 +138,41 @@ func TestScanMissingDir(t *testing.T) {
 	}
 }
 
+// TestRunNoticesNewFile checks the first scan and a file added later, in
+// a folder and through a symbolic link to one (a content folder linked
+// from elsewhere), which WalkDir alone would not enter.
 func TestRunNoticesNewFile(t *testing.T) {
-	dir := t.TempDir()
-	write(t, dir, "a.md", "a")
-	w := New(dir, 50*time.Millisecond, nil) // the rescan backs up fsnotify
+	for _, linked := range []bool{false, true} {
+		t.Run(fmt.Sprintf("linked=%v", linked), func(t *testing.T) {
+			dir := t.TempDir()
+			write(t, dir, "a.md", "a")
+			watched := dir
+			if linked {
+				watched = filepath.Join(t.TempDir(), "content")
+				if err := os.Symlink(dir, watched); err != nil {
+					t.Fatal(err)
+				}
+			}
+			runNoticesNewFile(t, dir, watched)
+		})
+	}
+}
+
+// runNoticesNewFile runs a Watcher of watched and adds a file to dir.
+func runNoticesNewFile(t *testing.T, dir, watched string) {
+	w := New(watched, 50*time.Millisecond, nil) // the rescan backs up fsnotify
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	out := make(chan Changes, 4)
 	done := make(chan error, 1)
 	go func() { done <- w.Run(ctx, out) }()
-	if first := <-out; !reflect.DeepEqual(first.Added, []string{"a.md"}) {
-		t.Fatalf("first = %+v", first)
+	select {
+	case first := <-out:
+		if !reflect.DeepEqual(first.Added, []string{"a.md"}) {
+			t.Fatalf("first = %+v", first)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("a.md not seen within 10s")
 	}
 	write(t, dir, "sub/new.md", "new")
 	select {
