@@ -185,11 +185,19 @@ func (s *Store) schedule(ctx context.Context, tx *sql.Tx, rec Record, req Approv
 	if err := s.setApproved(ctx, tx, rec); err != nil { // rec.Hash is req.Hash: checked by Approve
 		return nil, "", err
 	}
-	if _, err = s.moveRelease(ctx, tx, rec.ID, state, release.EventSchedule, actor, fmt.Sprintf("%d posts", len(jobs))); err != nil {
+	if _, err = s.moveRelease(ctx, tx, rec.ID, state, release.EventSchedule, actor, postCount(len(jobs))); err != nil {
 		return nil, "", err
 	}
 	state, err = s.refreshRelease(ctx, tx, rec.ID, actor)
 	return at, state, err
+}
+
+// postCount says "1 post" or "N posts".
+func postCount(n int) string {
+	if n == 1 {
+		return "1 post"
+	}
+	return fmt.Sprintf("%d posts", n)
 }
 
 // selectPosts returns req's posts for its channels.
