@@ -1,6 +1,7 @@
 package approval_test
 
 import (
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -481,13 +482,22 @@ func TestUncertainAndFailed(t *testing.T) {
 func TestCardShowsLatestState(t *testing.T) {
 	w := newWorld(t)
 	var slowEdit atomic.Bool
-	staleLanded := make(chan struct{})
-	group := strconv.FormatInt(group, 10)
+	staleLanded, staleSent := make(chan struct{}), make(chan struct{})
+	group, ch := strconv.FormatInt(group, 10), fmt.Sprint(channel)
 	w.tg.SetHook(func(c faketg.Call) (faketg.Fault, bool) {
 		if c.Method == "editMessageText" && c.ChatID == group && strings.Contains(c.Text, "telegram: ") &&
 			!strings.Contains(c.Text, "telegram: published") && slowEdit.CompareAndSwap(false, true) {
+			close(staleSent)
 			time.Sleep(1500 * time.Millisecond) // reaches Telegram after the publications' edits
 			defer close(staleLanded)
+		}
+		if c.ChatID == ch && strings.HasPrefix(c.Method, "send") {
+			// The post waits for the card's edit showing it scheduled, so
+			// that a loaded machine cannot publish before that edit.
+			select {
+			case <-staleSent:
+			case <-time.After(5 * time.Second):
+			}
 		}
 		return faketg.Fault{}, false
 	})
