@@ -244,10 +244,10 @@ func TestDefaultBaseURLIsReachable(t *testing.T) {
 	}
 }
 
-// TestDumpShowsWhatServeDoes checks that a dump shows a channel without
-// credentials as a dry run, as serve runs it, and leaves out the options
-// of other kinds.
-func TestDumpShowsWhatServeDoes(t *testing.T) {
+// TestDumpShowsWhatWasSet checks that a dump shows dry_run as it was set
+// (false for a channel that merely lacks credentials, so that the dump can
+// be a configuration again) and leaves out the options of other kinds.
+func TestDumpShowsWhatWasSet(t *testing.T) {
 	c, err := Load(writeFile(t, "channels:\n  - name: tg\n    kind: telegram\n    token: \"1:abc\"\n    chat_id: \"@o\"\n  - name: fb\n    kind: facebook\n"), env(nil))
 	if err != nil {
 		t.Fatal(err)
@@ -265,7 +265,7 @@ func TestDumpShowsWhatServeDoes(t *testing.T) {
 		want     bool
 	}{
 		{tg, "dry_run: false", true}, {tg, "page_token", false}, {tg, "consumer_key", false},
-		{fb, "dry_run: true", true}, {fb, "token:", false}, {fb, "chat_id", false},
+		{fb, "dry_run: true", false}, {fb, "dry_run: false", true}, {fb, "token:", false}, {fb, "chat_id", false},
 	} {
 		if strings.Contains(w.in, w.what) != w.want {
 			t.Errorf("%q shown = %v, want %v, in:\n%s", w.what, !w.want, w.want, w.in)

@@ -9,16 +9,13 @@ import (
 
 // Dump returns the configuration as YAML with every secret redacted (the
 // database URL's password too), as `pressbot config` prints it. A
-// channel's dry_run is what serve does: true also for a channel without
-// its credentials; options not set are left out.
+// channel's dry_run is shown as the file or environment set it, so that
+// the dump can be used as a configuration again; Channel.DryRunReason says
+// why a channel without credentials is a dry run all the same. Options
+// not set are left out.
 func (c *Config) Dump() ([]byte, error) {
 	shown := *c
 	shown.DB = redactDSN(c.DB)
-	shown.Channels = make([]Channel, len(c.Channels))
-	for i, ch := range c.Channels {
-		ch.DryRun = ch.Outbox()
-		shown.Channels[i] = ch
-	}
 	var buf bytes.Buffer
 	enc := yaml.NewEncoder(&buf)
 	enc.SetIndent(2)
