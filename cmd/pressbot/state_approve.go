@@ -240,6 +240,11 @@ func approve(ctx context.Context, env *stateEnv, id string, at time.Time, explic
 		if !explicitAt {
 			fmt.Fprintf(stdout, "%s (hash %s) was already approved; nothing changed (its posts: %s). "+
 				"-at TIME moves the posts not sent yet\n", rel.ID, rel.ShortHash(), postStates(rec))
+			if len(named) == 0 {
+				if left := notApprovedFor(rec, channels); left != nil {
+					fmt.Fprintf(stdout, "note: %v\n", left) // channels the approval left out
+				}
+			}
 			return nil
 		}
 		// Approved before: -at moves the posts that have not gone out, or
