@@ -603,6 +603,10 @@ func printApproval(w io.Writer, rel release.Release, res store.ApproveResult, ch
 	case res.Already && res.Scheduled:
 		fmt.Fprintf(w, "%s (hash %s) was already approved; nothing changed\n", rel.ID, rel.ShortHash())
 		return
+	case !res.Scheduled && res.Already:
+		fmt.Fprintf(w, "%s (hash %s): you (%s) have already approved this version; %d of %d approvals, so another person must approve it\n",
+			rel.ID, rel.ShortHash(), cliActor().Actor(), res.Approvals, res.Required)
+		return
 	case !res.Scheduled:
 		fmt.Fprintf(w, "approved %s (hash %s): %d of %d approvals; it needs another approver\n",
 			rel.ID, rel.ShortHash(), res.Approvals, res.Required)
