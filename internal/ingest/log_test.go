@@ -39,25 +39,28 @@ func TestLogOffererSaysWhatToDo(t *testing.T) {
 	rel := release.Release{ID: "2020/imts", Hash: "fe4cb2d914f8c1ae"}
 	tests := []struct {
 		kind        store.ChangeKind
-		withdrawn   bool // the file says withdrawn: true
+		cancelled   []string // channels whose unsent posts the change cancelled
+		withdrawn   bool     // the file says withdrawn: true
 		msg         string
 		wantApprove bool
 		wantDeleted bool // the command that records a post deleted by hand
 		wantUpdate  bool // the command that updates the published posts
 	}{
-		{store.ChangeNew, false, "release awaits approval", true, false, false},
-		{store.ChangeAfterApproval, false, "release awaits approval", true, false, false},
-		{store.ChangeWithdrawn, true, "release withdrawn", false, true, false},
-		{store.ChangeAfterPublishing, false, "published release changed", false, false, true},
-		{store.ChangeNew, true, "release is withdrawn", false, false, false}, // first seen withdrawn
+		{store.ChangeNew, nil, false, "release awaits approval", true, false, false},
+		{store.ChangeAfterApproval, nil, false, "release awaits approval", true, false, false},
+		{store.ChangeWithdrawn, nil, true, "release withdrawn", false, true, false},
+		{store.ChangeAfterPublishing, nil, false, "published release changed", false, false, true},
+		{store.ChangeNew, nil, true, "release is withdrawn", false, false, false}, // first seen withdrawn
+		// Partly published: update the published posts, approve the rest.
+		{store.ChangeAfterPublishing, []string{"x"}, false, "partly published release changed", true, false, true},
 	}
 	for _, tt := range tests {
-		t.Run(tt.kind.String(), func(t *testing.T) {
+		t.Run(tt.kind.String()+strings.Join(tt.cancelled, ","), func(t *testing.T) {
 			var buf bytes.Buffer
 			o := LogOfferer{Log: slog.New(slog.NewJSONHandler(&buf, nil))}
 			r := rel
 			r.Withdrawn = tt.withdrawn
-			if err := o.Offer(context.Background(), r, store.Change{Kind: tt.kind}); err != nil {
+			if err := o.Offer(context.Background(), r, store.Change{Kind: tt.kind, Cancelled: tt.cancelled}); err != nil {
 				t.Fatal(err)
 			}
 			var line map[string]any
@@ -70,7 +73,9 @@ func TestLogOffererSaysWhatToDo(t *testing.T) {
 			if _, ok := line["approve"]; ok != tt.wantApprove {
 				t.Errorf("approve command logged: %v, want %v (%s)", ok, tt.wantApprove, buf.String())
 			}
-			if tt.wantApprove && (line["approve"] != "pressbot approve 2020/imts" || line["now"] != "pressbot approve 2020/imts -at now") {
+			if tt.wantApprove && tt.cancelled != nil && line["approve"] != "pressbot approve 2020/imts" {
+				t.Errorf("approve command %v, want pressbot approve 2020/imts", line["approve"])
+			} else if tt.wantApprove && tt.cancelled == nil && (line["approve"] != "pressbot approve 2020/imts" || line["now"] != "pressbot approve 2020/imts -at now") {
 				t.Errorf("approve commands: %v and %v, want the next slot's and -at now's", line["approve"], line["now"])
 			}
 			if _, ok := line["deleted"]; ok != tt.wantDeleted {
