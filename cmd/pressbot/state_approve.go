@@ -247,6 +247,13 @@ func approve(ctx context.Context, env *stateEnv, id string, at time.Time, explic
 			}
 			return nil
 		}
+		if !slices.ContainsFunc(rec.Posts, func(p store.PostRecord) bool {
+			return p.State == release.StatusScheduled && (len(named) == 0 || slices.Contains(named, p.Channel))
+		}) {
+			fmt.Fprintf(stdout, "%s (hash %s) is %s; nothing to move: -at moves only posts not sent yet (its posts: %s; 'pressbot status %s' shows them)\n",
+				rel.ID, rel.ShortHash(), rec.State, postStates(rec), ingest.ShellWord(rel.ID))
+			return nil
+		}
 		// Approved before: -at moves the posts that have not gone out, or
 		// with -channels those of the channels named.
 		moved, err := env.store.Reschedule(ctx, store.RescheduleRequest{ID: rel.ID, Hash: rel.Hash,
