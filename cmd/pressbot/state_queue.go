@@ -69,17 +69,19 @@ func runQueue(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "pressbot queue: %v\n", err)
 		return exitProblems
 	}
-	writeQueue(stdout, recs, queueView{zone: env.zone, now: time.Now(), skipped: skipped})
+	writeQueue(stdout, recs, queueView{zone: env.zone, now: time.Now(), skipped: skipped,
+		required: func(rel release.Release) int { return requiredApprovals(env.cfg, rel) }})
 	return exitOK
 }
 
 // queueView is what writeQueue needs besides the records: the office
 // zone, the time now (for overdue posts) and the skipped posts by release
-// (skippedOf).
+// (skippedOf), and the approvals a release needs (nil: not shown).
 type queueView struct {
-	zone    *time.Location
-	now     time.Time
-	skipped map[string]map[string]bool
+	zone     *time.Location
+	now      time.Time
+	skipped  map[string]map[string]bool
+	required func(release.Release) int
 }
 
 // writeQueue prints recs as a table, soonest first, and below it what the
@@ -92,7 +94,7 @@ func writeQueue(w io.Writer, recs []store.Record, v queueView) {
 		if len(overdueChannels(r, v.now)) > 0 {
 			at += " (overdue)"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.ID, r.Lang, queueState(r), queueChannels(r, v.skipped[r.ID]), at)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.ID, r.Lang, queueState(r)+approvalsSoFar(r, v.required), queueChannels(r, v.skipped[r.ID]), at)
 	}
 	tw.Flush()
 	if len(recs) == 0 {
@@ -179,6 +181,18 @@ func queueState(r store.Record) string {
 		return "draft"
 	}
 	return string(r.State)
+}
+
+// approvalsSoFar is " (1 of 2 approvals)" for r awaiting approval with
+// some approvals but fewer than required needs; else "".
+func approvalsSoFar(r store.Record, required func(release.Release) int) string {
+	if required == nil || r.State != release.StatusPendingApproval || len(r.Approvals) == 0 {
+		return ""
+	}
+	if n := required(r.Release); len(r.Approvals) < n {
+		return fmt.Sprintf(" (%d of %d approvals)", len(r.Approvals), n)
+	}
+	return ""
 }
 
 // draftNote explains, after the state, that r was made a draft.

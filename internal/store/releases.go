@@ -297,6 +297,12 @@ func (s *Store) List(ctx context.Context, f ListFilter) ([]Record, error) {
 			if out[i].Posts, err = s.posts(ctx, tx, out[i].ID); err != nil {
 				return err
 			}
+			// Approvals so far count only while approval is pending.
+			if out[i].State == release.StatusPendingApproval {
+				if out[i].Approvals, err = s.approvals(ctx, tx, out[i].ID, out[i].Hash); err != nil {
+					return err
+				}
+			}
 		}
 		return nil
 	})
