@@ -92,20 +92,10 @@ func attempts(p store.PostRecord) string {
 }
 
 // unsentAfterChange returns the channels of rec, a release published on
-// some channels and changed since, whose post had not gone out: the edit
-// cancelled it, and only an approval of the new version sends it there.
+// some channels and changed since, whose post had not gone out
+// (store.UnsentAfterChange).
 func unsentAfterChange(rec store.Record) []string {
-	published := slices.ContainsFunc(rec.Posts, func(p store.PostRecord) bool { return p.State == release.StatusPublished })
-	if rec.State != release.StatusPendingApproval || !published {
-		return nil
-	}
-	var out []string
-	for _, p := range rec.Posts {
-		if p.State == release.StatusPendingApproval {
-			out = append(out, p.Channel)
-		}
-	}
-	return out
+	return store.UnsentAfterChange(rec.State, rec.Posts)
 }
 
 // listAnd joins names as "a", "a and b", "a, b and c" ("none" for none).

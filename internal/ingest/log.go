@@ -48,9 +48,9 @@ func (o LogOfferer) Offer(_ context.Context, rel release.Release, ch store.Chang
 			"posts already published stay on the platforms until deleted there ('"+o.command("status", rel.ID, "")+"' lists them)",
 			append(attrs, "delete", o.command("resolve", rel.ID, "delete"),
 				"deleted", o.command("resolve", rel.ID, "deleted -channels NAME"))...)
-	case ch.Kind == store.ChangeAfterPublishing && len(ch.Cancelled) > 0:
+	case ch.Kind == store.ChangeAfterPublishing && len(ch.Unsent) > 0:
 		o.Log.Warn("partly published release changed: its published posts and newsroom page keep the published version until you update them "+
-			"or keep them as they are; its posts not sent yet ("+strings.Join(ch.Cancelled, ", ")+") were cancelled and go out only when you approve the new version (approving does not send the published ones again)",
+			"or keep them as they are; its posts not sent yet ("+strings.Join(ch.Unsent, ", ")+") were cancelled and go out only when you approve the new version (approving does not send the published ones again)",
 			append(attrs, "update", o.command("update", rel.ID, ""), "keep", o.command("update", rel.ID, "-keep"),
 				"approve", o.command("approve", rel.ID, ""), "preview", o.preview(rel.ID))...)
 	case ch.Kind == store.ChangeAfterPublishing:

@@ -60,7 +60,7 @@ func TestLogOffererSaysWhatToDo(t *testing.T) {
 			o := LogOfferer{Log: slog.New(slog.NewJSONHandler(&buf, nil))}
 			r := rel
 			r.Withdrawn = tt.withdrawn
-			if err := o.Offer(context.Background(), r, store.Change{Kind: tt.kind, Cancelled: tt.cancelled}); err != nil {
+			if err := o.Offer(context.Background(), r, store.Change{Kind: tt.kind, Unsent: tt.cancelled}); err != nil {
 				t.Fatal(err)
 			}
 			var line map[string]any

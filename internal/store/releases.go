@@ -107,6 +107,12 @@ func (s *Store) updateRelease(ctx context.Context, tx *sql.Tx, rel release.Relea
 	if ch.State, err = s.releaseOnChange(ctx, tx, rel, ch.State, actor, detail); err != nil {
 		return Change{}, err
 	}
+	if ch.Kind == ChangeAfterPublishing {
+		if posts, err = s.posts(ctx, tx, rel.ID); err != nil {
+			return Change{}, err
+		}
+		ch.Unsent = UnsentAfterChange(ch.State, posts)
+	}
 	_, err = tx.ExecContext(ctx, `UPDATE releases SET lang = $1, translation_key = $2, title = $3, hash = $4,
 		source_commit = $5, snapshot = $6, updated = $7 WHERE id = $8`,
 		rel.Lang, rel.TranslationKey, rel.Title, rel.Hash, rel.Commit, snap, formatTime(s.now()), rel.ID)

@@ -809,3 +809,21 @@ func TestImageInUse(t *testing.T) {
 		check("images/2024/van_1.jpg", false)
 	})
 }
+
+// TestUnsentAfterChange checks that each edit of a release published on
+// some channels names the channels not sent yet, also the second edit,
+// whose posts the first edit had cancelled already.
+func TestUnsentAfterChange(t *testing.T) {
+	forEach(t, func(t *testing.T, s *store.Store) {
+		r := rel("2024/p", "h1")
+		mustUpsert(t, s, r)
+		approve(t, s, r.ID, r.Hash, alice, 1, "telegram", "x")
+		publish(t, s, store.PublishArgs{Release: r.ID, Channel: "telegram", Hash: r.Hash, Gen: 1})
+		for _, hash := range []string{"h2", "h3"} {
+			ch, err := s.UpsertRelease(ctx, rel(r.ID, hash), store.ActorSystem)
+			if err != nil || ch.Kind != store.ChangeAfterPublishing || !slices.Equal(ch.Unsent, []string{"x"}) {
+				t.Errorf("edit to %s: %+v %v; want changed after publishing, unsent on x", hash, ch, err)
+			}
+		}
+	})
+}

@@ -135,6 +135,11 @@ type Change struct {
 	State    release.Status
 	// Cancelled lists the channels whose pending posts were cancelled.
 	Cancelled []string
+	// Unsent lists, for a release changed after publishing on some
+	// channels, the channels not sent yet (UnsentAfterChange): cancelled
+	// by this edit or an earlier one, they wait for an approval of the new
+	// version.
+	Unsent []string
 	// RenamedFrom is the release's ID before its file was renamed
 	// (RenameRelease), or "".
 	RenamedFrom string
