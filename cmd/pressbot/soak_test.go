@@ -48,7 +48,7 @@ import (
 //	PRESSBOT_SOAK_FAULTS       1: the fakes drop connections and answer 5xx/429 at random
 //	PRESSBOT_SOAK_SEED         seed of the kill times and faults (printed; default: the clock)
 //	PRESSBOT_SOAK_PACE         time between two releases' publication slots (default 1.2s)
-//	PRESSBOT_SOAK_WAIT_RESCUE  1: wait up to 12 min for River to rescue jobs held by killed workers
+//	PRESSBOT_SOAK_WAIT_RESCUE  1: wait up to 6 min for River to rescue jobs held by killed workers
 //	PRESSBOT_SOAK_DB           postgres: a fresh schema of PRESSBOT_TEST_POSTGRES instead of SQLite
 //	PRESSBOT_SOAK_REPORT       file the summary is written to
 //	PRESSBOT_SOAK_DIR          keep the database, logs and delivery log here
@@ -80,8 +80,8 @@ type soakParams struct {
 	// short soak leaves them out (then throttling is retried with backoff).
 	FBUsageHeaders bool
 	// WaitRescue waits, after the drain, for the posts whose job a killed
-	// worker held (up to 12 minutes: River rescues such jobs after
-	// RescueStuckJobsAfter, 10 minutes in serve).
+	// worker held (up to 6 minutes: River rescues such jobs after
+	// RescueStuckJobsAfter, 3.5 minutes in serve, and checks every 30 s).
 	WaitRescue bool
 	Report     string
 	Dir        string
@@ -481,8 +481,8 @@ func (s *soak) drain() {
 		}
 		if len(unsettled) == 0 && s.rescued == nil {
 			s.rescued = held
-			deadline = time.Now().Add(12 * time.Minute)
-			t.Logf("drain: waiting up to 12 min for River to rescue the jobs of %d posts held by killed workers", len(held))
+			deadline = time.Now().Add(6 * time.Minute)
+			t.Logf("drain: waiting up to 6 min for River to rescue the jobs of %d posts held by killed workers", len(held))
 		}
 		if time.Now().After(deadline) {
 			unsettled = append(unsettled, held...)

@@ -88,8 +88,10 @@ type Options struct {
 	// PublishTimeout bounds one send (default 2 minutes); the context given
 	// to the Publisher ends then.
 	PublishTimeout time.Duration
-	// RescueAfter is River's RescueStuckJobsAfter (default 10 minutes);
-	// it must exceed PublishTimeout.
+	// RescueAfter is River's RescueStuckJobsAfter (default PublishTimeout
+	// plus 1 minute, 3 minutes in all: a send's longest run and the time
+	// to record its result, with room to spare); it must exceed
+	// PublishTimeout.
 	RescueAfter time.Duration
 	// StaleAfter is how long a post may stay publishing before it is
 	// declared uncertain (default PublishTimeout + 1 minute).
@@ -143,7 +145,7 @@ func (o Options) withDefaults() Options {
 		o.Workers = 4
 	}
 	def(&o.PublishTimeout, 2*time.Minute)
-	def(&o.RescueAfter, 10*time.Minute)
+	def(&o.RescueAfter, o.PublishTimeout+recordTimeout+30*time.Second)
 	def(&o.StaleAfter, o.PublishTimeout+time.Minute)
 	def(&o.SweepEvery, 30*time.Second)
 	def(&o.FetchPollInterval, 100*time.Millisecond)
@@ -198,9 +200,11 @@ func New(s *store.Store, publishers map[string]Publisher, opts Options) (*Queue,
 	// the post still "publishing" and marks it uncertain instead of sending,
 	// so a rescue can never duplicate a post. It must exceed
 	// PublishTimeout, or a slow but live send would be rescued while in
-	// flight. Ten minutes is long enough for any send and short enough that
-	// the River job does not linger; officers hear of the uncertain post
-	// sooner, from the sweeper (StaleAfter).
+	// flight: a job ends at PublishTimeout, and its result is recorded
+	// within recordTimeout after that. The default adds half a minute to
+	// both, so that a post whose worker died before it claimed the post
+	// (in the pacing wait, say) goes out about three and a half minutes
+	// late rather than ten.
 	cfg.RescueStuckJobsAfter = opts.RescueAfter
 	cfg.MaxAttempts = store.PublishMaxAttempts
 	client, err := river.NewClient(s.Driver(), cfg)

@@ -442,3 +442,10 @@ func TestHeldWhileFileNotCurrent(t *testing.T) {
 		t.Errorf("%d sends, want 1", n)
 	}
 }
+
+func TestNewAcceptsLongPublishTimeout(t *testing.T) {
+	s := storetest.Open(t, store.DialectSQLite)
+	if _, err := queue.New(s, nil, queue.Options{PublishTimeout: 15 * time.Minute}); err != nil {
+		t.Errorf("PublishTimeout of 15 min with the default RescueAfter: %v", err)
+	}
+}
