@@ -48,6 +48,14 @@ func healthAddr(path string) (string, error) {
 	return cfg.HTTP.Addr, nil
 }
 
+// healthSource names where healthAddr took the address from.
+func healthSource(path string) string {
+	if path == "" {
+		return config.EnvPrefix + "HTTP_ADDR"
+	}
+	return "http.addr of " + path
+}
+
 // runHealth GETs a health URL and exits 0 on 200, 1 otherwise; images
 // without curl use it as their health check.
 func runHealth(args []string, stdout, stderr io.Writer) int {
@@ -61,6 +69,11 @@ func runHealth(args []string, stdout, stderr io.Writer) int {
 		addr, err := healthAddr(*cfgPath)
 		if err != nil {
 			fmt.Fprintln(stderr, "pressbot health:", err)
+			return exitUsage
+		}
+		if _, port, err := net.SplitHostPort(addr); err == nil && port == "0" {
+			fmt.Fprintf(stderr, "pressbot health: %s listens on port 0, a free port serve picks as it starts, so there is no address to probe: "+
+				"give serve a fixed port, or pass -url with the address serve logs at start (\"health=\" in its \"newsroom and API listening\" line)\n", healthSource(*cfgPath))
 			return exitUsage
 		}
 		*url = healthURL(addr)
