@@ -122,6 +122,8 @@ type Store interface {
 	BeginEdit(ctx context.Context, id, channel, hash, actor string) error
 	EndEdit(ctx context.Context, id, channel string) error
 	PostDeleted(ctx context.Context, id, channel, actor string) error
+	RenamedFrom(ctx context.Context, id string) ([]store.Rename, error)
+	Renames(ctx context.Context) ([]store.Rename, error)
 }
 
 // Renderer renders a release's posts exactly as they will be published.
@@ -164,8 +166,9 @@ type Bot struct {
 	keys     map[string]string // shortID → card or release key
 	cards    map[string]*card  // card key → the last card sent
 	shown    map[string]release.Release
-	linked   map[string]string // release id → approved hash whose links were reported
-	problems map[string]string // path → digest of the last problems reported
+	linked   map[string]string    // release id → approved hash whose links were reported
+	problems map[string]string    // path → digest of the last problems reported
+	void     map[int]store.Rename // card message of a copy that was a rename → the rename
 	locks    map[string]*sync.Mutex
 	username string
 }
@@ -187,7 +190,7 @@ func New(cfg Config, st Store, r Renderer, slots Slots) (*Bot, error) {
 	}
 	b := &Bot{cfg: cfg, st: st, r: r, slots: slots, log: cfg.Logger, users: map[int64]User{},
 		keys: map[string]string{}, cards: map[string]*card{}, shown: map[string]release.Release{},
-		linked: map[string]string{}, problems: map[string]string{}, locks: map[string]*sync.Mutex{}}
+		linked: map[string]string{}, problems: map[string]string{}, void: map[int]store.Rename{}, locks: map[string]*sync.Mutex{}}
 	for _, u := range cfg.Users {
 		b.users[u.ID] = u
 	}
@@ -374,7 +377,8 @@ func (b *Bot) remember(key string) string {
 }
 
 // resolve returns the key of a short id, scanning the store once when the
-// id is not known (after a restart).
+// id is not known (after a restart). The old ID of a renamed release
+// leads to its new one.
 func (b *Bot) resolve(ctx context.Context, id string) (string, bool) {
 	b.mu.Lock()
 	key, ok := b.keys[id]
@@ -391,6 +395,18 @@ func (b *Bot) resolve(ctx context.Context, id string) (string, bool) {
 		b.remember(releaseKey(r.ID))
 		b.remember(cardKey(r.ID, r.TranslationKey))
 	}
+	// The buttons of a renamed release's old ID lead to its new one.
+	renames, err := b.st.Renames(ctx)
+	if err != nil {
+		b.log.Warn("approval: list renamed releases", "err", err)
+	}
+	b.mu.Lock()
+	for _, r := range renames {
+		if _, taken := b.keys[shortID(releaseKey(r.From))]; !taken {
+			b.keys[shortID(releaseKey(r.From))] = releaseKey(r.To)
+		}
+	}
+	b.mu.Unlock()
 	b.mu.Lock()
 	key, ok = b.keys[id]
 	b.mu.Unlock()

@@ -51,11 +51,23 @@ func (b *Bot) tap(ctx context.Context, q *models.CallbackQuery) (string, bool) {
 	case actRetry, actMark, actSkip, actDelete, actByHand:
 		return b.postAction(ctx, u, d, tapped)
 	}
-	return b.cardAction(ctx, u, d, tapped.ID)
+	return b.cardAction(ctx, u, d, tapped)
 }
 
 // cardAction runs a card's button.
-func (b *Bot) cardAction(ctx context.Context, u User, d data, msgID int) (string, bool) {
+func (b *Bot) cardAction(ctx context.Context, u User, d data, tapped *models.Message) (string, bool) {
+	msgID := tapped.ID
+	b.mu.Lock()
+	rn, void := b.void[msgID]
+	b.mu.Unlock()
+	if void {
+		// Its buttons were to go with the rewrite (Renamed); a tap sent
+		// before that arrived, or the rewrite failed.
+		if err := b.editMarkup(ctx, msgID, nil); err != nil {
+			b.log.Warn("approval: remove the buttons of a copy's card", "message", msgID, "err", err)
+		}
+		return voidAnswer(rn.From, rn.To), true
+	}
 	key, ok := b.resolve(ctx, d.ID)
 	if !ok {
 		return "This release is no longer known.", true
@@ -71,6 +83,9 @@ func (b *Bot) cardAction(ctx context.Context, u User, d data, msgID int) (string
 	}
 	if v.hash != d.Hash {
 		return b.outdated(ctx, v, msgID)
+	}
+	if rn, rec, ok := b.renamedSince(ctx, v, tapped); ok {
+		return b.voidTapped(ctx, rn, rec, msgID)
 	}
 	lang, mask := d.arg(0), decodeMask(d.arg(1), v.all())
 	switch d.Act {
@@ -504,7 +519,7 @@ func (b *Bot) settlePost(ctx context.Context, u User, d data, tapped *models.Mes
 		return rec, "This post is no longer known.", false
 	}
 	p := rec.Posts[i]
-	if postHash(rec.ID, p.Channel, p.Hash) != d.Hash {
+	if !b.alertOf(ctx, rec.ID, p, d.Hash) {
 		b.settled(ctx, tapped, "This alert is outdated: the post was approved again since.", nil)
 		return rec, "This alert is outdated: the post changed since.", false
 	}
@@ -519,6 +534,25 @@ func (b *Bot) settlePost(ctx context.Context, u User, d data, tapped *models.Mes
 	}
 	b.settled(ctx, tapped, outcome, keep)
 	return rec, outcome, true
+}
+
+// alertOf reports whether hash is the post hash of p, a post of release
+// id, in an alert: one sent for it under id or, before its file was
+// renamed, under an old ID of the release.
+func (b *Bot) alertOf(ctx context.Context, id string, p store.PostRecord, hash string) bool {
+	if postHash(id, p.Channel, p.Hash) == hash {
+		return true
+	}
+	renames, err := b.st.RenamedFrom(ctx, id)
+	if err != nil {
+		b.log.Warn("approval: list the old IDs of a release", "release", id, "err", err)
+	}
+	for _, r := range renames {
+		if postHash(r.From, p.Channel, p.Hash) == hash {
+			return true
+		}
+	}
+	return false
 }
 
 // otherButtons returns the buttons of m but the one sending tapped. On a

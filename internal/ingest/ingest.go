@@ -61,6 +61,12 @@ type Offerer interface {
 	Offer(ctx context.Context, rel release.Release, ch store.Change) error
 	ReportProblems(ctx context.Context, path string, problems []string)
 	Alert(ctx context.Context, text string)
+	// Renamed follows a rename: release from is to now, its file
+	// renamed (store.RenameRelease), with the change ch; any change of
+	// content is offered after it. It reports whether it told the
+	// officers that a request to approve a copy at to, shown before, is
+	// void (the approval chat rewrites that card).
+	Renamed(ctx context.Context, from, to string, ch store.Change) bool
 }
 
 // Ingest applies content changes. It is safe for one goroutine at a time.
@@ -565,16 +571,20 @@ func live(state release.Status) bool {
 }
 
 // renamed tells the log and the officers that the file of release from
-// was renamed, and the release moved to id.
-func (in *Ingest) renamed(ctx context.Context, from, id string, ch store.Change) {
+// was renamed, and the release moved to id; it reports whether the
+// Offerer said that a request to approve a copy at id is void
+// (Offerer.Renamed).
+func (in *Ingest) renamed(ctx context.Context, from, id string, ch store.Change) bool {
 	in.log.Info("release file renamed: the release moved to its new ID with its state, posts and history; nothing is offered or published again for the rename",
 		"release", id, "from", from, "state", string(ch.State))
+	void := in.offer.Renamed(ctx, from, id, ch)
 	msg := fmt.Sprintf("The file of release %s was renamed to %s.md: the release is %s now, with its state (%s), posts and history; nothing is offered or published again.",
 		from, id, id, ch.State)
 	if ch.Kind != store.ChangeUnchanged {
 		msg += " Its content changed too: see the next message."
 	}
 	in.offer.Alert(ctx, msg)
+	return void
 }
 
 // Reconcile withdraws, as removed, the releases still to be published
@@ -699,11 +709,14 @@ func (in *Ingest) renamedCopy(ctx context.Context, rec store.Record) (string, er
 		in.held[to.ID] = true
 	}
 	in.log.Info("release synced", "release", to.ID, "change", ch.Kind.String(), "state", string(ch.State), "hash", to.Release.ShortHash())
-	in.renamed(ctx, rec.ID, to.ID, ch)
-	if ch.Kind == store.ChangeUnchanged {
+	void := in.renamed(ctx, rec.ID, to.ID, ch)
+	switch {
+	case ch.Kind == store.ChangeUnchanged && void:
+		// The Offerer said so: the copy's card is rewritten.
+	case ch.Kind == store.ChangeUnchanged:
 		in.offer.Alert(ctx, fmt.Sprintf("The approval request shown for %s is void: %s is the file of %s renamed, which is %s; there is nothing to approve.",
 			to.ID, to.ID, rec.ID, ch.State))
-	} else {
+	default:
 		if err := in.offer.Offer(ctx, to.Release, ch); err != nil {
 			in.log.Error("cannot offer release for approval; it stays pending", "release", to.ID, "err", err)
 		}

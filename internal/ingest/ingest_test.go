@@ -20,6 +20,8 @@ type recorder struct {
 	offers   []string // "id:change"
 	problems []string // paths
 	alerts   []string
+	renames  []string // "from→to"
+	void     bool     // what Renamed answers: it rewrote a copy's card
 }
 
 func (r *recorder) Offer(_ context.Context, rel release.Release, ch store.Change) error {
@@ -30,6 +32,10 @@ func (r *recorder) ReportProblems(_ context.Context, path string, _ []string) {
 	r.problems = append(r.problems, filepath.Base(path))
 }
 func (r *recorder) Alert(_ context.Context, text string) { r.alerts = append(r.alerts, text) }
+func (r *recorder) Renamed(_ context.Context, from, to string, _ store.Change) bool {
+	r.renames = append(r.renames, from+"→"+to)
+	return r.void
+}
 
 const good = "---\ntitle: %s\ndate: 2026-11-20T10:00:00+05:00\nlang: en\n---\n\nBody of the release.\n"
 

@@ -93,3 +93,8 @@ func (o LogOfferer) ReportProblems(_ context.Context, path string, problems []st
 
 // Alert logs text at warning level.
 func (o LogOfferer) Alert(_ context.Context, text string) { o.Log.Warn(text) }
+
+// Renamed does nothing and reports false: Ingest logs a rename and that
+// a request to approve a copy at the new ID is void, and the command line
+// finds the release under its new ID.
+func (o LogOfferer) Renamed(context.Context, string, string, store.Change) bool { return false }

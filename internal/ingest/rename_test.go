@@ -95,6 +95,38 @@ func (s *stepper) wantRenamed(t *testing.T, from, to string, state release.Statu
 	}) {
 		t.Errorf("alerts %q: want one about the rename", s.rec.alerts)
 	}
+	if !slices.Contains(s.rec.renames, from+"→"+to) {
+		t.Errorf("the Offerer was told of renames %q, want %s→%s", s.rec.renames, from, to)
+	}
+}
+
+// TestCopyTurnedRenameVoid checks that when a copy turns out to be a
+// rename, the officers are told that the request to approve it is void
+// once: by the Offerer when it says it did (the chat rewrites the copy's
+// card), else by an alert.
+func TestCopyTurnedRenameVoid(t *testing.T) {
+	for _, void := range []bool{false, true} {
+		s, _ := newRenameStepper(t)
+		s.rec.void = void
+		write(t, s.dir, "2026/a.md", strings.Replace(good, "%s", "A", 1))
+		s.step(t, "first")
+		s.publishFor(t, "2026/a")
+		data, err := os.ReadFile(filepath.Join(s.dir, "2026/a.md"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		write(t, s.dir, "2026/b.md", string(data))
+		s.step(t, "copy")
+		s.remove(t, "2026/a.md")
+		s.step(t, "original gone")
+		s.wantRenamed(t, "2026/a", "2026/b", release.StatusPublished)
+		alerted := slices.ContainsFunc(s.rec.alerts, func(a string) bool {
+			return strings.Contains(a, "The approval request shown for 2026/b is void")
+		})
+		if alerted == void {
+			t.Errorf("Offerer rewrote the card: %v; alerts %q", void, s.rec.alerts)
+		}
+	}
 }
 
 // TestRenameIsNotANewRelease checks that a published release whose file

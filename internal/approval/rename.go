@@ -1,0 +1,178 @@
+package approval
+
+import (
+	"context"
+
+	"github.com/go-telegram/bot/models"
+
+	"github.com/pressbot/pressbot/internal/store"
+)
+
+// Renamed follows a release file's rename on the cards: release from moved
+// to the ID to (store.RenameRelease), ch being the change recorded with
+// it. The card of a copy offered at to (the watcher saw the renamed file
+// before the old one went) is rewritten to say it was a rename, without
+// buttons; the release's own card follows it to its new ID and, when the
+// content did not change, is shown again under that ID with its buttons.
+// A changed content is offered next (Offer), below the release's card.
+// It reports whether it rewrote a copy's card.
+func (b *Bot) Renamed(ctx context.Context, from, to string, ch store.Change) bool {
+	rec, err := b.st.Get(ctx, to)
+	if err != nil {
+		b.log.Warn("approval: follow a rename on the cards", "release", to, "from", from, "err", err)
+		return false
+	}
+	oldKey, newKey := cardKey(from, rec.TranslationKey), cardKey(to, rec.TranslationKey)
+	b.mu.Lock()
+	// Old buttons of the release (its card, its alerts) lead to its new
+	// ID; a card shown there now has another hash, so they point to it.
+	b.keys[shortID(oldKey)] = newKey
+	b.keys[shortID(releaseKey(from))] = releaseKey(to)
+	if r, ok := b.shown[from]; ok {
+		delete(b.shown, from)
+		b.shown[to] = r
+	}
+	if h, ok := b.linked[from]; ok {
+		delete(b.linked, from)
+		b.linked[to] = h
+	}
+	b.mu.Unlock()
+	void := oldKey != newKey && b.voidCopy(ctx, from, rec, ch)
+	b.followCard(ctx, from, to, oldKey, newKey, ch)
+	return void
+}
+
+// voidCopy rewrites the card of the copy that rec's file was taken for
+// into a note that it was the file of release from renamed, without
+// buttons: there is nothing to approve on it. It reports whether it did.
+func (b *Bot) voidCopy(ctx context.Context, from string, rec store.Record, ch store.Change) bool {
+	key := cardKey(rec.ID, rec.TranslationKey)
+	defer b.lock(key)()
+	b.mu.Lock()
+	c := b.cards[key]
+	delete(b.cards, key)
+	if c != nil {
+		b.void[c.MsgID] = store.Rename{From: from, To: rec.ID}
+	}
+	b.mu.Unlock()
+	if c == nil {
+		return false
+	}
+	if err := b.edit(ctx, c.MsgID, voidText(from, rec, ch.Kind != store.ChangeUnchanged), nil); err != nil {
+		b.log.Warn("approval: rewrite the card of a copy that was a rename", "release", rec.ID, "from", from, "message", c.MsgID, "err", err)
+		return false
+	}
+	b.log.Info("approval: the card of a copy now says it was a rename", "release", rec.ID, "from", from, "message", c.MsgID)
+	return true
+}
+
+// voidText is the text of a copy's card once its file turned out to be
+// release from's renamed; changed says the content changed as well.
+func voidText(from string, rec store.Record, changed bool) string {
+	m := &msg{}
+	m.tag("🔀 ").bold(rec.Title).tag("\n")
+	m.text("This file turned out to be a rename of ").code(from + ".md").text(", not a copy: release ").code(from).
+		text(" is ").code(rec.ID).text(" now and keeps its record and state (" + string(rec.State) + "). ")
+	if changed {
+		m.text("Its content changed too: see the newer card below.")
+	} else {
+		m.text("Nothing to approve here; use the release's own card, or /status " + rec.ID + ".")
+	}
+	return m.String(MaxText)
+}
+
+// voidAnswer is the answer to a tap on the card of a copy that turned out
+// to be release from's file renamed to id.
+func voidAnswer(from, id string) string {
+	return "Nothing to approve here: " + id + ".md turned out to be a rename of " + from +
+		", not a copy. The release keeps its record and state; see its own card or /status " + id + "."
+}
+
+// followCard moves the card of release from, now to, to the card key
+// newKey and, if the card was current and the content did not change,
+// shows it again under the new ID with its buttons.
+func (b *Bot) followCard(ctx context.Context, from, to, oldKey, newKey string, ch store.Change) {
+	defer b.lock(newKey)()
+	b.mu.Lock()
+	c := b.cards[oldKey]
+	if c != nil && oldKey != newKey {
+		delete(b.cards, oldKey)
+		b.cards[newKey] = c
+	}
+	b.mu.Unlock()
+	if c == nil || ch.Kind != store.ChangeUnchanged {
+		return // a change is offered next, in reply to this card
+	}
+	v, err := b.loadView(ctx, newKey)
+	if err != nil {
+		b.log.Warn("approval: show a renamed release's card", "key", newKey, "err", err)
+		return
+	}
+	if c.Hash != hashAs(v, from, to) {
+		return // outdated already: a newer card exists
+	}
+	note := "Renamed from " + from + ": its file is now " + to + ".md; its state, approvals and posts stay."
+	if c.Note != "" {
+		note += " " + c.Note
+	}
+	if err := b.edit(ctx, c.MsgID, b.text(ctx, v, note), b.keyboard(v, v.all()).markup()); err != nil {
+		b.log.Warn("approval: show a renamed release's card", "key", newKey, "err", err)
+		return
+	}
+	b.mu.Lock()
+	b.cards[newKey] = &card{MsgID: c.MsgID, Hash: v.hash, Note: note}
+	b.mu.Unlock()
+}
+
+// hashAs is the short hash v had when the release now at ID to was still
+// at from.
+func hashAs(v *view, from, to string) string {
+	ms := make([]member, len(v.recs))
+	for i, r := range v.recs {
+		ms[i] = member{r.ID, r.Hash}
+		if r.ID == to {
+			ms[i].ID = from
+		}
+	}
+	return shortHash(ms)
+}
+
+// renamedSince returns the rename into a release of v that happened after
+// the tapped card was last written, with that release: the card was then
+// a copy's (a store.Placeholder the rename replaced), whose buttons carry
+// the same ID and hash as the release's own. Renamed rewrites such cards
+// as it goes; this catches those it did not know (sent before a restart)
+// or could not edit. Telegram gives times in seconds: a rename within the
+// second the card was written does not count.
+func (b *Bot) renamedSince(ctx context.Context, v *view, m *models.Message) (store.Rename, store.Record, bool) {
+	if m.Date == 0 {
+		return store.Rename{}, store.Record{}, false
+	}
+	written := int64(max(m.Date, m.EditDate))
+	for _, r := range v.recs {
+		renames, err := b.st.RenamedFrom(ctx, r.ID)
+		if err != nil {
+			b.log.Warn("approval: list the old IDs of a release", "release", r.ID, "err", err)
+			continue
+		}
+		for i := len(renames) - 1; i >= 0; i-- {
+			if renames[i].At.Unix() > written {
+				return renames[i], r, true
+			}
+		}
+	}
+	return store.Rename{}, store.Record{}, false
+}
+
+// voidTapped rewrites the tapped card of a copy that was release rn.From
+// renamed, and answers the tap.
+func (b *Bot) voidTapped(ctx context.Context, rn store.Rename, rec store.Record, msgID int) (string, bool) {
+	b.mu.Lock()
+	b.void[msgID] = rn
+	b.mu.Unlock()
+	if err := b.edit(ctx, msgID, voidText(rn.From, rec, false), nil); err != nil {
+		b.log.Warn("approval: rewrite the card of a copy that was a rename", "release", rec.ID, "from", rn.From, "message", msgID, "err", err)
+	}
+	b.log.Info("approval: refused a tap on the card of a copy that was a rename", "release", rec.ID, "from", rn.From, "message", msgID)
+	return voidAnswer(rn.From, rec.ID), true
+}
