@@ -134,7 +134,7 @@ func (b *Bot) changeNote(ctx context.Context, rel release.Release, ch store.Chan
 		note = strings.TrimSpace("Renamed from " + ch.RenamedFrom + ". " + note)
 	}
 	if ch.Repeats != "" {
-		note = strings.TrimSpace("⚠️ Same content as " + ch.Repeats + ", which is " + string(ch.RepeatsState) +
+		note = strings.TrimSpace("Same content as " + ch.Repeats + ", which is " + string(ch.RepeatsState) +
 			" and whose file is still there: approving publishes this press release a second time. If this file is a copy, delete it. " + note)
 	}
 	return note

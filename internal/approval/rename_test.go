@@ -121,8 +121,8 @@ func TestCopyTurnedRename(t *testing.T) {
 	f.write("2024/b", src)
 	f.scan()
 	cp := w.card(title, orig.ID)
-	if !strings.Contains(cp.Plain, "Same content as 2024/a") {
-		t.Fatalf("the copy's card has no warning:\n%s", cp.Plain)
+	if !strings.Contains(cp.Plain, "⚠️ Same content as 2024/a") || strings.Contains(cp.Plain, "⚠️ ⚠️") {
+		t.Fatalf("the copy's card has no warning, or two signs for one:\n%s", cp.Plain)
 	}
 	stale := w.buttonData(cp.ID, "⚡ Publish now")
 	f.remove("2024/a")
