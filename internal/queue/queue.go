@@ -123,7 +123,9 @@ type Options struct {
 	// than Grace after its time (serve was stopped or behind) waits for
 	// the first instant its channel's quiet hours and minimum gap allow,
 	// with the channel's other overdue posts in the order they were due
-	// (store.Reslot), instead of all going out at once.
+	// (store.Reslot), instead of all going out at once. A retry after a
+	// transient error or a rate limit is likewise put at the first instant
+	// they allow from its backoff on (store.RetryTime).
 	Policies map[string]schedule.Policy
 	// Grace is how late a post may start and still count as on time
 	// (default 2 minutes).
@@ -304,13 +306,13 @@ func (q *Queue) notify(ctx context.Context, ev Event) {
 	msg := "publish " + string(ev.Kind)
 	attrs := []slog.Attr{slog.String("release", ev.Release), slog.String("channel", ev.Channel), slog.Int("attempt", ev.Attempt)}
 	if ev.Kind == EventMoved {
-		zone := q.opts.Policies[ev.Channel].Zone
-		if zone == nil {
-			zone = time.UTC
-		}
+		zone := q.zone(ev.Channel)
 		msg = "overdue post moved: it missed its time (serve was stopped or behind) and goes at the first time the channel's quiet hours and minimum gap allow"
 		attrs = []slog.Attr{slog.String("release", ev.Release), slog.String("channel", ev.Channel),
 			slog.String("due", ev.Due.In(zone).Format(time.RFC3339)), slog.String("at", ev.RetryAt.In(zone).Format(time.RFC3339))}
+	}
+	if ev.Kind == EventRetrying || ev.Kind == EventRateLimited {
+		attrs = append(attrs, slog.String("retry_at", ev.RetryAt.In(q.zone(ev.Channel)).Format(time.RFC3339)))
 	}
 	if ev.Err != "" {
 		attrs = append(attrs, slog.String("err", ev.Err))
@@ -319,6 +321,14 @@ func (q *Queue) notify(ctx context.Context, ev Event) {
 	if q.opts.Notifier != nil {
 		q.opts.Notifier.Notify(ctx, ev)
 	}
+}
+
+// zone returns the office zone of channel's policy (UTC without one).
+func (q *Queue) zone(channel string) *time.Location {
+	if z := q.opts.Policies[channel].Zone; z != nil {
+		return z
+	}
+	return time.UTC
 }
 
 // backoff returns the delay before transient retry number attempt (1-based):

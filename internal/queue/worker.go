@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/pressbot/pressbot/internal/release"
@@ -21,6 +22,11 @@ const recordTimeout = 30 * time.Second
 type worker struct {
 	river.WorkerDefaults[store.PublishArgs]
 	q *Queue
+
+	// retries holds, by job ID, the time a transient error's retry was
+	// recorded for, until River asks NextRetry for it.
+	mu      sync.Mutex
+	retries map[int64]time.Time
 }
 
 // Timeout bounds one job; it is shorter than RescueStuckJobsAfter.
@@ -28,9 +34,66 @@ func (w *worker) Timeout(*river.Job[store.PublishArgs]) time.Duration {
 	return w.q.opts.PublishTimeout
 }
 
-// NextRetry is the bounded exponential backoff for transient errors.
+// NextRetry tells River when to run a job again after Work returned an
+// error. After a transient send error it is the time record stored and
+// told (the backoff, moved to keep the channel's rules); after any other
+// error (nothing was claimed or sent) the bounded exponential backoff.
 func (w *worker) NextRetry(job *river.Job[store.PublishArgs]) time.Time {
+	w.mu.Lock()
+	at, ok := w.retries[job.ID]
+	delete(w.retries, job.ID)
+	w.mu.Unlock()
+	if ok {
+		// A time already passed (a backoff shorter than recording took)
+		// would make River fall back to its own policy.
+		if now := time.Now(); at.Before(now) {
+			return now
+		}
+		return at
+	}
 	return time.Now().Add(backoff(job.Attempt, w.q.opts.MaxBackoff))
+}
+
+// keepRetry remembers at as the retry time of job for NextRetry, and
+// forgets the times River never asked for (a job stopped by shutdown).
+func (w *worker) keepRetry(job *river.Job[store.PublishArgs], at time.Time) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.retries == nil {
+		w.retries = map[int64]time.Time{}
+	}
+	for id, t := range w.retries {
+		if time.Since(t) > time.Minute {
+			delete(w.retries, id)
+		}
+	}
+	w.retries[job.ID] = at
+}
+
+// retryTime returns when a post whose send failed may be tried again, at
+// the earliest after: when its channel has rules, the first instant they
+// allow (quiet hours, minimum gap; store.RetryTime), else after itself.
+// An officer's chosen time is not moved: only these automatic retries
+// are. It is rounded up to the millisecond, the precision River keeps on
+// SQLite, so that the time stored, told and used by River is one instant.
+func (w *worker) retryTime(ctx context.Context, a store.PublishArgs, after time.Time) time.Time {
+	at := after
+	if pol, ok := w.q.opts.Policies[a.Channel]; ok {
+		t, err := w.q.store.RetryTime(ctx, a, pol, after)
+		if err != nil {
+			// The retry still happens, at the backoff's time.
+			w.q.opts.Logger.Warn("queue: retry not checked against the channel's quiet hours and minimum gap",
+				"release", a.Release, "channel", a.Channel, "err", err)
+		} else if !t.Equal(after) {
+			w.q.opts.Logger.Info("queue: retry moved to keep the channel's quiet hours and minimum gap",
+				"release", a.Release, "channel", a.Channel, "after", after.In(w.q.zone(a.Channel)).Format(time.RFC3339), "at", t.In(w.q.zone(a.Channel)).Format(time.RFC3339))
+			at = t
+		}
+	}
+	if up := at.Truncate(time.Millisecond); !up.Equal(at) {
+		at = up.Add(time.Millisecond)
+	}
+	return at
 }
 
 // Errors a job ends with (River keeps them in the job's errors).
@@ -176,7 +239,7 @@ func isClassified(err error) bool {
 func (w *worker) record(ctx context.Context, job *river.Job[store.PublishArgs], ev Event, receipt release.Receipt, sendErr error) error {
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
 	defer cancel()
-	res, next := w.outcome(job, &ev, receipt, sendErr)
+	res, next := w.outcome(rctx, job, &ev, receipt, sendErr)
 	if _, err := w.q.store.FinishPublish(rctx, job.Args, res); err != nil {
 		// The post stays publishing; the sweeper will call it uncertain.
 		// Do not let River retry: that would find it publishing anyway.
@@ -187,12 +250,23 @@ func (w *worker) record(ctx context.Context, job *river.Job[store.PublishArgs], 
 		return river.JobCancel(fmt.Errorf("queue: record result of %s on %s: %w", job.Args.Release, job.Args.Channel, err))
 	}
 	w.q.notify(rctx, ev)
+	switch ev.Kind {
+	case EventRateLimited:
+		// A snooze is not an attempt: rate limits do not use up
+		// MaxAttempts. River adds the delay to its own clock, so it is
+		// taken last, to land on ev.RetryAt.
+		return river.JobSnooze(max(0, time.Until(ev.RetryAt)))
+	case EventRetrying:
+		// An error is an attempt, so MaxAttempts bounds transient retries;
+		// River then asks NextRetry for the time, which must be ev.RetryAt.
+		w.keepRetry(job, ev.RetryAt)
+	}
 	return next
 }
 
 // outcome maps a send's result to the store's event, the notification and
-// River's next step.
-func (w *worker) outcome(job *river.Job[store.PublishArgs], ev *Event, receipt release.Receipt, sendErr error) (store.Result, error) {
+// River's next step (record snoozes a rate-limited job itself).
+func (w *worker) outcome(ctx context.Context, job *river.Job[store.PublishArgs], ev *Event, receipt release.Receipt, sendErr error) (store.Result, error) {
 	if sendErr == nil {
 		if receipt.Channel == "" {
 			receipt.Channel = job.Args.Channel
@@ -215,14 +289,14 @@ func (w *worker) outcome(job *river.Job[store.PublishArgs], ev *Event, receipt r
 	}
 	switch class {
 	case release.ClassRateLimited:
-		ev.Kind, ev.RetryAt = EventRateLimited, time.Now().Add(se.RetryAfter)
-		return store.Result{Event: release.EventRetry, Err: ev.Err, RetryAt: ev.RetryAt}, river.JobSnooze(se.RetryAfter)
+		ev.Kind, ev.RetryAt = EventRateLimited, w.retryTime(ctx, job.Args, time.Now().Add(se.RetryAfter))
+		return store.Result{Event: release.EventRetry, Err: ev.Err, RetryAt: ev.RetryAt}, nil
 	case release.ClassTransient:
 		if job.Attempt >= job.MaxAttempts {
 			ev.Kind, ev.Err = EventFailed, fmt.Sprintf("gave up after %d attempts: %s", job.Attempt, ev.Err)
 			return store.Result{Event: release.EventFail, Err: ev.Err}, river.JobCancel(sendErr)
 		}
-		ev.Kind, ev.RetryAt = EventRetrying, w.NextRetry(job)
+		ev.Kind, ev.RetryAt = EventRetrying, w.retryTime(ctx, job.Args, time.Now().Add(backoff(job.Attempt, w.q.opts.MaxBackoff)))
 		return store.Result{Event: release.EventRetry, Err: ev.Err, RetryAt: ev.RetryAt}, fmt.Errorf("queue: send %s on %s: %w", job.Args.Release, job.Args.Channel, sendErr)
 	case release.ClassUncertain:
 		ev.Kind = EventUncertain

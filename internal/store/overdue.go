@@ -71,6 +71,36 @@ func (s *Store) Reslot(ctx context.Context, self PublishArgs, pol schedule.Polic
 	return goNow, moved, nil
 }
 
+// RetryTime returns when the post of self, whose send failed and is to
+// be tried again automatically, may be tried: the first instant at or
+// after at that is outside pol's quiet hours and at least pol's minimum
+// gap from the channel's other posts (sent, being sent, or scheduled), as
+// Reslot places an overdue post. Slots are not waited for. It returns at
+// itself when at is allowed, or when nothing is allowed within a year (the
+// rules cannot be kept, so the retry is not held for ever).
+func (s *Store) RetryTime(ctx context.Context, self PublishArgs, pol schedule.Policy, at time.Time) (time.Time, error) {
+	pol.Slots = nil
+	if len(pol.Quiet) == 0 && pol.MinGap <= 0 {
+		return at, nil
+	}
+	now := s.now().UTC()
+	from := now
+	if at.Before(from) {
+		from = at
+	}
+	posts, err := s.channelPosts(ctx, s.db, self.Channel, from.Add(-pol.MinGap))
+	if err != nil {
+		return at, fmt.Errorf("store: time the retry of %s on %s: %w", self.Release, self.Channel, err)
+	}
+	var busy []time.Time
+	for _, cp := range posts {
+		if cp.release != self.Release {
+			busy = append(busy, busyAt(cp.post, now))
+		}
+	}
+	return nextFree(pol, at, busy), nil
+}
+
 // chanPost is one post of a channel, with its release's ID.
 type chanPost struct {
 	release string

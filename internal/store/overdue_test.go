@@ -188,3 +188,74 @@ func sortedKeys(m map[string]string) []string {
 	slices.Sort(out)
 	return out
 }
+
+// TestRetryTime: a retry goes at the first instant from its backoff on
+// that the channel's quiet hours and minimum gap allow, counting the
+// channel's other posts (sent or scheduled) but not the post itself nor
+// other channels; at its backoff when that is allowed or nothing is.
+func TestRetryTime(t *testing.T) {
+	now := time.Date(2026, 11, 28, 10, 40, 0, 0, time.UTC)
+	at := func(hhmmss string) time.Time {
+		t, err := time.Parse("2006-01-02 15:04:05", "2026-11-28 "+hhmmss)
+		if err != nil {
+			panic(err)
+		}
+		return t
+	}
+	gap30 := schedule.Policy{Zone: time.UTC, MinGap: 30 * time.Minute}
+	quiet := schedule.Policy{Zone: time.UTC, Quiet: []schedule.Window{{FromMin: 10 * 60, ToMin: 12 * 60}}}
+	never := schedule.Policy{Zone: time.UTC, Quiet: []schedule.Window{{FromMin: 0, ToMin: 23*60 + 59}, {FromMin: 23*60 + 59, ToMin: 0}}}
+	tests := []struct {
+		name  string
+		pol   schedule.Policy
+		due   map[string]string // release → its telegram time
+		other map[string]string // release → its facebook time
+		sent  string            // a telegram post sent at
+		want  string
+	}{
+		{name: "quiet hours: the window's end", pol: quiet, want: "12:00:00"},
+		{name: "allowed: the backoff", pol: gap30, want: "10:40:05"},
+		{name: "a post scheduled within the gap", pol: gap30, due: map[string]string{"b": "11:00:00"}, want: "11:30:00"},
+		{name: "a post sent within the gap", pol: gap30, sent: "10:30:00", want: "11:00:00"},
+		{name: "a free time is rounded up to the minute", pol: gap30, sent: "10:30:20", want: "11:01:00"},
+		{name: "other channels are left alone", pol: gap30, other: map[string]string{"f": "10:41:00"}, want: "10:40:05"},
+		{name: "rules that cannot be kept: the backoff", pol: never, want: "10:40:05"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			forEach(t, func(t *testing.T, s *store.Store) {
+				s.SetClock(func() time.Time { return now.Add(-2 * time.Hour) })
+				schedule := func(id, ch, hhmmss string) {
+					r := rel(id, "h-"+id)
+					mustUpsert(t, s, r)
+					if _, err := s.Approve(ctx, store.ApproveRequest{ID: id, Hash: r.Hash, Approver: alice, Posts: posts(ch), At: at(hhmmss)}); err != nil {
+						t.Fatal(err)
+					}
+				}
+				schedule("a", "telegram", "10:40:00")
+				for id, hhmmss := range tc.due {
+					schedule(id, "telegram", hhmmss)
+				}
+				for id, hhmmss := range tc.other {
+					schedule(id, "facebook", hhmmss)
+				}
+				if tc.sent != "" {
+					schedule("sent", "telegram", tc.sent)
+					sendAt(t, s, "sent", "telegram", at(tc.sent))
+				}
+				s.SetClock(func() time.Time { return now })
+				self := store.PublishArgs{Release: "a", Channel: "telegram", Hash: "h-a", Gen: 1}
+				if c, err := s.StartPublish(ctx, self); err != nil || c.Outcome != store.ClaimSend {
+					t.Fatalf("claim a: %+v %v", c, err)
+				}
+				got, err := s.RetryTime(ctx, self, tc.pol, at("10:40:05"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !got.Equal(at(tc.want)) {
+					t.Errorf("retry at %s, want %s", got.Format("15:04:05"), tc.want)
+				}
+			})
+		})
+	}
+}
