@@ -33,7 +33,7 @@ func (r *recorder) Alert(_ context.Context, text string) { r.alerts = append(r.a
 
 const good = "---\ntitle: %s\ndate: 2026-11-20T10:00:00+05:00\nlang: en\n---\n\nBody of the release.\n"
 
-func write(t *testing.T, dir, rel, body string) {
+func write(t testing.TB, dir, rel, body string) {
 	t.Helper()
 	p := filepath.Join(dir, rel)
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
