@@ -34,6 +34,8 @@ type Store interface {
 	TranslationHolder(ctx context.Context, id, key, lang string) (string, error)
 	Kin(ctx context.Context, id string, rel release.Release) ([]store.Record, error)
 	Peek(ctx context.Context, id string) (store.Peeked, error)
+	PeekAll(ctx context.Context, ids []string) (map[string]store.Peeked, error)
+	HaveKin(ctx context.Context, rels []release.Release) (map[string]bool, error)
 	IDs(ctx context.Context, states ...release.Status) ([]string, error)
 	RenameRelease(ctx context.Context, from string, rel release.Release, actor string) (store.Change, error)
 }
@@ -162,13 +164,20 @@ func (in *Ingest) files(ctx context.Context, paths, files []string) (int, []erro
 	offered := 0
 	var errs []error
 	var failed []string
-	for _, rel := range releases {
-		ok, err := in.record(ctx, rel)
-		if err != nil {
-			errs, failed = append(errs, err), append(failed, rel.ID+".md")
+	sv := newSieve()
+	for chunk := range slices.Chunk(releases, sieveChunk) {
+		if err := sv.load(ctx, in.store, chunk); err != nil {
+			// Each file asks the store itself, and meets the error.
+			in.log.Warn("cannot read ahead what the store holds of the releases; asking it file by file", "err", err)
 		}
-		if ok {
-			offered++
+		for _, rel := range chunk {
+			ok, err := in.record(ctx, rel, sv)
+			if err != nil {
+				errs, failed = append(errs, err), append(failed, rel.ID+".md")
+			}
+			if ok {
+				offered++
+			}
 		}
 	}
 	for id, problem := range invalid {
@@ -420,8 +429,8 @@ func anyError(probs []content.Problem, f string) bool {
 // it was offered. A release file that is another release's renamed file
 // moves that release (rename); one that repeats a release whose file is
 // still there is offered with a warning.
-func (in *Ingest) record(ctx context.Context, rel release.Release) (bool, error) {
-	ch, err := in.upsert(ctx, rel)
+func (in *Ingest) record(ctx context.Context, rel release.Release, sv *sieve) (bool, error) {
+	ch, err := in.upsert(ctx, rel, sv)
 	if err != nil {
 		return false, fmt.Errorf("ingest: %s: %w", rel.ID, err)
 	}
@@ -454,10 +463,10 @@ func (in *Ingest) record(ctx context.Context, rel release.Release) (bool, error)
 	return true, nil
 }
 
-// upsert records rel (Upsert), and moves what Ingest holds of a renamed
-// release to its new ID.
-func (in *Ingest) upsert(ctx context.Context, rel release.Release) (store.Change, error) {
-	ch, err := Upsert(ctx, in.store, in.dir, rel, store.ActorSystem)
+// upsert records rel (Upsert, helped by sv), and moves what Ingest holds
+// of a renamed release to its new ID.
+func (in *Ingest) upsert(ctx context.Context, rel release.Release, sv *sieve) (store.Change, error) {
+	ch, err := upsertSifted(ctx, in.store, in.dir, rel, store.ActorSystem, sv)
 	if from := ch.RenamedFrom; from != "" && in.held[from] {
 		delete(in.held, from)
 		in.held[rel.ID] = true
@@ -475,10 +484,18 @@ func (in *Ingest) upsert(ctx context.Context, rel release.Release) (store.Change
 // is still there is a copy: it is recorded as a release of its own and
 // marked (Change.Repeats), so that the officers are warned before they
 // publish the same press release twice. A file whose release is stored
-// with its hash costs one light query more than UpsertRelease. The
-// command line's approve and update use it as serve does.
+// with its hash costs one light query more than UpsertRelease (serve
+// asks it of a batch of files at once). The command line's approve and
+// update use it as serve does.
 func Upsert(ctx context.Context, st Store, dir string, rel release.Release, actor string) (store.Change, error) {
-	cur, err := st.Peek(ctx, rel.ID)
+	return upsertSifted(ctx, st, dir, rel, actor, nil)
+}
+
+// upsertSifted is Upsert, with what sv read ahead of the store for a
+// batch (nil: nothing) in place of Peek and Kin where it can.
+func upsertSifted(ctx context.Context, st Store, dir string, rel release.Release, actor string, sv *sieve) (ch store.Change, err error) {
+	defer func() { sv.recorded(rel, ch) }()
+	cur, err := sv.peek(ctx, st, rel.ID)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 	case err != nil:
@@ -488,6 +505,9 @@ func Upsert(ctx context.Context, st Store, dir string, rel release.Release, acto
 		// found when the original's removal is (removed, Reconcile).
 		return st.UpsertRelease(ctx, rel, actor)
 	}
+	if !sv.mayHaveKin(rel) {
+		return st.UpsertRelease(ctx, rel, actor) // no kin: neither a rename nor a copy
+	}
 	kin, err := st.Kin(ctx, rel.ID, rel)
 	if err != nil {
 		return store.Change{}, err
@@ -495,7 +515,7 @@ func Upsert(ctx context.Context, st Store, dir string, rel release.Release, acto
 	if from := renameOf(dir, kin, rel); from != "" {
 		return st.RenameRelease(ctx, from, rel, actor)
 	}
-	ch, err := st.UpsertRelease(ctx, rel, actor)
+	ch, err = st.UpsertRelease(ctx, rel, actor)
 	if err != nil {
 		return ch, err
 	}
@@ -722,4 +742,107 @@ func (in *Ingest) renamedCopy(ctx context.Context, rec store.Record) (string, er
 		}
 	}
 	return to.ID, nil
+}
+
+// sieveChunk is how many releases of a batch a sieve reads ahead at once:
+// few enough that what it read is fresh when they are recorded.
+const sieveChunk = 500
+
+// sieve holds what Upsert would ask the store of each release file of a
+// batch, read ahead in a few queries (Store.PeekAll and Store.HaveKin):
+// whether it is stored, and whether it may be a rename or a copy. A first
+// load of many files then asks Peek of none of them, and Kin only of the
+// few with the content, or the translation_key and lang, of another
+// release. What it does not know (nothing was read, or a rename in the
+// batch moved a release since) Upsert asks the store, as without it; a
+// nil sieve knows nothing.
+type sieve struct {
+	peeked map[string]store.Peeked // by ID, those read and stored
+	known  map[string]bool         // IDs read: in peeked, or not stored
+	kin    map[string]bool         // by ID, those read: whether Kin finds some release
+	// Hashes, and translation_keys in a language, recorded in the batch
+	// since: a later file with one of them may be kin of that release.
+	hashes map[string]bool
+	keys   map[[2]string]bool
+}
+
+// newSieve returns an empty sieve.
+func newSieve() *sieve {
+	return &sieve{peeked: map[string]store.Peeked{}, known: map[string]bool{}, kin: map[string]bool{},
+		hashes: map[string]bool{}, keys: map[[2]string]bool{}}
+}
+
+// load reads ahead what the store holds of rels: PeekAll of them all, and
+// HaveKin of those that Upsert would ask Kin of (not stored, or stored as
+// a store.Placeholder of another content). On an error it knows nothing
+// more.
+func (sv *sieve) load(ctx context.Context, st Store, rels []release.Release) error {
+	ids := make([]string, len(rels))
+	for i, r := range rels {
+		ids[i] = r.ID
+	}
+	peeked, err := st.PeekAll(ctx, ids)
+	if err != nil {
+		return fmt.Errorf("ingest: %w", err)
+	}
+	var ask []release.Release
+	for _, r := range rels {
+		if p, ok := peeked[r.ID]; !ok || (p.Placeholder && p.Hash != r.Hash) {
+			ask = append(ask, r)
+		}
+	}
+	kin, err := st.HaveKin(ctx, ask)
+	if err != nil {
+		return fmt.Errorf("ingest: %w", err)
+	}
+	for _, id := range ids {
+		sv.known[id] = true
+		if p, ok := peeked[id]; ok {
+			sv.peeked[id] = p
+		}
+	}
+	for id, k := range kin {
+		sv.kin[id] = k
+	}
+	return nil
+}
+
+// peek is st.Peek of id, unless sv knows it.
+func (sv *sieve) peek(ctx context.Context, st Store, id string) (store.Peeked, error) {
+	if sv == nil || !sv.known[id] {
+		return st.Peek(ctx, id)
+	}
+	if p, ok := sv.peeked[id]; ok {
+		return p, nil
+	}
+	return store.Peeked{}, fmt.Errorf("ingest: release %q: %w", id, store.ErrNotFound)
+}
+
+// mayHaveKin reports whether st.Kin of rel may find a release: true
+// unless sv read that it does not and nothing recorded since shares rel's
+// hash, or its translation_key in its language.
+func (sv *sieve) mayHaveKin(rel release.Release) bool {
+	if sv == nil {
+		return true
+	}
+	kin, read := sv.kin[rel.ID]
+	return !read || kin || sv.hashes[rel.Hash] || (rel.TranslationKey != "" && sv.keys[[2]string{rel.TranslationKey, rel.Lang}])
+}
+
+// recorded notes that rel was recorded (or tried to be) with change ch:
+// its hash and translation_key may be kin of a later file, and what sv
+// read of rel.ID, and of the release a rename moved, is stale.
+func (sv *sieve) recorded(rel release.Release, ch store.Change) {
+	if sv == nil {
+		return
+	}
+	sv.hashes[rel.Hash] = true
+	if rel.TranslationKey != "" {
+		sv.keys[[2]string{rel.TranslationKey, rel.Lang}] = true
+	}
+	for _, id := range []string{rel.ID, ch.RenamedFrom} {
+		delete(sv.known, id)
+		delete(sv.peeked, id)
+		delete(sv.kin, id)
+	}
 }

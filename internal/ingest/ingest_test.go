@@ -13,6 +13,7 @@ import (
 	"github.com/pressbot/pressbot/internal/content/watch"
 	"github.com/pressbot/pressbot/internal/release"
 	"github.com/pressbot/pressbot/internal/store"
+	"github.com/pressbot/pressbot/internal/store/storetest"
 )
 
 // recorder is an Offerer that remembers what it was asked.
@@ -39,7 +40,7 @@ func (r *recorder) Renamed(_ context.Context, from, to string, _ store.Change) b
 
 const good = "---\ntitle: %s\ndate: 2026-11-20T10:00:00+05:00\nlang: en\n---\n\nBody of the release.\n"
 
-func write(t *testing.T, dir, rel, body string) {
+func write(t testing.TB, dir, rel, body string) {
 	t.Helper()
 	p := filepath.Join(dir, rel)
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
@@ -60,15 +61,19 @@ type stepper struct {
 	w   *watch.Watcher
 }
 
-// newStepper makes a stepper; cfg gets its folder, store and recorder.
+// newStepper makes a stepper over SQLite; cfg gets its folder, store and
+// recorder.
 func newStepper(t *testing.T, cfg Config) *stepper {
 	t.Helper()
+	return newStepperOn(t, store.DialectSQLite, cfg)
+}
+
+// newStepperOn makes a stepper over a new database of dialect
+// (storetest.Open: PostgreSQL is skipped without PRESSBOT_TEST_POSTGRES).
+func newStepperOn(t *testing.T, dialect string, cfg Config) *stepper {
+	t.Helper()
 	s := &stepper{ctx: context.Background(), dir: t.TempDir(), rec: &recorder{}}
-	st, err := store.Open(s.ctx, "sqlite:"+filepath.Join(t.TempDir(), "p.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := storetest.Open(t, dialect)
 	cfg.Dir, cfg.Store, cfg.Offer = s.dir, st, s.rec
 	s.st, s.in, s.w = st, New(cfg), watch.New(s.dir, 0, nil)
 	return s

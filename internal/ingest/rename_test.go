@@ -25,11 +25,18 @@ func (c *changes) Offer(ctx context.Context, rel release.Release, ch store.Chang
 	return c.recorder.Offer(ctx, rel, ch)
 }
 
-// newRenameStepper is a stepper whose recorder keeps the changes.
+// newRenameStepper is a stepper over SQLite whose recorder keeps the
+// changes.
 func newRenameStepper(t *testing.T) (*stepper, *changes) {
 	t.Helper()
+	return newRenameStepperOn(t, store.DialectSQLite)
+}
+
+// newRenameStepperOn is newRenameStepper over a database of dialect.
+func newRenameStepperOn(t *testing.T, dialect string) (*stepper, *changes) {
+	t.Helper()
 	c := &changes{}
-	s := newStepper(t, Config{})
+	s := newStepperOn(t, dialect, Config{})
 	s.in.offer = c
 	s.rec = &c.recorder
 	return s, c

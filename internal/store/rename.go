@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -146,6 +147,106 @@ func (s *Store) Peek(ctx context.Context, id string) (Peeked, error) {
 	p.State = release.Status(state)
 	p.Placeholder = placeholderState(p.State) && !hasPosts && approved == ""
 	return p, nil
+}
+
+// batchArgs is how many values one query of PeekAll or HaveKin binds at
+// most: far below SQLite's limit of 32766 variables and PostgreSQL's
+// 65535.
+const batchArgs = 500
+
+// PeekAll is Peek of each of ids in one query per 500: the releases
+// stored, by ID; an ID not stored has no entry. Ingest asks it of a batch
+// of release files before it records them one by one.
+func (s *Store) PeekAll(ctx context.Context, ids []string) (map[string]Peeked, error) {
+	out := make(map[string]Peeked, len(ids))
+	for chunk := range slices.Chunk(ids, batchArgs) {
+		args, ph := make([]any, len(chunk)), make([]string, len(chunk))
+		for i, id := range chunk {
+			args[i], ph[i] = id, fmt.Sprintf("$%d", i+1)
+		}
+		rows, err := s.db.QueryContext(ctx, `SELECT r.id, r.hash, r.state, r.approved_hash,
+			EXISTS (SELECT 1 FROM posts p WHERE p.release_id = r.id) FROM releases r WHERE r.id IN (`+strings.Join(ph, ", ")+`)`, args...)
+		if err != nil {
+			return nil, wrap(err, "peek", "")
+		}
+		for rows.Next() {
+			var (
+				p                   Peeked
+				id, state, approved string
+				hasPosts            bool
+			)
+			if err := rows.Scan(&id, &p.Hash, &state, &approved, &hasPosts); err != nil {
+				rows.Close()
+				return nil, wrap(err, "peek", "")
+			}
+			p.State = release.Status(state)
+			p.Placeholder = placeholderState(p.State) && !hasPosts && approved == ""
+			out[id] = p
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, wrap(err, "peek", "")
+		}
+	}
+	return out, nil
+}
+
+// HaveKin reports, for each of rels, whether Kin(ctx, rel.ID, rel) would
+// find a release, in one query per 500 hashes and translation_keys
+// without reading the releases: the map holds every rel.ID, true for
+// those with kin. Ingest asks it of a batch of new release files, and
+// Kin only of those that have some.
+func (s *Store) HaveKin(ctx context.Context, rels []release.Release) (map[string]bool, error) {
+	type key struct{ key, lang string }
+	byHash, byKey := map[string][]string{}, map[key][]string{}
+	for chunk := range slices.Chunk(rels, batchArgs/2) {
+		var args []any
+		var hashes, keys []string
+		for _, r := range chunk {
+			args = append(args, r.Hash)
+			hashes = append(hashes, fmt.Sprintf("$%d", len(args)))
+		}
+		for _, r := range chunk {
+			if r.TranslationKey != "" { // as in Kin: '' is no key
+				args = append(args, r.TranslationKey)
+				keys = append(keys, fmt.Sprintf("$%d", len(args)))
+			}
+		}
+		// Each term on its own index, as in Kin.
+		q := `SELECT id, hash, translation_key, lang FROM releases WHERE hash IN (` + strings.Join(hashes, ", ") + `)`
+		if len(keys) > 0 {
+			q += ` UNION ALL SELECT id, hash, translation_key, lang FROM releases WHERE translation_key IN (` + strings.Join(keys, ", ") + `)`
+		}
+		rows, err := s.db.QueryContext(ctx, q, args...)
+		if err != nil {
+			return nil, wrap(err, "kin", "")
+		}
+		for rows.Next() {
+			var id, hash, k, lang string
+			if err := rows.Scan(&id, &hash, &k, &lang); err != nil {
+				rows.Close()
+				return nil, wrap(err, "kin", "")
+			}
+			byHash[hash] = append(byHash[hash], id)
+			if k != "" {
+				byKey[key{k, lang}] = append(byKey[key{k, lang}], id)
+			}
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, wrap(err, "kin", "")
+		}
+	}
+	other := func(ids []string, id string) bool {
+		return slices.ContainsFunc(ids, func(o string) bool { return o != id })
+	}
+	out := make(map[string]bool, len(rels))
+	for _, r := range rels {
+		out[r.ID] = out[r.ID] || other(byHash[r.Hash], r.ID) || (r.TranslationKey != "" && other(byKey[key{r.TranslationKey, r.Lang}], r.ID))
+	}
+	return out, nil
 }
 
 // IDs returns the IDs of the releases in states, in ID order, without

@@ -3,6 +3,7 @@ package store_test
 import (
 	"errors"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -235,6 +236,98 @@ func TestPeek(t *testing.T) {
 		}
 		if ids, err := s.IDs(ctx, release.StatusPublished); err != nil || !slices.Equal(ids, []string{"2025/out"}) {
 			t.Errorf("IDs(published) = %v, %v", ids, err)
+		}
+	})
+}
+
+// TestHaveKinAndPeekAll checks the batch reads ingest does ahead of a
+// batch of files against the per-file ones they stand for: HaveKin says
+// whether Kin finds a release, PeekAll gives what Peek does, also for
+// more values than one query binds.
+func TestHaveKinAndPeekAll(t *testing.T) {
+	forEach(t, func(t *testing.T, s *store.Store) {
+		mustUpsert(t, s, rel("2025/a", "h1"))
+		k := rel("2025/k", "h2")
+		k.TranslationKey = "grant"
+		mustUpsert(t, s, k)
+		noKey := rel("2025/nokey", "h4")
+		noKey.TranslationKey = ""
+		mustUpsert(t, s, noKey)
+		publishedOn(t, s, rel("2025/out", "h5"), "telegram")
+
+		with := func(id, hash, key, lang string) release.Release {
+			r := rel(id, hash)
+			r.TranslationKey, r.Lang = key, lang
+			return r
+		}
+		for _, tc := range []struct {
+			name string
+			rels []release.Release
+			want []string // IDs with kin
+		}{
+			{"none", nil, nil},
+			{"same hash", []release.Release{with("2025/new", "h1", "", "en")}, []string{"2025/new"}},
+			{"same hash, published", []release.Release{with("2025/new", "h5", "x", "en")}, []string{"2025/new"}},
+			{"same translation_key and lang", []release.Release{with("2025/new", "hx", "grant", "en")}, []string{"2025/new"}},
+			{"same translation_key, other lang", []release.Release{with("2025/new", "hx", "grant", "ru")}, nil},
+			{"no translation_key matches none", []release.Release{with("2025/new", "hx", "", "en")}, nil},
+			{"only itself", []release.Release{with("2025/a", "h1", "k-2025/a", "en"), with("2025/k", "h9", "grant", "en")}, nil},
+			{"itself edited, another's hash", []release.Release{with("2025/a", "h2", "k-2025/a", "en")}, []string{"2025/a"}},
+			{"several", []release.Release{with("2025/x", "h1", "", "en"), with("2025/y", "hy", "", "en"), with("2025/z", "hz", "grant", "en")},
+				[]string{"2025/x", "2025/z"}},
+			{"more than one query's worth", func() []release.Release {
+				var rs []release.Release
+				for i := range 1200 {
+					rs = append(rs, with("2025/many-"+strconv.Itoa(i), "hm"+strconv.Itoa(i), "km"+strconv.Itoa(i), "en"))
+				}
+				rs[0].Hash, rs[1100].Hash, rs[1150].TranslationKey = "h1", "h2", "grant"
+				return rs
+			}(), []string{"2025/many-0", "2025/many-1100", "2025/many-1150"}},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				got, err := s.HaveKin(ctx, tc.rels)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(got) != len(tc.rels) {
+					t.Errorf("HaveKin answered for %d releases, want %d", len(got), len(tc.rels))
+				}
+				for _, r := range tc.rels {
+					kin, err := s.Kin(ctx, r.ID, r)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if want := slices.Contains(tc.want, r.ID); got[r.ID] != want || want != (len(kin) > 0) {
+						t.Errorf("HaveKin(%s) = %v, want %v (Kin found %d)", r.ID, got[r.ID], want, len(kin))
+					}
+				}
+			})
+		}
+
+		// Stored ones in the first query and in the third.
+		ids := []string{"2025/a", "2025/none"}
+		for i := range 1200 {
+			ids = append(ids, "2025/none-"+strconv.Itoa(i))
+		}
+		ids = append(ids, "2025/k", "2025/nokey", "2025/out", "2025/a")
+		peeked, err := s.PeekAll(ctx, ids)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(peeked) != 4 {
+			t.Errorf("PeekAll found %d releases, want 4", len(peeked))
+		}
+		for _, id := range []string{"2025/a", "2025/k", "2025/nokey", "2025/out", "2025/none"} {
+			p, err := s.Peek(ctx, id)
+			if got, ok := peeked[id]; got != p || ok != (err == nil) {
+				t.Errorf("PeekAll(%s) = %+v (stored %v), Peek = %+v, %v", id, got, ok, p, err)
+			}
+		}
+		if p := peeked["2025/out"]; p.Placeholder || p.State != release.StatusPublished {
+			t.Errorf("PeekAll(2025/out) = %+v, want published, not a placeholder", p)
+		}
+		if p := peeked["2025/a"]; !p.Placeholder || p.Hash != "h1" {
+			t.Errorf("PeekAll(2025/a) = %+v, want h1, a placeholder", p)
 		}
 	})
 }
