@@ -23,6 +23,7 @@ type quiet struct{}
 func (quiet) Offer(context.Context, release.Release, store.Change) error { return nil }
 func (quiet) ReportProblems(context.Context, string, []string)           {}
 func (quiet) Alert(context.Context, string)                              {}
+func (quiet) Renamed(context.Context, string, string, store.Change) bool { return false }
 
 // BenchmarkFirstLoad is serve's first scan of a content folder: Apply of
 // every release file, as added, into a fresh SQLite file store ("first"),
