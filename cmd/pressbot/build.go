@@ -367,7 +367,7 @@ func withdrawnOf(rels []release.Release) []site.Gone {
 	var out []site.Gone
 	for _, r := range rels {
 		if r.Withdrawn {
-			out = append(out, site.Gone{ID: r.ID, Lang: r.Lang})
+			out = append(out, site.Gone{ID: r.ID, Lang: r.Lang, Tags: r.Tags})
 		}
 	}
 	return out

@@ -67,6 +67,9 @@ func TestNewsroomKey(t *testing.T) {
 	if newsroomKey(pubs("ha", at), images, []store.GoneRelease{{ID: "2025/old", Lang: "ru"}}, root) == newsroomKey(pubs("ha", at), images, gone, root) {
 		t.Error("a gone release's language changed, yet the key is the same")
 	}
+	if newsroomKey(pubs("ha", at), images, []store.GoneRelease{{ID: "2025/old", Lang: "en", Tags: []string{"water"}}}, root) == newsroomKey(pubs("ha", at), images, gone, root) {
+		t.Error("a gone release's tags (whose pages the sitemap dates by its withdrawal) changed, yet the key is the same")
+	}
 	for name, p := range changes {
 		if newsroomKey(p, images, nil, root) == base {
 			t.Errorf("%s changed, the key did not", name)

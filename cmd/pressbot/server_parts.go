@@ -232,7 +232,8 @@ func openContent(dir string) *os.Root {
 // stamps shows: each release's ID, content hash and publication time, the
 // size of its local image (which goes into the feeds; sizes are read from
 // root, nil for none) as images names it for the release at that hash, and
-// the withdrawn releases it answers 410 for. The same key means the same
+// the withdrawn releases it answers 410 for, with the languages and tags
+// whose pages their withdrawal dates. The same key means the same
 // newsroom, so serve need not render it again.
 func newsroomKey(stamps []store.PublishedStamp, images newsroomImages, gone []store.GoneRelease, root *os.Root) [sha256.Size]byte {
 	h := sha256.New()
@@ -246,7 +247,7 @@ func newsroomKey(stamps []store.PublishedStamp, images newsroomImages, gone []st
 		fmt.Fprintf(h, "%q %s %d %d\n", p.ID, p.Hash, p.PublishedAt.UnixNano(), size)
 	}
 	for _, g := range gone {
-		fmt.Fprintf(h, "gone %q %q %d\n", g.ID, g.Lang, g.At.UnixNano())
+		fmt.Fprintf(h, "gone %q %q %d %q\n", g.ID, g.Lang, g.At.UnixNano(), g.Tags)
 	}
 	var key [sha256.Size]byte
 	h.Sum(key[:0])
@@ -266,7 +267,7 @@ func siteMoved(renames []store.Rename) []site.Moved {
 func siteGone(gone []store.GoneRelease) []site.Gone {
 	out := make([]site.Gone, len(gone))
 	for i, g := range gone {
-		out[i] = site.Gone{ID: g.ID, Lang: g.Lang, At: g.At}
+		out[i] = site.Gone{ID: g.ID, Lang: g.Lang, At: g.At, Tags: g.Tags}
 	}
 	return out
 }

@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"path"
 	"strings"
 	"time"
@@ -49,8 +50,9 @@ type Config struct {
 	WebhookSecret string
 	Ready         []Check
 	Log           *slog.Logger
-	// Prefix is the path of the newsroom's base URL ("/news"; "" when it
-	// is at the host's root). The newsroom, previews and webhook answer
+	// Prefix is the path of the newsroom's base URL, decoded ("/news",
+	// "/press room"; "" when it is at the host's root): a request matches
+	// it however it escapes it. The newsroom, previews and webhook answer
 	// under it, and at the root as well, for a proxy that strips it. The
 	// operators' endpoints (/healthz, /readyz, /metrics) answer at the
 	// root only, so that proxying the prefix does not make them public.
@@ -100,7 +102,6 @@ func underPrefix(prefix string, root, public http.Handler) http.Handler {
 	if prefix == "" {
 		return root
 	}
-	strip := http.StripPrefix(prefix, public)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rest, under := strings.CutPrefix(r.URL.Path, prefix)
 		under = under && (rest == "" || rest[0] == '/') // not "/newsroom"
@@ -114,11 +115,37 @@ func underPrefix(prefix string, root, public http.Handler) http.Handler {
 			return
 		}
 		if under {
-			strip.ServeHTTP(w, r)
+			public.ServeHTTP(w, withoutPrefix(r, prefix, rest))
 		} else {
 			root.ServeHTTP(w, r)
 		}
 	})
+}
+
+// withoutPrefix returns a shallow copy of r whose path is rest, r's path
+// (decoded) without prefix. Unlike http.StripPrefix, it finds the prefix
+// in the raw path however the request escaped it: lower-case hex
+// ("/%d0%bf…"), unescaped bytes, or escapes the base URL does not use,
+// which http.StripPrefix answers with a bare 404 as it looks for the
+// decoded prefix in the raw path.
+func withoutPrefix(r *http.Request, prefix, rest string) *http.Request {
+	r2 := new(http.Request)
+	*r2 = *r
+	r2.URL = new(url.URL)
+	*r2.URL = *r.URL
+	r2.URL.Path, r2.URL.RawPath = rest, ""
+	if raw := r.URL.RawPath; raw != "" {
+		for i := len(prefix); i <= len(raw); i++ { // an escape is longer than its byte
+			if i < len(raw) && raw[i] != '/' {
+				continue
+			}
+			if p, err := url.PathUnescape(raw[:i]); err == nil && p == prefix {
+				r2.URL.RawPath = raw[i:]
+				break
+			}
+		}
+	}
+	return r2
 }
 
 // cleanPath returns p without empty, . and .. elements, rooted at "/" and

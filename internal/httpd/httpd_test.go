@@ -127,6 +127,44 @@ func TestPreviewKeys(t *testing.T) {
 	}
 }
 
+// TestEscapedPrefix checks a base URL whose path must be escaped
+// ("/press%20room", "/%D0%BF%D1%80%D0%B5%D1%81%D1%81"): a request under it
+// reaches the newsroom however it escapes the path (upper- or lower-case
+// hex, or not at all), and the newsroom sees the rest of the path both
+// decoded and as the request escaped it.
+func TestEscapedPrefix(t *testing.T) {
+	site := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, "site:"+r.URL.Path+" raw:"+r.URL.EscapedPath())
+	})
+	tests := []struct {
+		prefix, path string
+		code         int
+		body         string
+	}{
+		{"/press room", "/press%20room/", 200, "site:/ raw:/"},
+		{"/press room", "/press%20room/en/feed.xml", 200, "site:/en/feed.xml raw:/en/feed.xml"},
+		{"/press room", "/press%20room/tags/%d0%b0/", 200, "site:/tags/а/ raw:/tags/%d0%b0/"},
+		{"/press room", "/press%20room", 301, ""},
+		{"/пресс", "/%D0%BF%D1%80%D0%B5%D1%81%D1%81/", 200, "site:/ raw:/"},
+		{"/пресс", "/%d0%bf%d1%80%d0%b5%d1%81%d1%81/", 200, "site:/ raw:/"},
+		{"/пресс", "/%d0%bf%d1%80%d0%b5%d1%81%d1%81/en/", 200, "site:/en/ raw:/en/"},
+		{"/пресс", "/%D0%BF%D1%80%D0%B5%D1%81%D1%81/tags/%d0%b0/", 200, "site:/tags/а/ raw:/tags/%d0%b0/"},
+		{"/пресс", "/%d0%bf%D1%80%d0%b5%d1%81%d1%81/releases/2020/a%2Fb/", 200, "site:/releases/2020/a/b/ raw:/releases/2020/a%2Fb/"},
+		{"/пресс", "/пресс/en/", 200, "site:/en/ raw:/en/"}, // raw UTF-8, as some clients send it
+		{"/пресс", "/%d0%bf%d1%80%d0%b5%d1%81%d1%81", 301, ""},
+		{"/пресс", "/%d0%bf%d1%80%d0%b5%d1%81%d1%81x/", 200, "site:/пресс"}, // not under the prefix: the root's
+	}
+	for _, tt := range tests {
+		t.Run(tt.prefix+tt.path, func(t *testing.T) {
+			h := Handler(Config{Prefix: tt.prefix, Site: site})
+			code, body := do(t, h, "GET", tt.path, nil)
+			if code != tt.code || !strings.HasPrefix(body, tt.body) || tt.code == 200 && strings.Contains(tt.body, "raw:") && body != tt.body {
+				t.Errorf("GET %s = %d %q; want %d %q", tt.path, code, body, tt.code, tt.body)
+			}
+		})
+	}
+}
+
 // TestPrefix checks a newsroom whose base URL has a path: it answers
 // under the path and at the root (behind a proxy that strips it), while
 // the operators' endpoints answer at the root only.

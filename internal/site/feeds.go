@@ -398,7 +398,9 @@ func marshalXML(buf *bytes.Buffer, v any) error {
 
 // sitemap writes the list of the home page, the language indexes, the
 // tag pages and every release page to buf
-// (https://www.sitemaps.org/protocol.html).
+// (https://www.sitemaps.org/protocol.html). An index's lastmod is the
+// latest change of what it lists, a withdrawal (SetGone) included: the
+// index changed then, and crawlers go by lastmod to fetch it again.
 func (s *Site) sitemap(buf *bytes.Buffer, m *model) error {
 	type u struct {
 		Loc     string `xml:"loc"`
@@ -408,20 +410,20 @@ func (s *Site) sitemap(buf *bytes.Buffer, m *model) error {
 		XMLName xml.Name `xml:"http://www.sitemaps.org/schemas/sitemap/0.9 urlset"`
 		URLs    []u      `xml:"url"`
 	}{}
-	list := func(dir string, items []*item) {
-		doc.URLs = append(doc.URLs, u{Loc: s.cfg.BaseURL + "/" + release.EscapePath(dir), LastMod: dateOr(s.updated(feedScope{items: items}), time.RFC3339)})
+	list := func(dir string, items []*item, gone time.Time) {
+		doc.URLs = append(doc.URLs, u{Loc: s.cfg.BaseURL + "/" + release.EscapePath(dir), LastMod: dateOr(s.updated(feedScope{items: items, gone: gone}), time.RFC3339)})
 	}
-	list("", m.items)
+	list("", m.items, s.goneAt(""))
 	for _, lang := range m.langs {
 		if len(m.byLang[lang]) > 0 {
-			list(lang+"/", m.byLang[lang])
+			list(lang+"/", m.byLang[lang], s.goneAt(lang))
 		}
 	}
 	if len(m.tags) > 0 {
-		list("tags/", m.items)
+		list("tags/", m.items, s.goneTagAt(""))
 	}
 	for _, t := range m.tags {
-		list("tags/"+t.Slug+"/", t.Items)
+		list("tags/"+t.Slug+"/", t.Items, s.goneTagAt(t.Slug))
 	}
 	for _, it := range m.items {
 		doc.URLs = append(doc.URLs, u{Loc: it.URL, LastMod: it.Upd.Format(time.RFC3339)})

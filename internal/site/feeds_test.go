@@ -10,6 +10,7 @@ import (
 
 	"github.com/mmcdole/gofeed"
 	jsonfeed "github.com/mmcdole/gofeed/json"
+	"github.com/pressbot/pressbot/internal/release"
 )
 
 // wantItem is what a feed must say about one release.
@@ -304,6 +305,74 @@ func TestRobots(t *testing.T) {
 		if got := string(files(t, cfg, nil)["robots.txt"]); got != tt.want {
 			t.Errorf("%s: robots.txt\n%s\nwant\n%s", tt.base, got, tt.want)
 		}
+	}
+}
+
+// TestSitemapLastmodWithdrawal checks that a withdrawal dates, in the
+// sitemap, the indexes that listed the release: the home page, its
+// language's index, the tags index and the pages of its public tags, so
+// that crawlers fetch them again; and only those.
+func TestSitemapLastmodWithdrawal(t *testing.T) {
+	later := time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
+	tests := []struct {
+		name  string
+		gone  []Gone
+		later []string // pages (folders under the base URL) dated by the withdrawal
+	}{
+		{"none", nil, nil},
+		{"time unknown", []Gone{{ID: "2019/gone", Lang: "en", Tags: []string{"Drugs"}}}, nil},
+		{"en with a tag", []Gone{{ID: "2019/gone", Lang: "en", At: later, Tags: []string{"Drugs"}}}, []string{"", "en/", "tags/", "tags/drugs/"}},
+		{"ru with tags", []Gone{{ID: "2019/gone", Lang: "ru", At: later, Tags: []string{"Климат", "Aral Sea"}}},
+			[]string{"", "ru/", "tags/", "tags/%D0%BA%D0%BB%D0%B8%D0%BC%D0%B0%D1%82/", "tags/aral-sea/"}},
+		{"uz without tags", []Gone{{ID: "2019/gone", Lang: "uz", At: later}}, []string{"", "uz/"}},
+		{"a tag no release has now", []Gone{{ID: "2019/gone", Lang: "en", At: later, Tags: []string{"Gone topic"}}}, []string{"", "en/", "tags/"}},
+		{"a private tag only", []Gone{{ID: "2019/gone", Lang: "en", At: later, Tags: []string{"urgent"}}}, []string{"", "en/"}},
+		{"the later of two", []Gone{
+			{ID: "2019/gone", Lang: "en", At: later, Tags: []string{"climate"}},
+			{ID: "2019/older", Lang: "en", At: later.Add(-time.Hour), Tags: []string{"Drugs"}},
+		}, []string{"", "en/", "tags/", "tags/climate/"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := testConfig()
+			cfg.PrivateTags = release.PrivateTags{"urgent"}
+			s := newSite(t, cfg)
+			s.SetGone(tt.gone)
+			fs, err := s.Files(fixture(t))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var doc struct {
+				URLs []struct {
+					Loc     string `xml:"loc"`
+					LastMod string `xml:"lastmod"`
+				} `xml:"url"`
+			}
+			if err := xml.Unmarshal(fs["sitemap.xml"], &doc); err != nil {
+				t.Fatal(err)
+			}
+			seen := 0
+			for _, u := range doc.URLs {
+				dir, ok := strings.CutPrefix(u.Loc, testBase+"/")
+				if !ok {
+					t.Fatalf("sitemap loc %q not under %s", u.Loc, testBase)
+				}
+				got, err := time.Parse(time.RFC3339, u.LastMod)
+				if err != nil {
+					t.Fatalf("%s: lastmod %q: %v", u.Loc, u.LastMod, err)
+				}
+				want := slices.Contains(tt.later, dir)
+				if want {
+					seen++
+				}
+				if got.Equal(later) != want {
+					t.Errorf("%s lastmod %s; dated by the withdrawal (%s): %v, want %v", u.Loc, got, later, got.Equal(later), want)
+				}
+			}
+			if seen != len(tt.later) {
+				t.Errorf("sitemap lists %d of the pages %q", seen, tt.later)
+			}
+		})
 	}
 }
 

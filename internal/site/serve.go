@@ -57,6 +57,8 @@ type Gone struct {
 	// At is when it was withdrawn (zero: unknown, as for a build from
 	// files): its feeds changed then, so their updated time is no older.
 	At time.Time
+	// Tags are its tags: the tag pages that listed it, which changed too.
+	Tags []string
 }
 
 // goneSet is what SetGone was last given.
@@ -65,21 +67,34 @@ type goneSet struct {
 	langs []string        // their languages, sorted, without repeats
 	// at is the latest withdrawal in each language, and in all ("").
 	at map[string]time.Time
+	// tagAt is the latest withdrawal of a release with each public tag,
+	// by slug, and of one with any ("").
+	tagAt map[string]time.Time
 }
 
 // SetGone names the releases that were in the newsroom and were withdrawn:
 // Handler answers their addresses with 410 Gone rather than 404, so search
 // engines and feed readers drop them at once. Their languages keep their
 // index and (empty) feeds, so a reader subscribed to a language whose only
-// release was withdrawn gets an empty feed, not 404; the next Update or
-// Write uses them. It replaces the previous set.
+// release was withdrawn gets an empty feed, not 404. The withdrawal times
+// date the feeds and, in the sitemap, the indexes and tag pages that
+// listed them, so that crawlers fetch them again. The next Update or Write
+// uses them. It replaces the previous set.
 func (s *Site) SetGone(gone []Gone) {
-	set := &goneSet{pages: make(map[string]bool, len(gone)), at: map[string]time.Time{}}
+	set := &goneSet{pages: make(map[string]bool, len(gone)), at: map[string]time.Time{}, tagAt: map[string]time.Time{}}
+	later := func(m map[string]time.Time, k string, t time.Time) {
+		if t.After(m[k]) {
+			m[k] = t
+		}
+	}
 	for _, g := range gone {
 		set.pages[strings.TrimPrefix(release.Release{ID: g.ID}.PagePath(), "/")] = true
-		for _, l := range []string{"", g.Lang} {
-			if g.At.After(set.at[l]) {
-				set.at[l] = g.At
+		later(set.at, "", g.At)
+		later(set.at, g.Lang, g.At)
+		for _, t := range s.cfg.PrivateTags.Public(g.Tags) {
+			if sl := slug(t); sl != "" {
+				later(set.tagAt, "", g.At)
+				later(set.tagAt, sl, g.At)
 			}
 		}
 		if g.Lang != "" && validLang(g.Lang) {
@@ -96,6 +111,15 @@ func (s *Site) SetGone(gone []Gone) {
 func (s *Site) goneAt(lang string) time.Time {
 	if set := s.gone.Load(); set != nil {
 		return set.at[lang]
+	}
+	return time.Time{}
+}
+
+// goneTagAt returns the latest withdrawal SetGone named of a release with
+// the tag of slug sl, or with any public tag for "".
+func (s *Site) goneTagAt(sl string) time.Time {
+	if set := s.gone.Load(); set != nil {
+		return set.tagAt[sl]
 	}
 	return time.Time{}
 }

@@ -200,6 +200,9 @@ type GoneRelease struct {
 	ID   string
 	Lang string
 	At   time.Time // when it was last withdrawn (UTC)
+	// Tags are its tags as stored now (the withdrawal voids the approved
+	// version): the tag pages that listed it.
+	Tags []string
 }
 
 // Gone returns the releases withdrawn after a post of theirs went out (it
@@ -208,7 +211,7 @@ type GoneRelease struct {
 func (s *Store) Gone(ctx context.Context) ([]GoneRelease, error) {
 	var out []GoneRelease
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT id, lang,
+		rows, err := tx.QueryContext(ctx, `SELECT id, lang, snapshot,
 			(SELECT MAX(a.at) FROM audit a WHERE a.release_id = r.id AND a.channel IS NULL AND a.to_state = $1 AND a.from_state <> $1)
 			FROM releases r WHERE state = $1
 			AND EXISTS (SELECT 1 FROM posts p WHERE p.release_id = r.id AND p.receipt IS NOT NULL) ORDER BY id`,
@@ -219,13 +222,20 @@ func (s *Store) Gone(ctx context.Context) ([]GoneRelease, error) {
 		defer rows.Close()
 		for rows.Next() {
 			var (
-				g  GoneRelease
-				at dbTime
+				g    GoneRelease
+				snap []byte
+				at   dbTime
 			)
-			if err := rows.Scan(&g.ID, &g.Lang, &at); err != nil {
+			if err := rows.Scan(&g.ID, &g.Lang, &snap, &at); err != nil {
 				return wrap(err, "gone", "")
 			}
-			g.At = at.T
+			var r struct {
+				Tags []string `json:"tags"`
+			}
+			if err := json.Unmarshal(snap, &r); err != nil {
+				return fmt.Errorf("store: gone %s: snapshot: %w", g.ID, err)
+			}
+			g.At, g.Tags = at.T, r.Tags
 			out = append(out, g)
 		}
 		return wrap(rows.Err(), "gone", "")
