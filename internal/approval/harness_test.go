@@ -69,6 +69,13 @@ func required(n int, rules ...approval.Rule) option {
 // end of the test.
 func newWorld(t *testing.T, opts ...option) *world {
 	t.Helper()
+	return newWorldQueue(t, queue.Options{}, opts...)
+}
+
+// newWorldQueue is newWorld with the queue's options qopts (its notifier,
+// logger and poll interval are the world's).
+func newWorldQueue(t *testing.T, qopts queue.Options, opts ...option) *world {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	w := &world{t: t, ctx: ctx, tg: faketg.New(t), slots: &slots{}}
@@ -106,8 +113,8 @@ func newWorld(t *testing.T, opts ...option) *world {
 		o(&w.cfg)
 	}
 	w.bot = w.newBot()
-	q, err := queue.New(w.st, map[string]queue.Publisher{"telegram": w.tgchan, "facebook": w.fb, "x": w.x},
-		queue.Options{Notifier: w.bot, Logger: quiet, FetchPollInterval: 50 * time.Millisecond})
+	qopts.Notifier, qopts.Logger, qopts.FetchPollInterval = w.bot, quiet, 50*time.Millisecond
+	q, err := queue.New(w.st, map[string]queue.Publisher{"telegram": w.tgchan, "facebook": w.fb, "x": w.x}, qopts)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,10 +2,14 @@ package approval_test
 
 import (
 	"context"
+	"errors"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/pressbot/pressbot/internal/queue"
+	"github.com/pressbot/pressbot/internal/release"
+	sched "github.com/pressbot/pressbot/internal/schedule"
 )
 
 // TestLatePostIsTold: a post the queue moved because it missed its time
@@ -28,4 +32,109 @@ func TestLatePostIsTold(t *testing.T) {
 		Due: due, RetryAt: due.Add(30 * time.Minute), AfterLate: true})
 	w.findText("⏰ Late: UN opens office", "on x", "It was due Thu 2 May 2024 09:00 (Asia/Tashkent), but the post before it on x went out late.",
 		"it now goes Thu 2 May 2024 09:30")
+}
+
+// TestMovedRetryIsTold: a facebook send that fails inside facebook's quiet
+// hours (an officer's ⚡ Publish now) is tried again when they end, not
+// after its backoff: the officers get a reply to the card saying why and
+// when, the card shows the post scheduled at that time, and ⚡ Publish now
+// on the card sends it at once. A retry the rules do not move goes after
+// its backoff with nothing said in the chat.
+func TestMovedRetryIsTold(t *testing.T) {
+	now := time.Now().In(tashkent())
+	m := now.Hour()*60 + now.Minute()
+	// Quiet from the minute before now for three hours: the officer's
+	// send goes out (their choice), its retry waits for the end.
+	quiet := sched.Policy{Zone: tashkent(), Quiet: []sched.Window{{FromMin: (m + 1439) % 1440, ToMin: (m + 180) % 1440}}}
+	quietEnd := now.Truncate(time.Minute).Add(180 * time.Minute)
+	long := func(t time.Time) string { return t.In(tashkent()).Format("Mon 2 Jan 2006 15:04") + " (Asia/Tashkent)" }
+	transient := func(token string) error {
+		return &release.SendError{Class: release.ClassTransient,
+			Err: errors.New("graph: 503 Service Unavailable from https://127.0.0.1/bot" + token + "/x")}
+	}
+	rateLimited := func(string) error {
+		return &release.SendError{Class: release.ClassRateLimited, RetryAfter: time.Second, Err: errors.New("graph: (#32) Page request limit reached")}
+	}
+	tests := []struct {
+		name string
+		pol  *sched.Policy
+		err  func(token string) error
+		// want is in the note; nil: no note.
+		want []string
+	}{
+		{name: "transient in quiet hours", pol: &quiet, err: transient,
+			want: []string{"The send failed for a passing reason. To keep facebook's",
+				"Reason: transient: graph: 503 Service Unavailable from https://127.0.0.1/bot<token>/x\n"}},
+		{name: "rate limited in quiet hours", pol: &quiet, err: rateLimited,
+			want: []string{"facebook asked pressbot to slow down. To keep facebook's",
+				"Reason: rate_limited (retry after 1s): graph: (#32) Page request limit reached\n"}},
+		{name: "transient, no rules", err: transient},
+		{name: "rate limited, no rules", err: rateLimited},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var qopts queue.Options
+			if tc.pol != nil {
+				qopts.Policies = map[string]sched.Policy{"facebook": *tc.pol}
+			}
+			w := newWorldQueue(t, qopts)
+			w.fb.failNext(tc.err(w.tg.Token()))
+			rel := w.release("2024/office", source("UN opens office", "en", "", nil, body))
+			w.offer(rel)
+			card := w.card("UN opens office", 0)
+			// facebook only, so that no other post's event refreshes the
+			// card.
+			w.tap(alice, card.ID, "📡 Channels 3/3")
+			w.tap(alice, card.ID, "✅ telegram")
+			w.tap(alice, card.ID, "✅ x")
+			w.tap(alice, card.ID, "« Done")
+			w.tap(alice, card.ID, "⚡ Publish now")
+
+			if tc.want == nil {
+				w.waitPost(rel.ID, "facebook", release.StatusPublished)
+				w.findText("📣 Published: UN opens office", "facebook: ")
+				if n := len(w.fb.sends()); n != 2 {
+					t.Errorf("facebook got %d sends, want 2 (the failure and its retry)", n)
+				}
+				for _, m := range w.tg.Messages(group) {
+					if strings.Contains(m.Plain, "Retry later") {
+						t.Errorf("a retry after its backoff was told:\n%s", m.Plain)
+					}
+				}
+				return
+			}
+			note := w.findText(append([]string{"⏳ Retry later: UN opens office (2024/office) on facebook\n",
+				"To keep facebook's quiet hours and minimum gap, pressbot tries again " + long(quietEnd) + ".\n",
+				"⚡ Publish now on the card sends it at once."}, tc.want...)...)
+			if note.ReplyTo != card.ID {
+				t.Errorf("the note replies to %d, want the card %d", note.ReplyTo, card.ID)
+			}
+			if strings.Contains(note.Plain, w.tg.Token()) {
+				t.Errorf("the note shows the bot's token:\n%s", note.Plain)
+			}
+			if p := w.record(rel.ID).Posts[0]; p.State != release.StatusScheduled || !p.ScheduledAt.Equal(quietEnd) {
+				t.Errorf("facebook's post is %s at %s, want scheduled at %s", p.State, p.ScheduledAt, quietEnd)
+			}
+			if c := w.message(card.ID); !strings.Contains(c.Plain, "• facebook: scheduled for "+long(quietEnd)+"\n") ||
+				!strings.Contains(c.ReplyMarkup, "⚡ Publish now") {
+				t.Errorf("the card does not show the retry's time %s with ⚡ Publish now:\n%s\n%s", long(quietEnd), c.Plain, c.ReplyMarkup)
+			}
+			if n := len(w.fb.sends()); n != 1 {
+				t.Fatalf("facebook got %d sends before the quiet hours' end, want 1", n)
+			}
+
+			// ⚡ Publish now sends it at once.
+			if a := w.tap(alice, card.ID, "⚡ Publish now"); a.ShowAlert {
+				t.Fatalf("Publish now answered %+v", a)
+			}
+			w.waitPost(rel.ID, "facebook", release.StatusPublished)
+			w.findText("📣 Published: UN opens office", "facebook: https://facebook.example/post/2")
+			if n := len(w.fb.sends()); n != 2 {
+				t.Errorf("facebook got %d sends, want 2 (the failure and Publish now)", n)
+			}
+			if c := w.message(card.ID); !strings.Contains(c.Plain, "• facebook: published") {
+				t.Errorf("card after Publish now:\n%s", c.Plain)
+			}
+		})
+	}
 }

@@ -16,12 +16,20 @@ const notifyTimeout = 30 * time.Second
 // Notify implements queue.Notifier: the card follows each post's state;
 // once a release has no post left to send, a reply links each channel's
 // post; a failed, refused (auth) or uncertain send gets an alert with
-// Retry, Mark as published and Skip.
+// Retry, Mark as published and Skip; a post moved to keep its channel's
+// quiet hours and minimum gap (late, or a retry put past its backoff)
+// gets a note.
 func (b *Bot) Notify(ctx context.Context, ev queue.Event) {
 	switch ev.Kind {
 	case queue.EventPublished, queue.EventFailed, queue.EventAuth, queue.EventUncertain, queue.EventMoved:
+	case queue.EventRetrying, queue.EventRateLimited:
+		if !ev.Moved {
+			// An ordinary retry comes within minutes; the log says
+			// enough, and an outage would flood the chat with edits.
+			return
+		}
 	default:
-		return // retries and stale jobs: the log says enough
+		return // stale jobs: the log says enough
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), notifyTimeout)
 	defer cancel()
@@ -37,6 +45,8 @@ func (b *Bot) Notify(ctx context.Context, ev queue.Event) {
 		b.links(ctx, rec)
 	case queue.EventMoved:
 		b.late(ctx, rec, ev)
+	case queue.EventRetrying, queue.EventRateLimited:
+		b.retryLater(ctx, rec, ev)
 	default:
 		b.problem(ctx, rec, ev)
 	}
@@ -57,6 +67,35 @@ func (b *Bot) late(ctx context.Context, rec store.Record, ev queue.Event) {
 	if _, err := b.send(ctx, m.String(MaxText), b.cardMsg(cardKey(rec.ID, rec.TranslationKey)), nil); err != nil {
 		b.log.Error("approval: report a late post", "release", rec.ID, "channel", ev.Channel, "err", err)
 	}
+}
+
+// retryLater tells the approvers that a post whose send failed (or was
+// rate limited) is tried again later than its backoff, to keep its
+// channel's quiet hours and minimum gap; the card (refreshed) shows the
+// new time, and its Publish now sends it at once.
+func (b *Bot) retryLater(ctx context.Context, rec store.Record, ev queue.Event) {
+	m := &msg{}
+	m.tag("⏳ ").bold("Retry later: " + rec.Title).text(" (").code(rec.ID).text(") on ").bold(ev.Channel).tag("\n")
+	why := "The send failed for a passing reason."
+	if ev.Kind == queue.EventRateLimited {
+		why = ev.Channel + " asked pressbot to slow down."
+	}
+	m.text(why + " To keep " + ev.Channel + "'s quiet hours and minimum gap, pressbot tries again " + b.long(ev.RetryAt) + ".\n")
+	m.text("Reason: ").code(b.reason(ev.Err, 300)).tag("\n")
+	m.text("⚡ Publish now on the card sends it at once.")
+	if _, err := b.send(ctx, m.String(MaxText), b.cardMsg(cardKey(rec.ID, rec.TranslationKey)), nil); err != nil {
+		b.log.Error("approval: report a retry moved later", "release", rec.ID, "channel", ev.Channel, "err", err)
+	}
+}
+
+// reason is a send error as the chat shows it: at most n bytes, with the
+// bot's token taken out should it appear (the channels scrub their own
+// credentials from their errors).
+func (b *Bot) reason(err string, n int) string {
+	if b.cfg.Token != "" {
+		err = strings.ReplaceAll(err, b.cfg.Token, "<token>")
+	}
+	return short(err, n)
 }
 
 // links replies to the card with each channel's post once every post of
@@ -118,7 +157,7 @@ func (b *Bot) problem(ctx context.Context, rec store.Record, ev queue.Event) {
 	default:
 		m.text(ev.Channel + " refused the post; pressbot will not try again by itself.\n")
 	}
-	m.text("Reason: ").code(short(ev.Err, 1000)).tag("\n\n")
+	m.text("Reason: ").code(b.reason(ev.Err, 1000)).tag("\n\n")
 	m.text("Retry: send it again now (only if it did not go out). Mark as published: it did go out. Skip: do not publish it on " + ev.Channel + ".")
 	d := func(act string) data {
 		return data{Act: act, ID: b.remember(releaseKey(rec.ID)), Hash: postHash(rec.ID, ev.Channel, ev.Hash), Args: []string{channelArg(rec, ev.Channel)}}

@@ -74,8 +74,14 @@ type Event struct {
 	// RetryAt is the next try (retrying, rate_limited) or the post's new
 	// time (moved).
 	RetryAt time.Time
-	// Due is the time a moved post was scheduled for.
+	// Due is the time a moved post was scheduled for, or the time a moved
+	// retry would have had (its backoff, or the platform's wait).
 	Due time.Time
+	// Moved is set on a retrying or rate_limited event whose retry the
+	// channel's quiet hours or minimum gap put at RetryAt, later than its
+	// backoff's time (Due); unset on an ordinary retry (RetryAt is the
+	// backoff's time) and on other kinds.
+	Moved bool
 	// AfterLate is set on a moved post that was not itself late: the post
 	// before it went out late, and it waits to keep the minimum gap.
 	AfterLate bool

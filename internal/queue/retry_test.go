@@ -20,7 +20,8 @@ import (
 // hours and minimum gap allow, and River runs it at the very instant that
 // is stored and told (RetryAt). The first send, at the time the officer
 // chose inside the quiet hours, still goes out. Without rules, or when the
-// backoff's time is allowed, the backoff is unchanged.
+// backoff's time is allowed, the backoff is unchanged. Only a moved retry's
+// event says so (Moved, with the backoff's time as Due).
 func TestRetryKeepsTheRules(t *testing.T) {
 	now := time.Now().UTC()
 	m := now.Hour()*60 + now.Minute()
@@ -38,16 +39,17 @@ func TestRetryKeepsTheRules(t *testing.T) {
 		neighbour bool
 		reply     func(context.Context) error
 		kind      queue.EventKind
-		// want is the retry's time, or zero for the backoff's (send + wait).
+		// want is the retry's time when the rules move it, or zero for
+		// the backoff's; wait is the backoff (send + wait).
 		want time.Time
 		wait time.Duration
 	}{
 		{name: "transient in quiet hours", pol: &sched.Policy{Zone: time.UTC, Quiet: []sched.Window{quietNow}},
-			reply: fail(release.ClassTransient, 0), kind: queue.EventRetrying, want: quietEnd},
+			reply: fail(release.ClassTransient, 0), kind: queue.EventRetrying, want: quietEnd, wait: backoff},
 		{name: "rate limited in quiet hours", pol: &sched.Policy{Zone: time.UTC, Quiet: []sched.Window{quietNow}},
-			reply: fail(release.ClassRateLimited, retryAfter), kind: queue.EventRateLimited, want: quietEnd},
+			reply: fail(release.ClassRateLimited, retryAfter), kind: queue.EventRateLimited, want: quietEnd, wait: retryAfter},
 		{name: "transient within the minimum gap", pol: &sched.Policy{Zone: time.UTC, MinGap: time.Minute}, neighbour: true,
-			reply: fail(release.ClassTransient, 0), kind: queue.EventRetrying, want: ceilMinute(neighbour.Add(time.Minute))},
+			reply: fail(release.ClassTransient, 0), kind: queue.EventRetrying, want: ceilMinute(neighbour.Add(time.Minute)), wait: backoff},
 		{name: "transient, quiet hours later", pol: &sched.Policy{Zone: time.UTC, Quiet: []sched.Window{quietLater}},
 			reply: fail(release.ClassTransient, 0), kind: queue.EventRetrying, wait: backoff},
 		{name: "transient, no rules", reply: fail(release.ClassTransient, 0), kind: queue.EventRetrying, wait: backoff},
@@ -69,13 +71,25 @@ func TestRetryKeepsTheRules(t *testing.T) {
 			q := start(t, s, map[string]queue.Publisher{"telegram": pub}, queue.Options{Notifier: rec, Policies: policies})
 			ev := waitEvent(t, rec, "2026/retry", tc.kind, 10*time.Second)
 			want := tc.want.Truncate(time.Millisecond)
+			// The backoff is counted from the send's end.
+			sent := pub.sends()[0]
 			if tc.want.IsZero() {
-				// The backoff is counted from the send's end.
-				sent := pub.sends()[0]
 				if d := ev.RetryAt.Sub(sent); d < tc.wait || d > tc.wait+time.Second {
 					t.Fatalf("retry %s after the send, want the backoff %s", d, tc.wait)
 				}
 				want = ev.RetryAt
+			}
+			// Only a retry the rules moved is flagged (the chat tells of
+			// it), with the backoff's time it would have had.
+			if moved := !tc.want.IsZero(); ev.Moved != moved {
+				t.Errorf("event's Moved = %v, want %v", ev.Moved, moved)
+			}
+			switch d := ev.Due.Sub(sent); {
+			case tc.want.IsZero() && !ev.Due.IsZero():
+				t.Errorf("event's Due = %s on a retry not moved, want none", ev.Due.Format(time.RFC3339Nano))
+			case !tc.want.IsZero() && (d < tc.wait || d > tc.wait+time.Second || !ev.Due.Before(ev.RetryAt)):
+				t.Errorf("moved retry's Due is %s (sent %s, retry at %s), want the backoff's time, %s after the send",
+					ev.Due.Format(time.RFC3339Nano), sent.Format(time.RFC3339Nano), ev.RetryAt.Format(time.RFC3339Nano), tc.wait)
 			}
 			if !ev.RetryAt.Equal(want) {
 				t.Errorf("told retry at %s, want %s", ev.RetryAt.Format(time.RFC3339Nano), want.Format(time.RFC3339Nano))

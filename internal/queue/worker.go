@@ -76,8 +76,9 @@ func (w *worker) keepRetry(job *river.Job[store.PublishArgs], at time.Time) {
 // An officer's chosen time is not moved: only these automatic retries
 // are. It is rounded up to the millisecond, the precision River keeps on
 // SQLite, so that the time stored, told and used by River is one instant.
-func (w *worker) retryTime(ctx context.Context, a store.PublishArgs, after time.Time) time.Time {
-	at := after
+// moved reports whether the rules put it later than after.
+func (w *worker) retryTime(ctx context.Context, a store.PublishArgs, after time.Time) (at time.Time, moved bool) {
+	at = after
 	if pol, ok := w.q.opts.Policies[a.Channel]; ok {
 		t, err := w.q.store.RetryTime(ctx, a, pol, after)
 		if err != nil {
@@ -87,13 +88,22 @@ func (w *worker) retryTime(ctx context.Context, a store.PublishArgs, after time.
 		} else if !t.Equal(after) {
 			w.q.opts.Logger.Info("queue: retry moved to keep the channel's quiet hours and minimum gap",
 				"release", a.Release, "channel", a.Channel, "after", after.In(w.q.zone(a.Channel)).Format(time.RFC3339), "at", t.In(w.q.zone(a.Channel)).Format(time.RFC3339))
-			at = t
+			at, moved = t, true
 		}
 	}
 	if up := at.Truncate(time.Millisecond); !up.Equal(at) {
 		at = up.Add(time.Millisecond)
 	}
-	return at
+	return at, moved
+}
+
+// retry sets ev's retry time for a retry at the earliest after: RetryAt,
+// and, when the channel's rules moved it, Moved and Due (after).
+func (w *worker) retry(ctx context.Context, a store.PublishArgs, ev *Event, after time.Time) {
+	ev.RetryAt, ev.Moved = w.retryTime(ctx, a, after)
+	if ev.Moved {
+		ev.Due = after
+	}
 }
 
 // Errors a job ends with (River keeps them in the job's errors).
@@ -289,14 +299,16 @@ func (w *worker) outcome(ctx context.Context, job *river.Job[store.PublishArgs],
 	}
 	switch class {
 	case release.ClassRateLimited:
-		ev.Kind, ev.RetryAt = EventRateLimited, w.retryTime(ctx, job.Args, time.Now().Add(se.RetryAfter))
+		ev.Kind = EventRateLimited
+		w.retry(ctx, job.Args, ev, time.Now().Add(se.RetryAfter))
 		return store.Result{Event: release.EventRetry, Err: ev.Err, RetryAt: ev.RetryAt}, nil
 	case release.ClassTransient:
 		if job.Attempt >= job.MaxAttempts {
 			ev.Kind, ev.Err = EventFailed, fmt.Sprintf("gave up after %d attempts: %s", job.Attempt, ev.Err)
 			return store.Result{Event: release.EventFail, Err: ev.Err}, river.JobCancel(sendErr)
 		}
-		ev.Kind, ev.RetryAt = EventRetrying, w.retryTime(ctx, job.Args, time.Now().Add(backoff(job.Attempt, w.q.opts.MaxBackoff)))
+		ev.Kind = EventRetrying
+		w.retry(ctx, job.Args, ev, time.Now().Add(backoff(job.Attempt, w.q.opts.MaxBackoff)))
 		return store.Result{Event: release.EventRetry, Err: ev.Err, RetryAt: ev.RetryAt}, fmt.Errorf("queue: send %s on %s: %w", job.Args.Release, job.Args.Channel, sendErr)
 	case release.ClassUncertain:
 		ev.Kind = EventUncertain
