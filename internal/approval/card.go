@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/pressbot/pressbot/internal/release"
 	"github.com/pressbot/pressbot/internal/store"
@@ -271,12 +272,15 @@ func (b *Bot) previewURL(id string) string {
 	return ""
 }
 
-// short returns s cut to n bytes.
+// short returns s cut to at most n bytes, on a letter boundary.
 func short(s string, n int) string {
-	if len(s) > n {
-		return s[:n]
+	if len(s) <= n {
+		return s
 	}
-	return s
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n-- // never half a letter: Telegram refuses text that is not UTF-8
+	}
+	return s[:n]
 }
 
 // stateLines writes a release's state: approvals, proposed or scheduled

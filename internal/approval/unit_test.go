@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	faketg "github.com/pressbot/pressbot/internal/fake/telegram"
 	"github.com/pressbot/pressbot/internal/release"
@@ -151,4 +152,25 @@ func FuzzParseData(f *testing.F) {
 			t.Fatalf("%q → %q", s, d.String())
 		}
 	})
+}
+
+// TestShortKeepsLetters checks that short never cuts a letter in two:
+// Telegram refuses a message that is not UTF-8.
+func TestShortKeepsLetters(t *testing.T) {
+	tests := []struct {
+		s    string
+		n    int
+		want string
+	}{
+		{"abc", 5, "abc"},
+		{"abcdef", 3, "abc"},
+		{"ошибка", 3, "о"}, // 2 bytes a letter: the 3rd byte starts none
+		{"ошибка", 4, "ош"},
+		{"✅ ok", 2, ""},
+	}
+	for _, tt := range tests {
+		if got := short(tt.s, tt.n); got != tt.want || !utf8.ValidString(got) {
+			t.Errorf("short(%q, %d) = %q, want %q", tt.s, tt.n, got, tt.want)
+		}
+	}
 }
