@@ -81,7 +81,7 @@ type soakParams struct {
 	FBUsageHeaders bool
 	// WaitRescue waits, after the drain, for the posts whose job a killed
 	// worker held (up to 6 minutes: River rescues such jobs after
-	// RescueStuckJobsAfter, 3.5 minutes in serve, and checks every 30 s).
+	// RescueStuckJobsAfter, 3 minutes in serve, and checks every 30 s).
 	WaitRescue bool
 	Report     string
 	Dir        string
