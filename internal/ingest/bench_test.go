@@ -31,7 +31,8 @@ func (quiet) Renamed(context.Context, string, string, store.Change) bool { retur
 // restart ("again"). Besides the wall clock, cpu-ns/op is the CPU time
 // of the whole process, which a busy machine disturbs less. The folder
 // holds PRESSBOT_BENCH_N generated releases
-// (default 1000), or is the one PRESSBOT_BENCH_CONTENT names (for example
+// (default 1000; each in English, Russian or Uzbek, three of them the
+// language versions of one release by their translation_key), or is the one PRESSBOT_BENCH_CONTENT names (for example
 // made by shared/bench/gen_corpus.py):
 //
 //	PRESSBOT_BENCH_N=10000 go test ./internal/ingest -run XXX -bench FirstLoad -benchtime 1x
@@ -44,7 +45,8 @@ func BenchmarkFirstLoad(b *testing.B) {
 		}
 		dir = b.TempDir()
 		for i := range n {
-			body := fmt.Sprintf("---\ntitle: Release %d\ndate: 2026-11-20T10:00:00+05:00\nlang: en\n---\n\nBody of release %d, long enough to stand for a real one.\n", i, i)
+			lang := []string{"en", "ru", "uz"}[i%3] // three language versions of each release
+			body := fmt.Sprintf("---\ntitle: Release %d\ndate: 2026-11-20T10:00:00+05:00\nlang: %s\ntranslation_key: k%d\n---\n\nBody of release %d, long enough to stand for a real one.\n", i, lang, i/3, i)
 			write(b, dir, fmt.Sprintf("%d/r%05d.md", 2000+i%25, i), body)
 		}
 	}

@@ -32,6 +32,7 @@ type Store interface {
 	Cancel(ctx context.Context, id, actor, reason string) error
 	List(ctx context.Context, f store.ListFilter) ([]store.Record, error)
 	TranslationHolder(ctx context.Context, id, key, lang string) (string, error)
+	Translations(ctx context.Context) (*store.Translations, error)
 	Kin(ctx context.Context, id string, rel release.Release) ([]store.Record, error)
 	Peek(ctx context.Context, id string) (store.Peeked, error)
 	PeekAll(ctx context.Context, ids []string) (map[string]store.Peeked, error)
@@ -300,27 +301,64 @@ func showsPicture(r release.Release, pictures []string) bool {
 // the release files rels of the batch only: a batch reads the whole
 // folder, whose other releases are already recorded. A store error is
 // logged and lets the file through: recording it will meet the same
-// error.
+// error. Files are parsed in parallel, so it may be called concurrently.
 func (in *Ingest) translationHeld(ctx context.Context, rels []string) func(id, key, lang string) string {
 	ids := make(map[string]bool, len(rels))
 	for _, r := range rels {
 		ids[strings.TrimSuffix(r, ".md")] = true
 	}
+	holder := in.translationHolder(ctx, len(rels))
+	var mu sync.Mutex
 	return func(id, key, lang string) string {
 		if !ids[id] {
 			return ""
 		}
-		other, err := in.store.TranslationHolder(ctx, id, key, lang)
-		if err != nil {
-			in.log.Warn("cannot check the translation_key against the database", "release", id, "err", err)
-		}
+		other := holder(id, key, lang)
 		if other != "" && in.fileGone(other) && RenameTarget(ctx, in.store, id) {
 			return "" // its file is gone: this one is it, renamed (Upsert)
 		}
+		mu.Lock()
+		defer mu.Unlock()
 		if other != "" && !slices.Contains(in.refused[other], id+".md") {
 			in.refused[other] = append(in.refused[other], id+".md")
 		}
 		return other
+	}
+}
+
+// holdersAhead is the number of release files from which a batch reads
+// every release's translation_key in one query (Store.Translations)
+// rather than asking the store about each file: a first scan of an
+// archive in three languages asks about nearly every file.
+const holdersAhead = 32
+
+// translationHolder returns how to ask which release holds a
+// translation_key in a language (Store.TranslationHolder) for a batch of
+// n files: a large batch reads all at its first question, a small one, or
+// one whose read fails, asks file by file.
+func (in *Ingest) translationHolder(ctx context.Context, n int) func(id, key, lang string) string {
+	ask := func(id, key, lang string) string {
+		other, err := in.store.TranslationHolder(ctx, id, key, lang)
+		if err != nil {
+			in.log.Warn("cannot check the translation_key against the database", "release", id, "err", err)
+		}
+		return other
+	}
+	if n < holdersAhead {
+		return ask
+	}
+	all := sync.OnceValue(func() *store.Translations {
+		t, err := in.store.Translations(ctx)
+		if err != nil {
+			in.log.Warn("cannot read ahead the translation keys in the database; asking file by file", "err", err)
+		}
+		return t
+	})
+	return func(id, key, lang string) string {
+		if t := all(); t != nil {
+			return t.Holder(id, key, lang)
+		}
+		return ask(id, key, lang)
 	}
 }
 

@@ -3,10 +3,12 @@ package ingest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -447,5 +449,75 @@ func TestFailedRemovalIsRetried(t *testing.T) {
 	s.step(t, "retry")
 	if got, _ := s.st.Get(s.ctx, "2026/b"); got.State != release.StatusWithdrawn {
 		t.Errorf("2026/b after the retry: %s, want withdrawn", got.State)
+	}
+}
+
+// holderCounter counts the store's per-file translation_key questions,
+// and can fail the read-ahead of them all.
+type holderCounter struct {
+	*store.Store
+	asked    atomic.Int32
+	noAhead  bool
+	readsAll atomic.Int32
+}
+
+func (c *holderCounter) TranslationHolder(ctx context.Context, id, key, lang string) (string, error) {
+	c.asked.Add(1)
+	return c.Store.TranslationHolder(ctx, id, key, lang)
+}
+
+func (c *holderCounter) Translations(ctx context.Context) (*store.Translations, error) {
+	c.readsAll.Add(1)
+	if c.noAhead {
+		return nil, errors.New("store: translations: database is locked")
+	}
+	return c.Store.Translations(ctx)
+}
+
+// TestTranslationKeyReadAhead checks that a large batch (a first scan of
+// an archive) reads every release's translation_key in one query instead
+// of asking about each file, refusing the same duplicate as a small batch
+// does, and that it asks file by file when that query fails.
+func TestTranslationKeyReadAhead(t *testing.T) {
+	tests := []struct {
+		name      string
+		noAhead   bool
+		n         int
+		wantAsked func(int32) bool
+		wantReads int32
+	}{
+		{name: "small batch asks per file", n: 3, wantAsked: func(a int32) bool { return a == 3 }},
+		{name: "large batch reads ahead", n: holdersAhead + 8, wantAsked: func(a int32) bool { return a == 0 }, wantReads: 1},
+		{name: "read-ahead fails", n: holdersAhead + 8, noAhead: true, wantAsked: func(a int32) bool { return a == holdersAhead+8 }, wantReads: 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := newStepper(t, Config{})
+			cs := &holderCounter{Store: s.st, noAhead: tt.noAhead}
+			s.in.store = cs
+			tk := strings.Replace(good, "lang: en", "lang: en\ntranslation_key: %s", 1)
+			file := func(title, key string) string {
+				return strings.Replace(strings.Replace(tk, "%s", title, 1), "%s", key, 1)
+			}
+			write(t, s.dir, "2026/z-first.md", file("First", "k"))
+			s.step(t, "first")
+			cs.asked.Store(0)
+			write(t, s.dir, "2026/a-later.md", file("Later", "k"))
+			for i := range tt.n - 1 {
+				write(t, s.dir, fmt.Sprintf("2026/other-%02d.md", i), file(fmt.Sprintf("Other %d", i), fmt.Sprintf("k%d", i)))
+			}
+			if got := s.step(t, "batch"); got != tt.n-1 {
+				t.Errorf("offered %d, want %d (all but the duplicate)", got, tt.n-1)
+			}
+			if !slices.Equal(s.rec.problems, []string{"a-later.md"}) {
+				t.Errorf("problems reported for %v, want a-later.md", s.rec.problems)
+			}
+			if a := cs.asked.Load(); !tt.wantAsked(a) {
+				t.Errorf("asked the store about %d files", a)
+			}
+			if r := cs.readsAll.Load(); r != tt.wantReads {
+				t.Errorf("read all translation keys %d times, want %d", r, tt.wantReads)
+			}
+		})
 	}
 }
