@@ -166,9 +166,10 @@ type Bot struct {
 	keys     map[string]string // shortID → card or release key
 	cards    map[string]*card  // card key → the last card sent
 	shown    map[string]release.Release
-	linked   map[string]string    // release id → approved hash whose links were reported
-	problems map[string]string    // path → digest of the last problems reported
-	void     map[int]store.Rename // card message of a copy that was a rename → the rename
+	linked   map[string]string     // release id → approved hash whose links were reported
+	problems map[string]string     // path → digest of the last problems reported
+	void     map[int]store.Rename  // card message of a copy that was a rename → the rename
+	retries  map[string]*retryNote // noteKey(release, channel) → the note of its moved retries
 	locks    map[string]*sync.Mutex
 	username string
 }
@@ -190,7 +191,8 @@ func New(cfg Config, st Store, r Renderer, slots Slots) (*Bot, error) {
 	}
 	b := &Bot{cfg: cfg, st: st, r: r, slots: slots, log: cfg.Logger, users: map[int64]User{},
 		keys: map[string]string{}, cards: map[string]*card{}, shown: map[string]release.Release{},
-		linked: map[string]string{}, problems: map[string]string{}, void: map[int]store.Rename{}, locks: map[string]*sync.Mutex{}}
+		linked: map[string]string{}, problems: map[string]string{}, void: map[int]store.Rename{}, retries: map[string]*retryNote{},
+		locks: map[string]*sync.Mutex{}}
 	for _, u := range cfg.Users {
 		b.users[u.ID] = u
 	}

@@ -82,6 +82,9 @@ func (b *Bot) cardAction(ctx context.Context, u User, d data, tapped *models.Mes
 		return "Something went wrong; the log has the details.", true
 	}
 	if v.hash != d.Hash {
+		if rns, ok := b.renamedCard(ctx, v, d.Hash); ok {
+			return b.renamedTap(ctx, v, msgID, rns)
+		}
 		return b.outdated(ctx, v, msgID)
 	}
 	if rn, rec, ok := b.renamedSince(ctx, v, tapped); ok {

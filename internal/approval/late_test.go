@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	faketg "github.com/pressbot/pressbot/internal/fake/telegram"
 	"github.com/pressbot/pressbot/internal/queue"
 	"github.com/pressbot/pressbot/internal/release"
 	sched "github.com/pressbot/pressbot/internal/schedule"
@@ -137,4 +138,68 @@ func TestMovedRetryIsTold(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestMovedRetryToldOnce: a post that keeps being rate limited, each retry
+// moved by the channel's rules, gets one "Retry later" note, edited to
+// the latest time, not a reply per attempt. An officer's ⚡ Publish now
+// starts anew: its own moved retry gets a new note.
+func TestMovedRetryToldOnce(t *testing.T) {
+	now := time.Now().In(tashkent())
+	m := now.Hour()*60 + now.Minute()
+	quiet := sched.Policy{Zone: tashkent(), Quiet: []sched.Window{{FromMin: (m + 1439) % 1440, ToMin: (m + 180) % 1440}}}
+	quietEnd := now.Truncate(time.Minute).Add(180 * time.Minute)
+	long := func(t time.Time) string { return t.In(tashkent()).Format("Mon 2 Jan 2006 15:04") + " (Asia/Tashkent)" }
+	limited := &release.SendError{Class: release.ClassRateLimited, RetryAfter: time.Second, Err: errors.New("graph: (#32) Page request limit reached")}
+	w := newWorldQueue(t, queue.Options{Policies: map[string]sched.Policy{"facebook": quiet}})
+	w.fb.failNext(limited, limited)
+	rel := w.release("2024/office", source("UN opens office", "en", "", nil, body))
+	w.offer(rel)
+	card := w.card("UN opens office", 0)
+	w.tap(alice, card.ID, "📡 Channels 3/3")
+	w.tap(alice, card.ID, "✅ telegram")
+	w.tap(alice, card.ID, "✅ x")
+	w.tap(alice, card.ID, "« Done")
+	w.tap(alice, card.ID, "⚡ Publish now")
+	first := w.findText("⏳ Retry later: UN opens office", "tries again "+long(quietEnd))
+	hash := w.waitPost(rel.ID, "facebook", release.StatusScheduled).Hash
+
+	// The job's next attempts (at the quiet hours' end) are rate limited
+	// again, and moved again by the channel's minimum gap.
+	for i, at := range []time.Time{quietEnd.Add(2 * time.Minute), quietEnd.Add(4 * time.Minute)} {
+		w.bot.Notify(w.ctx, queue.Event{Kind: queue.EventRateLimited, Release: rel.ID, Channel: "facebook", Hash: hash,
+			Attempt: i + 2, Err: limited.Error(), RetryAt: at, Due: at.Add(-time.Minute), Moved: true})
+	}
+	notes := w.notes("Retry later")
+	if len(notes) != 1 {
+		t.Fatalf("%d retry notes for one job, want 1:\n%s", len(notes), dump(notes))
+	}
+	if got := notes[0]; got.ID != first.ID || !containsAll(got.Plain, "tries again "+long(quietEnd.Add(4*time.Minute)),
+		"Its retries were moved 3 times since ", "this note shows the latest") {
+		t.Errorf("the note was not brought up to date (want message %d):\n%s", first.ID, dump(notes))
+	}
+
+	// ⚡ Publish now is rate limited too, inside the quiet hours: a new
+	// job, a new note.
+	w.tap(alice, card.ID, "⚡ Publish now")
+	second := w.find(group, "a second retry note", func(m faketg.Message) bool {
+		return m.ID > first.ID && strings.Contains(m.Plain, "⏳ Retry later")
+	})
+	if second.ReplyTo != card.ID || strings.Contains(second.Plain, "moved") || !strings.Contains(second.Plain, "tries again "+long(quietEnd)) {
+		t.Errorf("the new job's note (reply to %d, want %d):\n%s", second.ReplyTo, card.ID, second.Plain)
+	}
+	if n := len(w.notes("Retry later")); n != 2 {
+		t.Errorf("%d retry notes, want 2", n)
+	}
+}
+
+// notes returns the approvers' chat's messages containing s.
+func (w *world) notes(s string) []faketg.Message {
+	var out []faketg.Message
+	for _, m := range w.tg.Messages(group) {
+		if strings.Contains(m.Plain, s) {
+			out = append(out, m)
+		}
+	}
+	return out
 }

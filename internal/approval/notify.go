@@ -47,9 +47,11 @@ func (b *Bot) Notify(ctx context.Context, ev queue.Event) {
 		b.late(ctx, rec, ev)
 	case queue.EventRetrying, queue.EventRateLimited:
 		b.retryLater(ctx, rec, ev)
+		return
 	default:
 		b.problem(ctx, rec, ev)
 	}
+	b.endRetries(ev.Release, ev.Channel)
 }
 
 // late tells the approvers that an overdue post was moved to keep its
@@ -66,25 +68,6 @@ func (b *Bot) late(ctx context.Context, rec store.Record, ev queue.Event) {
 	m.text("⚡ Publish now on the card sends it at once.")
 	if _, err := b.send(ctx, m.String(MaxText), b.cardMsg(cardKey(rec.ID, rec.TranslationKey)), nil); err != nil {
 		b.log.Error("approval: report a late post", "release", rec.ID, "channel", ev.Channel, "err", err)
-	}
-}
-
-// retryLater tells the approvers that a post whose send failed (or was
-// rate limited) is tried again later than its backoff, to keep its
-// channel's quiet hours and minimum gap; the card (refreshed) shows the
-// new time, and its Publish now sends it at once.
-func (b *Bot) retryLater(ctx context.Context, rec store.Record, ev queue.Event) {
-	m := &msg{}
-	m.tag("⏳ ").bold("Retry later: " + rec.Title).text(" (").code(rec.ID).text(") on ").bold(ev.Channel).tag("\n")
-	why := "The send failed for a passing reason."
-	if ev.Kind == queue.EventRateLimited {
-		why = ev.Channel + " asked pressbot to slow down."
-	}
-	m.text(why + " To keep " + ev.Channel + "'s quiet hours and minimum gap, pressbot tries again " + b.long(ev.RetryAt) + ".\n")
-	m.text("Reason: ").code(b.reason(ev.Err, 300)).tag("\n")
-	m.text("⚡ Publish now on the card sends it at once.")
-	if _, err := b.send(ctx, m.String(MaxText), b.cardMsg(cardKey(rec.ID, rec.TranslationKey)), nil); err != nil {
-		b.log.Error("approval: report a retry moved later", "release", rec.ID, "channel", ev.Channel, "err", err)
 	}
 }
 

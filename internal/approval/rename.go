@@ -2,6 +2,7 @@ package approval
 
 import (
 	"context"
+	"strings"
 
 	"github.com/go-telegram/bot/models"
 
@@ -175,4 +176,106 @@ func (b *Bot) voidTapped(ctx context.Context, rn store.Rename, rec store.Record,
 	}
 	b.log.Info("approval: refused a tap on the card of a copy that was a rename", "release", rec.ID, "from", rn.From, "message", msgID)
 	return voidAnswer(rn.From, rec.ID), true
+}
+
+// maxRenameGuesses bounds the ID combinations renamedCard tries.
+const maxRenameGuesses = 256
+
+// renamedCard returns the renames after which v's releases, unchanged,
+// were shown under older IDs with short hash hash: a card from before
+// their files were renamed (the bot restarted since, or could not
+// follow it). It reads the renames the store recorded (RenamedFrom),
+// each release's ID at the card's time being its current one or an old
+// one.
+func (b *Bot) renamedCard(ctx context.Context, v *view, hash string) ([]store.Rename, bool) {
+	choices := make([][]store.Rename, len(v.recs))
+	renamed := false
+	for i, r := range v.recs {
+		rns, err := b.st.RenamedFrom(ctx, r.ID)
+		if err != nil {
+			b.log.Warn("approval: list the old IDs of a release", "release", r.ID, "err", err)
+		}
+		choices[i] = append([]store.Rename{{}}, rns...) // the zero Rename: its ID now
+		renamed = renamed || len(rns) > 0
+	}
+	if !renamed {
+		return nil, false
+	}
+	return matchRenames(v.recs, choices, hash)
+}
+
+// matchRenames tries each release of recs under each of its IDs in
+// choices (a zero Rename for its current ID) and returns the renames of
+// the first combination whose short hash is hash.
+func matchRenames(recs []store.Record, choices [][]store.Rename, hash string) ([]store.Rename, bool) {
+	pick := make([]int, len(recs))
+	for range maxRenameGuesses {
+		ms := make([]member, len(recs))
+		var used []store.Rename
+		for i, r := range recs {
+			ms[i] = member{r.ID, r.Hash}
+			if rn := choices[i][pick[i]]; rn.From != "" {
+				ms[i].ID = rn.From
+				used = append(used, rn)
+			}
+		}
+		if len(used) > 0 && shortHash(ms) == hash {
+			return used, true
+		}
+		i := 0
+		for ; i < len(pick); i++ { // the next combination
+			if pick[i]++; pick[i] < len(choices[i]) {
+				break
+			}
+			pick[i] = 0
+		}
+		if i == len(pick) {
+			break
+		}
+	}
+	return nil, false
+}
+
+// renamedTap answers a tap on a card of v's releases from before rns, the
+// renames of their files, content unchanged: nothing is done, the old
+// buttons go, and the answer names the new paths and points to the
+// current card (sent anew when it is not known, e.g. after a restart).
+func (b *Bot) renamedTap(ctx context.Context, v *view, msgID int, rns []store.Rename) (string, bool) {
+	if err := b.editMarkup(ctx, msgID, nil); err != nil {
+		b.log.Warn("approval: retire a card from before a rename", "message", msgID, "err", err)
+	}
+	paths := renamedPaths(rns)
+	b.log.Info("approval: a tap on a card from before a rename; nothing done", "key", v.key, "message", msgID, "renamed", paths)
+	answer := "Renamed, same content: " + paths + ". Nothing was done; "
+	cur := b.cardMsg(v.key)
+	if cur == 0 || cur == msgID {
+		notes := make([]string, len(rns))
+		for i, rn := range rns {
+			notes[i] = "Renamed from " + rn.From + ": its file is now " + rn.To + ".md; its state, approvals and posts stay."
+		}
+		note := strings.Join(notes, " ")
+		id, err := b.send(ctx, b.text(ctx, v, note), msgID, b.keyboard(v, v.all()).markup())
+		if err != nil {
+			b.log.Error("approval: send current card", "key", v.key, "err", err)
+			return answer + "use /queue to find its current card.", true
+		}
+		b.mu.Lock()
+		b.cards[v.key] = &card{MsgID: id, Hash: v.hash, Note: note}
+		b.mu.Unlock()
+		return answer + "use its current card, the newest message.", true
+	}
+	if _, err := b.send(ctx, "👆 This is the current card: "+esc(paths)+". The card you tapped shows the old path.", cur, nil); err != nil {
+		b.log.Warn("approval: point to current card", "err", err)
+	}
+	return answer + "use its current card (see the reply below).", true
+}
+
+// renamedPaths says where the files of rns are now: "news/b.md (was
+// 2024/a.md)", comma-separated.
+func renamedPaths(rns []store.Rename) string {
+	out := make([]string, len(rns))
+	for i, rn := range rns {
+		out[i] = "the file is now " + rn.To + ".md (was " + rn.From + ".md)"
+	}
+	return strings.Join(out, ", ")
 }

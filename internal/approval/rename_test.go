@@ -10,6 +10,7 @@ import (
 
 	"github.com/pressbot/pressbot/internal/content"
 	"github.com/pressbot/pressbot/internal/content/watch"
+	faketg "github.com/pressbot/pressbot/internal/fake/telegram"
 	"github.com/pressbot/pressbot/internal/ingest"
 	"github.com/pressbot/pressbot/internal/release"
 )
@@ -168,7 +169,7 @@ func TestCopyTurnedRename(t *testing.T) {
 // between the copy's card and the rename, so it does not know the card:
 // the officers are told that request is void, and a tap on the card's
 // buttons rewrites it and acts on nothing; the release's own card, under
-// its old ID, points to the current one.
+// its old ID, says it was renamed and points to the current one.
 func TestCopyTurnedRenameAfterRestart(t *testing.T) {
 	const title = "UN opens office in Tashkent"
 	w := newWorld(t)
@@ -200,8 +201,8 @@ func TestCopyTurnedRenameAfterRestart(t *testing.T) {
 	}
 
 	a = w.tap(alice, orig.ID, "↩️ Cancel")
-	if !strings.Contains(a.Text, "outdated") {
-		t.Errorf("Cancel on the card shown under the old ID answered %+v, want it to point to the current card", a)
+	if !containsAll(a.Text, "Renamed, same content", "2024/b.md (was 2024/a.md)", "newest message") {
+		t.Errorf("Cancel on the card shown under the old ID answered %+v, want it to say the rename and point to the current card", a)
 	}
 	w.wantUntouched("2024/b", sched)
 	cur := w.card(title, cp.ID)
@@ -272,6 +273,70 @@ func TestAlertFollowsRename(t *testing.T) {
 				t.Errorf("Skip after the rename answered %+v", a)
 			}
 			w.waitPost("2024/b", "facebook", release.StatusWithdrawn)
+		})
+	}
+}
+
+// TestOldCardAfterRename: a release's card shown under its old ID, tapped
+// after its file was renamed while the bot knew no card (a restart), says
+// the release was renamed, naming the new path, not that it changed; it
+// does nothing, loses its buttons, and points to the current card: sent
+// anew under the new ID, whose buttons act on the release, and replied to
+// by a later tap on the old card.
+func TestOldCardAfterRename(t *testing.T) {
+	for _, tc := range []struct{ name, key string }{{"alone", ""}, {"translation_key", "office"}} {
+		t.Run(tc.name, func(t *testing.T) {
+			const title = "UN opens office in Tashkent"
+			w := newWorld(t)
+			w.slots.set(2 * time.Hour)
+			f := newFolder(w)
+			f.write("2024/a", source(title, "en", tc.key, nil, body))
+			f.scan()
+			old := w.card(title, 0)
+			w.tap(alice, old.ID, "✅ Approve")
+			sched := w.waitPost("2024/a", "telegram", release.StatusScheduled).ScheduledAt
+			stale := w.buttonData(old.ID, "↩️ Cancel")
+			f.restartBot()
+			if err := os.MkdirAll(filepath.Join(f.dir, "news"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Rename(filepath.Join(f.dir, "2024/a.md"), filepath.Join(f.dir, "news/b.md")); err != nil {
+				t.Fatal(err)
+			}
+			f.scan()
+			w.findText("The file of release 2024/a was renamed to news/b.md")
+
+			a := w.tap(alice, old.ID, "↩️ Cancel")
+			if !a.ShowAlert || !containsAll(a.Text, "Renamed, same content", "news/b.md (was 2024/a.md)", "Nothing was done", "newest message") ||
+				strings.Contains(a.Text, "changed") {
+				t.Errorf("a tap on the old card answered %+v, want it to say the release was renamed to news/b", a)
+			}
+			w.wantUntouched("news/b", sched)
+			if got := w.message(old.ID); got.ReplyMarkup != "" {
+				t.Errorf("the old card kept its buttons: %s", got.ReplyMarkup)
+			}
+			cur := w.card(title, old.ID)
+			if cur.ReplyTo != old.ID || !containsAll(cur.Plain, "Renamed from 2024/a: its file is now news/b.md", "en · news/b") {
+				t.Errorf("current card (reply to %d, want %d):\n%s", cur.ReplyTo, old.ID, cur.Plain)
+			}
+
+			// A tap on the old card sent before its buttons went: a reply
+			// to the current card points to it.
+			a = w.inject(bob, old.ID, stale)
+			if !containsAll(a.Text, "news/b.md (was 2024/a.md)", "see the reply below") {
+				t.Errorf("a second tap on the old card answered %+v", a)
+			}
+			w.find(group, "a pointer to the current card", func(m faketg.Message) bool {
+				return m.ReplyTo == cur.ID && containsAll(m.Plain, "👆 This is the current card", "news/b.md (was 2024/a.md)")
+			})
+			w.wantUntouched("news/b", sched)
+
+			if a := w.tap(alice, cur.ID, "↩️ Cancel"); a.ShowAlert || !strings.Contains(a.Text, "Cancelled") {
+				t.Errorf("Cancel on the current card answered %+v", a)
+			}
+			if rec := w.record("news/b"); rec.State != release.StatusPendingApproval {
+				t.Errorf("after Cancel news/b is %s, want pending_approval", rec.State)
+			}
 		})
 	}
 }

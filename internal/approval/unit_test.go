@@ -1,6 +1,7 @@
 package approval
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -8,6 +9,7 @@ import (
 
 	faketg "github.com/pressbot/pressbot/internal/fake/telegram"
 	"github.com/pressbot/pressbot/internal/release"
+	"github.com/pressbot/pressbot/internal/store"
 )
 
 // TestDataRoundTrip checks that every button's data parses back and fits
@@ -172,5 +174,33 @@ func TestShortKeepsLetters(t *testing.T) {
 		if got := short(tt.s, tt.n); got != tt.want || !utf8.ValidString(got) {
 			t.Errorf("short(%q, %d) = %q, want %q", tt.s, tt.n, got, tt.want)
 		}
+	}
+}
+
+// TestMatchRenames: a card's short hash from before its releases' files
+// were renamed is found under their old IDs, each release renamed or not,
+// for a translation group moved as a whole too; a changed content is not.
+func TestMatchRenames(t *testing.T) {
+	en := store.Record{ID: "news/en", Hash: "h-en"}
+	ru := store.Record{ID: "news/ru", Hash: "h-ru"}
+	rnEN, rnRU := store.Rename{From: "2024/en", To: "news/en"}, store.Rename{From: "2024/ru", To: "news/ru"}
+	choices := [][]store.Rename{{{}, {From: "old/en", To: "news/en"}, rnEN}, {{}, rnRU}}
+	tests := []struct {
+		name string
+		card []member // what the card was shown for
+		want []store.Rename
+	}{
+		{"both renamed", []member{{"2024/en", "h-en"}, {"2024/ru", "h-ru"}}, []store.Rename{rnEN, rnRU}},
+		{"one renamed", []member{{"news/en", "h-en"}, {"2024/ru", "h-ru"}}, []store.Rename{rnRU}},
+		{"renamed and changed", []member{{"2024/en", "h-en"}, {"2024/ru", "h-ru-old"}}, nil},
+		{"not renamed", []member{{"news/en", "h-en"}, {"news/ru", "h-ru"}}, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, ok := matchRenames([]store.Record{en, ru}, choices, shortHash(tc.card))
+			if ok != (tc.want != nil) || fmt.Sprint(got) != fmt.Sprint(tc.want) {
+				t.Errorf("matchRenames = %v, %v; want %v", got, ok, tc.want)
+			}
+		})
 	}
 }
