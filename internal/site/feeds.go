@@ -396,8 +396,10 @@ func marshalXML(buf *bytes.Buffer, v any) error {
 	return nil
 }
 
-// sitemap writes the list of the home page, the language indexes, the
-// tag pages and every release page to buf
+// sitemap writes the list of the home page, the language indexes (every
+// one the newsroom has, also a language whose releases were all
+// withdrawn, whose index and feeds stay), the tag pages and every release
+// page to buf
 // (https://www.sitemaps.org/protocol.html). An index's lastmod is the
 // latest change of what it lists, a withdrawal (SetGone) included: the
 // index changed then, and crawlers go by lastmod to fetch it again. A
@@ -417,9 +419,7 @@ func (s *Site) sitemap(buf *bytes.Buffer, m *model) error {
 	}
 	list("", m.items, s.goneAt(""))
 	for _, lang := range m.langs {
-		if len(m.byLang[lang]) > 0 {
-			list(lang+"/", m.byLang[lang], s.goneAt(lang))
-		}
+		list(lang+"/", m.byLang[lang], s.goneAt(lang))
 	}
 	if len(m.tags) > 0 {
 		list("tags/", m.items, s.goneTagAt(""))
