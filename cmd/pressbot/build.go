@@ -19,6 +19,7 @@ import (
 	"github.com/pressbot/pressbot/internal/render"
 	"github.com/pressbot/pressbot/internal/site"
 	"github.com/pressbot/pressbot/internal/store"
+	"github.com/pressbot/pressbot/internal/weburl"
 )
 
 func init() {
@@ -86,6 +87,12 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "pressbot build: %v\n", err)
 		return exitProblems
 	}
+	ascii, err := weburl.ASCII(f.baseURL)
+	if err != nil {
+		fmt.Fprintf(stderr, "pressbot build: -base-url %q: %v; write it as a browser shows it (https://пресса.uz/новости) or in ASCII (https://xn--80aj3aega.uz/news)\n", f.baseURL, err)
+		return exitUsage
+	}
+	f.baseURL = ascii // pages, feeds, posts and the hints printed all carry one form
 	if sameDir(f.out, f.content) {
 		fmt.Fprintf(stderr, "pressbot build: -out %s is the content folder: the site would be written among the releases; name another folder, such as -out public\n", f.out)
 		return exitUsage

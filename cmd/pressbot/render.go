@@ -14,6 +14,7 @@ import (
 	"github.com/pressbot/pressbot/internal/content"
 	"github.com/pressbot/pressbot/internal/release"
 	"github.com/pressbot/pressbot/internal/render"
+	"github.com/pressbot/pressbot/internal/weburl"
 )
 
 func init() {
@@ -72,6 +73,12 @@ func runRender(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "pressbot render: %v\n", err)
 		return exitProblems
 	}
+	ascii, err := weburl.ASCII(f.baseURL)
+	if err != nil {
+		fmt.Fprintf(stderr, "pressbot render: -base-url %q: %v; write it as a browser shows it (https://пресса.uz/новости) or in ASCII (https://xn--80aj3aega.uz/news)\n", f.baseURL, err)
+		return exitUsage
+	}
+	f.baseURL = ascii // links in the posts as the newsroom writes them
 	zone, err := time.LoadLocation(f.zone)
 	if err != nil {
 		fmt.Fprintf(stderr, "pressbot render: -zone %q: %v\n", f.zone, err)

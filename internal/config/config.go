@@ -77,6 +77,9 @@ type HTTP struct {
 
 // Site is the public newsroom.
 type Site struct {
+	// BaseURL is the newsroom's public root, in ASCII once loaded: a host
+	// or path written in Unicode (https://пресса.uz/новости) is converted
+	// to punycode and percent-escapes, which every link carries.
 	BaseURL string `yaml:"base_url"`
 	Title   string `yaml:"title"`
 	PerPage int    `yaml:"per_page"`

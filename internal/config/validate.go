@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/pressbot/pressbot/internal/weburl"
 )
 
 // validateService checks the store, the listener, the site and the
@@ -22,7 +24,11 @@ func (c *Config) validateService(lf lineFinder) []Problem {
 	check(dbProblem(c.DB), "db")
 	check(addrProblem(c.HTTP.Addr), "http", "addr")
 	if !c.Site.BaseURLDerived {
-		check(baseURLProblem(c.Site.BaseURL), "site", "base_url")
+		ascii, msg := asciiBaseURL(c.Site.BaseURL)
+		check(msg, "site", "base_url")
+		if msg == "" {
+			c.Site.BaseURL = ascii
+		}
 	}
 	if c.Site.PerPage < 0 || c.Site.PerPage > MaxPerPage {
 		check(fmt.Sprintf("%d: use the number of releases per page, from 1 to %d, e.g. 20 (0 or none: 20)", c.Site.PerPage, MaxPerPage), "site", "per_page")
@@ -88,15 +94,24 @@ func addrProblem(addr string) string {
 	return ""
 }
 
-// baseURLProblem describes what is wrong with the newsroom's public URL,
-// or "".
-func baseURLProblem(s string) string {
+// asciiBaseURL returns the newsroom's public URL s in ASCII, as every
+// link, feed and the sitemap carry it (weburl.ASCII: https://пресса.uz/новости
+// becomes https://xn--80aj3aega.uz/%D0%BD…), or what is wrong with it.
+func asciiBaseURL(s string) (ascii, problem string) {
 	if !strings.HasPrefix(s, "http://") && !strings.HasPrefix(s, "https://") {
-		return "must be an http:// or https:// URL"
+		return "", "must be an http:// or https:// URL"
 	}
-	if strings.IndexFunc(s, func(r rune) bool { return r <= ' ' || r >= 0x7f }) >= 0 {
-		return "has spaces or non-ASCII characters: write the host in punycode (xn--…) and percent-escape the path (%20 for a space)"
+	ascii, err := weburl.ASCII(s)
+	if err != nil {
+		return "", strings.TrimPrefix(err.Error(), "weburl: ") +
+			": write the address as a browser shows it (https://пресса.uz/новости) or in ASCII (https://xn--80aj3aega.uz/news)"
 	}
+	return ascii, baseURLProblem(ascii)
+}
+
+// baseURLProblem describes what is wrong with the newsroom's public URL
+// in ASCII, or "".
+func baseURLProblem(s string) string {
 	u, err := url.Parse(s)
 	switch {
 	case err != nil:

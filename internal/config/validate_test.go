@@ -123,8 +123,10 @@ func TestValuesThatFailLater(t *testing.T) {
 		{"addr host with a space", "http:\n  addr: \" 127.0.0.1:58232\"\n", "pressbot.yaml:2: http.addr: \" 127.0.0.1:58232\" is not HOST:PORT (the host has a space)"},
 		{"base_url query", "site:\n  base_url: https://news.example.org/?lang=en\n", "pressbot.yaml:2: site.base_url: must not have a query"},
 		{"base_url fragment", "site:\n  base_url: https://news.example.org/#top\n", "pressbot.yaml:2: site.base_url: must not have a fragment"},
-		{"base_url space", "site:\n  base_url: https://news.example.org/press room\n", "pressbot.yaml:2: site.base_url: has spaces or non-ASCII characters: write the host in punycode"},
-		{"base_url non-ASCII", "site:\n  base_url: https://пресса.uz\n", "pressbot.yaml:2: site.base_url: has spaces or non-ASCII"},
+		{"base_url space in the host", "site:\n  base_url: https://пресса .uz/новости\n", "pressbot.yaml:2: site.base_url: host \"пресса .uz\" has a space: write the address as a browser shows it"},
+		{"base_url host IDNA refuses", "site:\n  base_url: https://-пресса.uz\n", "pressbot.yaml:2: site.base_url: host \"-пресса.uz\" is not a domain name: idna: invalid label"},
+		{"base_url control character", "site:\n  base_url: \"https://пресса.uz/\\tnews\"\n", "pressbot.yaml:2: site.base_url: the URL has a control character"},
+		{"base_url Unicode host with a password", "site:\n  base_url: https://user:pw@пресса.uz\n", "pressbot.yaml:2: site.base_url: must not carry a user name or password"},
 		{"base_url no host", "site:\n  base_url: https:///news\n", "pressbot.yaml:2: site.base_url: has no host"},
 		{"webhook secret chars", "approval:\n  telegram:\n    webhook_secret: \"hunter2!hunter2\"\n", "pressbot.yaml:3: approval.telegram.webhook_secret: may hold only A-Z a-z 0-9 _ and -"},
 		{"webhook secret length", "approval:\n  telegram:\n    webhook_secret: " + secret + "\n", "pressbot.yaml:3: approval.telegram.webhook_secret: is 257 characters long"},
@@ -171,6 +173,36 @@ func TestValuesStillAccepted(t *testing.T) {
 		if c.Content.Rescan <= 0 || c.Content.Git.Interval <= 0 || c.Site.PerPage <= 0 {
 			t.Errorf("%s: defaults not filled: %+v %+v", body, c.Content, c.Site)
 		}
+	}
+}
+
+// TestBaseURLInASCII checks that a site.base_url written in Unicode, in
+// the file or the environment, loads in ASCII: the host in punycode, the
+// path percent-escaped; and that an ASCII one stays as written.
+func TestBaseURLInASCII(t *testing.T) {
+	const novosti = "%D0%BD%D0%BE%D0%B2%D0%BE%D1%81%D1%82%D0%B8"
+	tests := []struct{ name, body, env, want string }{
+		{"host and path", "site:\n  base_url: https://пресса.uz/новости/\n", "", "https://xn--80aj3aega.uz/" + novosti},
+		{"host in capitals, a port", "site:\n  base_url: http://ПРЕССА.uz:8080\n", "", "http://xn--80aj3aega.uz:8080"},
+		{"space in the path", "site:\n  base_url: https://news.example.org/press room\n", "", "https://news.example.org/press%20room"},
+		{"escapes kept", "site:\n  base_url: https://news.example.org/a%2Fb/новости\n", "", "https://news.example.org/a%2Fb/" + novosti},
+		{"ASCII as written", "site:\n  base_url: https://News.example.org/Press%20room\n", "", "https://News.example.org/Press%20room"},
+		{"environment", "", "https://пресса.uz/новости", "https://xn--80aj3aega.uz/" + novosti},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			vars := map[string]string{}
+			if tt.env != "" {
+				vars["PRESSBOT_SITE_BASE_URL"] = tt.env
+			}
+			c, err := Load(writeFile(t, tt.body), env(vars))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.Site.BaseURL != tt.want {
+				t.Errorf("site.base_url %q, want %q", c.Site.BaseURL, tt.want)
+			}
+		})
 	}
 }
 

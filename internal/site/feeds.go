@@ -396,11 +396,15 @@ func marshalXML(buf *bytes.Buffer, v any) error {
 	return nil
 }
 
-// sitemap writes the list of the home page, the language indexes, the
-// tag pages and every release page to buf
+// sitemap writes the list of the home page, the language indexes (every
+// one the newsroom has, also a language whose releases were all
+// withdrawn, whose index and feeds stay), the tag pages and every release
+// page to buf
 // (https://www.sitemaps.org/protocol.html). An index's lastmod is the
 // latest change of what it lists, a withdrawal (SetGone) included: the
-// index changed then, and crawlers go by lastmod to fetch it again.
+// index changed then, and crawlers go by lastmod to fetch it again. A
+// release page's lastmod is likewise the latest change of the release and
+// of the translations it links (pageChanged).
 func (s *Site) sitemap(buf *bytes.Buffer, m *model) error {
 	type u struct {
 		Loc     string `xml:"loc"`
@@ -415,9 +419,7 @@ func (s *Site) sitemap(buf *bytes.Buffer, m *model) error {
 	}
 	list("", m.items, s.goneAt(""))
 	for _, lang := range m.langs {
-		if len(m.byLang[lang]) > 0 {
-			list(lang+"/", m.byLang[lang], s.goneAt(lang))
-		}
+		list(lang+"/", m.byLang[lang], s.goneAt(lang))
 	}
 	if len(m.tags) > 0 {
 		list("tags/", m.items, s.goneTagAt(""))
@@ -426,9 +428,22 @@ func (s *Site) sitemap(buf *bytes.Buffer, m *model) error {
 		list("tags/"+t.Slug+"/", t.Items, s.goneTagAt(t.Slug))
 	}
 	for _, it := range m.items {
-		doc.URLs = append(doc.URLs, u{Loc: it.URL, LastMod: it.Upd.Format(time.RFC3339)})
+		doc.URLs = append(doc.URLs, u{Loc: it.URL, LastMod: it.pageChanged().Format(time.RFC3339)})
 	}
 	return marshalXML(buf, doc)
+}
+
+// pageChanged is the latest change among what the item's page shows: the
+// release itself and the translations it links, whose titles and
+// addresses are in its hreflang alternates and its "also in" list.
+func (it *item) pageChanged() time.Time {
+	t := it.Upd
+	for _, a := range it.Alts {
+		if a.Upd.After(t) {
+			t = a.Upd
+		}
+	}
+	return t
 }
 
 // robots points crawlers at the sitemap. Crawlers read robots.txt only at

@@ -409,3 +409,70 @@ func TestEmptyFeedsAreValid(t *testing.T) {
 		t.Error("no home page for an empty newsroom")
 	}
 }
+
+// TestSitemapLastmodTranslations checks that a release page's lastmod is
+// the latest change among the release and the translations its page
+// links: an edit of one language version dates every page of the group
+// (their alternate links and "also in" titles show it), and no other.
+func TestSitemapLastmodTranslations(t *testing.T) {
+	const (
+		enUpd  = "2020-02-07T09:00:00+05:00" // the fixture's edit of the English version
+		later  = "2030-01-02T08:04:05+05:00"
+		aralAt = "2021-06-21T09:30:00+05:00"
+	)
+	group := []string{"2020/imts-success", "2020/imts-success-ru", "2020/imts-success-uz"}
+	tests := []struct {
+		name    string
+		updated map[string]string // release ID → Entry.Updated
+		want    map[string]string // release ID → lastmod of its page
+	}{
+		{"the fixture: the English edit dates the group", nil, map[string]string{
+			group[0]: enUpd, group[1]: enUpd, group[2]: enUpd, "2021/aral-sea-forum": aralAt,
+		}},
+		{"a later Russian edit", map[string]string{group[1]: later}, map[string]string{
+			group[0]: later, group[1]: later, group[2]: later, "2021/aral-sea-forum": aralAt,
+		}},
+		{"a later Uzbek edit", map[string]string{group[2]: later}, map[string]string{
+			group[0]: later, group[1]: later, group[2]: later,
+		}},
+		{"an untranslated release", map[string]string{"2021/aral-sea-forum": later}, map[string]string{
+			group[0]: enUpd, group[1]: enUpd, group[2]: enUpd, "2021/aral-sea-forum": later,
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			es := fixture(t)
+			for i := range es {
+				if u, ok := tt.updated[es[i].Release.ID]; ok {
+					es[i].Updated = at(t, u)
+				}
+			}
+			got := sitemapLastmods(t, files(t, testConfig(), es)["sitemap.xml"])
+			for id, want := range tt.want {
+				loc := release.Release{ID: id}.PageURL(testBase)
+				if !at(t, got[loc]).Equal(at(t, want)) {
+					t.Errorf("%s lastmod %q, want %s", loc, got[loc], want)
+				}
+			}
+		})
+	}
+}
+
+// sitemapLastmods returns the lastmod of each URL of a sitemap by loc.
+func sitemapLastmods(t *testing.T, b []byte) map[string]string {
+	t.Helper()
+	var doc struct {
+		URLs []struct {
+			Loc     string `xml:"loc"`
+			LastMod string `xml:"lastmod"`
+		} `xml:"url"`
+	}
+	if err := xml.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	out := make(map[string]string, len(doc.URLs))
+	for _, u := range doc.URLs {
+		out[u.Loc] = u.LastMod
+	}
+	return out
+}

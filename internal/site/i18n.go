@@ -7,9 +7,11 @@ import (
 	"github.com/pressbot/pressbot/internal/datefmt"
 )
 
-// words are the interface strings of the newsroom in one language.
+// words are the interface strings of the newsroom in one language. Empty
+// is what a list without releases says; EmptyNow says it of a list whose
+// releases were all withdrawn.
 type words struct {
-	Skip, Home, AllLangs, Latest, Tags, TagsTitle, AlsoIn, Newer, Older, Page, Of, Feeds, LangNav, Pages, TaggedWith, Empty, NotFound, NotFoundText, Withdrawn, WithdrawnText string
+	Skip, Home, AllLangs, Latest, Tags, TagsTitle, AlsoIn, Newer, Older, Page, Of, Feeds, LangNav, Pages, TaggedWith, Empty, EmptyNow, NotFound, NotFoundText, Withdrawn, WithdrawnText string
 }
 
 // ui holds the interface strings per language: a lower-case tag with its
@@ -20,6 +22,7 @@ var ui = map[string]words{
 		Skip: "Skip to content", Home: "Newsroom", AllLangs: "All languages", Latest: "Latest releases",
 		Tags: "Tags", TagsTitle: "All tags", AlsoIn: "Also available in", Newer: "Newer", Older: "Older",
 		Page: "Page", Of: "of", Feeds: "Subscribe", LangNav: "Languages", Pages: "Pages", TaggedWith: "Tagged", Empty: "No releases yet.",
+		EmptyNow: "No releases are published at the moment.",
 		NotFound: "Page not found", NotFoundText: "There is no page at this address: the link may be mistyped, or the page was moved or withdrawn.",
 		Withdrawn: "Release withdrawn", WithdrawnText: "The office has withdrawn the release that was at this address.",
 	},
@@ -27,6 +30,7 @@ var ui = map[string]words{
 		Skip: "Перейти к содержанию", Home: "Пресс-центр", AllLangs: "Все языки", Latest: "Последние пресс-релизы",
 		Tags: "Теги", TagsTitle: "Все теги", AlsoIn: "На других языках", Newer: "Новее", Older: "Старше",
 		Page: "Страница", Of: "из", Feeds: "Подписаться", LangNav: "Языки", Pages: "Страницы", TaggedWith: "Тег", Empty: "Пресс-релизов пока нет.",
+		EmptyNow: "Сейчас опубликованных пресс-релизов нет.",
 		NotFound: "Страница не найдена", NotFoundText: "По этому адресу страницы нет: возможно, в ссылке опечатка или страница перемещена либо отозвана.",
 		Withdrawn: "Пресс-релиз отозван", WithdrawnText: "Пресс-релиз, который был по этому адресу, отозван.",
 	},
@@ -34,6 +38,7 @@ var ui = map[string]words{
 		Skip: "Asosiy mazmunga oʻtish", Home: "Matbuot markazi", AllLangs: "Barcha tillar", Latest: "Soʻnggi press-relizlar",
 		Tags: "Teglar", TagsTitle: "Barcha teglar", AlsoIn: "Boshqa tillarda", Newer: "Yangiroq", Older: "Eskiroq",
 		Page: "Sahifa", Of: "/", Feeds: "Obuna boʻlish", LangNav: "Tillar", Pages: "Sahifalar", TaggedWith: "Teg", Empty: "Hozircha press-relizlar yoʻq.",
+		EmptyNow: "Hozirda eʼlon qilingan press-relizlar yoʻq.",
 		NotFound: "Sahifa topilmadi", NotFoundText: "Bu manzilda sahifa yoʻq: havolada xato boʻlishi yoki sahifa koʻchirilgan yoxud olib tashlangan boʻlishi mumkin.",
 		Withdrawn: "Press-reliz qaytarib olindi", WithdrawnText: "Bu manzilda boʻlgan press-reliz qaytarib olindi.",
 	},
@@ -42,6 +47,7 @@ var ui = map[string]words{
 		Skip: "Асосий мазмунга ўтиш", Home: "Матбуот маркази", AllLangs: "Барча тиллар", Latest: "Сўнгги пресс-релизлар",
 		Tags: "Теглар", TagsTitle: "Барча теглар", AlsoIn: "Бошқа тилларда", Newer: "Янгироқ", Older: "Эскироқ",
 		Page: "Саҳифа", Of: "/", Feeds: "Обуна бўлиш", LangNav: "Тиллар", Pages: "Саҳифалар", TaggedWith: "Тег", Empty: "Ҳозирча пресс-релизлар йўқ.",
+		EmptyNow: "Ҳозирда эълон қилинган пресс-релизлар йўқ.",
 		NotFound: "Саҳифа топилмади", NotFoundText: "Бу манзилда саҳифа йўқ: ҳаволада хато бўлиши ёки саҳифа кўчирилган ёхуд олиб ташланган бўлиши мумкин.",
 		Withdrawn: "Пресс-релиз қайтариб олинди", WithdrawnText: "Бу манзилда бўлган пресс-релиз қайтариб олинди.",
 	},

@@ -210,6 +210,9 @@ func (s *Site) listJobs(m *model, dir, lang, feedLang, heading, title string, it
 			}
 			p.Heading, p.PageNo, p.Pages = heading, n, pages
 			p.Title = title
+			if len(items) == 0 && s.hadWithdrawn(feedLang) {
+				p.W.Empty = p.W.EmptyNow
+			}
 			if n > 1 {
 				p.Title = heading + ", " + p.W.Page + " " + strconv.Itoa(n) + " — " + s.cfg.Title
 			}

@@ -825,6 +825,63 @@ func TestGoneLanguageKeepsFeeds(t *testing.T) {
 	}
 }
 
+// TestEmptyIndexesInSitemap checks that every language index the newsroom
+// writes is in the sitemap, also one whose releases were all withdrawn
+// (dated by the withdrawal when its time is known), and that an index
+// without releases says whether there are none yet or none now.
+func TestEmptyIndexesInSitemap(t *testing.T) {
+	later := time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
+	var en []Entry
+	for _, e := range fixture(t) {
+		if e.Release.Lang == "en" {
+			en = append(en, e)
+		}
+	}
+	tests := []struct {
+		name    string
+		langs   []string
+		entries []Entry
+		gone    []Gone
+		dir     string // the index checked, under the base URL
+		lastmod string // its lastmod in the sitemap ("": none)
+		says    string
+	}{
+		{"ru withdrawn", nil, en, []Gone{{ID: "2019/ru", Lang: "ru", At: later}}, "ru/", later.In(tashkent(t)).Format(time.RFC3339), "Сейчас опубликованных пресс-релизов нет."},
+		{"ru withdrawn, time unknown", nil, en, []Gone{{ID: "2019/ru", Lang: "ru"}}, "ru/", "", "Сейчас опубликованных пресс-релизов нет."},
+		{"uz configured, none yet", []string{"en", "uz"}, en, nil, "uz/", "", "Hozircha press-relizlar yoʻq."},
+		{"uz configured, ru withdrawn", []string{"en", "uz"}, en, []Gone{{ID: "2019/ru", Lang: "ru", At: later}}, "uz/", "", "Hozircha press-relizlar yoʻq."},
+		{"everything withdrawn: home", nil, nil, []Gone{{ID: "2019/en", Lang: "en", At: later}}, "", later.In(tashkent(t)).Format(time.RFC3339), "No releases are published at the moment."},
+		{"everything withdrawn: en", nil, nil, []Gone{{ID: "2019/en", Lang: "en", At: later}}, "en/", later.In(tashkent(t)).Format(time.RFC3339), "No releases are published at the moment."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := newSite(t, Config{BaseURL: testBase, Title: "Office", Langs: tt.langs})
+			s.SetGone(tt.gone)
+			fs, err := s.Files(tt.entries)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Contains(fs[tt.dir+"index.html"], []byte("<p>"+tt.says+"</p>")) {
+				t.Errorf("%sindex.html does not say %q:\n%s", tt.dir, tt.says, fs[tt.dir+"index.html"])
+			}
+			lastmod, listed := sitemapLastmods(t, fs["sitemap.xml"])[testBase+"/"+tt.dir]
+			if !listed || lastmod != tt.lastmod {
+				t.Errorf("sitemap lists %s/%s: %v, lastmod %q; want listed, lastmod %q", testBase, tt.dir, listed, lastmod, tt.lastmod)
+			}
+		})
+	}
+}
+
+// tashkent returns the default office zone.
+func tashkent(t *testing.T) *time.Location {
+	t.Helper()
+	z, err := time.LoadLocation(DefaultZone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return z
+}
+
 // TestLanguageWithoutWords checks that a language the interface has no
 // words for (kk) gets pages whose <html lang> is the language of their
 // headings (English), not kk, and that no line of the 404 page claims kk

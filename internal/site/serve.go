@@ -76,7 +76,8 @@ type goneSet struct {
 // Handler answers their addresses with 410 Gone rather than 404, so search
 // engines and feed readers drop them at once. Their languages keep their
 // index and (empty) feeds, so a reader subscribed to a language whose only
-// release was withdrawn gets an empty feed, not 404. The withdrawal times
+// release was withdrawn gets an empty feed, not 404; such an index says
+// that nothing is published now and stays in the sitemap. The withdrawal times
 // date the feeds and, in the sitemap, the indexes and tag pages that
 // listed them, so that crawlers fetch them again. The next Update or Write
 // uses them. It replaces the previous set.
@@ -130,6 +131,19 @@ func (s *Site) goneLangs() []string {
 		return set.langs
 	}
 	return nil
+}
+
+// hadWithdrawn reports whether SetGone named a release in language lang,
+// or in any language for "".
+func (s *Site) hadWithdrawn(lang string) bool {
+	set := s.gone.Load()
+	if set == nil {
+		return false
+	}
+	if lang == "" {
+		return len(set.pages) > 0
+	}
+	return slices.Contains(set.langs, lang)
 }
 
 // isGone reports whether the newsroom path p (no leading slash) is the page

@@ -17,6 +17,7 @@ import (
 	_ "time/tzdata" // the default office zone must load on hosts without tzdata
 
 	"github.com/pressbot/pressbot/internal/release"
+	"github.com/pressbot/pressbot/internal/weburl"
 )
 
 // Defaults used when the Config leaves a field zero.
@@ -30,7 +31,10 @@ const (
 // Config describes one newsroom.
 type Config struct {
 	// BaseURL is the public root, e.g. "https://newsroom.example.org" or
-	// "https://example.org/news"; every absolute URL starts with it.
+	// "https://example.org/news"; every absolute URL starts with it, in
+	// ASCII: New writes a host such as пресса.uz in punycode and
+	// percent-escapes the path (weburl.ASCII), as feeds and the sitemap
+	// must carry it.
 	BaseURL string
 	// Title is the office name, shown on every page and used as feed title.
 	Title string
@@ -119,13 +123,15 @@ type Site struct {
 
 // New checks cfg, fills in defaults and parses the embedded templates.
 func New(cfg Config) (*Site, error) {
-	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
+	base := strings.TrimRight(cfg.BaseURL, "/")
+	ascii, err := weburl.ASCII(base)
+	if err != nil {
+		return nil, fmt.Errorf("site: base URL %q: %w: write it as a browser shows it (https://пресса.uz/новости) or in ASCII (https://xn--80aj3aega.uz/news)", base, err)
+	}
+	cfg.BaseURL = ascii
 	u, err := url.Parse(cfg.BaseURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
-		return nil, fmt.Errorf("site: base URL %q: want an absolute http(s) URL like https://newsroom.example.org", cfg.BaseURL)
-	}
-	if strings.IndexFunc(cfg.BaseURL, func(r rune) bool { return r <= ' ' || r >= 0x7f }) >= 0 {
-		return nil, fmt.Errorf("site: base URL %q has spaces or non-ASCII characters, which feeds and the sitemap cannot carry: write the host in punycode (xn--…) and percent-escape the path (%%20 for a space)", cfg.BaseURL)
+		return nil, fmt.Errorf("site: base URL %q: want an absolute http(s) URL like https://newsroom.example.org", base)
 	}
 	if cfg.Zone == nil {
 		if cfg.Zone, err = time.LoadLocation(DefaultZone); err != nil {

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mmcdole/gofeed"
 	"github.com/pressbot/pressbot/internal/release"
 )
 
@@ -22,8 +23,9 @@ func TestNewRejectsBadConfig(t *testing.T) {
 		{"relative base", Config{BaseURL: "/news"}, "base URL"},
 		{"ftp base", Config{BaseURL: "ftp://example.org"}, "base URL"},
 		{"query", Config{BaseURL: "https://example.org/?a=1"}, "base URL"},
-		{"space", Config{BaseURL: "https://example.org/a b"}, "percent-escape"},
-		{"non-ASCII host", Config{BaseURL: "https://пресса.uz/новости"}, "punycode"},
+		{"space in the host", Config{BaseURL: "https://пресса .uz/новости"}, `base URL "https://пресса .uz/новости": weburl: host "пресса .uz" has a space`},
+		{"host IDNA refuses", Config{BaseURL: "https://-пресса.uz"}, "is not a domain name"},
+		{"line break", Config{BaseURL: "https://example.org/a\nb"}, "control character"},
 		{"negative page", Config{BaseURL: "https://example.org", PerPage: -1}, "negative"},
 		{"bad lang", Config{BaseURL: "https://example.org", Langs: []string{"en", "../x"}}, "language"},
 		{"reserved dir", Config{BaseURL: "https://example.org", Langs: []string{"tags"}}, "language"},
@@ -43,6 +45,56 @@ func TestNewDefaults(t *testing.T) {
 	if s.cfg.BaseURL != "https://example.org/news" || s.cfg.PerPage != 20 || s.cfg.FeedItems != 50 ||
 		s.cfg.Zone.String() != "Asia/Tashkent" || s.cfg.Title != "Newsroom" {
 		t.Errorf("defaults: %+v", s.cfg)
+	}
+}
+
+// TestNewASCIIBaseURL checks that New writes a base URL with a host or
+// path in Unicode, or spaces, in ASCII, and that every address in the
+// feeds and the sitemap built with it, parsed back, is that ASCII form.
+func TestNewASCIIBaseURL(t *testing.T) {
+	const novosti = "%D0%BD%D0%BE%D0%B2%D0%BE%D1%81%D1%82%D0%B8"
+	tests := []struct{ base, want, host string }{
+		{"https://пресса.uz/новости/", "https://xn--80aj3aega.uz/" + novosti, "xn--80aj3aega.uz"},
+		{"https://ПРЕССА.uz", "https://xn--80aj3aega.uz", "xn--80aj3aega.uz"},
+		{"http://пресса.uz:8080/press room", "http://xn--80aj3aega.uz:8080/press%20room", "xn--80aj3aega.uz"},
+		{"https://example.org/a%2Fb/новости", "https://example.org/a%2Fb/" + novosti, "example.org"},
+		{"https://News.example.org/News", "https://News.example.org/News", "News.example.org"}, // ASCII: as it is
+	}
+	for _, tt := range tests {
+		t.Run(tt.base, func(t *testing.T) {
+			cfg := testConfig()
+			cfg.BaseURL = tt.base
+			s := newSite(t, cfg)
+			if s.cfg.BaseURL != tt.want || s.host != tt.host {
+				t.Fatalf("base URL %q, host %q; want %q, %q", s.cfg.BaseURL, s.host, tt.want, tt.host)
+			}
+			fs, err := s.Files(fixture(t))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var links []string
+			for _, name := range []string{"feed.xml", "atom.xml", "feed.json", "ru/atom.xml"} {
+				f, err := gofeed.NewParser().Parse(bytes.NewReader(fs[name]))
+				if err != nil {
+					t.Fatalf("%s: %v", name, err)
+				}
+				links = append(links, f.Link, f.FeedLink)
+				for _, it := range f.Items {
+					links = append(links, it.Link)
+					if name == "atom.xml" && !strings.HasPrefix(it.GUID, "tag:"+tt.host+",") {
+						t.Errorf("%s: entry id %q, want tag:%s,…", name, it.GUID, tt.host)
+					}
+				}
+			}
+			for loc := range sitemapLastmods(t, fs["sitemap.xml"]) {
+				links = append(links, loc)
+			}
+			for _, l := range links {
+				if !strings.HasPrefix(l, tt.want+"/") || strings.ContainsFunc(l, func(r rune) bool { return r <= ' ' || r >= 0x7f }) {
+					t.Errorf("address %q: want one in ASCII under %s/", l, tt.want)
+				}
+			}
+		})
 	}
 }
 
