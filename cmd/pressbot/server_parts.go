@@ -247,7 +247,7 @@ func newsroomKey(stamps []store.PublishedStamp, images newsroomImages, gone []st
 		fmt.Fprintf(h, "%q %s %d %d\n", p.ID, p.Hash, p.PublishedAt.UnixNano(), size)
 	}
 	for _, g := range gone {
-		fmt.Fprintf(h, "gone %q %q %d %q\n", g.ID, g.Lang, g.At.UnixNano(), g.Tags)
+		fmt.Fprintf(h, "gone %q %q %d %q %q\n", g.ID, g.Lang, g.At.UnixNano(), g.Tags, g.TranslationKey)
 	}
 	var key [sha256.Size]byte
 	h.Sum(key[:0])
@@ -267,7 +267,7 @@ func siteMoved(renames []store.Rename) []site.Moved {
 func siteGone(gone []store.GoneRelease) []site.Gone {
 	out := make([]site.Gone, len(gone))
 	for i, g := range gone {
-		out[i] = site.Gone{ID: g.ID, Lang: g.Lang, At: g.At, Tags: g.Tags}
+		out[i] = site.Gone{ID: g.ID, Lang: g.Lang, At: g.At, Tags: g.Tags, Key: g.TranslationKey}
 	}
 	return out
 }

@@ -404,7 +404,8 @@ func marshalXML(buf *bytes.Buffer, v any) error {
 // latest change of what it lists, a withdrawal (SetGone) included: the
 // index changed then, and crawlers go by lastmod to fetch it again. A
 // release page's lastmod is likewise the latest change of the release and
-// of the translations it links (pageChanged).
+// of the translations it links (pageChanged), or the withdrawal of one it
+// linked.
 func (s *Site) sitemap(buf *bytes.Buffer, m *model) error {
 	type u struct {
 		Loc     string `xml:"loc"`
@@ -428,7 +429,11 @@ func (s *Site) sitemap(buf *bytes.Buffer, m *model) error {
 		list("tags/"+t.Slug+"/", t.Items, s.goneTagAt(t.Slug))
 	}
 	for _, it := range m.items {
-		doc.URLs = append(doc.URLs, u{Loc: it.URL, LastMod: it.pageChanged().Format(time.RFC3339)})
+		changed := it.pageChanged()
+		if gone := s.goneKeyAt(it.e.Release.TranslationKey); gone.After(changed) {
+			changed = gone // a translation it linked was withdrawn
+		}
+		doc.URLs = append(doc.URLs, u{Loc: it.URL, LastMod: changed.Format(time.RFC3339)})
 	}
 	return marshalXML(buf, doc)
 }

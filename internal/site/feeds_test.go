@@ -309,9 +309,10 @@ func TestRobots(t *testing.T) {
 }
 
 // TestSitemapLastmodWithdrawal checks that a withdrawal dates, in the
-// sitemap, the indexes that listed the release: the home page, its
-// language's index, the tags index and the pages of its public tags, so
-// that crawlers fetch them again; and only those.
+// sitemap, the pages that listed or linked the release: the home page, its
+// language's index, the tags index, the pages of its public tags and
+// those of its translations, so that crawlers fetch them again; and only
+// those.
 func TestSitemapLastmodWithdrawal(t *testing.T) {
 	later := time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
 	tests := []struct {
@@ -327,6 +328,9 @@ func TestSitemapLastmodWithdrawal(t *testing.T) {
 		{"uz without tags", []Gone{{ID: "2019/gone", Lang: "uz", At: later}}, []string{"", "uz/"}},
 		{"a tag no release has now", []Gone{{ID: "2019/gone", Lang: "en", At: later, Tags: []string{"Gone topic"}}}, []string{"", "en/", "tags/"}},
 		{"a private tag only", []Gone{{ID: "2019/gone", Lang: "en", At: later, Tags: []string{"urgent"}}}, []string{"", "en/"}},
+		{"a translation", []Gone{{ID: "2020/imts-success-kk", Lang: "en", At: later, Key: "imts-2020"}},
+			[]string{"", "en/", "releases/2020/imts-success/", "releases/2020/imts-success-ru/", "releases/2020/imts-success-uz/"}},
+		{"another key", []Gone{{ID: "2019/gone", Lang: "en", At: later, Key: "forum-2019"}}, []string{"", "en/"}},
 		{"the later of two", []Gone{
 			{ID: "2019/gone", Lang: "en", At: later, Tags: []string{"climate"}},
 			{ID: "2019/older", Lang: "en", At: later.Add(-time.Hour), Tags: []string{"Drugs"}},

@@ -59,6 +59,9 @@ type Gone struct {
 	At time.Time
 	// Tags are its tags: the tag pages that listed it, which changed too.
 	Tags []string
+	// Key is its translation_key: the pages of its other language
+	// versions linked it, and changed too.
+	Key string
 }
 
 // goneSet is what SetGone was last given.
@@ -70,6 +73,9 @@ type goneSet struct {
 	// tagAt is the latest withdrawal of a release with each public tag,
 	// by slug, and of one with any ("").
 	tagAt map[string]time.Time
+	// keyAt is the latest withdrawal of a release with each
+	// translation_key.
+	keyAt map[string]time.Time
 }
 
 // SetGone names the releases that were in the newsroom and were withdrawn:
@@ -82,7 +88,7 @@ type goneSet struct {
 // listed them, so that crawlers fetch them again. The next Update or Write
 // uses them. It replaces the previous set.
 func (s *Site) SetGone(gone []Gone) {
-	set := &goneSet{pages: make(map[string]bool, len(gone)), at: map[string]time.Time{}, tagAt: map[string]time.Time{}}
+	set := &goneSet{pages: make(map[string]bool, len(gone)), at: map[string]time.Time{}, tagAt: map[string]time.Time{}, keyAt: map[string]time.Time{}}
 	later := func(m map[string]time.Time, k string, t time.Time) {
 		if t.After(m[k]) {
 			m[k] = t
@@ -92,6 +98,9 @@ func (s *Site) SetGone(gone []Gone) {
 		set.pages[strings.TrimPrefix(release.Release{ID: g.ID}.PagePath(), "/")] = true
 		later(set.at, "", g.At)
 		later(set.at, g.Lang, g.At)
+		if g.Key != "" {
+			later(set.keyAt, g.Key, g.At)
+		}
 		for _, t := range s.cfg.PrivateTags.Public(g.Tags) {
 			if sl := slug(t); sl != "" {
 				later(set.tagAt, "", g.At)
@@ -121,6 +130,15 @@ func (s *Site) goneAt(lang string) time.Time {
 func (s *Site) goneTagAt(sl string) time.Time {
 	if set := s.gone.Load(); set != nil {
 		return set.tagAt[sl]
+	}
+	return time.Time{}
+}
+
+// goneKeyAt returns the latest withdrawal SetGone named of a release
+// with translation_key key.
+func (s *Site) goneKeyAt(key string) time.Time {
+	if set := s.gone.Load(); set != nil && key != "" {
+		return set.keyAt[key]
 	}
 	return time.Time{}
 }

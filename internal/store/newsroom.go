@@ -199,7 +199,10 @@ func scanPublishedPost(r scanner) (string, PostRecord, error) {
 type GoneRelease struct {
 	ID   string
 	Lang string
-	At   time.Time // when it was last withdrawn (UTC)
+	// TranslationKey is its translation_key: its other language versions'
+	// pages linked it, and changed too.
+	TranslationKey string
+	At             time.Time // when it was last withdrawn (UTC)
 	// Tags are its tags as stored now (the withdrawal voids the approved
 	// version): the tag pages that listed it.
 	Tags []string
@@ -211,7 +214,7 @@ type GoneRelease struct {
 func (s *Store) Gone(ctx context.Context) ([]GoneRelease, error) {
 	var out []GoneRelease
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT id, lang, snapshot,
+		rows, err := tx.QueryContext(ctx, `SELECT id, lang, translation_key, snapshot,
 			(SELECT MAX(a.at) FROM audit a WHERE a.release_id = r.id AND a.channel IS NULL AND a.to_state = $1 AND a.from_state <> $1)
 			FROM releases r WHERE state = $1
 			AND EXISTS (SELECT 1 FROM posts p WHERE p.release_id = r.id AND p.receipt IS NOT NULL) ORDER BY id`,
@@ -226,7 +229,7 @@ func (s *Store) Gone(ctx context.Context) ([]GoneRelease, error) {
 				snap []byte
 				at   dbTime
 			)
-			if err := rows.Scan(&g.ID, &g.Lang, &snap, &at); err != nil {
+			if err := rows.Scan(&g.ID, &g.Lang, &g.TranslationKey, &snap, &at); err != nil {
 				return wrap(err, "gone", "")
 			}
 			var r struct {

@@ -465,7 +465,7 @@ func TestPublishedStamps(t *testing.T) {
 		if err := s.Withdraw(ctx, "2024/c", "test", "never sent"); err != nil {
 			t.Fatal(err)
 		}
-		if gone, err := s.Gone(ctx); err != nil || !reflect.DeepEqual(goneOf(t, gone), []store.GoneRelease{{ID: "2024/d", Lang: "en", Tags: []string{"Water", "Aral Sea"}}}) {
+		if gone, err := s.Gone(ctx); err != nil || !reflect.DeepEqual(goneOf(t, gone), []store.GoneRelease{{ID: "2024/d", Lang: "en", TranslationKey: "k-2024/d", Tags: []string{"Water", "Aral Sea"}}}) {
 			t.Errorf("gone %v, %v; want [2024/d] with its tags: withdrawn after publishing, unlike 2024/c", gone, err)
 		}
 	})
@@ -480,7 +480,7 @@ func goneOf(t *testing.T, gone []store.GoneRelease) []store.GoneRelease {
 		if g.At.IsZero() {
 			t.Errorf("gone %s has no withdrawal time", g.ID)
 		}
-		out[i] = store.GoneRelease{ID: g.ID, Lang: g.Lang, Tags: g.Tags}
+		out[i] = store.GoneRelease{ID: g.ID, Lang: g.Lang, TranslationKey: g.TranslationKey, Tags: g.Tags}
 	}
 	return out
 }
