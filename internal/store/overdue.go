@@ -41,7 +41,9 @@ type Moved struct {
 //
 // A post on time is never moved, nor one an officer placed closer than the
 // gap: the officer's chosen time stands. Reslot reports whether self may
-// be claimed now, and the posts it moved.
+// be claimed now, and the posts it moved. It chooses and stores the new
+// times holding the channel's lock, as FinishRetry does, so that a retry
+// placed meanwhile cannot take one of them.
 func (s *Store) Reslot(ctx context.Context, self PublishArgs, pol schedule.Policy, grace time.Duration) (bool, []Moved, error) {
 	pol.Slots = nil
 	now := s.now().UTC()
@@ -54,6 +56,9 @@ func (s *Store) Reslot(ctx context.Context, self PublishArgs, pol schedule.Polic
 	}
 	goNow, moved := true, []Moved(nil)
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := s.lockChannel(ctx, tx, self.Channel); err != nil {
+			return err
+		}
 		steps, _ := plan(posts, self, pol, now, grace)
 		ids, err := lockReleases(ctx, tx, steps)
 		if err != nil {
@@ -143,7 +148,7 @@ func (s *Store) retryAt(ctx context.Context, q querier, self PublishArgs, pol sc
 const channelLockClass = 0x70626368
 
 // lockChannel serialises, for the rest of tx, the choice of times for
-// channel's retries (FinishRetry), across transactions and
+// channel's posts (Reslot, FinishRetry), across transactions and
 // processes: on PostgreSQL with a transaction-level advisory lock; SQLite's
 // IMMEDIATE transaction already holds the database. Take it before any
 // release's lock, so that two transactions cannot deadlock.

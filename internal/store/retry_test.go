@@ -132,3 +132,60 @@ func checkApart(t *testing.T, got []time.Time, gap time.Duration) {
 		}
 	}
 }
+
+// TestRetryDuringReslot: a retry recorded while another worker reslots
+// the channel's overdue posts does not take the time given to one of
+// them: every two posts of the channel end at least the minimum gap apart.
+// The race is run on several channels, as it is lost only at times.
+func TestRetryDuringReslot(t *testing.T) {
+	now := time.Date(2026, 11, 28, 10, 40, 0, 0, time.UTC)
+	pol := schedule.Policy{Zone: time.UTC, MinGap: 10 * time.Minute}
+	forEach(t, func(t *testing.T, s *store.Store) {
+		for i := range 20 {
+			ch := fmt.Sprintf("ch%d", i)
+			f := failingOn(t, s, ch, 1, now)[0]
+			o := overdue(t, s, ch, now, 2)
+			var wg sync.WaitGroup
+			start := make(chan struct{})
+			wg.Go(func() {
+				<-start
+				res := store.Result{Event: release.EventRetry, Err: "boom", RetryAt: now.Add(5 * time.Second)}
+				if _, err := s.FinishRetry(ctx, f, res, pol); err != nil {
+					t.Errorf("retry: %v", err)
+				}
+			})
+			wg.Go(func() {
+				<-start
+				if _, _, err := s.Reslot(ctx, o[0], pol, 2*time.Minute); err != nil {
+					t.Errorf("reslot: %v", err)
+				}
+			})
+			close(start)
+			wg.Wait()
+			var got []time.Time
+			for _, a := range append(o, f) {
+				got = append(got, get(t, s, a.Release).Posts[0].ScheduledAt)
+			}
+			checkApart(t, got, pol.MinGap)
+		}
+	})
+}
+
+// overdue schedules n releases on ch an hour before now, and leaves s's
+// clock at now. It returns their job arguments.
+func overdue(t *testing.T, s *store.Store, ch string, now time.Time, n int) []store.PublishArgs {
+	t.Helper()
+	s.SetClock(func() time.Time { return now.Add(-2 * time.Hour) })
+	var args []store.PublishArgs
+	for i := range n {
+		id := fmt.Sprintf("%s-o%d", ch, i)
+		r := rel(id, "h-"+id)
+		mustUpsert(t, s, r)
+		if _, err := s.Approve(ctx, store.ApproveRequest{ID: id, Hash: r.Hash, Approver: alice, Posts: posts(ch), At: now.Add(-time.Hour)}); err != nil {
+			t.Fatal(err)
+		}
+		args = append(args, store.PublishArgs{Release: id, Channel: ch, Hash: r.Hash, Gen: 1})
+	}
+	s.SetClock(func() time.Time { return now })
+	return args
+}
