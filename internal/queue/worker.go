@@ -95,11 +95,14 @@ func (w *worker) finish(ctx context.Context, a store.PublishArgs, ev *Event, res
 	}
 	at, err := w.q.store.FinishRetry(ctx, a, res, pol)
 	if err != nil {
-		// The retry still happens, at the backoff's time.
+		// The retry still happens, at the backoff's time. When that
+		// cannot be recorded either, the caller reports the error.
+		if _, err2 := w.q.store.FinishPublish(ctx, a, res); err2 != nil {
+			return err2
+		}
 		w.q.opts.Logger.Warn("queue: retry not checked against the channel's quiet hours and minimum gap",
 			"release", a.Release, "channel", a.Channel, "err", err)
-		_, err = w.q.store.FinishPublish(ctx, a, res)
-		return err
+		return nil
 	}
 	if !at.Equal(res.RetryAt) {
 		w.q.opts.Logger.Info("queue: retry moved to keep the channel's quiet hours and minimum gap",
