@@ -131,7 +131,8 @@ type Options struct {
 	// with the channel's other overdue posts in the order they were due
 	// (store.Reslot), instead of all going out at once. A retry after a
 	// transient error or a rate limit is likewise put at the first instant
-	// they allow from its backoff on (store.RetryTime).
+	// they allow from its backoff on, chosen and stored in one transaction
+	// serialised per channel (store.FinishRetry).
 	Policies map[string]schedule.Policy
 	// Grace is how late a post may start and still count as on time
 	// (default 2 minutes).

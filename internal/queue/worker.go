@@ -70,40 +70,46 @@ func (w *worker) keepRetry(job *river.Job[store.PublishArgs], at time.Time) {
 	w.retries[job.ID] = at
 }
 
-// retryTime returns when a post whose send failed may be tried again, at
-// the earliest after: when its channel has rules, the first instant they
-// allow (quiet hours, minimum gap; store.RetryTime), else after itself.
-// An officer's chosen time is not moved: only these automatic retries
-// are. It is rounded up to the millisecond, the precision River keeps on
-// SQLite, so that the time stored, told and used by River is one instant.
-// moved reports whether the rules put it later than after.
-func (w *worker) retryTime(ctx context.Context, a store.PublishArgs, after time.Time) (at time.Time, moved bool) {
-	at = after
-	if pol, ok := w.q.opts.Policies[a.Channel]; ok {
-		t, err := w.q.store.RetryTime(ctx, a, pol, after)
-		if err != nil {
-			// The retry still happens, at the backoff's time.
-			w.q.opts.Logger.Warn("queue: retry not checked against the channel's quiet hours and minimum gap",
-				"release", a.Release, "channel", a.Channel, "err", err)
-		} else if !t.Equal(after) {
-			w.q.opts.Logger.Info("queue: retry moved to keep the channel's quiet hours and minimum gap",
-				"release", a.Release, "channel", a.Channel, "after", after.In(w.q.zone(a.Channel)).Format(time.RFC3339), "at", t.In(w.q.zone(a.Channel)).Format(time.RFC3339))
-			at, moved = t, true
-		}
+// retryAt returns after rounded up to the millisecond, the precision
+// River keeps on SQLite, so that the time stored, told and used by River
+// is one instant.
+func retryAt(after time.Time) time.Time {
+	if up := after.Truncate(time.Millisecond); !up.Equal(after) {
+		return up.Add(time.Millisecond)
 	}
-	if up := at.Truncate(time.Millisecond); !up.Equal(at) {
-		at = up.Add(time.Millisecond)
-	}
-	return at, moved
+	return after
 }
 
-// retry sets ev's retry time for a retry at the earliest after: RetryAt,
-// and, when the channel's rules moved it, Moved and Due (after).
-func (w *worker) retry(ctx context.Context, a store.PublishArgs, ev *Event, after time.Time) {
-	ev.RetryAt, ev.Moved = w.retryTime(ctx, a, after)
-	if ev.Moved {
-		ev.Due = after
+// finish records res for the post of a. A retry on a channel with rules
+// goes at the first instant from its backoff on that they allow (quiet
+// hours, minimum gap), chosen and stored in one transaction serialised
+// per channel (store.FinishRetry), so that two retries on one channel
+// never go out together; ev is told that time, and Moved and Due (the
+// backoff's time) when the rules put it later. An officer's chosen time is
+// not moved: only these automatic retries are.
+func (w *worker) finish(ctx context.Context, a store.PublishArgs, ev *Event, res store.Result) error {
+	pol, ok := w.q.opts.Policies[a.Channel]
+	if res.Event != release.EventRetry || res.RetryAt.IsZero() || !ok || (len(pol.Quiet) == 0 && pol.MinGap <= 0) {
+		_, err := w.q.store.FinishPublish(ctx, a, res)
+		return err
 	}
+	at, err := w.q.store.FinishRetry(ctx, a, res, pol)
+	if err != nil {
+		// The retry still happens, at the backoff's time. When that
+		// cannot be recorded either, the caller reports the error.
+		if _, err2 := w.q.store.FinishPublish(ctx, a, res); err2 != nil {
+			return err2
+		}
+		w.q.opts.Logger.Warn("queue: retry not checked against the channel's quiet hours and minimum gap",
+			"release", a.Release, "channel", a.Channel, "err", err)
+		return nil
+	}
+	if !at.Equal(res.RetryAt) {
+		w.q.opts.Logger.Info("queue: retry moved to keep the channel's quiet hours and minimum gap",
+			"release", a.Release, "channel", a.Channel, "after", res.RetryAt.In(w.q.zone(a.Channel)).Format(time.RFC3339), "at", at.In(w.q.zone(a.Channel)).Format(time.RFC3339))
+		ev.RetryAt, ev.Moved, ev.Due = at, true, res.RetryAt
+	}
+	return nil
 }
 
 // Errors a job ends with (River keeps them in the job's errors).
@@ -249,8 +255,8 @@ func isClassified(err error) bool {
 func (w *worker) record(ctx context.Context, job *river.Job[store.PublishArgs], ev Event, receipt release.Receipt, sendErr error) error {
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
 	defer cancel()
-	res, next := w.outcome(rctx, job, &ev, receipt, sendErr)
-	if _, err := w.q.store.FinishPublish(rctx, job.Args, res); err != nil {
+	res, next := w.outcome(job, &ev, receipt, sendErr)
+	if err := w.finish(rctx, job.Args, &ev, res); err != nil {
 		// The post stays publishing; the sweeper will call it uncertain.
 		// Do not let River retry: that would find it publishing anyway.
 		// Keep what the platform said in the log for the officers.
@@ -275,8 +281,9 @@ func (w *worker) record(ctx context.Context, job *river.Job[store.PublishArgs], 
 }
 
 // outcome maps a send's result to the store's event, the notification and
-// River's next step (record snoozes a rate-limited job itself).
-func (w *worker) outcome(ctx context.Context, job *river.Job[store.PublishArgs], ev *Event, receipt release.Receipt, sendErr error) (store.Result, error) {
+// River's next step (record snoozes a rate-limited job itself). A retry's
+// time is its backoff's here; finish may move it.
+func (w *worker) outcome(job *river.Job[store.PublishArgs], ev *Event, receipt release.Receipt, sendErr error) (store.Result, error) {
 	if sendErr == nil {
 		if receipt.Channel == "" {
 			receipt.Channel = job.Args.Channel
@@ -300,7 +307,7 @@ func (w *worker) outcome(ctx context.Context, job *river.Job[store.PublishArgs],
 	switch class {
 	case release.ClassRateLimited:
 		ev.Kind = EventRateLimited
-		w.retry(ctx, job.Args, ev, time.Now().Add(se.RetryAfter))
+		ev.RetryAt = retryAt(time.Now().Add(se.RetryAfter))
 		return store.Result{Event: release.EventRetry, Err: ev.Err, RetryAt: ev.RetryAt}, nil
 	case release.ClassTransient:
 		if job.Attempt >= job.MaxAttempts {
@@ -308,7 +315,7 @@ func (w *worker) outcome(ctx context.Context, job *river.Job[store.PublishArgs],
 			return store.Result{Event: release.EventFail, Err: ev.Err}, river.JobCancel(sendErr)
 		}
 		ev.Kind = EventRetrying
-		w.retry(ctx, job.Args, ev, time.Now().Add(backoff(job.Attempt, w.q.opts.MaxBackoff)))
+		ev.RetryAt = retryAt(time.Now().Add(backoff(job.Attempt, w.q.opts.MaxBackoff)))
 		return store.Result{Event: release.EventRetry, Err: ev.Err, RetryAt: ev.RetryAt}, fmt.Errorf("queue: send %s on %s: %w", job.Args.Release, job.Args.Channel, sendErr)
 	case release.ClassUncertain:
 		ev.Kind = EventUncertain

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/pressbot/pressbot/internal/release"
 	"github.com/pressbot/pressbot/internal/schedule"
 	"github.com/riverqueue/river"
 )
@@ -40,7 +41,9 @@ type Moved struct {
 //
 // A post on time is never moved, nor one an officer placed closer than the
 // gap: the officer's chosen time stands. Reslot reports whether self may
-// be claimed now, and the posts it moved.
+// be claimed now, and the posts it moved. It chooses and stores the new
+// times holding the channel's lock, as FinishRetry does, so that a retry
+// placed meanwhile cannot take one of them.
 func (s *Store) Reslot(ctx context.Context, self PublishArgs, pol schedule.Policy, grace time.Duration) (bool, []Moved, error) {
 	pol.Slots = nil
 	now := s.now().UTC()
@@ -53,6 +56,9 @@ func (s *Store) Reslot(ctx context.Context, self PublishArgs, pol schedule.Polic
 	}
 	goNow, moved := true, []Moved(nil)
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := s.lockChannel(ctx, tx, self.Channel); err != nil {
+			return err
+		}
 		steps, _ := plan(posts, self, pol, now, grace)
 		ids, err := lockReleases(ctx, tx, steps)
 		if err != nil {
@@ -71,34 +77,88 @@ func (s *Store) Reslot(ctx context.Context, self PublishArgs, pol schedule.Polic
 	return goNow, moved, nil
 }
 
-// RetryTime returns when the post of self, whose send failed and is to
-// be tried again automatically, may be tried: the first instant at or
-// after at that is outside pol's quiet hours and at least pol's minimum
-// gap from the channel's other posts (sent, being sent, or scheduled), as
-// Reslot places an overdue post. Slots are not waited for. It returns at
-// itself when at is allowed, or when nothing is allowed within a year (the
-// rules cannot be kept, so the retry is not held for ever).
-func (s *Store) RetryTime(ctx context.Context, self PublishArgs, pol schedule.Policy, at time.Time) (time.Time, error) {
+// FinishRetry records, as FinishPublish does, a send that failed and is
+// to be tried again automatically (r.Event is EventRetry, r.RetryAt the
+// backoff's time), at the first instant from r.RetryAt on that is outside
+// pol's quiet hours and at least pol's minimum gap from the channel's
+// other posts (sent, being sent, or scheduled), as Reslot places an
+// overdue post. Slots are not waited for. r.RetryAt itself stands when it
+// is allowed, or when nothing is allowed within a year (the rules cannot
+// be kept, so the retry is not held for ever). The time is rounded up to
+// the millisecond, the precision River keeps on SQLite, so that the time
+// stored and returned is the one River uses.
+//
+// The time is chosen and stored in one transaction that holds the
+// channel's lock, so that two retries on one channel, in one process or
+// in several sharing a PostgreSQL, never take the same time.
+func (s *Store) FinishRetry(ctx context.Context, args PublishArgs, r Result, pol schedule.Policy) (time.Time, error) {
+	if r.Event != release.EventRetry || r.RetryAt.IsZero() {
+		return time.Time{}, fmt.Errorf("store: retry %s on %s: %s is not a retry with a time", args.Release, args.Channel, r.Event)
+	}
 	pol.Slots = nil
-	if len(pol.Quiet) == 0 && pol.MinGap <= 0 {
-		return at, nil
-	}
-	now := s.now().UTC()
-	from := now
-	if at.Before(from) {
-		from = at
-	}
-	posts, err := s.channelPosts(ctx, s.db, self.Channel, from.Add(-pol.MinGap))
-	if err != nil {
-		return at, fmt.Errorf("store: time the retry of %s on %s: %w", self.Release, self.Channel, err)
-	}
-	var busy []time.Time
-	for _, cp := range posts {
-		if cp.release != self.Release {
-			busy = append(busy, busyAt(cp.post, now))
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := s.lockChannel(ctx, tx, args.Channel); err != nil {
+			return err
 		}
+		at, err := s.retryAt(ctx, tx, args, pol, r.RetryAt)
+		if err != nil {
+			return fmt.Errorf("store: time the retry of %s on %s: %w", args.Release, args.Channel, err)
+		}
+		r.RetryAt = at
+		_, err = s.finish(ctx, tx, args, r)
+		return err
+	})
+	if err != nil {
+		return time.Time{}, err
 	}
-	return nextFree(pol, at, busy), nil
+	return r.RetryAt, nil
+}
+
+// retryAt returns the first instant from at on that pol allows for a
+// retry of self, reading the channel's posts in q, rounded up to the
+// millisecond.
+func (s *Store) retryAt(ctx context.Context, q querier, self PublishArgs, pol schedule.Policy, at time.Time) (time.Time, error) {
+	if len(pol.Quiet) > 0 || pol.MinGap > 0 {
+		now, from := s.now().UTC(), at
+		if now.Before(from) {
+			from = now
+		}
+		posts, err := s.channelPosts(ctx, q, self.Channel, from.Add(-pol.MinGap))
+		if err != nil {
+			return at, err
+		}
+		var busy []time.Time
+		for _, cp := range posts {
+			if cp.release != self.Release {
+				busy = append(busy, busyAt(cp.post, now))
+			}
+		}
+		at = nextFree(pol, at, busy)
+	}
+	if up := at.Truncate(time.Millisecond); !up.Equal(at) {
+		at = up.Add(time.Millisecond)
+	}
+	return at, nil
+}
+
+// channelLockClass is the first key of the PostgreSQL advisory locks
+// that lockChannel takes ("pbch" in ASCII); the second is a hash of the
+// schema and the channel. Two-key advisory locks never meet the one-key
+// ones (the migration lock, River's).
+const channelLockClass = 0x70626368
+
+// lockChannel serialises, for the rest of tx, the choice of times for
+// channel's posts (Reslot, FinishRetry), across transactions and
+// processes: on PostgreSQL with a transaction-level advisory lock; SQLite's
+// IMMEDIATE transaction already holds the database. Take it before any
+// release's lock, so that two transactions cannot deadlock.
+func (s *Store) lockChannel(ctx context.Context, tx *sql.Tx, channel string) error {
+	if s.dialect != DialectPostgres {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1, hashtext(current_schema() || '/' || $2::text))`,
+		int32(channelLockClass), channel)
+	return wrap(err, "lock channel", channel)
 }
 
 // chanPost is one post of a channel, with its release's ID.

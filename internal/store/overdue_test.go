@@ -189,11 +189,11 @@ func sortedKeys(m map[string]string) []string {
 	return out
 }
 
-// TestRetryTime: a retry goes at the first instant from its backoff on
+// TestFinishRetry: a retry goes at the first instant from its backoff on
 // that the channel's quiet hours and minimum gap allow, counting the
 // channel's other posts (sent or scheduled) but not the post itself nor
 // other channels; at its backoff when that is allowed or nothing is.
-func TestRetryTime(t *testing.T) {
+func TestFinishRetry(t *testing.T) {
 	now := time.Date(2026, 11, 28, 10, 40, 0, 0, time.UTC)
 	at := func(hhmmss string) time.Time {
 		t, err := time.Parse("2006-01-02 15:04:05", "2026-11-28 "+hhmmss)
@@ -248,13 +248,14 @@ func TestRetryTime(t *testing.T) {
 				if c, err := s.StartPublish(ctx, self); err != nil || c.Outcome != store.ClaimSend {
 					t.Fatalf("claim a: %+v %v", c, err)
 				}
-				got, err := s.RetryTime(ctx, self, tc.pol, at("10:40:05"))
+				got, err := s.FinishRetry(ctx, self, store.Result{Event: release.EventRetry, Err: "boom", RetryAt: at("10:40:05")}, tc.pol)
 				if err != nil {
 					t.Fatal(err)
 				}
 				if !got.Equal(at(tc.want)) {
 					t.Errorf("retry at %s, want %s", got.Format("15:04:05"), tc.want)
 				}
+				checkTimes(t, s, map[string]string{"a": tc.want}, "telegram", at)
 			})
 		})
 	}

@@ -97,7 +97,8 @@ type Result struct {
 	Event release.Event
 	// Err is the reason kept for a failure (no secrets).
 	Err string
-	// RetryAt is the next try's time for EventRetry (zero: unknown).
+	// RetryAt is the next try's time for EventRetry (zero: unknown); for
+	// FinishRetry, the earliest.
 	RetryAt time.Time
 }
 
@@ -106,30 +107,37 @@ type Result struct {
 // declared uncertain (by SweepStale) still marks it published.
 func (s *Store) FinishPublish(ctx context.Context, args PublishArgs, r Result) (release.Status, error) {
 	var to release.Status
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		p, err := s.lockPost(ctx, tx, args)
-		if err != nil {
-			return err
-		}
-		if p.Hash != args.Hash || p.Gen != args.Gen {
-			return fmt.Errorf("store: finish %s on %s: the post was replaced while sending", args.Release, args.Channel)
-		}
-		ev, u := r.Event, &postUpdate{receipt: r.Receipt}
-		if r.Err != "" {
-			u.lastError = &r.Err
-		}
-		if !r.RetryAt.IsZero() {
-			u.at = &r.RetryAt
-		}
-		if p.State == release.StatusUncertain && ev == release.EventSucceed {
-			ev = release.EventMarkPublished
-		}
-		if to, err = s.movePost(ctx, tx, args.Release, args.Channel, p.State, ev, ActorSystem, r.Err, u); err != nil {
-			return err
-		}
-		_, err = s.refreshRelease(ctx, tx, args.Release, ActorSystem)
+	err := s.inTx(ctx, func(tx *sql.Tx) (err error) {
+		to, err = s.finish(ctx, tx, args, r)
 		return err
 	})
+	return to, err
+}
+
+// finish records r for the post of args in tx and returns its new state.
+func (s *Store) finish(ctx context.Context, tx *sql.Tx, args PublishArgs, r Result) (release.Status, error) {
+	p, err := s.lockPost(ctx, tx, args)
+	if err != nil {
+		return "", err
+	}
+	if p.Hash != args.Hash || p.Gen != args.Gen {
+		return "", fmt.Errorf("store: finish %s on %s: the post was replaced while sending", args.Release, args.Channel)
+	}
+	ev, u := r.Event, &postUpdate{receipt: r.Receipt}
+	if r.Err != "" {
+		u.lastError = &r.Err
+	}
+	if !r.RetryAt.IsZero() {
+		u.at = &r.RetryAt
+	}
+	if p.State == release.StatusUncertain && ev == release.EventSucceed {
+		ev = release.EventMarkPublished
+	}
+	to, err := s.movePost(ctx, tx, args.Release, args.Channel, p.State, ev, ActorSystem, r.Err, u)
+	if err != nil {
+		return to, err
+	}
+	_, err = s.refreshRelease(ctx, tx, args.Release, ActorSystem)
 	return to, err
 }
 
