@@ -166,10 +166,10 @@ type Bot struct {
 	keys     map[string]string // shortID → card or release key
 	cards    map[string]*card  // card key → the last card sent
 	shown    map[string]release.Release
-	linked   map[string]string     // release id → approved hash whose links were reported
-	problems map[string]string     // path → digest of the last problems reported
-	void     map[int]store.Rename  // card message of a copy that was a rename → the rename
-	retries  map[string]*retryNote // noteKey(release, channel) → the note of its moved retries
+	linked   map[string]string    // release id → approved hash whose links were reported
+	problems map[string]string    // path → digest of the last problems reported
+	void     map[int]store.Rename // card message of a copy that was a rename → the rename
+	notes    map[string]*note     // retryKey or lateKey → the note kept up to date
 	locks    map[string]*sync.Mutex
 	username string
 }
@@ -191,7 +191,7 @@ func New(cfg Config, st Store, r Renderer, slots Slots) (*Bot, error) {
 	}
 	b := &Bot{cfg: cfg, st: st, r: r, slots: slots, log: cfg.Logger, users: map[int64]User{},
 		keys: map[string]string{}, cards: map[string]*card{}, shown: map[string]release.Release{},
-		linked: map[string]string{}, problems: map[string]string{}, void: map[int]store.Rename{}, retries: map[string]*retryNote{},
+		linked: map[string]string{}, problems: map[string]string{}, void: map[int]store.Rename{}, notes: map[string]*note{},
 		locks: map[string]*sync.Mutex{}}
 	for _, u := range cfg.Users {
 		b.users[u.ID] = u

@@ -3,10 +3,14 @@ package approval_test
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/pressbot/pressbot/internal/approval"
 	faketg "github.com/pressbot/pressbot/internal/fake/telegram"
 	"github.com/pressbot/pressbot/internal/queue"
 	"github.com/pressbot/pressbot/internal/release"
@@ -202,4 +206,129 @@ func (w *world) notes(s string) []faketg.Message {
 		}
 	}
 	return out
+}
+
+// move is a late post's move, as the queue tells it: the post on channel,
+// due at Due (minutes after 09:00 in the office zone), now goes at At.
+type move struct {
+	channel   string
+	due, at   int
+	afterLate bool
+}
+
+// TestLateToldOnce: the moves of one release's late posts make one
+// "⏰ Late" note, edited (an edit does not notify the chat) as a post is
+// moved again or another channel's post joins; a post moved from a time
+// the note did not give (a new job: a new approval or an officer's new
+// time) gets a new note, and so does a move whose edit fails.
+func TestLateToldOnce(t *testing.T) {
+	nine := time.Date(2024, 5, 2, 4, 0, 0, 0, time.UTC) // 09:00 in Tashkent
+	tests := []struct {
+		name      string
+		moves     []move
+		failEdit  int // the edit of this move (1-based) fails; 0: none
+		sentAfter int // an officer's ⚡ Publish now sends the posts after this many moves; 0: none
+		// want is, per note in order, the lines it must have, in order.
+		want [][]string
+	}{
+		{name: "the same post moved three times", moves: []move{{"telegram", 0, 180, false}, {"telegram", 180, 190, true}, {"telegram", 190, 240, false}},
+			want: [][]string{{"⏰ Late: UN opens office (2024/office) on telegram\n",
+				"• telegram: It was due Thu 2 May 2024 09:00 (Asia/Tashkent), when pressbot was not running or was behind. " +
+					"To keep telegram's quiet hours and minimum gap it now goes Thu 2 May 2024 13:00 (Asia/Tashkent). It was moved 3 times since ",
+				"; this note shows the latest.\n⚡ Publish now on the card sends it at once."}}},
+		{name: "channels late together", moves: []move{{"x", 0, 210, false}, {"telegram", 0, 180, false}, {"facebook", 0, 195, false}, {"x", 210, 225, true}},
+			want: [][]string{{"⏰ Late: UN opens office (2024/office) on facebook, telegram, x\n",
+				"• facebook: It was due Thu 2 May 2024 09:00 (Asia/Tashkent), when pressbot was not running or was behind. To keep facebook's quiet hours and minimum gap it now goes Thu 2 May 2024 12:15 (Asia/Tashkent).\n",
+				"• telegram: It was due Thu 2 May 2024 09:00 (Asia/Tashkent), when pressbot was not running or was behind. To keep telegram's quiet hours and minimum gap it now goes Thu 2 May 2024 12:00 (Asia/Tashkent).\n",
+				"• x: It was due Thu 2 May 2024 09:00 (Asia/Tashkent), when pressbot was not running or was behind. To keep x's quiet hours and minimum gap it now goes Thu 2 May 2024 12:45 (Asia/Tashkent). It was moved 2 times since ",
+				"⚡ Publish now on the card sends them at once."}}},
+		{name: "a new job", moves: []move{{"telegram", 0, 180, false}, {"telegram", 180, 190, true}, {"telegram", 300, 360, false}},
+			want: [][]string{{"on telegram\n", "It was due Thu 2 May 2024 09:00 (Asia/Tashkent), when", "now goes Thu 2 May 2024 12:10 (Asia/Tashkent). It was moved 2 times"},
+				{"on telegram\n", "It was due Thu 2 May 2024 14:00 (Asia/Tashkent), when", "now goes Thu 2 May 2024 15:00 (Asia/Tashkent).\n"}}},
+		{name: "a new job while another channel waits", moves: []move{{"telegram", 0, 180, false}, {"x", 0, 190, false}, {"telegram", 300, 360, false}},
+			want: [][]string{{"on telegram, x\n", "• telegram: It was due Thu 2 May 2024 09:00", "now goes Thu 2 May 2024 12:00", "• x: It was due Thu 2 May 2024 09:00"},
+				{"on telegram\n", "• telegram: It was due Thu 2 May 2024 14:00", "now goes Thu 2 May 2024 15:00 (Asia/Tashkent).\n⚡"}}},
+		{name: "the edit fails", moves: []move{{"telegram", 0, 180, false}, {"x", 0, 190, false}, {"telegram", 180, 240, false}}, failEdit: 3,
+			want: [][]string{{"on telegram, x\n", "telegram's quiet hours and minimum gap it now goes Thu 2 May 2024 12:00"},
+				{"on telegram, x\n", "telegram's quiet hours and minimum gap it now goes Thu 2 May 2024 13:00 (Asia/Tashkent). It was moved 2 times since ",
+					"x's quiet hours and minimum gap it now goes Thu 2 May 2024 12:10"}}},
+		// x's move stands for a later late post of the release, once the
+		// posts the note told of went out.
+		{name: "after the posts went out", moves: []move{{"telegram", 0, 180, false}, {"telegram", 180, 190, true}, {"x", 0, 200, false}}, sentAfter: 2,
+			want: [][]string{{"on telegram\n", "now goes Thu 2 May 2024 12:10 (Asia/Tashkent). It was moved 2 times"},
+				{"on x\n", "• x: It was due Thu 2 May 2024 09:00", "now goes Thu 2 May 2024 12:20 (Asia/Tashkent).\n⚡"}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			logs := &syncBuffer{}
+			w := newWorld(t, func(c *approval.Config) { c.Logger = slog.New(slog.NewTextHandler(logs, nil)) })
+			w.slots.set(2 * time.Hour) // scheduled, so that the moves have posts that wait
+			rel := w.release("2024/office", source("UN opens office", "en", "", nil, body))
+			w.offer(rel)
+			card := w.card("UN opens office", 0)
+			w.tap(alice, card.ID, "✅ Approve")
+			hash := w.waitPost(rel.ID, "telegram", release.StatusScheduled).Hash
+			var failing atomic.Bool
+			w.tg.SetHook(func(c faketg.Call) (faketg.Fault, bool) {
+				if c.Method == "editMessageText" && strings.Contains(c.Text, "Late: UN opens office") && failing.CompareAndSwap(true, false) {
+					return faketg.Fault{Status: 400, Description: "Bad Request: message to edit not found"}, true
+				}
+				return faketg.Fault{}, false
+			})
+			for i, m := range tc.moves {
+				if i == tc.sentAfter && i > 0 {
+					w.tap(alice, card.ID, "⚡ Publish now")
+					w.findText("📣 Published: UN opens office", "telegram: ", "facebook: ", "x: ")
+				}
+				failing.Store(i+1 == tc.failEdit)
+				w.bot.Notify(w.ctx, queue.Event{Kind: queue.EventMoved, Release: rel.ID, Channel: m.channel, Hash: hash,
+					Due: nine.Add(time.Duration(m.due) * time.Minute), RetryAt: nine.Add(time.Duration(m.at) * time.Minute), AfterLate: m.afterLate})
+			}
+			notes := w.notes("⏰ Late")
+			if len(notes) != len(tc.want) {
+				t.Fatalf("%d late notes, want %d:\n%s", len(notes), len(tc.want), dump(notes))
+			}
+			for i, n := range notes {
+				if !inOrder(n.Plain, tc.want[i]...) || n.ReplyTo != card.ID {
+					t.Errorf("late note %d (reply to %d, want the card %d) lacks, in order, %q:\n%s", i+1, n.ReplyTo, card.ID, tc.want[i], n.Plain)
+				}
+			}
+			warned := strings.Contains(logs.String(), "approval: update the note of a late post; sending a new one")
+			if warned != (tc.failEdit != 0) {
+				t.Errorf("warned of a failed edit: %v, want %v; log:\n%s", warned, tc.failEdit != 0, logs.String())
+			}
+		})
+	}
+}
+
+// inOrder reports whether s contains parts, one after the other.
+func inOrder(s string, parts ...string) bool {
+	for _, p := range parts {
+		i := strings.Index(s, p)
+		if i < 0 {
+			return false
+		}
+		s = s[i+len(p):]
+	}
+	return true
+}
+
+// syncBuffer collects a bot's log; safe for concurrent writes.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+// Write implements io.Writer.
+func (l *syncBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+// String returns the log so far.
+func (l *syncBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }

@@ -17,8 +17,9 @@ const notifyTimeout = 30 * time.Second
 // once a release has no post left to send, a reply links each channel's
 // post; a failed, refused (auth) or uncertain send gets an alert with
 // Retry, Mark as published and Skip; a post moved to keep its channel's
-// quiet hours and minimum gap (late, or a retry put past its backoff)
-// gets a note.
+// quiet hours and minimum gap gets a note, kept up to date as it is moved
+// again: one per release for late posts, one per job for a retry put
+// past its backoff.
 func (b *Bot) Notify(ctx context.Context, ev queue.Event) {
 	switch ev.Kind {
 	case queue.EventPublished, queue.EventFailed, queue.EventAuth, queue.EventUncertain, queue.EventMoved:
@@ -51,24 +52,7 @@ func (b *Bot) Notify(ctx context.Context, ev queue.Event) {
 	default:
 		b.problem(ctx, rec, ev)
 	}
-	b.endRetries(ev.Release, ev.Channel)
-}
-
-// late tells the approvers that an overdue post was moved to keep its
-// channel's quiet hours and minimum gap; the card (refreshed) shows the
-// new time, and its Publish now sends it at once.
-func (b *Bot) late(ctx context.Context, rec store.Record, ev queue.Event) {
-	m := &msg{}
-	m.tag("⏰ ").bold("Late: " + rec.Title).text(" (").code(rec.ID).text(") on ").bold(ev.Channel).tag("\n")
-	why := "It was due " + b.long(ev.Due) + ", when pressbot was not running or was behind."
-	if ev.AfterLate {
-		why = "It was due " + b.long(ev.Due) + ", but the post before it on " + ev.Channel + " went out late."
-	}
-	m.text(why + " To keep " + ev.Channel + "'s quiet hours and minimum gap it now goes " + b.long(ev.RetryAt) + ".\n")
-	m.text("⚡ Publish now on the card sends it at once.")
-	if _, err := b.send(ctx, m.String(MaxText), b.cardMsg(cardKey(rec.ID, rec.TranslationKey)), nil); err != nil {
-		b.log.Error("approval: report a late post", "release", rec.ID, "channel", ev.Channel, "err", err)
-	}
+	b.endNotes(rec, ev.Channel)
 }
 
 // reason is a send error as the chat shows it: at most n bytes, with the
