@@ -74,7 +74,8 @@ type page struct {
 	PageNo, Pages int
 	Prev, Next    string
 	TagList       []*tag
-	Links         []link // the pages for addresses without a page (404, 410): where to go, per language
+	Links         []link       // the pages for addresses without a page (404, 410): where to go, per language
+	Folders       []folderLink // an archive folder's subfolders (folderJob)
 
 	// Release pages. Alternates, TagLinks and Others are fragments (see
 	// fragment), each on a line of its own.
