@@ -155,6 +155,12 @@ func TestServeE2E(t *testing.T) {
 	if code, _ := e.get("/tags/sensitive/"); code != http.StatusNotFound {
 		t.Errorf("GET /tags/sensitive/: %d, want 404", code)
 	}
+	// The archive answers where a reader trims the page's address.
+	for p, want := range map[string]string{"/releases/": `<a href="2026/">2026 `, "/releases/2026/": `<a href="../../releases/2026/e2e/">`} {
+		if code, body := e.get(p); code != http.StatusOK || !strings.Contains(body, want) {
+			t.Errorf("GET %s: %d, want 200 with %s:\n%s", p, code, want, body)
+		}
+	}
 	e.untilGet("/metrics", func(body string) bool {
 		for _, ch := range []string{"telegram", "facebook", "x"} {
 			if !strings.Contains(body, `pressbot_publish_attempts_total{channel="`+ch+`",result="published"} 1`) {

@@ -398,14 +398,14 @@ func marshalXML(buf *bytes.Buffer, v any) error {
 
 // sitemap writes the list of the home page, the language indexes (every
 // one the newsroom has, also a language whose releases were all
-// withdrawn, whose index and feeds stay), the tag pages and every release
-// page to buf
+// withdrawn, whose index and feeds stay), the tag pages, the archive's
+// folder pages and every release page to buf
 // (https://www.sitemaps.org/protocol.html). An index's lastmod is the
 // latest change of what it lists, a withdrawal (SetGone) included: the
 // index changed then, and crawlers go by lastmod to fetch it again. A
 // release page's lastmod is likewise the latest change of the release and
 // of the translations it links (pageChanged), or the withdrawal of one it
-// linked.
+// linked; an archive folder's is folderChanged.
 func (s *Site) sitemap(buf *bytes.Buffer, m *model) error {
 	type u struct {
 		Loc     string `xml:"loc"`
@@ -427,6 +427,11 @@ func (s *Site) sitemap(buf *bytes.Buffer, m *model) error {
 	}
 	for _, t := range m.tags {
 		list("tags/"+t.Slug+"/", t.Items, s.goneTagAt(t.Slug))
+	}
+	for _, f := range m.folders {
+		if !f.shadowed {
+			doc.URLs = append(doc.URLs, u{Loc: s.cfg.BaseURL + "/" + release.EscapePath(f.Dir), LastMod: dateOr(s.folderChanged(f), time.RFC3339)})
+		}
 	}
 	for _, it := range m.items {
 		changed := it.pageChanged()

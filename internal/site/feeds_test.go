@@ -322,19 +322,19 @@ func TestSitemapLastmodWithdrawal(t *testing.T) {
 	}{
 		{"none", nil, nil},
 		{"time unknown", []Gone{{ID: "2019/gone", Lang: "en", Tags: []string{"Drugs"}}}, nil},
-		{"en with a tag", []Gone{{ID: "2019/gone", Lang: "en", At: later, Tags: []string{"Drugs"}}}, []string{"", "en/", "tags/", "tags/drugs/"}},
+		{"en with a tag", []Gone{{ID: "2019/gone", Lang: "en", At: later, Tags: []string{"Drugs"}}}, []string{"", "en/", "tags/", "tags/drugs/", "releases/"}},
 		{"ru with tags", []Gone{{ID: "2019/gone", Lang: "ru", At: later, Tags: []string{"Климат", "Aral Sea"}}},
-			[]string{"", "ru/", "tags/", "tags/%D0%BA%D0%BB%D0%B8%D0%BC%D0%B0%D1%82/", "tags/aral-sea/"}},
-		{"uz without tags", []Gone{{ID: "2019/gone", Lang: "uz", At: later}}, []string{"", "uz/"}},
-		{"a tag no release has now", []Gone{{ID: "2019/gone", Lang: "en", At: later, Tags: []string{"Gone topic"}}}, []string{"", "en/", "tags/"}},
-		{"a private tag only", []Gone{{ID: "2019/gone", Lang: "en", At: later, Tags: []string{"urgent"}}}, []string{"", "en/"}},
+			[]string{"", "ru/", "tags/", "tags/%D0%BA%D0%BB%D0%B8%D0%BC%D0%B0%D1%82/", "tags/aral-sea/", "releases/"}},
+		{"uz without tags", []Gone{{ID: "2019/gone", Lang: "uz", At: later}}, []string{"", "uz/", "releases/"}},
+		{"a tag no release has now", []Gone{{ID: "2019/gone", Lang: "en", At: later, Tags: []string{"Gone topic"}}}, []string{"", "en/", "tags/", "releases/"}},
+		{"a private tag only", []Gone{{ID: "2019/gone", Lang: "en", At: later, Tags: []string{"urgent"}}}, []string{"", "en/", "releases/"}},
 		{"a translation", []Gone{{ID: "2020/imts-success-kk", Lang: "en", At: later, Key: "imts-2020"}},
-			[]string{"", "en/", "releases/2020/imts-success/", "releases/2020/imts-success-ru/", "releases/2020/imts-success-uz/"}},
-		{"another key", []Gone{{ID: "2019/gone", Lang: "en", At: later, Key: "forum-2019"}}, []string{"", "en/"}},
+			[]string{"", "en/", "releases/2020/imts-success/", "releases/2020/imts-success-ru/", "releases/2020/imts-success-uz/", "releases/", "releases/2020/"}},
+		{"another key", []Gone{{ID: "2019/gone", Lang: "en", At: later, Key: "forum-2019"}}, []string{"", "en/", "releases/"}},
 		{"the later of two", []Gone{
 			{ID: "2019/gone", Lang: "en", At: later, Tags: []string{"climate"}},
 			{ID: "2019/older", Lang: "en", At: later.Add(-time.Hour), Tags: []string{"Drugs"}},
-		}, []string{"", "en/", "tags/", "tags/climate/"}},
+		}, []string{"", "en/", "tags/", "tags/climate/", "releases/"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

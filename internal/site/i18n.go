@@ -12,6 +12,9 @@ import (
 // releases were all withdrawn.
 type words struct {
 	Skip, Home, AllLangs, Latest, Tags, TagsTitle, AlsoIn, Newer, Older, Page, Of, Feeds, LangNav, Pages, TaggedWith, Empty, EmptyNow, NotFound, NotFoundText, Withdrawn, WithdrawnText string
+	// Archive heads the folder pages of releases/ ("Archive: 2019") and
+	// names the link to them; Sections names their list of subfolders.
+	Archive, Sections string
 }
 
 // ui holds the interface strings per language: a lower-case tag with its
@@ -25,6 +28,7 @@ var ui = map[string]words{
 		EmptyNow: "No releases are published at the moment.",
 		NotFound: "Page not found", NotFoundText: "There is no page at this address: the link may be mistyped, or the page was moved or withdrawn.",
 		Withdrawn: "Release withdrawn", WithdrawnText: "The office has withdrawn the release that was at this address.",
+		Archive: "Archive", Sections: "Sections",
 	},
 	"ru": {
 		Skip: "Перейти к содержанию", Home: "Пресс-центр", AllLangs: "Все языки", Latest: "Последние пресс-релизы",
@@ -33,6 +37,7 @@ var ui = map[string]words{
 		EmptyNow: "Сейчас опубликованных пресс-релизов нет.",
 		NotFound: "Страница не найдена", NotFoundText: "По этому адресу страницы нет: возможно, в ссылке опечатка или страница перемещена либо отозвана.",
 		Withdrawn: "Пресс-релиз отозван", WithdrawnText: "Пресс-релиз, который был по этому адресу, отозван.",
+		Archive: "Архив", Sections: "Разделы",
 	},
 	"uz": {
 		Skip: "Asosiy mazmunga oʻtish", Home: "Matbuot markazi", AllLangs: "Barcha tillar", Latest: "Soʻnggi press-relizlar",
@@ -41,6 +46,7 @@ var ui = map[string]words{
 		EmptyNow: "Hozirda eʼlon qilingan press-relizlar yoʻq.",
 		NotFound: "Sahifa topilmadi", NotFoundText: "Bu manzilda sahifa yoʻq: havolada xato boʻlishi yoki sahifa koʻchirilgan yoxud olib tashlangan boʻlishi mumkin.",
 		Withdrawn: "Press-reliz qaytarib olindi", WithdrawnText: "Bu manzilda boʻlgan press-reliz qaytarib olindi.",
+		Archive: "Arxiv", Sections: "Boʻlimlar",
 	},
 	// Uzbek in Cyrillic script: the Latin strings above, transliterated.
 	"uz-cyrl": {
@@ -50,6 +56,7 @@ var ui = map[string]words{
 		EmptyNow: "Ҳозирда эълон қилинган пресс-релизлар йўқ.",
 		NotFound: "Саҳифа топилмади", NotFoundText: "Бу манзилда саҳифа йўқ: ҳаволада хато бўлиши ёки саҳифа кўчирилган ёхуд олиб ташланган бўлиши мумкин.",
 		Withdrawn: "Пресс-релиз қайтариб олинди", WithdrawnText: "Бу манзилда бўлган пресс-релиз қайтариб олинди.",
+		Archive: "Архив", Sections: "Бўлимлар",
 	},
 }
 

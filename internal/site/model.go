@@ -69,8 +69,10 @@ type model struct {
 	langs  []string           // index order
 	byLang map[string][]*item // newest first
 	tags   []*tag             // by slug
-	chrome sync.Map           // page chrome by depth, language, scope (*chrome)
-	frags  sync.Map           // release page fragments by partial and key (template.HTML)
+	// folders are the archive's folders, releases/ first, depth first.
+	folders []*folder
+	chrome  sync.Map // page chrome by depth, language, scope (*chrome)
+	frags   sync.Map // release page fragments by partial and key (template.HTML)
 }
 
 // model validates the entries and groups them.
@@ -95,6 +97,7 @@ func (s *Site) model(entries []Entry) (*model, error) {
 	}
 	m.langs = s.langOrder(m.byLang)
 	m.tags = groupTags(items)
+	m.folders = folders(items)
 	linkTranslations(items, m.langs)
 	return m, nil
 }

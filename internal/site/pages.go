@@ -74,7 +74,8 @@ type page struct {
 	PageNo, Pages int
 	Prev, Next    string
 	TagList       []*tag
-	Links         []link // the pages for addresses without a page (404, 410): where to go, per language
+	Links         []link       // the pages for addresses without a page (404, 410): where to go, per language
+	Folders       []folderLink // an archive folder's subfolders (folderJob)
 
 	// Release pages. Alternates, TagLinks and Others are fragments (see
 	// fragment), each on a line of its own.
@@ -196,44 +197,57 @@ func (s *Site) feedLinks(lang string) []link {
 	}
 }
 
+// listing is a list page's place and words: its folder, the language of
+// its interface and the scope of its feeds ("" for all languages).
+type listing struct{ dir, lang, feedLang, heading, title string }
+
 // listJobs renders a paginated list of items under dir.
 func (s *Site) listJobs(m *model, dir, lang, feedLang, heading, title string, items []*item) []job {
+	l := listing{dir: dir, lang: lang, feedLang: feedLang, heading: heading, title: title}
 	per := s.cfg.PerPage
 	pages := max(1, (len(items)+per-1)/per)
 	jobs := make([]job, 0, pages)
 	for n := 1; n <= pages; n++ {
 		jobs = append(jobs, func(buf *bytes.Buffer) (string, error) {
-			pdir := pageDir(dir, n)
-			p, err := s.basePage(m, pdir, lang, feedLang)
+			p, err := s.listPage(m, l, items[(n-1)*per:min(n*per, len(items))], n, pages)
 			if err != nil {
 				return "", err
 			}
-			p.Heading, p.PageNo, p.Pages = heading, n, pages
-			p.Title = title
-			if len(items) == 0 && s.hadWithdrawn(feedLang) {
-				p.W.Empty = p.W.EmptyNow
-			}
-			if n > 1 {
-				p.Title = heading + ", " + p.W.Page + " " + strconv.Itoa(n) + " — " + s.cfg.Title
-			}
-			var rows lines
-			rows.b.Grow(per * 512) // a list item is about 450 bytes
-			for _, it := range items[(n-1)*per : min(n*per, len(items))] {
-				if err := s.addRow(&rows, it, p.Root); err != nil {
-					return "", err
-				}
-			}
-			p.Rows = rows.html()
-			if n > 1 {
-				p.Prev = s.dirLink(p.Root + release.EscapePath(pageDir(dir, n-1)))
-			}
-			if n < pages {
-				p.Next = s.dirLink(p.Root + release.EscapePath(pageDir(dir, n+1)))
-			}
-			return pdir + "index.html", execute(buf, s.tmpl.list, &p)
+			return pageDir(dir, n) + "index.html", execute(buf, s.tmpl.list, &p)
 		})
 	}
 	return jobs
+}
+
+// listPage fills page n of pages of list l, which shows rows.
+func (s *Site) listPage(m *model, l listing, rows []*item, n, pages int) (page, error) {
+	p, err := s.basePage(m, pageDir(l.dir, n), l.lang, l.feedLang)
+	if err != nil {
+		return p, err
+	}
+	p.Heading, p.PageNo, p.Pages = l.heading, n, pages
+	p.Title = l.title
+	if len(rows) == 0 && s.hadWithdrawn(l.feedLang) {
+		p.W.Empty = p.W.EmptyNow
+	}
+	if n > 1 {
+		p.Title = l.heading + ", " + p.W.Page + " " + strconv.Itoa(n) + " — " + s.cfg.Title
+	}
+	var out lines
+	out.b.Grow(len(rows) * 512) // a list item is about 450 bytes
+	for _, it := range rows {
+		if err := s.addRow(&out, it, p.Root); err != nil {
+			return p, err
+		}
+	}
+	p.Rows = out.html()
+	if n > 1 {
+		p.Prev = s.dirLink(p.Root + release.EscapePath(pageDir(l.dir, n-1)))
+	}
+	if n < pages {
+		p.Next = s.dirLink(p.Root + release.EscapePath(pageDir(l.dir, n+1)))
+	}
+	return p, nil
 }
 
 // addRow adds an item as shown in lists on a page whose path to the root

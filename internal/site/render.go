@@ -36,6 +36,7 @@ func (s *Site) tasks(m *model) []task {
 		h := w.TaggedWith + ": " + t.Name
 		jobs = append(jobs, s.listJobs(m, "tags/"+t.Slug+"/", lang, "", h, h+" — "+s.cfg.Title, t.Items)...)
 	}
+	jobs = append(jobs, s.folderJobs(m)...)
 	jobs = append(jobs, s.tagIndexJob(m), s.noticeJob(m, NotFoundPage, notFoundNotice), s.noticeJob(m, GonePage, withdrawnNotice))
 	jobs = append(jobs, s.feedJobs(m)...)
 	jobs = append(jobs,

@@ -76,6 +76,10 @@ type goneSet struct {
 	// keyAt is the latest withdrawal of a release with each
 	// translation_key.
 	keyAt map[string]time.Time
+	// dirAt is the latest withdrawal of a release in each folder of the
+	// archive ("releases/2019/") or under it: its page listed the
+	// release, or counted it.
+	dirAt map[string]time.Time
 }
 
 // SetGone names the releases that were in the newsroom and were withdrawn:
@@ -88,14 +92,21 @@ type goneSet struct {
 // listed them, so that crawlers fetch them again. The next Update or Write
 // uses them. It replaces the previous set.
 func (s *Site) SetGone(gone []Gone) {
-	set := &goneSet{pages: make(map[string]bool, len(gone)), at: map[string]time.Time{}, tagAt: map[string]time.Time{}, keyAt: map[string]time.Time{}}
+	set := &goneSet{pages: make(map[string]bool, len(gone)), at: map[string]time.Time{}, tagAt: map[string]time.Time{}, keyAt: map[string]time.Time{}, dirAt: map[string]time.Time{}}
 	later := func(m map[string]time.Time, k string, t time.Time) {
 		if t.After(m[k]) {
 			m[k] = t
 		}
 	}
 	for _, g := range gone {
-		set.pages[strings.TrimPrefix(release.Release{ID: g.ID}.PagePath(), "/")] = true
+		page := strings.TrimPrefix(release.Release{ID: g.ID}.PagePath(), "/")
+		set.pages[page] = true
+		for dir := parentDir(page); strings.HasPrefix(dir, archiveDir); dir = parentDir(dir) {
+			later(set.dirAt, dir, g.At)
+			if dir == archiveDir {
+				break
+			}
+		}
 		later(set.at, "", g.At)
 		later(set.at, g.Lang, g.At)
 		if g.Key != "" {
@@ -139,6 +150,15 @@ func (s *Site) goneTagAt(sl string) time.Time {
 func (s *Site) goneKeyAt(key string) time.Time {
 	if set := s.gone.Load(); set != nil && key != "" {
 		return set.keyAt[key]
+	}
+	return time.Time{}
+}
+
+// goneDirAt returns the latest withdrawal SetGone named of a release in
+// the archive folder dir or under it.
+func (s *Site) goneDirAt(dir string) time.Time {
+	if set := s.gone.Load(); set != nil {
+		return set.dirAt[dir]
 	}
 	return time.Time{}
 }
