@@ -37,6 +37,7 @@ func (b *Bot) Renamed(ctx context.Context, from, to string, ch store.Change) boo
 		delete(b.linked, from)
 		b.linked[to] = h
 	}
+	b.moveNotes(from, to)
 	b.mu.Unlock()
 	void := oldKey != newKey && b.voidCopy(ctx, from, rec, ch)
 	b.followCard(ctx, from, to, oldKey, newKey, ch)
@@ -278,4 +279,27 @@ func renamedPaths(rns []store.Rename) string {
 		out[i] = "the file is now " + rn.To + ".md (was " + rn.From + ".md)"
 	}
 	return strings.Join(out, ", ")
+}
+
+// moveNotes gives the notes of release from (its late note, its moved
+// retries') to release to, so that later news edits them rather than
+// sending new ones. b.mu must be held.
+func (b *Bot) moveNotes(from, to string) {
+	if from == to {
+		return
+	}
+	moves := map[string]string{}
+	retries := retryKey(from, "")
+	for key := range b.notes {
+		switch {
+		case key == lateKey(from):
+			moves[key] = lateKey(to)
+		case strings.HasPrefix(key, retries):
+			moves[key] = retryKey(to, strings.TrimPrefix(key, retries))
+		}
+	}
+	for old, key := range moves {
+		b.notes[key] = b.notes[old]
+		delete(b.notes, old)
+	}
 }

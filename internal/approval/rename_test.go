@@ -12,6 +12,7 @@ import (
 	"github.com/pressbot/pressbot/internal/content/watch"
 	faketg "github.com/pressbot/pressbot/internal/fake/telegram"
 	"github.com/pressbot/pressbot/internal/ingest"
+	"github.com/pressbot/pressbot/internal/queue"
 	"github.com/pressbot/pressbot/internal/release"
 )
 
@@ -338,5 +339,39 @@ func TestOldCardAfterRename(t *testing.T) {
 				t.Errorf("after Cancel news/b is %s, want pending_approval", rec.State)
 			}
 		})
+	}
+}
+
+// TestNotesFollowRename: after a release's file is renamed, the next move
+// of its late post edits the "⏰ Late" note it had, under the new ID, as
+// it would have without the rename, rather than sending a second note.
+func TestNotesFollowRename(t *testing.T) {
+	const title = "UN opens office in Tashkent"
+	nine := time.Date(2024, 5, 2, 4, 0, 0, 0, time.UTC) // 09:00 in Tashkent
+	w := newWorld(t)
+	w.slots.set(2 * time.Hour)
+	f := newFolder(w)
+	f.write("2024/a", source(title, "en", "", nil, body))
+	f.scan()
+	card := w.card(title, 0)
+	w.tap(alice, card.ID, "✅ Approve")
+	hash := w.waitPost("2024/a", "telegram", release.StatusScheduled).Hash
+	moved := func(id string, due, at int) {
+		w.bot.Notify(w.ctx, queue.Event{Kind: queue.EventMoved, Release: id, Channel: "telegram", Hash: hash,
+			Due: nine.Add(time.Duration(due) * time.Minute), RetryAt: nine.Add(time.Duration(at) * time.Minute)})
+	}
+	moved("2024/a", 0, 180)
+	if err := os.Rename(filepath.Join(f.dir, "2024/a.md"), filepath.Join(f.dir, "2024/b.md")); err != nil {
+		t.Fatal(err)
+	}
+	f.scan()
+	w.findText("The file of release 2024/a was renamed to 2024/b.md")
+	moved("2024/b", 180, 240)
+	notes := w.notes("⏰ Late")
+	if len(notes) != 1 {
+		t.Fatalf("%d late notes, want 1:\n%s", len(notes), dump(notes))
+	}
+	if want := []string{"(2024/b) on telegram", "It was due Thu 2 May 2024 09:00", "now goes Thu 2 May 2024 13:00", "moved 2 times"}; !inOrder(notes[0].Plain, want...) {
+		t.Errorf("the late note lacks, in order, %q:\n%s", want, notes[0].Plain)
 	}
 }
