@@ -140,45 +140,61 @@ func appendJSONString(b []byte, s string) []byte {
 	b = append(b, '"')
 	start, i := 0, 0
 	for i < len(s) {
-		if i+8 <= len(s) { // eight bytes at a time while they are whole plain runes
-			v := utf8fast.Load8(s, i)
-			if n := utf8fast.Span(v); n > 0 {
-				i += min(n, bits.TrailingZeros64(jsonSpecial8(v))/8)
-				if i < len(s) && (s[i] < 0x20 || s[i] == '"' || s[i] == '\\') {
-					b = appendEscapedASCII(append(b, s[start:i]...), s[i])
-					i++
-					start = i
-				}
-				continue
-			}
+		// Long runs of plain runes, then the word that ended the run
+		// (or the last bytes) as below.
+		i, _ = utf8fast.RunStops(s, i, jsonStops)
+		for stop := min(i+8, len(s)); i < stop; {
+			b, i, start = appendJSONStep(b, s, i, start)
 		}
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c < 0x20 || c == '"' || c == '\\' {
-				b = appendEscapedASCII(append(b, s[start:i]...), c)
-				start = i + 1
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		esc := ""
-		switch {
-		case r == utf8.RuneError && size == 1:
-			esc = `\ufffd`
-		case r == '\u2028':
-			esc = `\u2028`
-		case r == '\u2029':
-			esc = `\u2029`
-		}
-		if esc != "" {
-			b = append(append(b, s[start:i]...), esc...)
-			start = i + size
-		}
-		i += size
 	}
 	b = append(b, s[start:]...)
 	return append(b, '"')
+}
+
+// jsonStops are the bytes that end utf8fast's runs in appendJSONString:
+// those that may need escaping (and some that do not: A8 and A9 follow
+// the lead byte in Ш, Щ and a few more capital letters).
+var jsonStops = utf8fast.NewStops(0x20, true, '"', '\\')
+
+// appendJSONStep takes one step of appendJSONString from s[i]: a word of
+// plain runes or up to the next character to escape, else one rune,
+// escaped as needed. start is where the text not yet appended begins.
+func appendJSONStep(b []byte, s string, i, start int) ([]byte, int, int) {
+	if i+8 <= len(s) { // eight bytes at a time while they are whole plain runes
+		v := utf8fast.Load8(s, i)
+		if n := utf8fast.Span(v); n > 0 {
+			i += min(n, bits.TrailingZeros64(jsonSpecial8(v))/8)
+			if i < len(s) && (s[i] < 0x20 || s[i] == '"' || s[i] == '\\') {
+				b = appendEscapedASCII(append(b, s[start:i]...), s[i])
+				i++
+				start = i
+			}
+			return b, i, start
+		}
+	}
+	c := s[i]
+	if c < utf8.RuneSelf {
+		if c < 0x20 || c == '"' || c == '\\' {
+			b = appendEscapedASCII(append(b, s[start:i]...), c)
+			start = i + 1
+		}
+		return b, i + 1, start
+	}
+	r, size := utf8.DecodeRuneInString(s[i:])
+	esc := ""
+	switch {
+	case r == utf8.RuneError && size == 1:
+		esc = `\ufffd`
+	case r == '\u2028':
+		esc = `\u2028`
+	case r == '\u2029':
+		esc = `\u2029`
+	}
+	if esc != "" {
+		b = append(append(b, s[start:i]...), esc...)
+		start = i + size
+	}
+	return b, i + size, start
 }
 
 // jsonSpecial8 marks the bytes of v that are control characters, quotes or

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"strings"
 	"testing"
 )
 
@@ -85,4 +86,33 @@ func BenchmarkRenderingEncode(b *testing.B) {
 			stdEncode(b, r)
 		}
 	})
+}
+
+// TestAppendJSONStringAlignments compares appendJSONString with
+// encoding/json on long texts (the eight-byte runs of utf8fast.RunStops)
+// with each edge case at every offset: control characters, quotes,
+// U+2028 and U+2029 and the letters whose bytes resemble them (Ш, Щ),
+// three- and four-byte runes, invalid and truncated sequences.
+func TestAppendJSONStringAlignments(t *testing.T) {
+	edges := []string{
+		"\n", "\"", "\\", "\x00", "\x1f", "\x7f", "\t\r\b\f", "\u2028", "\u2029", "Ш", "Щ", "\u2027", "\u202a", "‘", "–",
+		"😀", "👩‍💻", "\U0010FFFF", "\xff", "\x80", "\xd0", "\xc0\x80", "\xe0\x80\x80", "\xe0\xa0\x80", "\xed\xa0\x80",
+		"\xed\x9f\xbf", "\xe2\x80", "\xe2\x80\xa8\xa9", "\xf0\x90\x80", "\xf4\x90\x80\x80", "&lt;<b>",
+	}
+	for _, e := range edges {
+		for pre := range 18 {
+			for _, fill := range []string{"x", "я", "o‘"} {
+				s := strings.Repeat(fill, pre) + e + strings.Repeat("я", 9) + e + strings.Repeat("ab", 5)
+				want, err := json.Marshal(s)
+				if err != nil {
+					t.Fatal(err)
+				}
+				// encoding/json escapes <, > and & by default; Encode does not.
+				want = bytes.ReplaceAll(bytes.ReplaceAll(bytes.ReplaceAll(want, []byte(`\u003c`), []byte("<")), []byte(`\u003e`), []byte(">")), []byte(`\u0026`), []byte("&"))
+				if got := appendJSONString(nil, s); !bytes.Equal(got, want) {
+					t.Fatalf("appendJSONString(%q) = %s, want %s", s, got, want)
+				}
+			}
+		}
+	}
 }

@@ -18,6 +18,11 @@ import (
 // rest of the body and the foot follow as text messages. If everything
 // fits in one caption there is only the photo.
 func (r *Renderer) telegram(d *doc) ([]release.Part, error) {
+	if !d.rel.Date.IsZero() {
+		// The wrapper looks for the date in the plain-text body: render
+		// both bodies in one walk.
+		d.renderBodies()
+	}
 	data := d.telegramWrap()
 	head, err := r.execWrap(release.KindTelegram, "head", data)
 	if err != nil {

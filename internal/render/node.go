@@ -21,13 +21,54 @@ type nodeRenderer struct {
 }
 
 // newTextRenderer returns a goldmark renderer whose only node renderer is
-// a nodeRenderer; the same renderer serves both profiles because the
-// *writer says which one to produce.
-func newTextRenderer() renderer.Renderer {
+// a nodeRenderer, and the nodeRenderer's functions by kind; the same
+// renderer serves both profiles because the *writer says which one to
+// produce.
+func newTextRenderer() (renderer.Renderer, nodeFuncs) {
 	nr := &nodeRenderer{}
 	r := renderer.NewRenderer(renderer.WithNodeRenderers(util.Prioritized(nr, 100)))
 	nr.cells = r
-	return r
+	var funcs nodeFuncs
+	nr.RegisterFuncs(&funcs)
+	return r, funcs
+}
+
+// nodeFuncs holds a node renderer's functions by node kind (nil for a
+// kind it has none for).
+type nodeFuncs []renderer.NodeRendererFunc
+
+// Register implements renderer.NodeRendererFuncRegisterer.
+func (f *nodeFuncs) Register(k ast.NodeKind, fn renderer.NodeRendererFunc) {
+	for len(*f) <= int(k) {
+		*f = append(*f, nil)
+	}
+	(*f)[k] = fn
+}
+
+// renderBoth renders n into the writers a and b as goldmark's renderer
+// would in two walks of the tree (one for each), in one walk: every
+// function is called for a and then for b. It relies on what holds for
+// nodeRenderer: no function fails, stops the walk, or returns a status
+// that depends on the writer.
+func (f nodeFuncs) renderBoth(a, b *writer, src []byte, n ast.Node) {
+	var fn renderer.NodeRendererFunc
+	if k := int(n.Kind()); k < len(f) {
+		fn = f[k]
+	}
+	status := ast.WalkContinue
+	if fn != nil {
+		status, _ = fn(a, src, n, true)
+		_, _ = fn(b, src, n, true)
+	}
+	if status != ast.WalkSkipChildren {
+		for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+			f.renderBoth(a, b, src, c)
+		}
+	}
+	if fn != nil {
+		_, _ = fn(a, src, n, false)
+		_, _ = fn(b, src, n, false)
+	}
 }
 
 // RegisterFuncs implements renderer.NodeRenderer.

@@ -87,6 +87,8 @@ type Renderer struct {
 	// cannot have any (see parseBody); nil parses everything with md.
 	plain parser.Parser
 	text  renderer.Renderer
+	// nodes are text's node functions, for renderBodies.
+	nodes nodeFuncs
 	tmpl  map[string]*template.Template
 	chans []Channel
 	// fast holds the templates compiled by compileTemplate, by kind and
@@ -123,9 +125,10 @@ func New(cfg Config) (*Renderer, error) {
 		return nil, err
 	}
 	r := &Renderer{
-		cfg: cfg, zone: zone, md: newMarkdown(cfg.BaseURL), plain: newPlainParser(), text: newTextRenderer(),
+		cfg: cfg, zone: zone, md: newMarkdown(cfg.BaseURL), plain: newPlainParser(),
 		tmpl: tmpl, chans: chans, fast: map[string]map[string]fastTemplate[wrapData]{},
 	}
+	r.text, r.nodes = newTextRenderer()
 	for kind, names := range templateNames {
 		r.fast[kind] = map[string]fastTemplate[wrapData]{}
 		for _, name := range names {
@@ -364,6 +367,16 @@ func (d *doc) plainBody() *writer {
 		d.plain = d.render(false)
 	}
 	return d.plain
+}
+
+// renderBodies renders the body in the Telegram and plain-text profiles
+// in one walk of the tree, unless one of them is rendered already.
+func (d *doc) renderBodies() {
+	if d.tg != nil || d.plain != nil {
+		return
+	}
+	d.tg, d.plain = getWriter(true, d.r.cfg.BaseURL), getWriter(false, d.r.cfg.BaseURL)
+	d.r.nodes.renderBoth(d.tg, d.plain, d.src, d.root)
 }
 
 // render renders the body in one profile into a pooled writer, which

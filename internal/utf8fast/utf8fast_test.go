@@ -108,3 +108,93 @@ func BenchmarkRuneCount(b *testing.B) { benchmark(b, func(s string) { sinkInt = 
 func BenchmarkRuneCountStd(b *testing.B) {
 	benchmark(b, func(s string) { sinkInt = utf8.RuneCountInString(s) })
 }
+
+// fragments are the pieces fragmentText joins: ASCII, two- and
+// three-byte runes, runes Run leaves to the slow path (four-byte runes,
+// the leads E0 and ED, U+2028 and U+2029), and invalid sequences.
+var fragments = []string{
+	"a", "abc ", " ", "\n", "\"", "\\", "<", "&", "\x00", "\x1f", "\x7f", "д", "ёж", "Ш", "щ", "‘", "–", "€",
+	"\u2028", "\u2029", "😀", "\u0800", "\ud7ff", "\ue000", "\uffff", "\xd0", "\x80", "\xbf", "\xc0\x80",
+	"\xc1\xbf", "\xe0\x80\x80", "\xed\xa0\x80", "\xe2\x80", "\xe1", "\xf0\x90\x80", "\xf5\x80\x80\x80", "\xff",
+}
+
+// fragmentText returns n fragments drawn by rng, mostly plain text.
+func fragmentText(rng *rand.Rand, n int) string {
+	var b strings.Builder
+	for range n {
+		if k := rng.IntN(3 * len(fragments)); k < len(fragments) {
+			b.WriteString(fragments[k])
+		} else {
+			b.WriteString([]string{"a", "b ", "д", "яз", "o‘z", ", "}[k%6])
+		}
+	}
+	return b.String()
+}
+
+// checkRun checks Run and RunStops from s[i]: the run ends at a rune
+// boundary, holds valid UTF-8 with the runes it says and none of the
+// stops, and reaches close to the end of text that has nothing else.
+func checkRun(t *testing.T, s string, i int) {
+	t.Helper()
+	st := NewStops(0x20, true, '"', '\\', '<')
+	for _, stops := range []bool{false, true} {
+		end, n := Run(s, i)
+		if stops {
+			end, n = RunStops(s, i, st)
+		}
+		run := s[i:end]
+		if end < i || !utf8.ValidString(run) || n != utf8.RuneCountInString(run) {
+			t.Fatalf("Run(%q, %d) (stops %v) = %d, %d: %q", s, i, stops, end, n, run)
+		}
+		if end < len(s) && s[end]&0xC0 == 0x80 && utf8.ValidString(s[i:]) {
+			t.Fatalf("Run(%q, %d) (stops %v) ends inside a rune at %d", s, i, stops, end)
+		}
+		if stops && strings.ContainsFunc(run, func(r rune) bool {
+			return r < 0x20 || r == '"' || r == '\\' || r == '<' || r == '\u2028' || r == '\u2029'
+		}) {
+			t.Fatalf("RunStops(%q, %d) = %d: %q holds a stop", s, i, end, run)
+		}
+		plain := !strings.ContainsFunc(s[i:], func(r rune) bool { return r >= 0x800 })
+		// Some capitals (Ш, Щ, Ѩ, …) end in the bytes A8 and A9 of U+2028 and U+2029.
+		quiet := !stops || !strings.ContainsFunc(s[i:], func(r rune) bool { return r < 0x20 || r == '"' || r == '\\' || r == '<' }) &&
+			strings.IndexByte(s[i:], 0xA8) < 0 && strings.IndexByte(s[i:], 0xA9) < 0
+		if utf8.ValidString(s[i:]) && plain && quiet && end < len(s)-9 {
+			t.Fatalf("Run(%q, %d) (stops %v) = %d: stopped early in plain text", s, i, stops, end)
+		}
+	}
+}
+
+func TestRun(t *testing.T) {
+	for _, s := range cases {
+		for pre := range 17 {
+			checkRun(t, strings.Repeat("x", pre)+s+strings.Repeat("я", 9), 0)
+			checkRun(t, strings.Repeat("я", pre)+s+"zz", pre)
+		}
+	}
+	rng := rand.New(rand.NewPCG(7, 8))
+	for range 20000 {
+		s := fragmentText(rng, rng.IntN(40))
+		for i := 0; i < len(s); {
+			checkRun(t, s, i)
+			_, w := utf8.DecodeRuneInString(s[i:])
+			i += w
+		}
+		check(t, s)
+	}
+}
+
+// FuzzRun checks Run and RunStops from every rune of s.
+func FuzzRun(f *testing.F) {
+	for _, s := range append(cases, fragments...) {
+		f.Add(s + s + s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		s = s[:min(len(s), 1024)] // checkRun takes time in proportion to the rest of s
+		for i := 0; i < len(s); {
+			checkRun(t, s, i)
+			_, w := utf8.DecodeRuneInString(s[i:])
+			i += w
+		}
+		check(t, s)
+	})
+}

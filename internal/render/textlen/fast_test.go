@@ -2,6 +2,7 @@ package textlen
 
 import (
 	"strconv"
+	"strings"
 	"testing"
 	"unicode/utf8"
 
@@ -61,6 +62,44 @@ func TestNumericLabelsAreNoTLD(t *testing.T) {
 	for i := 0; i < 10000; i++ {
 		if l := strconv.Itoa(i); lookUpTLD(l) {
 			t.Fatalf("%s is a TLD", l)
+		}
+	}
+}
+
+// TestASCIIClasses checks the table behind isPathChar, isPathEndChar,
+// isQueryChar and matchQuery against the character lists of
+// twitter-text's path and query patterns.
+func TestASCIIClasses(t *testing.T) {
+	for c := range rune(utf8.RuneSelf) {
+		alnum := isASCIIAlnum(c)
+		for _, tc := range []struct {
+			name  string
+			got   bool
+			punct string
+		}{
+			{"isPathChar", isPathChar(c), "!*';:=+,.$/%#[]-_~|&@"},
+			{"isPathEndChar", isPathEndChar(c), "=_#/-+"},
+			{"isQueryChar", isQueryChar(byte(c)), "!?*'();:&=+$/%#[]-_.,~|@"},
+			{"query end", asciiClass[c]&queryEnd != 0, "-_&=#/"},
+			{"startsURL", startsURL[c], "-_"},
+		} {
+			if want := alnum || strings.ContainsRune(tc.punct, c); tc.got != want {
+				t.Errorf("%s(%q) = %v, want %v", tc.name, c, tc.got, want)
+			}
+		}
+	}
+}
+
+// TestFindURLsAfterASCII checks the shortcut findURLs takes after ASCII
+// characters against the reference, where a URL may or may not start.
+func TestFindURLsAfterASCII(t *testing.T) {
+	for _, s := range []string{
+		"a.com", "xa.com b.com", " a.com", "-a.com", "_a.com", "#a.com", "@a.com", "$a.com", ".a.com", "x-a.com/p",
+		"ahttps://a.com", "a https://a.com", "(a.com)", "«a.com»", "дa.com", "é.com", "a\u00e9.com/x", "1.co", "a.co/x",
+		"e-mail a@b.com", "x_y.com/q?x=1", "https://newsroom.example.org/releases/2024/a-b-1/\n\n#Tag #Yoshlar",
+	} {
+		if got, want := findURLs(s), refFindURLs(s); len(got) != len(want) || len(got) > 0 && !equalSpans(got, want) {
+			t.Errorf("findURLs(%q) = %v, reference %v", s, got, want)
 		}
 	}
 }

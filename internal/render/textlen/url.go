@@ -55,6 +55,14 @@ func findURLs(s string) []span {
 	var out []span
 	runEnd := 0 // see noURLAt
 	for j := 0; j < len(s); {
+		if c := s[j]; j > 0 && c < utf8.RuneSelf && (isASCIIAlnum(rune(c)) ||
+			j+1 < len(s) && s[j+1] < utf8.RuneSelf && !startsURL[s[j+1]]) {
+			// No URL starts after an ASCII letter or digit (validBefore),
+			// nor at ASCII other than those and '-' and '_' (mayStartURL):
+			// the usual case, settled without decoding a rune.
+			j++
+			continue
+		}
 		before, w := decodeRune(s, j)
 		m, ok := urlMatch{}, false
 		if validBefore(before) && mayStartURL(s, j+w) && !noURLAt(s, j+w, &runEnd) {
@@ -452,7 +460,7 @@ func matchPort(s string, p int) int {
 func matchPath(s string, p int) int {
 	end := p
 	for i := p; i < len(s); {
-		r, w := utf8.DecodeRuneInString(s[i:])
+		r, w := decodeRune(s, i)
 		if r == '(' {
 			n := balancedParens(s[i:])
 			if n == 0 {
@@ -513,7 +521,7 @@ func matchQuery(s string, p int) int {
 		if !isQueryChar(c) {
 			break
 		}
-		if isASCIIAlnum(rune(c)) || strings.IndexByte("-_&=#/", c) >= 0 {
+		if c < utf8.RuneSelf && asciiClass[c]&queryEnd != 0 {
 			end = i + 1
 		}
 	}
@@ -553,21 +561,59 @@ func isUnicodeDomainChar(r rune) bool {
 
 // isPathChar reports a character allowed anywhere in a URL path.
 func isPathChar(r rune) bool {
-	if isASCIIAlnum(r) || isLatinAccent(r) || r >= 0x400 && r <= 0x4FF || r == '–' {
-		return true
+	if r < utf8.RuneSelf {
+		return asciiClass[r]&pathChar != 0
 	}
-	return r < utf8.RuneSelf && strings.ContainsRune("!*';:=+,.$/%#[]-_~|&@", r)
+	return isLatinAccent(r) || r >= 0x400 && r <= 0x4FF || r == '–'
 }
 
 // isPathEndChar reports a character a URL path may end with.
 func isPathEndChar(r rune) bool {
-	if isASCIIAlnum(r) || isLatinAccent(r) || r >= 0x400 && r <= 0x4FF {
-		return true
+	if r < utf8.RuneSelf {
+		return asciiClass[r]&pathEnd != 0
 	}
-	return r < utf8.RuneSelf && strings.ContainsRune("=_#/-+", r)
+	return isLatinAccent(r) || r >= 0x400 && r <= 0x4FF
 }
 
 // isQueryChar reports a character allowed in a query string.
 func isQueryChar(c byte) bool {
-	return isASCIIAlnum(rune(c)) || strings.IndexByte("!?*'();:&=+$/%#[]-_.,~|@", c) >= 0
+	return c < utf8.RuneSelf && asciiClass[c]&queryChar != 0
 }
+
+// startsURL marks the ASCII characters mayStartURL accepts.
+var startsURL = func() (t [utf8.RuneSelf]bool) {
+	for c := range utf8.RuneSelf {
+		t[c] = isASCIIAlnum(rune(c)) || c == '-' || c == '_'
+	}
+	return t
+}()
+
+// Classes of ASCII characters in URL paths and queries: each holds the
+// letters and digits and the punctuation listed in asciiClass.
+const (
+	pathChar = 1 << iota
+	pathEnd
+	queryChar
+	queryEnd
+)
+
+// asciiClass holds the classes of each ASCII character (a table where
+// the matchers ran strings.ContainsRune on every character of a URL).
+var asciiClass = func() (t [utf8.RuneSelf]uint8) {
+	for c := range utf8.RuneSelf {
+		if isASCIIAlnum(rune(c)) {
+			t[c] = pathChar | pathEnd | queryChar | queryEnd
+		}
+	}
+	for cls, punct := range map[uint8]string{
+		pathChar:  "!*';:=+,.$/%#[]-_~|&@",
+		pathEnd:   "=_#/-+",
+		queryChar: "!?*'();:&=+$/%#[]-_.,~|@",
+		queryEnd:  "-_&=#/",
+	} {
+		for _, c := range []byte(punct) {
+			t[c] |= cls
+		}
+	}
+	return t
+}()
