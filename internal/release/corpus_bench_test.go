@@ -10,7 +10,8 @@ import (
 
 // BenchmarkRenderingCorpus encodes the posts.json files of a built
 // newsroom (PRESSBOT_BENCH_POSTS_DIR, e.g. the output of
-// `pressbot build -all -posts`), decoded before the timing.
+// `pressbot build -all -posts`), decoded before the timing, with the
+// parts' text checked for valid UTF-8 and known to be valid.
 func BenchmarkRenderingCorpus(b *testing.B) {
 	dir := os.Getenv("PRESSBOT_BENCH_POSTS_DIR")
 	if dir == "" {
@@ -37,11 +38,24 @@ func BenchmarkRenderingCorpus(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.SetBytes(size)
-	var buf []byte
-	for b.Loop() {
+	// checked: parts as decoded; valid: as a build renders them from
+	// content.Load, known to be valid UTF-8.
+	for _, valid := range []bool{false, true} {
 		for _, r := range rs {
-			buf = r.AppendJSON(buf[:0])
+			for _, p := range r.Posts {
+				for i := range p.Parts {
+					p.Parts[i].ValidUTF8 = valid
+				}
+			}
 		}
+		b.Run(map[bool]string{false: "checked", true: "valid"}[valid], func(b *testing.B) {
+			b.SetBytes(size)
+			var buf []byte
+			for b.Loop() {
+				for _, r := range rs {
+					buf = r.AppendJSON(buf[:0])
+				}
+			}
+		})
 	}
 }

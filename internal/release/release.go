@@ -114,6 +114,12 @@ type Part struct {
 	Media []Media `json:"media,omitempty"`
 	// Link is a URL the platform attaches to the part (Facebook's link).
 	Link string `json:"link,omitempty"`
+	// ValidUTF8 says that Text is known to be valid UTF-8 (the renderer
+	// sets it when its input was checked, as content.Load does), so that
+	// Rendering's JSON need not check it again. It must not be set on
+	// other text: its invalid bytes would then be written as they are
+	// instead of as U+FFFD.
+	ValidUTF8 bool `json:"-"`
 }
 
 // Part formats.

@@ -107,7 +107,11 @@ func appendPart(b []byte, pt Part) []byte {
 	b = append(b, "\n        {\n          \"format\": "...)
 	b = appendJSONString(b, pt.Format)
 	b = append(b, ",\n          \"text\": "...)
-	b = appendJSONString(b, pt.Text)
+	if pt.ValidUTF8 {
+		b = appendValidJSONString(b, pt.Text)
+	} else {
+		b = appendJSONString(b, pt.Text)
+	}
 	b = append(b, ",\n          \"length\": "...)
 	b = strconv.AppendInt(b, int64(pt.Length), 10)
 	b = append(b, ",\n          \"limit\": "...)
@@ -195,6 +199,61 @@ func appendJSONStep(b []byte, s string, i, start int) ([]byte, int, int) {
 		start = i + size
 	}
 	return b, i + size, start
+}
+
+// appendValidJSONString is appendJSONString for s that is valid UTF-8:
+// only the bytes of an ASCII character to escape and the last bytes (A8,
+// A9) of U+2028 and U+2029 need a look, so it finds them sixteen bytes
+// at a time whatever the text holds, and copies what lies between.
+func appendValidJSONString(b []byte, s string) []byte {
+	b = append(b, '"')
+	start := 0
+	for i := nextJSONStop(s, 0); i < len(s); i = nextJSONStop(s, i+1) {
+		switch c := s[i]; {
+		case c < utf8.RuneSelf:
+			b = appendEscapedASCII(append(b, s[start:i]...), c)
+			start = i + 1
+		case i >= start+2 && s[i-2] == 0xE2 && s[i-1] == 0x80: // U+2028 or U+2029; else Ш, Щ, © …
+			b = append(append(b, s[start:i-2]...), `\u202`...)
+			b = append(b, '8'+c&1)
+			start = i + 1
+		}
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
+
+// nextJSONStop returns the index of the first byte of s from i that is a
+// control character, a quote, a backslash, A8 or A9, or len(s).
+func nextJSONStop(s string, i int) int {
+	for ; i+16 <= len(s); i += 16 {
+		m, m2 := jsonStops8(utf8fast.Load8(s, i)), jsonStops8(utf8fast.Load8(s, i+8))
+		if m|m2 != 0 {
+			if m == 0 {
+				return i + 8 + bits.TrailingZeros64(m2)/8
+			}
+			return i + bits.TrailingZeros64(m)/8
+		}
+	}
+	for ; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == '"' || c == '\\' || c|1 == 0xA9 {
+			break
+		}
+	}
+	return i
+}
+
+// jsonStops8 marks the bytes of v at which nextJSONStop stops: the lowest
+// set bit is the top bit of the first (bits above it may be set wrongly),
+// and v has none when it returns 0.
+func jsonStops8(v uint64) uint64 {
+	const ones, hi = 0x0101010101010101, 0x8080808080808080
+	// (x - n) &^ x marks the bytes of x below n by their top bits. For
+	// the ASCII stops, x = v ^ c has the top bits of v; (v | 1) ^ A9 is
+	// zero at A8 and A9, and its top bits are those of v inverted.
+	ascii := (v - ones*0x20) | (v ^ ones*'"' - ones) | (v ^ ones*'\\' - ones)
+	sep := ((v | ones) ^ ones*0xA9) - ones
+	return (ascii&^v | sep&v) & hi
 }
 
 // jsonSpecial8 marks the bytes of v that are control characters, quotes or

@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // TestInvalidUTF8Body renders a hand-made release with invalid bytes as
@@ -44,6 +45,14 @@ func TestValidUTF8Trusted(t *testing.T) {
 		got, err := trusting.All(fuzzRelease(body, true))
 		if err != nil {
 			t.Fatal(err)
+		}
+		for _, p := range got.Posts {
+			for i := range p.Parts { // the one difference: the parts say they are valid
+				if !p.Parts[i].ValidUTF8 || !utf8.ValidString(p.Parts[i].Text) {
+					t.Errorf("body %q: %s part %d: ValidUTF8 %v for %q", body, p.Channel, i, p.Parts[i].ValidUTF8, p.Parts[i].Text)
+				}
+				p.Parts[i].ValidUTF8 = false
+			}
 		}
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("body %q: trusting renderer gives %+v, want %+v", body, got, want)

@@ -65,7 +65,7 @@ type Config struct {
 	// content.Load, which refuses other files: the renderer then does not
 	// check again. Without it an invalid byte becomes U+FFFD; with it set
 	// and an invalid body, posts may hold invalid UTF-8 (which Telegram
-	// refuses).
+	// refuses). It sets release.Part.ValidUTF8 on every part.
 	ValidUTF8 bool
 }
 
@@ -290,6 +290,9 @@ func (r *Renderer) post(d *doc, ch Channel) (release.Post, error) {
 	}
 	if err != nil {
 		return release.Post{}, fmt.Errorf("render: %s: channel %s: %w", d.rel.ID, ch.Name, err)
+	}
+	for i := range p.Parts {
+		p.Parts[i].ValidUTF8 = r.cfg.ValidUTF8 // the JSON of posts.json skips its check
 	}
 	return p, nil
 }
