@@ -42,11 +42,10 @@ func (r *Renderer) telegram(d *doc) ([]release.Part, error) {
 	if full, n, ok := captionFits(head, body.buf, foot); ok {
 		return telegramParts([]string{full}, []int{n}, 1, media), nil
 	}
-	rest := joinBody("", body.buf[body.leadEnd:], foot)
-	caption, tail, cut, n := cutText(joinBody(head, body.buf[:body.leadEnd], ""), TelegramCaptionLimit, true)
-	if cut {
-		rest = join(tail, rest)
-	}
+	caption, tail, _, n := cutText(joinBody(head, body.buf[:body.leadEnd], ""), TelegramCaptionLimit, true)
+	// join(tail, joinBody("", rest of body, foot)) in one copy (tail is
+	// "" when the caption was not cut).
+	rest := joinBody(tail, body.buf[body.leadEnd:], foot)
 	texts, units := []string{caption}, []int{n}
 	if rest != "" {
 		more, moreUnits := splitMeasured(rest, TelegramTextLimit, TelegramTextLimit, true)

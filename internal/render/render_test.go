@@ -217,3 +217,34 @@ func TestEscapedLinks(t *testing.T) {
 		}
 	}
 }
+
+// TestTelegramCaptionCutLead: a lead longer than a caption goes on in
+// the next message, ahead of the rest of the body, with nothing lost.
+func TestTelegramCaptionCutLead(t *testing.T) {
+	r := newTestRenderer(t)
+	img := []string{"image: /images/a.jpg", `image_alt: "A picture"`}
+	var lead strings.Builder
+	for i := range 400 {
+		lead.WriteString(" w" + itoa(i))
+	}
+	rel := parseRelease(t, "2024/cut", []byte(frontMatter("Cut", img...)+lead.String()[1:]+"\n\nSecond paragraph.\n"))
+	p, err := r.Post(rel, testChannels[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Parts) != 2 || len(p.Parts[0].Media) != 1 {
+		t.Fatalf("%d parts: %+v", len(p.Parts), p.Parts)
+	}
+	want := strings.Fields(lead.String() + " Second paragraph.")
+	var got []string
+	for _, part := range p.Parts {
+		got = append(got, strings.Fields(part.Text)...)
+	}
+	if rest := strings.Join(got, " "); !strings.Contains(rest, strings.Join(want, " ")) {
+		t.Errorf("the parts hold %q, want the lead and second paragraph %q", rest, strings.Join(want, " "))
+	}
+	if n := p.Parts[1].Text; !strings.HasPrefix(n, "w") || !strings.Contains(n, " w399\n\nSecond paragraph.") {
+		t.Errorf("second part %q", n)
+	}
+	checkPosts(t, "cut", []release.Post{p})
+}

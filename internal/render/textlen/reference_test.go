@@ -212,3 +212,35 @@ func TestMatchesReferenceRandom(t *testing.T) {
 		}
 	}
 }
+
+// TestTelegramLenLongTexts holds TelegramLen and TelegramLenWithin on
+// long texts, where they count eight bytes at a time between tags and
+// entities, to the reference.
+func TestTelegramLenLongTexts(t *testing.T) {
+	pieces := []string{
+		"word ", "Ташкент ", "o‘zbek", "中文", "—", "\n\n", " ", "<b>", "</b>", `<a href="https://x.org/?a=1&amp;b">`,
+		"</a>", "&amp;", "&lt;", "&#x1F600;", "&#1234;", "&mdash;", "&", "<", "👩‍💻", "é", "\uFFFD", "\xff", "\xd0",
+		"\xe0\xa0\x80", "\xed\x9f\xbf", "\U0001F1FA\U0001F1FF", strings.Repeat("abcdefgh", 5), strings.Repeat("Юникод", 4),
+	}
+	rng := rand.New(rand.NewPCG(9, 4))
+	for range 3000 {
+		var b strings.Builder
+		for range 1 + rng.IntN(200) {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		s := b.String()
+		n := TelegramLen(s)
+		if want := refTelegramLen(s); n != want {
+			t.Fatalf("TelegramLen(%q) = %d, reference %d", s, n, want)
+		}
+		limit := rng.IntN(n + 10)
+		for _, m := range []func() (int, bool){
+			func() (int, bool) { return TelegramLenWithin(s, limit) },
+			func() (int, bool) { return TelegramLenWithin([]byte(s), limit) },
+		} {
+			if got, ok := m(); ok != (n <= limit) || (ok && got != n) || (!ok && got <= limit) {
+				t.Fatalf("TelegramLenWithin(%q, %d) = %d, %v; length %d", s, limit, got, ok, n)
+			}
+		}
+	}
+}

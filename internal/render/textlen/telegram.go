@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/pressbot/pressbot/internal/utf8fast"
 )
 
 // TelegramLen returns the length Telegram applies to a parse_mode=HTML text
@@ -25,6 +27,15 @@ func TelegramLenWithin[T string | []byte](html T, limit int) (n int, ok bool) {
 	for i := 0; i < len(html); {
 		if n > limit {
 			return n, false
+		}
+		if len(html)-i >= 16 {
+			// Eight bytes at a time through text without tags or
+			// entities whose characters take one unit each.
+			if end, runes := utf8fast.RunStops(html, i, tagOrEntity); end > i {
+				n += runes
+				i = end
+				continue
+			}
 		}
 		c := html[i]
 		switch {
@@ -68,6 +79,9 @@ func TelegramLenWithin[T string | []byte](html T, limit int) (n int, ok bool) {
 	}
 	return n, n <= limit
 }
+
+// tagOrEntity are the bytes that start a tag or an entity.
+var tagOrEntity = utf8fast.NewStops(0, false, '<', '&')
 
 // plainASCII marks the ASCII bytes TelegramLen counts as one unit each
 // without looking further: all but '<' and '&'.
