@@ -261,22 +261,3 @@ func TestFastYAMLChars(t *testing.T) {
 		}
 	}
 }
-
-// TestFirstBadControl compares the word-at-a-time scan with a rune scan
-// for every bad and good control character at every offset of a word.
-func TestFirstBadControl(t *testing.T) {
-	base := []byte("ab\tcé\n🇺🇿 d e f g\nhij klm nop qrs")
-	for c := 0; c < 0x100; c++ {
-		for at := 0; at < len(base); at++ {
-			data := append([]byte(nil), base...)
-			data[at] = byte(c)
-			want := bytes.IndexFunc(data, isBadControl)
-			if !utf8.Valid(data) {
-				continue
-			}
-			if got := firstBadControl(data); got != want {
-				t.Fatalf("byte %#x at %d in %q: got %d, want %d", c, at, data, got, want)
-			}
-		}
-	}
-}
