@@ -25,9 +25,9 @@ const (
 // byte follows a lead, which is one comparison of bit masks. A word with a
 // byte from E0 up (a three- or four-byte sequence) is decoded rune by rune,
 // from the rune that was open when it began, to the first rune boundary
-// past it. Runs of ASCII go 32 bytes at a time. Bad control characters are all below 0x20, which in UTF-8
-// only ever stands for itself, so a byte scan finds the same first one as
-// a rune scan.
+// past it. Runs of ASCII go 32 bytes at a time. Bad control characters
+// are all below 0x20, which in UTF-8 only ever stands for itself, so a
+// byte scan finds the same first one as a rune scan.
 func scanText(data []byte) (bool, int) {
 	ctrl := -1
 	var open uint64 // 0x80 when data[i-1] is a two-byte lead
