@@ -49,7 +49,9 @@ func parse(path, id string, data []byte, s *settings) (release.Release, []Proble
 		ps.errorf(pos{1, 1}, "%s", msg)
 	}
 	data = normalize(data)
-	if at, bad := firstInvalidUTF8(data); bad {
+	valid, ctrl := scanText(data)
+	if !valid {
+		at, _ := firstInvalidUTF8(data)
 		if utf16BOM(data) {
 			ps.errorf(at, "the file was saved as UTF-16 (it starts with a UTF-16 byte order mark): save it as UTF-8 text in your editor")
 			return r, ps.list, info
@@ -57,8 +59,8 @@ func parse(path, id string, data []byte, s *settings) (release.Release, []Proble
 		ps.errorf(at, "invalid UTF-8 (first bad byte here): save the file with UTF-8 encoding in your editor")
 		return r, ps.list, info
 	}
-	if at, c, bad := firstControl(data); bad {
-		ps.errorf(at, "%s", controlMessage(c))
+	if ctrl >= 0 {
+		ps.errorf(controlAt(data, ctrl), "%s", controlMessage(data[ctrl]))
 		return r, ps.list, info
 	}
 	fr, ok := split(data, ps)

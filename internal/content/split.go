@@ -2,7 +2,6 @@ package content
 
 import (
 	"bytes"
-	"encoding/binary"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -40,7 +39,8 @@ func normalize(data []byte) []byte {
 }
 
 // firstInvalidUTF8 returns the position of the first byte that is not part
-// of valid UTF-8, and whether there is one.
+// of valid UTF-8, and whether there is one. scanText tells faster whether
+// there is one.
 func firstInvalidUTF8(data []byte) (pos, bool) {
 	if utf8.Valid(data) {
 		return pos{}, false
@@ -68,42 +68,11 @@ func isBadControl(r rune) bool {
 	return r < 0x20 && r != '\t' && r != '\n' && r != '\r'
 }
 
-// firstControl returns the position of the first bad control character in
-// valid UTF-8 data, the character, and whether there is one.
-func firstControl(data []byte) (pos, byte, bool) {
-	// Bad control characters are all below 0x20, which in UTF-8 only ever
-	// stands for itself: a byte scan finds the same first one as a rune scan.
-	i := firstBadControl(data)
-	if i < 0 {
-		return pos{}, 0, false
-	}
+// controlAt returns the position of the control character at index i of
+// valid UTF-8 data.
+func controlAt(data []byte, i int) pos {
 	start := bytes.LastIndexByte(data[:i], '\n') + 1
-	return pos{line: 1 + bytes.Count(data[:start], []byte("\n")), col: utf8.RuneCount(data[start:i]) + 1}, data[i], true
-}
-
-// firstBadControl returns the index of the first bad control byte in data,
-// or -1. It tests eight bytes at a time for one below 0x20, and looks at
-// the bytes one by one only in the words that have one (a line break).
-func firstBadControl(data []byte) int {
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	i := 0
-	for ; i+8 <= len(data); i += 8 {
-		w := binary.LittleEndian.Uint64(data[i:])
-		if (w-0x20*ones)&^w&highs == 0 {
-			continue // no byte below 0x20
-		}
-		for j, c := range data[i : i+8] {
-			if c < 0x20 && isBadControl(rune(c)) {
-				return i + j
-			}
-		}
-	}
-	for j, c := range data[i:] {
-		if c < 0x20 && isBadControl(rune(c)) {
-			return i + j
-		}
-	}
-	return -1
+	return pos{line: 1 + bytes.Count(data[:start], []byte("\n")), col: utf8.RuneCount(data[start:i]) + 1}
 }
 
 // nextLine returns the line of data starting at off (without its newline)

@@ -1,6 +1,7 @@
 package content
 
 import (
+	"encoding/binary"
 	"strings"
 	"unicode/utf8"
 )
@@ -142,7 +143,30 @@ func (st *fastState) keyLine(l string, line int) bool {
 // byte order mark (U+FEFF) or a control or non-character (U+0080 to
 // U+009F, U+FFFE, U+FFFF).
 func fastYAMLChars(fm []byte) bool {
-	for i := 0; i < len(fm); i++ {
+	i := 0
+	for ; i+8 <= len(fm); i += 8 {
+		if !plainYAMLWord(binary.LittleEndian.Uint64(fm[i:])) && !fastYAMLBytes(fm, i, i+8) {
+			return false
+		}
+	}
+	return fastYAMLBytes(fm, i, len(fm))
+}
+
+// plainYAMLWord reports whether the eight bytes of word w are all ones
+// that fastYAMLBytes passes without looking at the bytes after them:
+// printable ASCII, line breaks, and non-ASCII bytes other than C2, E2 and
+// EF, the leads of the characters it rejects.
+func plainYAMLWord(w uint64) bool {
+	// The high bit of each byte of below is set when it is under 0x20.
+	below := ^((w&(0x7f*wordOnes) + 0x60*wordOnes) | w) & wordHighs
+	bad := below&^byteIs(w, '\n') | byteIs(w, 0x7f) | byteIs(w, 0xc2) | byteIs(w, 0xe2) | byteIs(w, 0xef)
+	return bad == 0
+}
+
+// fastYAMLBytes is fastYAMLChars for the bytes of fm from index i to end,
+// byte by byte (looking at the bytes after a lead, which may be past end).
+func fastYAMLBytes(fm []byte, i, end int) bool {
+	for ; i < end; i++ {
 		c := fm[i]
 		switch {
 		case c >= 0x20 && c < 0x7f, c == '\n', c >= 0x80 && c < 0xc2:

@@ -262,21 +262,34 @@ func TestFastYAMLChars(t *testing.T) {
 	}
 }
 
-// TestFirstBadControl compares the word-at-a-time scan with a rune scan
-// for every bad and good control character at every offset of a word.
-func TestFirstBadControl(t *testing.T) {
-	base := []byte("ab\tcé\n🇺🇿 d e f g\nhij klm nop qrs")
-	for c := 0; c < 0x100; c++ {
-		for at := 0; at < len(base); at++ {
-			data := append([]byte(nil), base...)
+// checkFastYAMLChars fails when fastYAMLChars, which skips words of plain
+// bytes, differs from the byte-by-byte check.
+func checkFastYAMLChars(t *testing.T, fm []byte) {
+	t.Helper()
+	if got, want := fastYAMLChars(fm), fastYAMLBytes(fm, 0, len(fm)); got != want {
+		t.Fatalf("%q: got %v, byte by byte %v", fm, got, want)
+	}
+}
+
+// TestFastYAMLCharsWords sets each byte value, and each character the
+// fast path rejects, at each offset of front matter lines longer than a
+// word.
+func TestFastYAMLCharsWords(t *testing.T) {
+	base := "title: \"Привет, мир\"\ntags: [a, b]\nsummary: Oʻzbekiston — “bosh”\n"
+	for at := range len(base) {
+		for c := range 0x100 {
+			data := []byte(base)
 			data[at] = byte(c)
-			want := bytes.IndexFunc(data, isBadControl)
-			if !utf8.Valid(data) {
-				continue
-			}
-			if got := firstBadControl(data); got != want {
-				t.Fatalf("byte %#x at %d in %q: got %d, want %d", c, at, data, got, want)
-			}
+			checkFastYAMLChars(t, data)
+		}
+		for _, r := range []string{"\u0085", "\u009f", "\u00a0", "\u2028", "\u2029", "\u2027", "\ufeff", "\ufffe", "\uffff", "\ufffd"} {
+			checkFastYAMLChars(t, []byte(base[:at]+r+base[at:]))
 		}
 	}
+}
+
+// FuzzFastYAMLChars compares fastYAMLChars with the byte-by-byte check.
+func FuzzFastYAMLChars(f *testing.F) {
+	f.Add([]byte("title: \"Привет, мир\"\ntags: [a, b]\n\u2028x: \ufeff\n"))
+	f.Fuzz(func(t *testing.T, fm []byte) { checkFastYAMLChars(t, fm) })
 }

@@ -38,8 +38,7 @@ func (s *Site) Write(dir string, entries []Entry) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("site: write: %w", err)
 	}
-	ds := &dirs{}
-	ds.fresh.Store(filepath.Clean(dir), false)
+	ds := newDirs(dir)
 	var (
 		mu      sync.Mutex
 		written = make(map[string]bool, len(m.items)*2)
@@ -88,14 +87,47 @@ func (s *Site) Write(dir string, entries []Entry) error {
 
 // dirs records the folders one Write has made or found, so that a file
 // costs no stat per path level, and a file in a folder this Write made
-// needs no check for an older version.
-type dirs struct{ fresh sync.Map } // folder → true if this Write made it
+// needs no check for an older version. It is a map under a lock: with a
+// sync.Map (a hash trie, whose nodes are out of the cache between writes)
+// the look-ups took about three times as long in builds of 10,000
+// releases (0.16 s against 0.05 s of CPU over five builds).
+type dirs struct {
+	mu    sync.Mutex
+	fresh map[string]bool // folder → true if this Write made it
+}
+
+// newDirs returns a record that holds the output folder dir, which
+// exists already.
+func newDirs(dir string) *dirs {
+	return &dirs{fresh: map[string]bool{filepath.Clean(dir): false}}
+}
+
+// lookup reports whether folder d is recorded, and whether this Write
+// made it.
+func (ds *dirs) lookup(d string) (made, ok bool) {
+	ds.mu.Lock()
+	made, ok = ds.fresh[d]
+	ds.mu.Unlock()
+	return made, ok
+}
+
+// record records folder d as made by this Write or not, unless it is
+// recorded already, and returns what is recorded.
+func (ds *dirs) record(d string, made bool) bool {
+	ds.mu.Lock()
+	defer ds.mu.Unlock()
+	if was, ok := ds.fresh[d]; ok {
+		return was
+	}
+	ds.fresh[d] = made
+	return made
+}
 
 // ensure makes folder d (and its parents) exist and reports whether this
 // Write made it.
 func (ds *dirs) ensure(d string) (bool, error) {
-	if v, ok := ds.fresh.Load(d); ok {
-		return v.(bool), nil
+	if made, ok := ds.lookup(d); ok {
+		return made, nil
 	}
 	err := os.Mkdir(d, 0o755)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -108,8 +140,7 @@ func (ds *dirs) ensure(d string) (bool, error) {
 	if err != nil && !errors.Is(err, fs.ErrExist) {
 		return false, fmt.Errorf("site: write: %w", err)
 	}
-	v, _ := ds.fresh.LoadOrStore(d, made)
-	return v.(bool), nil
+	return ds.record(d, made), nil
 }
 
 // writeFile replaces dir/p with b unless it already holds exactly b. A file
