@@ -39,10 +39,16 @@ func (r *Renderer) telegram(d *doc) ([]release.Part, error) {
 		return telegramParts(texts, units, 0, nil), nil
 	}
 	media := []release.Media{{URL: img, Alt: d.rel.ImageAlt}}
-	if full, n, ok := captionFits(head, body.buf, foot); ok {
-		return telegramParts([]string{full}, []int{n}, 1, media), nil
+	caption, n, over := leadCaption(head, body.buf, body.leadEnd)
+	if !over {
+		if full, n, ok := captionFits(head, body.buf, foot); ok {
+			return telegramParts([]string{full}, []int{n}, 1, media), nil
+		}
 	}
-	caption, tail, _, n := cutText(joinBody(head, body.buf[:body.leadEnd], ""), TelegramCaptionLimit, true)
+	tail := ""
+	if n < 0 {
+		caption, tail, _, n = cutText(caption, TelegramCaptionLimit, true)
+	}
 	// join(tail, joinBody("", rest of body, foot)) in one copy (tail is
 	// "" when the caption was not cut).
 	rest := joinBody(tail, body.buf[body.leadEnd:], foot)
@@ -52,6 +58,33 @@ func (r *Renderer) telegram(d *doc) ([]release.Part, error) {
 		texts, units = append(texts, more...), append(units, moreUnits...)
 	}
 	return telegramParts(texts, units, 1, media), nil
+}
+
+// leadCaption returns the caption of a photo whose text does not fit
+// in it, join(head, lead), with its length (-1 when it is not measured or
+// over the caption's limit). over reports that join(head, body, foot) is
+// known to be longer than a caption: the caption is measured first and
+// then the body after the lead only as far as the caption leaves room,
+// so the lead is measured once. After a head that ends inside a tag,
+// which would swallow what follows, over is false and nothing is
+// measured.
+func leadCaption(head string, body []byte, leadEnd int) (caption string, n int, over bool) {
+	caption = joinBody(head, body[:leadEnd], "")
+	if textlen.EndsInTag(strings.TrimSpace(head)) {
+		return caption, -1, false
+	}
+	// The caption is a prefix of the whole text that ends outside tags
+	// and entities (where the head or a paragraph of the body ends, and
+	// an entity never spans a line break): the whole is at least as long
+	// as the caption and the rest of the body.
+	n, ok := textlen.TelegramLenWithin(caption, TelegramCaptionLimit)
+	if !ok {
+		return caption, -1, true
+	}
+	if _, ok := textlen.TelegramLenWithin(bytes.TrimSpace(body[leadEnd:]), TelegramCaptionLimit-n); !ok {
+		return caption, n, true
+	}
+	return caption, n, false
 }
 
 // captionFits returns join(head, body, foot) and its Telegram length when
