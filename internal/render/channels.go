@@ -3,6 +3,7 @@ package render
 import (
 	"bytes"
 	"fmt"
+	"math/bits"
 	"strings"
 	"unicode/utf8"
 
@@ -141,12 +142,10 @@ func (r *Renderer) facebook(d *doc) ([]release.Part, error) {
 	if err != nil {
 		return nil, fmt.Errorf("template foot: %w", err)
 	}
-	body := d.plainBody().buf
-	text := joinBody(head, body, foot)
-	n := utf8fast.RuneCount(text)
+	text, n := joinCount(head, d.plainBody().buf, foot)
 	if n > FacebookLimit {
 		budget := FacebookLimit - utf8fast.RuneCount(join(head, "…", foot)) - 1
-		cut, _, _, _ := cutText(string(body), budget, false)
+		cut, _, _, _ := cutText(string(d.plainBody().buf), budget, false)
 		text = join(head, strings.TrimSpace(cut)+" …", foot)
 		n = utf8fast.RuneCount(text)
 	}
@@ -158,6 +157,41 @@ func (r *Renderer) facebook(d *doc) ([]release.Part, error) {
 		p.Media = []release.Media{{URL: img, Alt: d.rel.ImageAlt}}
 	}
 	return []release.Part{p}, nil
+}
+
+// joinCount is joinBody for a body that is valid UTF-8 (rendered from a
+// source newDoc made valid, or that Config.ValidUTF8 vouches for), and
+// the runes of the result: the body's are counted without validating.
+func joinCount(head string, body []byte, foot string) (string, int) {
+	text := joinBody(head, body, foot)
+	b := bytes.TrimSpace(body)
+	if len(b) == 0 {
+		return text, utf8fast.RuneCount(text)
+	}
+	start := 0
+	if h := strings.TrimSpace(head); h != "" {
+		start = len(h) + len("\n\n")
+	}
+	end := start + len(b)
+	return text, utf8fast.RuneCount(text[:start]) + validRunes(text[start:end]) + utf8fast.RuneCount(text[end:])
+}
+
+// validRunes counts the runes of valid UTF-8: the bytes that do not
+// continue a sequence, eight at a time.
+func validRunes(s string) int {
+	n, i := len(s), 0
+	for ; i+8 <= len(s); i += 8 {
+		v := utf8fast.Load8(s, i)
+		if cont := v &^ (v << 1) & 0x8080808080808080; cont != 0 { // 10xxxxxx
+			n -= bits.OnesCount64(cont)
+		}
+	}
+	for ; i < len(s); i++ {
+		if s[i]&0xC0 == 0x80 {
+			n--
+		}
+	}
+	return n
 }
 
 // XMaxReplies caps a thread: a lead longer than this many replies ends
