@@ -3,6 +3,7 @@ package render
 import (
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/pressbot/pressbot/internal/render/textlen"
 )
@@ -12,17 +13,19 @@ import (
 // caption's, and a text it calls over is longer than a caption.
 func checkLeadCaption(t *testing.T, head string, body []byte, leadEnd int, foot string) {
 	t.Helper()
-	caption, n, over := leadCaption(head, body, leadEnd)
-	if want := joinBody(head, body[:leadEnd], ""); caption != want {
-		t.Fatalf("caption %q, want %q", caption, want)
-	}
-	if n >= 0 {
-		if m := textlen.TelegramLen(caption); n != m || n > TelegramCaptionLimit {
-			t.Fatalf("length %d, TelegramLen %d: %q", n, m, caption)
+	for _, valid := range []bool{false, utf8.ValidString(head) && utf8.Valid(body)} {
+		caption, n, over := leadCaption(head, body, leadEnd, valid)
+		if want := joinBody(head, body[:leadEnd], ""); caption != want {
+			t.Fatalf("caption %q, want %q", caption, want)
 		}
-	}
-	if full := joinBody(head, body, foot); over && textlen.TelegramLen(full) <= TelegramCaptionLimit {
-		t.Fatalf("over, but the whole text is %d long: %q", textlen.TelegramLen(full), full)
+		if n >= 0 {
+			if m := textlen.TelegramLen(caption); n != m || n > TelegramCaptionLimit {
+				t.Fatalf("valid %v: length %d, TelegramLen %d: %q", valid, n, m, caption)
+			}
+		}
+		if full := joinBody(head, body, foot); over && textlen.TelegramLen(full) <= TelegramCaptionLimit {
+			t.Fatalf("valid %v: over, but the whole text is %d long: %q", valid, textlen.TelegramLen(full), full)
+		}
 	}
 }
 

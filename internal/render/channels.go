@@ -34,31 +34,34 @@ func (r *Renderer) telegram(d *doc) ([]release.Part, error) {
 		return nil, fmt.Errorf("template foot: %w", err)
 	}
 	body := d.telegramBody()
+	// The body is valid UTF-8 (see joinCount); so are the parts when
+	// head and foot are.
+	valid := utf8.ValidString(head) && utf8.ValidString(foot)
 	img := d.imageURL()
 	if img == "" {
-		texts, units := splitMeasured(joinBody(head, body.buf, foot), TelegramTextLimit, TelegramTextLimit, true)
-		return telegramParts(texts, units, 0, nil), nil
+		texts, units := splitMeasured(joinBody(head, body.buf, foot), TelegramTextLimit, TelegramTextLimit, true, valid)
+		return telegramParts(texts, units, 0, nil, valid), nil
 	}
 	media := []release.Media{{URL: img, Alt: d.rel.ImageAlt}}
-	caption, n, over := leadCaption(head, body.buf, body.leadEnd)
+	caption, n, over := leadCaption(head, body.buf, body.leadEnd, valid)
 	if !over {
 		if full, n, ok := captionFits(head, body.buf, foot); ok {
-			return telegramParts([]string{full}, []int{n}, 1, media), nil
+			return telegramParts([]string{full}, []int{n}, 1, media, valid), nil
 		}
 	}
 	tail := ""
 	if n < 0 {
-		caption, tail, _, n = cutText(caption, TelegramCaptionLimit, true)
+		caption, tail, _, n = cutText(caption, TelegramCaptionLimit, true, valid)
 	}
 	// join(tail, joinBody("", rest of body, foot)) in one copy (tail is
 	// "" when the caption was not cut).
 	rest := joinBody(tail, body.buf[body.leadEnd:], foot)
 	texts, units := []string{caption}, []int{n}
 	if rest != "" {
-		more, moreUnits := splitMeasured(rest, TelegramTextLimit, TelegramTextLimit, true)
+		more, moreUnits := splitMeasured(rest, TelegramTextLimit, TelegramTextLimit, true, valid)
 		texts, units = append(texts, more...), append(units, moreUnits...)
 	}
-	return telegramParts(texts, units, 1, media), nil
+	return telegramParts(texts, units, 1, media, valid), nil
 }
 
 // leadCaption returns the caption of a photo whose text does not fit
@@ -69,7 +72,7 @@ func (r *Renderer) telegram(d *doc) ([]release.Part, error) {
 // so the lead is measured once. After a head that ends inside a tag,
 // which would swallow what follows, over is false and nothing is
 // measured.
-func leadCaption(head string, body []byte, leadEnd int) (caption string, n int, over bool) {
+func leadCaption(head string, body []byte, leadEnd int, valid bool) (caption string, n int, over bool) {
 	caption = joinBody(head, body[:leadEnd], "")
 	if textlen.EndsInTag(strings.TrimSpace(head)) {
 		return caption, -1, false
@@ -78,7 +81,7 @@ func leadCaption(head string, body []byte, leadEnd int) (caption string, n int, 
 	// and entities (where the head or a paragraph of the body ends, and
 	// an entity never spans a line break): the whole is at least as long
 	// as the caption and the rest of the body.
-	n, ok := textlen.TelegramLenWithin(caption, TelegramCaptionLimit)
+	n, ok := measureWithin(caption, TelegramCaptionLimit, true, valid)
 	if !ok {
 		return caption, -1, true
 	}
@@ -108,15 +111,20 @@ func captionFits(head string, body []byte, foot string) (string, int, bool) {
 
 // telegramParts makes parts of HTML texts; the first captions of them are
 // photo captions carrying media. units holds the length of each text
-// where it is already known (-1, or a short slice, where not).
-func telegramParts(texts []string, units []int, captions int, media []release.Media) []release.Part {
+// where it is already known (-1, or a short slice, where not); valid says
+// that the texts are valid UTF-8.
+func telegramParts(texts []string, units []int, captions int, media []release.Media, valid bool) []release.Part {
 	parts := make([]release.Part, len(texts))
 	for i, s := range texts {
 		n := -1
 		if i < len(units) {
 			n = units[i]
 		}
-		if n < 0 {
+		switch {
+		case n >= 0:
+		case valid:
+			n = textlen.TelegramLenValid(s)
+		default:
 			n = textlen.TelegramLen(s)
 		}
 		parts[i] = release.Part{Format: release.FormatHTML, Text: s, Length: n, Limit: TelegramTextLimit}
@@ -145,7 +153,7 @@ func (r *Renderer) facebook(d *doc) ([]release.Part, error) {
 	text, n := joinCount(head, d.plainBody().buf, foot)
 	if n > FacebookLimit {
 		budget := FacebookLimit - utf8fast.RuneCount(join(head, "…", foot)) - 1
-		cut, _, _, _ := cutText(string(d.plainBody().buf), budget, false)
+		cut, _, _, _ := cutText(string(d.plainBody().buf), budget, false, false)
 		text = join(head, strings.TrimSpace(cut)+" …", foot)
 		n = utf8fast.RuneCount(text)
 	}

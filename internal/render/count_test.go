@@ -53,3 +53,18 @@ func FuzzValidRunes(f *testing.F) {
 		}
 	})
 }
+
+// TestTelegramInvalidTitle checks that a head with invalid UTF-8 (a
+// title no loader checked) is measured the validating way.
+func TestTelegramInvalidTitle(t *testing.T) {
+	r := newTestRenderer(t)
+	for _, image := range []bool{false, true} {
+		rel := fuzzRelease("Lead.\n\n"+strings.Repeat("Some more words. ", 300), image)
+		rel.Title = "Bad \xff\xfe\xf0 title \xe2\x80"
+		all, err := r.All(rel)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkPosts(t, "invalid title", all.Posts)
+	}
+}
