@@ -3,6 +3,7 @@ package render
 import (
 	"bytes"
 	"fmt"
+	"math/bits"
 	"strings"
 	"unicode/utf8"
 
@@ -33,25 +34,61 @@ func (r *Renderer) telegram(d *doc) ([]release.Part, error) {
 		return nil, fmt.Errorf("template foot: %w", err)
 	}
 	body := d.telegramBody()
+	// The body is valid UTF-8 (see joinCount); so are the parts when
+	// head and foot are.
+	valid := utf8.ValidString(head) && utf8.ValidString(foot)
 	img := d.imageURL()
 	if img == "" {
-		texts, units := splitMeasured(joinBody(head, body.buf, foot), TelegramTextLimit, TelegramTextLimit, true)
-		return telegramParts(texts, units, 0, nil), nil
+		texts, units := splitMeasured(joinBody(head, body.buf, foot), TelegramTextLimit, TelegramTextLimit, true, valid)
+		return telegramParts(texts, units, 0, nil, valid), nil
 	}
 	media := []release.Media{{URL: img, Alt: d.rel.ImageAlt}}
-	if full, n, ok := captionFits(head, body.buf, foot); ok {
-		return telegramParts([]string{full}, []int{n}, 1, media), nil
+	caption, n, over := leadCaption(head, body.buf, body.leadEnd, valid)
+	if !over {
+		if full, n, ok := captionFits(head, body.buf, foot); ok {
+			return telegramParts([]string{full}, []int{n}, 1, media, valid), nil
+		}
 	}
-	caption, tail, _, n := cutText(joinBody(head, body.buf[:body.leadEnd], ""), TelegramCaptionLimit, true)
+	tail := ""
+	if n < 0 {
+		caption, tail, _, n = cutText(caption, TelegramCaptionLimit, true, valid)
+	}
 	// join(tail, joinBody("", rest of body, foot)) in one copy (tail is
 	// "" when the caption was not cut).
 	rest := joinBody(tail, body.buf[body.leadEnd:], foot)
 	texts, units := []string{caption}, []int{n}
 	if rest != "" {
-		more, moreUnits := splitMeasured(rest, TelegramTextLimit, TelegramTextLimit, true)
+		more, moreUnits := splitMeasured(rest, TelegramTextLimit, TelegramTextLimit, true, valid)
 		texts, units = append(texts, more...), append(units, moreUnits...)
 	}
-	return telegramParts(texts, units, 1, media), nil
+	return telegramParts(texts, units, 1, media, valid), nil
+}
+
+// leadCaption returns the caption of a photo whose text does not fit
+// in it, join(head, lead), with its length (-1 when it is not measured or
+// over the caption's limit). over reports that join(head, body, foot) is
+// known to be longer than a caption: the caption is measured first and
+// then the body after the lead only as far as the caption leaves room,
+// so the lead is measured once. After a head that ends inside a tag,
+// which would swallow what follows, over is false and nothing is
+// measured.
+func leadCaption(head string, body []byte, leadEnd int, valid bool) (caption string, n int, over bool) {
+	caption = joinBody(head, body[:leadEnd], "")
+	if textlen.EndsInTag(strings.TrimSpace(head)) {
+		return caption, -1, false
+	}
+	// The caption is a prefix of the whole text that ends outside tags
+	// and entities (where the head or a paragraph of the body ends, and
+	// an entity never spans a line break): the whole is at least as long
+	// as the caption and the rest of the body.
+	n, ok := measureWithin(caption, TelegramCaptionLimit, true, valid)
+	if !ok {
+		return caption, -1, true
+	}
+	if _, ok := textlen.TelegramLenWithin(bytes.TrimSpace(body[leadEnd:]), TelegramCaptionLimit-n); !ok {
+		return caption, n, true
+	}
+	return caption, n, false
 }
 
 // captionFits returns join(head, body, foot) and its Telegram length when
@@ -74,15 +111,20 @@ func captionFits(head string, body []byte, foot string) (string, int, bool) {
 
 // telegramParts makes parts of HTML texts; the first captions of them are
 // photo captions carrying media. units holds the length of each text
-// where it is already known (-1, or a short slice, where not).
-func telegramParts(texts []string, units []int, captions int, media []release.Media) []release.Part {
+// where it is already known (-1, or a short slice, where not); valid says
+// that the texts are valid UTF-8.
+func telegramParts(texts []string, units []int, captions int, media []release.Media, valid bool) []release.Part {
 	parts := make([]release.Part, len(texts))
 	for i, s := range texts {
 		n := -1
 		if i < len(units) {
 			n = units[i]
 		}
-		if n < 0 {
+		switch {
+		case n >= 0:
+		case valid:
+			n = textlen.TelegramLenValid(s)
+		default:
 			n = textlen.TelegramLen(s)
 		}
 		parts[i] = release.Part{Format: release.FormatHTML, Text: s, Length: n, Limit: TelegramTextLimit}
@@ -108,12 +150,10 @@ func (r *Renderer) facebook(d *doc) ([]release.Part, error) {
 	if err != nil {
 		return nil, fmt.Errorf("template foot: %w", err)
 	}
-	body := d.plainBody().buf
-	text := joinBody(head, body, foot)
-	n := utf8fast.RuneCount(text)
+	text, n := joinCount(head, d.plainBody().buf, foot)
 	if n > FacebookLimit {
 		budget := FacebookLimit - utf8fast.RuneCount(join(head, "…", foot)) - 1
-		cut, _, _, _ := cutText(string(body), budget, false)
+		cut, _, _, _ := cutText(string(d.plainBody().buf), budget, false, false)
 		text = join(head, strings.TrimSpace(cut)+" …", foot)
 		n = utf8fast.RuneCount(text)
 	}
@@ -125,6 +165,41 @@ func (r *Renderer) facebook(d *doc) ([]release.Part, error) {
 		p.Media = []release.Media{{URL: img, Alt: d.rel.ImageAlt}}
 	}
 	return []release.Part{p}, nil
+}
+
+// joinCount is joinBody for a body that is valid UTF-8 (rendered from a
+// source newDoc made valid, or that Config.ValidUTF8 vouches for), and
+// the runes of the result: the body's are counted without validating.
+func joinCount(head string, body []byte, foot string) (string, int) {
+	text := joinBody(head, body, foot)
+	b := bytes.TrimSpace(body)
+	if len(b) == 0 {
+		return text, utf8fast.RuneCount(text)
+	}
+	start := 0
+	if h := strings.TrimSpace(head); h != "" {
+		start = len(h) + len("\n\n")
+	}
+	end := start + len(b)
+	return text, utf8fast.RuneCount(text[:start]) + validRunes(text[start:end]) + utf8fast.RuneCount(text[end:])
+}
+
+// validRunes counts the runes of valid UTF-8: the bytes that do not
+// continue a sequence, eight at a time.
+func validRunes(s string) int {
+	n, i := len(s), 0
+	for ; i+8 <= len(s); i += 8 {
+		v := utf8fast.Load8(s, i)
+		if cont := v &^ (v << 1) & 0x8080808080808080; cont != 0 { // 10xxxxxx
+			n -= bits.OnesCount64(cont)
+		}
+	}
+	for ; i < len(s); i++ {
+		if s[i]&0xC0 == 0x80 {
+			n--
+		}
+	}
+	return n
 }
 
 // XMaxReplies caps a thread: a lead longer than this many replies ends

@@ -91,7 +91,7 @@ func FuzzSplit(f *testing.F) {
 		// limit above the longest one so that the cluster check holds.
 		limit := max(12+len(body)%50, longestCluster(html)+2)
 		texts := splitText(html, limit, limit, true)
-		parts := telegramParts(texts, nil, 0, nil)
+		parts := telegramParts(texts, nil, 0, nil, false)
 		for i, p := range parts {
 			if err := ValidateTelegramHTML(p.Text); err != nil {
 				t.Fatalf("part %d: %v\n%s", i+1, err, p.Text)

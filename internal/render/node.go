@@ -51,6 +51,12 @@ func (f *nodeFuncs) Register(k ast.NodeKind, fn renderer.NodeRendererFunc) {
 // nodeRenderer: no function fails, stops the walk, or returns a status
 // that depends on the writer.
 func (f nodeFuncs) renderBoth(a, b *writer, src []byte, n ast.Node) {
+	if n.Kind() == ast.KindText && a.html && !b.html {
+		if t := n.(*ast.Text); !t.IsRaw() {
+			textBoth(a, b, t.Segment.Value(src), t)
+			return
+		}
+	}
 	var fn renderer.NodeRendererFunc
 	if k := int(n.Kind()); k < len(f) {
 		fn = f[k]
@@ -327,6 +333,22 @@ func (nr *nodeRenderer) text(bw util.BufWriter, source []byte, n ast.Node, enter
 		w.buf = append(w.buf, ' ')
 	}
 	return ast.WalkContinue, nil
+}
+
+// textBoth is text for the HTML writer a and the plain-text writer b,
+// the source resolved for both in one scan.
+func textBoth(a, b *writer, v []byte, t *ast.Text) {
+	a.open()
+	b.open()
+	a.buf, b.buf = appendResolvedBoth(a.buf, b.buf, v)
+	for _, w := range [2]*writer{a, b} {
+		switch {
+		case t.HardLineBreak():
+			w.brk(1)
+		case t.SoftLineBreak():
+			w.buf = append(w.buf, ' ')
+		}
+	}
 }
 
 func (nr *nodeRenderer) str(bw util.BufWriter, _ []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {

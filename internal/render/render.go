@@ -65,7 +65,8 @@ type Config struct {
 	// content.Load, which refuses other files: the renderer then does not
 	// check again. Without it an invalid byte becomes U+FFFD; with it set
 	// and an invalid body, posts may hold invalid UTF-8 (which Telegram
-	// refuses). It sets release.Part.ValidUTF8 on every part.
+	// refuses) and the length of a Facebook post may be miscounted. It
+	// sets release.Part.ValidUTF8 on every part.
 	ValidUTF8 bool
 }
 

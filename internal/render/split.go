@@ -47,7 +47,7 @@ type breakAt struct {
 // and tags open at a split are closed at the end of the part and opened
 // again at the start of the next. In text mode every rune counts one.
 func splitText(s string, first, rest int, html bool) []string {
-	parts, _ := splitMeasured(s, first, rest, html)
+	parts, _ := splitMeasured(s, first, rest, html, false)
 	return parts
 }
 
@@ -55,10 +55,13 @@ func splitText(s string, first, rest int, html bool) []string {
 // where measuring it was part of the work (-1 where it was not). Most
 // texts fit in one part and are measured once, with no break scanning;
 // a part cut from a longer text has the length the scan counted.
-func splitMeasured(s string, first, rest int, html bool) (parts []string, units []int) {
+//
+// valid says that s is valid UTF-8, which is then measured without
+// validating it.
+func splitMeasured(s string, first, rest int, html, valid bool) (parts []string, units []int) {
 	limit := first
 	for {
-		head, tail, cut, n := cutText(s, limit, html)
+		head, tail, cut, n := cutText(s, limit, html, valid)
 		if !cut {
 			return append(parts, s), append(units, n)
 		}
@@ -77,7 +80,7 @@ func splitMeasured(s string, first, rest int, html bool) (parts []string, units 
 // tail that carries on; cut is false when all of s fits. units is the
 // length of what is returned first (all of s, or the head) when it is
 // known without measuring again, else -1.
-func cutText(s string, limit int, html bool) (head, tail string, cut bool, units int) {
+func cutText(s string, limit int, html, valid bool) (head, tail string, cut bool, units int) {
 	if len(s) <= limit {
 		return s, "", false, -1 // no character takes less than one byte
 	}
@@ -87,7 +90,7 @@ func cutText(s string, limit int, html bool) (head, tail string, cut bool, units
 	// otherwise it takes the measure to cut, as it always did.
 	measured := likelyFits(s, limit)
 	if measured {
-		if n, ok := measureWithin(s, limit, html); ok {
+		if n, ok := measureWithin(s, limit, html, valid); ok {
 			return s, "", false, n
 		}
 	}
@@ -107,7 +110,7 @@ func cutText(s string, limit int, html bool) (head, tail string, cut bool, units
 		return s, "", false, total
 	}
 	if !exact && !measured {
-		if n, ok := measureWithin(s, limit, html); ok {
+		if n, ok := measureWithin(s, limit, html, valid); ok {
 			return s, "", false, n
 		}
 	}
@@ -826,8 +829,12 @@ func continues(s string) bool {
 }
 
 // measureWithin is the length of s as its platform counts it, and
-// whether it is at most limit; counting stops past the limit.
-func measureWithin(s string, limit int, html bool) (int, bool) {
+// whether it is at most limit; counting stops past the limit. valid says
+// that s is valid UTF-8.
+func measureWithin(s string, limit int, html, valid bool) (int, bool) {
+	if html && valid {
+		return textlen.TelegramLenValidWithin(s, limit)
+	}
 	if html {
 		return textlen.TelegramLenWithin(s, limit)
 	}

@@ -383,16 +383,7 @@ func FuzzSplitMatchesReference(f *testing.F) {
 		if limit < 1 || limit > 5000 {
 			t.Skip()
 		}
-		got, units := splitMeasured(s, limit, limit, html)
-		want := refSplitText(s, limit, limit, html)
-		if strings.Join(got, "\x00|") != strings.Join(want, "\x00|") {
-			t.Fatalf("split(%q, %d, html %v) = %q, reference %q", s, limit, html, got, want)
-		}
-		for i, n := range units {
-			if m := refMeasure(got[i], html); n >= 0 && n != m {
-				t.Fatalf("split(%q, %d, html %v): part %d reported %d units, is %d", s, limit, html, i, n, m)
-			}
-		}
+		checkSplitMeasured(t, s, limit, html)
 	})
 }
 
@@ -409,7 +400,7 @@ func TestSplitMatchesReferenceOnReleases(t *testing.T) {
 			}
 			s := string(w.buf)
 			for _, limit := range []int{13, 50, 100, 300, 1024, 4096} {
-				got, _ := splitMeasured(s, limit, limit, html)
+				got, _ := splitMeasured(s, limit, limit, html, false)
 				want := refSplitText(s, limit, limit, html)
 				if strings.Join(got, "\x00|") != strings.Join(want, "\x00|") {
 					t.Fatalf("%s: html %v, limit %d: parts differ from the reference", tr.name, html, limit)
@@ -453,14 +444,25 @@ func TestSplitMatchesReferenceRandom(t *testing.T) {
 		s := b.String()
 		limit := 3 + rng.IntN(80)
 		html := rng.IntN(4) != 0
-		got, units := splitMeasured(s, limit, limit, html)
-		want := refSplitText(s, limit, limit, html)
+		checkSplitMeasured(t, s, limit, html)
+	}
+}
+
+// checkSplitMeasured splits s with the tuned splitter (also measuring
+// the parts as valid UTF-8, when s is) and the reference one: the parts
+// must be the same, and every length the splitter reports must be the
+// part's length as the platform counts it.
+func checkSplitMeasured(t *testing.T, s string, limit int, html bool) {
+	t.Helper()
+	want := refSplitText(s, limit, limit, html)
+	for _, valid := range []bool{false, utf8.ValidString(s)} {
+		got, units := splitMeasured(s, limit, limit, html, valid)
 		if strings.Join(got, "\x00|") != strings.Join(want, "\x00|") {
-			t.Fatalf("split(%q, %d, html %v) = %q, reference %q", s, limit, html, got, want)
+			t.Fatalf("split(%q, %d, html %v, valid %v) = %q, reference %q", s, limit, html, valid, got, want)
 		}
 		for i, u := range units {
 			if m := refMeasure(got[i], html); u >= 0 && u != m {
-				t.Fatalf("split(%q, %d, html %v): part %d reported %d units, is %d", s, limit, html, i, u, m)
+				t.Fatalf("split(%q, %d, html %v, valid %v): part %d reported %d units, is %d", s, limit, html, valid, i, u, m)
 			}
 		}
 	}

@@ -156,7 +156,8 @@ func refHashtags(tags []string) []string {
 }
 
 // FuzzTextMatchesReference: resolving and escaping text, runs copied
-// whole or not, write what the reference writes.
+// whole or not, for one profile or both at once, write what the
+// reference writes.
 func FuzzTextMatchesReference(f *testing.F) {
 	for _, s := range fuzzSeeds {
 		f.Add([]byte(s))
@@ -167,6 +168,13 @@ func FuzzTextMatchesReference(f *testing.F) {
 			if got, want := appendResolved(nil, b, esc), refAppendResolved(nil, b, esc); !bytes.Equal(got, want) {
 				t.Fatalf("appendResolved(%q, %v) = %q, want %q", b, esc, got, want)
 			}
+		}
+		html, plain := appendResolvedBoth([]byte("<"), []byte(">"), b)
+		if want := refAppendResolved([]byte("<"), b, true); !bytes.Equal(html, want) {
+			t.Fatalf("appendResolvedBoth(%q): HTML %q, want %q", b, html, want)
+		}
+		if want := refAppendResolved([]byte(">"), b, false); !bytes.Equal(plain, want) {
+			t.Fatalf("appendResolvedBoth(%q): plain %q, want %q", b, plain, want)
 		}
 		if got, want := appendEscaped(nil, b), refAppendEscaped(nil, b); !bytes.Equal(got, want) {
 			t.Fatalf("appendEscaped(%q) = %q, want %q", b, got, want)

@@ -319,6 +319,61 @@ func appendResolved(dst, src []byte, esc bool) []byte {
 	return append(dst, src[last:]...)
 }
 
+// appendResolvedBoth is appendResolved of src into html (escaped) and
+// into plain (not escaped) in one scan: the two differ only at the bytes
+// HTML escapes and at a '&' that starts no reference.
+func appendResolvedBoth(html, plain, src []byte) ([]byte, []byte) {
+	lastH, lastP := 0, 0 // what each has taken of src
+	for i := 0; i < len(src); i++ {
+		if len(src)-i > longRun {
+			if i += nextOf(src[i:], specialsHTMLMD); i == len(src) {
+				break
+			}
+		}
+		c := src[i]
+		if byteClass[c] == 0 {
+			continue
+		}
+		switch {
+		case c == '\\':
+			if i+1 >= len(src) || !util.IsPunct(src[i+1]) {
+				continue // a literal backslash
+			}
+			html, plain = append(html, src[lastH:i]...), append(plain, src[lastP:i]...)
+			i++
+			lastH, lastP = i, i
+			if byteClass[src[i]]&escHTML != 0 {
+				html = append(html, htmlEscapes[src[i]]...)
+				lastH = i + 1
+			}
+		case c == '&':
+			r, chars, n := entityAt(src[i:])
+			if n == 0 {
+				html = append(html, src[lastH:i]...)
+				html = append(html, "&amp;"...)
+				lastH = i + 1
+				continue
+			}
+			html, plain = append(html, src[lastH:i]...), append(plain, src[lastP:i]...)
+			if chars == nil {
+				chars = utf8.AppendRune(make([]byte, 0, utf8.UTFMax), r)
+			}
+			html, plain = appendEscaped(html, chars), append(plain, chars...)
+			lastH, lastP = i+n, i+n
+			i += n - 1
+		case c == 0:
+			html, plain = append(html, src[lastH:i]...), append(plain, src[lastP:i]...)
+			html, plain = append(html, htmlEscapes[0]...), append(plain, htmlEscapes[0]...)
+			lastH, lastP = i+1, i+1
+		default: // <, > and ", escaped in HTML only
+			html = append(html, src[lastH:i]...)
+			html = append(html, htmlEscapes[c]...)
+			lastH = i + 1
+		}
+	}
+	return append(html, src[lastH:]...), append(plain, src[lastP:]...)
+}
+
 // entityAt reads a character reference at the start of s: a named one
 // returns its characters, a numeric one its rune; n is 0 when s starts with
 // none.
