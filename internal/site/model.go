@@ -68,8 +68,10 @@ type model struct {
 	items  []*item            // newest first
 	langs  []string           // index order
 	byLang map[string][]*item // newest first
-	tags   []*tag             // by slug
-	// folders are the archive's folders, releases/ first, depth first.
+	// tags are the tag pages, by slug, and folders the archive's folders,
+	// releases/ first, depth first: made by the function releaseTasks
+	// returns, while the release pages are written, which need neither.
+	tags    []*tag
 	folders []*folder
 	chrome  sync.Map // page chrome by depth, language, scope (*chrome)
 	frags   sync.Map // release page fragments by partial and key (template.HTML)
@@ -96,8 +98,6 @@ func (s *Site) model(entries []Entry) (*model, error) {
 		m.byLang[it.Lang] = append(m.byLang[it.Lang], it)
 	}
 	m.langs = s.langOrder(m.byLang)
-	m.tags = groupTags(items)
-	m.folders = folders(items)
 	linkTranslations(items, m.langs)
 	return m, nil
 }
