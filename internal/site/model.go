@@ -126,8 +126,9 @@ func (s *Site) newItems(entries []Entry) ([]*item, error) {
 	var wg sync.WaitGroup
 	for w := range n {
 		wg.Go(func() {
+			tags := tagRefs{}
 			for i := w * len(entries) / n; i < (w+1)*len(entries)/n; i++ {
-				items[i], errs[i] = s.newItem(&entries[i])
+				items[i], errs[i] = s.newItem(&entries[i], tags)
 			}
 		})
 	}
@@ -140,8 +141,24 @@ func (s *Site) newItems(entries []Entry) ([]*item, error) {
 	return items, nil
 }
 
-// newItem prepares one entry.
-func (s *Site) newItem(e *Entry) (*item, error) {
+// tagRefs holds the tag references made so far by one goroutine, by the
+// tag as written: a newsroom's releases share a few hundred tags, and
+// making a slug costs more than looking one up.
+type tagRefs map[string]tagRef
+
+// ref returns the reference to tag t.
+func (refs tagRefs) ref(t string) tagRef {
+	r, ok := refs[t]
+	if !ok {
+		sl := slug(t)
+		r = tagRef{Name: t, Slug: sl, Esc: release.EscapePath(sl)}
+		refs[t] = r
+	}
+	return r
+}
+
+// newItem prepares one entry, with the tag references made so far.
+func (s *Site) newItem(e *Entry, tags tagRefs) (*item, error) {
 	r := e.Release
 	if err := checkID(r.ID); err != nil {
 		return nil, err
@@ -184,8 +201,8 @@ func (s *Site) newItem(e *Entry) (*item, error) {
 		}
 	}
 	for _, t := range s.cfg.PrivateTags.Public(r.Tags) {
-		if sl := slug(t); sl != "" && !slices.ContainsFunc(it.Tags, func(x tagRef) bool { return x.Slug == sl }) {
-			it.Tags = append(it.Tags, tagRef{Name: t, Slug: sl, Esc: release.EscapePath(sl)})
+		if ref := tags.ref(t); ref.Slug != "" && !slices.ContainsFunc(it.Tags, func(x tagRef) bool { return x.Slug == ref.Slug }) {
+			it.Tags = append(it.Tags, ref)
 		}
 	}
 	return it, nil

@@ -329,3 +329,22 @@ func TestRenderCalledOnce(t *testing.T) {
 		t.Error("posts.json for an entry without posts")
 	}
 }
+
+// TestTagRefs checks that the tag references a build shares keep each
+// spelling of a tag, with its slug and escaped slug.
+func TestTagRefs(t *testing.T) {
+	refs := tagRefs{}
+	for _, tc := range []struct{ tag, slug, esc string }{
+		{"Aral Sea", "aral-sea", "aral-sea"},
+		{"aral sea", "aral-sea", "aral-sea"},
+		{"Aral Sea", "aral-sea", "aral-sea"},
+		{"Орол", "орол", "%D0%BE%D1%80%D0%BE%D0%BB"},
+		{"!!", "t-2121", "t-2121"},
+		{" ", "", ""},
+	} {
+		got := refs.ref(tc.tag)
+		if want := (tagRef{Name: tc.tag, Slug: tc.slug, Esc: tc.esc}); got != want {
+			t.Errorf("ref(%q) = %+v, want %+v", tc.tag, got, want)
+		}
+	}
+}
