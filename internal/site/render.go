@@ -3,8 +3,8 @@ package site
 import (
 	"bytes"
 	"fmt"
-	"path"
 	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -22,23 +22,15 @@ type job func(buf *bytes.Buffer) (string, error)
 // worker (a large release takes tens of milliseconds).
 type task struct{ job, then job }
 
-// releaseTasks lists the release pages (and their posts), and returns
-// a function that lists every other file. The release pages need only
-// what model makes; the other files also need the tag and folder groups,
-// which that function makes first, so that it can run while the release
-// pages are written. The feeds' jobs are made here, as they mark the
-// items a feed carries, which a release job must know.
-func (s *Site) releaseTasks(m *model) (tasks []task, rest func() []task) {
+// releaseOrder returns the items in the order their pages are written,
+// and a function that lists every other file. The release pages need
+// only what model makes; the other files also need the tag and folder
+// groups, which that function makes first, so that it can run while the
+// release pages are written. The feeds' jobs are made here, as they mark
+// the items a feed carries, which a release job must know.
+func (s *Site) releaseOrder(m *model) (order []*item, rest func() []task) {
 	feeds := s.feedJobs(m)
-	tasks = make([]task, 0, len(m.items))
-	for _, it := range interleaved(m.items) {
-		t := task{job: s.releaseJob(m, it)}
-		if it.e.Posts != nil || it.e.Render != nil {
-			t.then = postsJob(it)
-		}
-		tasks = append(tasks, t)
-	}
-	return tasks, func() []task {
+	return interleaved(m.items), func() []task {
 		m.tags = groupTags(m.items)
 		m.folders = folders(m.items)
 		var out []task
@@ -47,6 +39,15 @@ func (s *Site) releaseTasks(m *model) (tasks []task, rest func() []task) {
 		}
 		return out
 	}
+}
+
+// releaseTask is the task of an item's page and posts.
+func (s *Site) releaseTask(m *model, it *item) task {
+	t := task{job: s.releaseJob(m, it)}
+	if it.e.Posts != nil || it.e.Render != nil {
+		t.then = postsJob(it)
+	}
+	return t
 }
 
 // pageJobs lists every file but the release pages, the feeds last but
@@ -103,7 +104,7 @@ func interleaved(items []*item) []*item {
 		index  = map[string]int{}
 	)
 	for _, it := range items {
-		parent := path.Dir(path.Dir(it.Path)) // Path ends in "/"
+		parent := parentOf(it.Path)
 		i, ok := index[parent]
 		if !ok {
 			i = len(groups)
@@ -123,13 +124,20 @@ func interleaved(items []*item) []*item {
 	return out
 }
 
+// parentOf returns the parent of page folder p, which ends in "/" and is
+// clean ("releases/2024/x/" → "releases/2024/"), without path.Dir's
+// copy: it took half of interleaved's time.
+func parentOf(p string) string {
+	return p[:strings.LastIndexByte(p[:len(p)-1], '/')+1]
+}
+
 // generate runs every job on workers goroutines and hands each file to
 // emit, which must be safe for concurrent use. b belongs to the worker and
 // is reused for its next file: emit must not keep it. generate stops at
 // the first error. The jobs of the files other than release pages are
 // made meanwhile (see releaseTasks), and run after the release pages.
 func (s *Site) generate(m *model, workers int, emit func(path string, b []byte) error) error {
-	first, makeRest := s.releaseTasks(m)
+	first, makeRest := s.releaseOrder(m)
 	var (
 		rest     []task
 		ready    = make(chan struct{})
@@ -159,7 +167,7 @@ func (s *Site) generate(m *model, workers int, emit func(path string, b []byte) 
 				return err
 			}
 			for !failed.Load() {
-				t, ok := taskAt(first, &rest, ready, int(next.Add(1))-1)
+				t, ok := s.taskAt(m, first, &rest, ready, int(next.Add(1))-1)
 				if !ok {
 					return
 				}
@@ -178,11 +186,12 @@ func (s *Site) generate(m *model, workers int, emit func(path string, b []byte) 
 	return errFirst
 }
 
-// taskAt returns task i of first followed by *rest, which is set when
-// ready is closed; false when there is no task i.
-func taskAt(first []task, rest *[]task, ready <-chan struct{}, i int) (task, bool) {
+// taskAt returns task i: the page of first[i], or after them task i of
+// *rest, which is set when ready is closed; false when there is no task
+// i. A release's task is made here, on the worker that runs it.
+func (s *Site) taskAt(m *model, first []*item, rest *[]task, ready <-chan struct{}, i int) (task, bool) {
 	if i < len(first) {
-		return first[i], true
+		return s.releaseTask(m, first[i]), true
 	}
 	<-ready
 	if i -= len(first); i < len(*rest) {
