@@ -90,7 +90,7 @@ func (s *Site) model(entries []Entry) (*model, error) {
 		}
 		seen[it.ID] = true
 	}
-	slices.SortFunc(items, func(a, b *item) int {
+	sortHalves(items, func(a, b *item) int {
 		return cmp.Or(b.Pub.Compare(a.Pub), strings.Compare(a.ID, b.ID))
 	})
 	m := &model{items: items, byLang: map[string][]*item{}}

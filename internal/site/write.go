@@ -371,7 +371,7 @@ func (ds *dirs) updateManifest(dir string, written map[string]bool) error {
 	for p := range written {
 		paths = append(paths, p)
 	}
-	slices.Sort(paths)
+	sortHalves(paths, strings.Compare)
 	list := strings.Join(paths, "\n") + "\n"
 	if list == string(old) {
 		return nil
