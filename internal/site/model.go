@@ -45,8 +45,12 @@ type item struct {
 	BodyImages []string
 	Alts       []*item // the translation group, self included, by language
 
-	imgSrc   string    // how the body opens a local picture (Site.imgSrc)
-	inFeed   bool      // a feed carries it (set before pages are made)
+	imgSrc string // how the body opens a local picture (Site.imgSrc)
+	inFeed bool   // a feed carries it (set before pages are made)
+	// posts: the entry may have posts (Posts or Render set when the
+	// item was made), so its page's task writes posts.json too. Set
+	// once, as Render sets Posts while other workers make tasks.
+	posts    bool
 	loadOnce sync.Once // runs e.Render, if any (see load)
 	rowOnce  sync.Once // the list fragment, rendered on first use
 	row      string
@@ -190,6 +194,7 @@ func (s *Site) newItem(e *Entry, tags tagRefs) (*item, error) {
 		Path: p, Href: s.dirLink(release.EscapePath(p)), URL: r.PageURL(s.cfg.BaseURL),
 		Date: formatDate(dated, lang), DateISO: dated.Format(time.RFC3339), dated: dated,
 		Pub: pub, Upd: upd.In(s.cfg.Zone), ImageAbs: r.ImageURL(s.cfg.BaseURL), imgSrc: s.imgSrc,
+		posts: e.Posts != nil || e.Render != nil,
 	}
 	if it.Upd.After(pub) {
 		it.ModifiedISO = it.Upd.Format(time.RFC3339)

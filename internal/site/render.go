@@ -44,7 +44,7 @@ func (s *Site) releaseOrder(m *model) (order []*item, rest func() []task) {
 // releaseTask is the task of an item's page and posts.
 func (s *Site) releaseTask(m *model, it *item) task {
 	t := task{job: s.releaseJob(m, it)}
-	if it.e.Posts != nil || it.e.Render != nil {
+	if it.posts {
 		t.then = postsJob(it)
 	}
 	return t

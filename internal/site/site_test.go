@@ -348,3 +348,21 @@ func TestTagRefs(t *testing.T) {
 		}
 	}
 }
+
+// TestRenderWhileTasksAreMade checks, under the race detector, that a
+// list page may render an entry (its Render sets Posts) while a worker
+// is still making the release tasks: a task must not read Posts.
+func TestRenderWhileTasksAreMade(t *testing.T) {
+	s := newSite(t, Config{BaseURL: testBase, PerPage: 1})
+	for range 200 {
+		entries := benchEntries(3)
+		for i := range entries {
+			entries[i].Render = func(e *Entry) {
+				e.Posts = []release.Post{{Channel: "x", Kind: release.KindX, Parts: []release.Part{{Format: "text", Text: "post"}}}}
+			}
+		}
+		if _, err := s.Files(entries); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
