@@ -53,7 +53,7 @@ type item struct {
 	posts    bool
 	loadOnce sync.Once // runs e.Render, if any (see load)
 	rowOnce  sync.Once // the list fragment, rendered on first use
-	row      string
+	row      []string  // split by splitHrefs
 	rowErr   error
 }
 
