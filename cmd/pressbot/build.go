@@ -398,7 +398,7 @@ func lazyEntries(rdr *render.Renderer, rels []release.Release, content *os.Root)
 
 // lazyEntriesKnown is lazyEntries for releases of which missing, when set,
 // reports those whose local image the loader found missing: their images
-// are not looked up again.
+// are not looked up again, to describe or to copy (Entry.ImageMissing).
 func lazyEntriesKnown(rdr *render.Renderer, rels []release.Release, content *os.Root, missing func(r *release.Release) bool) ([]site.Entry, *renderLog) {
 	log := &renderLog{errs: make([]string, len(rels))}
 	entries := make([]site.Entry, len(rels))
@@ -407,6 +407,7 @@ func lazyEntriesKnown(rdr *render.Renderer, rels []release.Release, content *os.
 			log.errs[j] = fillOrFallBack(rdr, e, content, missing)
 			e.Release.Body = "" // rendered: the Markdown is not needed any more
 		}}
+		entries[j].ImageMissing = missing != nil && missing(&r)
 	}
 	return entries, log
 }

@@ -283,7 +283,7 @@ func (s *Site) copyMedia(ds *dirs, dir string, m *model) (written []string, skip
 		return nil, nil, fmt.Errorf("site: media: %w", err)
 	}
 	defer root.Close()
-	imgs := localImages(m)
+	imgs := slices.DeleteFunc(localImages(m), knownMissing(m))
 	copied := make([]bool, len(imgs))
 	errs := make([]error, len(imgs))
 	inParallel(len(imgs), 2*runtime.GOMAXPROCS(0), func(i int) {
@@ -301,6 +301,26 @@ func (s *Site) copyMedia(ds *dirs, dir string, m *model) (written []string, skip
 		}
 	}
 	return written, skipped, nil
+}
+
+// knownMissing returns whether a picture is one that Entry.ImageMissing
+// says is not in MediaDir, and that no body shows.
+func knownMissing(m *model) func(img string) bool {
+	missing := map[string]bool{}
+	for _, it := range m.items {
+		if it.e.ImageMissing && it.Image != "" {
+			missing[it.Image] = true
+		}
+	}
+	if len(missing) == 0 {
+		return func(string) bool { return false }
+	}
+	for _, it := range m.items {
+		for _, img := range it.BodyImages {
+			delete(missing, img)
+		}
+	}
+	return func(img string) bool { return missing[img] }
 }
 
 // inParallel calls do with every index below n, on up to workers
