@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/pressbot/pressbot/internal/config"
@@ -255,7 +256,7 @@ func buildAll(f buildFlags, now time.Time, stdout, stderr io.Writer) int {
 		return exitProblems
 	}
 	defer root.Close()
-	entries, log := lazyEntries(rdr, rels, root)
+	entries, log := lazyEntriesKnown(rdr, rels, root, missingAtLoad(said))
 	diag.Flush()
 	err = s.Write(f.out, entries)
 	failed := log.print(diag, entries)
@@ -392,21 +393,29 @@ type renderLog struct {
 // be rendered for its channels still gets its page, without posts.json;
 // one whose body cannot be rendered gets a page without a body.
 func lazyEntries(rdr *render.Renderer, rels []release.Release, content *os.Root) ([]site.Entry, *renderLog) {
+	return lazyEntriesKnown(rdr, rels, content, nil)
+}
+
+// lazyEntriesKnown is lazyEntries for releases of which missing, when set,
+// reports those whose local image the loader found missing: their images
+// are not looked up again, to describe or to copy (Entry.ImageMissing).
+func lazyEntriesKnown(rdr *render.Renderer, rels []release.Release, content *os.Root, missing func(r *release.Release) bool) ([]site.Entry, *renderLog) {
 	log := &renderLog{errs: make([]string, len(rels))}
 	entries := make([]site.Entry, len(rels))
 	for j, r := range rels {
 		entries[j] = site.Entry{Release: r, Published: r.Date, Updated: r.Date, Render: func(e *site.Entry) {
-			log.errs[j] = fillOrFallBack(rdr, e, content)
+			log.errs[j] = fillOrFallBack(rdr, e, content, missing)
 			e.Release.Body = "" // rendered: the Markdown is not needed any more
 		}}
+		entries[j].ImageMissing = missing != nil && missing(&r)
 	}
 	return entries, log
 }
 
 // fillOrFallBack fills e as fill does; when that fails, it renders the
 // web body alone. It returns what went wrong.
-func fillOrFallBack(rdr *render.Renderer, e *site.Entry, content *os.Root) string {
-	err := fill(rdr, e, content)
+func fillOrFallBack(rdr *render.Renderer, e *site.Entry, content *os.Root, missing func(r *release.Release) bool) string {
+	err := fill(rdr, e, content, missing)
 	if err == nil {
 		return ""
 	}
@@ -444,9 +453,9 @@ func (l *renderLog) each(entries []site.Entry, fn func(e *site.Entry, problem st
 // when rdr has channels, its posts; and it describes its local image (size
 // and type for the feeds' enclosures). A local image that cannot be found
 // is left undescribed: the loader (content.Options.ImageDir) or check has
-// warned about it. With a nil content root, images are linked but not
-// described.
-func fill(rdr *render.Renderer, e *site.Entry, content *os.Root) error {
+// warned about it; one that missing (when set) reports is not looked up
+// again. With a nil content root, images are linked but not described.
+func fill(rdr *render.Renderer, e *site.Entry, content *os.Root, missing func(r *release.Release) bool) error {
 	r := e.Release
 	all, err := rdr.All(r)
 	if err != nil {
@@ -456,11 +465,23 @@ func fill(rdr *render.Renderer, e *site.Entry, content *os.Root) error {
 	if e.Posts == nil && len(rdr.Channels()) > 0 {
 		e.Posts = []release.Post{} // the release targets none of them: still say so
 	}
-	if !site.IsLocalImage(r.Image) || content == nil {
+	if !site.IsLocalImage(r.Image) || content == nil || missing != nil && missing(&r) {
 		return nil
 	}
 	if size, err := site.StatImageIn(content, r.Image); err == nil {
 		e.ImageSize, e.ImageType = size, site.ImageType(r.Image)
 	}
 	return nil
+}
+
+// missingAtLoad returns whether content.Load, given the content folder as
+// Options.ImageDir, found a release's local image missing: it gives an
+// image it found a digest, and names one it found but refused in a
+// problem's LeftOut (said); any other it warned is not there. A build of
+// an archive whose pictures are not all in place then looks each missing
+// one up once, not twice.
+func missingAtLoad(said map[string]bool) func(r *release.Release) bool {
+	return func(r *release.Release) bool {
+		return site.IsLocalImage(r.Image) && r.ImageDigest == "" && !said[strings.TrimLeft(r.Image, "/")]
+	}
 }

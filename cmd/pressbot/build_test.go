@@ -144,6 +144,29 @@ func TestLazyEntriesPostsFail(t *testing.T) {
 // eager rendering that lazyEntries must match.
 func entry(rdr *render.Renderer, r release.Release, content *os.Root) (site.Entry, error) {
 	e := site.Entry{Release: r, Published: r.Date, Updated: r.Date}
-	err := fill(rdr, &e, content)
+	err := fill(rdr, &e, content, nil)
 	return e, err
+}
+
+// TestMissingAtLoad checks which releases' images build -all does not
+// look up again: only local ones the loader neither found nor refused.
+func TestMissingAtLoad(t *testing.T) {
+	said := map[string]bool{"images/link.jpg": true}
+	missing := missingAtLoad(said)
+	for _, tc := range []struct {
+		name string
+		r    release.Release
+		want bool
+	}{
+		{"no image", release.Release{}, false},
+		{"remote", release.Release{Image: "https://cdn.example.org/a.jpg"}, false},
+		{"found", release.Release{Image: "images/a.jpg", ImageDigest: "ab12"}, false},
+		{"refused", release.Release{Image: "/images/link.jpg"}, false},
+		{"missing", release.Release{Image: "images/gone.jpg"}, true},
+		{"missing rooted", release.Release{Image: "/images/gone.jpg"}, true},
+	} {
+		if got := missing(&tc.r); got != tc.want {
+			t.Errorf("%s: missing = %v, want %v", tc.name, got, tc.want)
+		}
+	}
 }

@@ -407,16 +407,10 @@ func marshalXML(buf *bytes.Buffer, v any) error {
 // of the translations it links (pageChanged), or the withdrawal of one it
 // linked; an archive folder's is folderChanged.
 func (s *Site) sitemap(buf *bytes.Buffer, m *model) error {
-	type u struct {
-		Loc     string `xml:"loc"`
-		LastMod string `xml:"lastmod,omitempty"`
-	}
-	doc := struct {
-		XMLName xml.Name `xml:"http://www.sitemaps.org/schemas/sitemap/0.9 urlset"`
-		URLs    []u      `xml:"url"`
-	}{}
+	sm := sitemapWriter{buf: buf}
+	sm.open()
 	list := func(dir string, items []*item, gone time.Time) {
-		doc.URLs = append(doc.URLs, u{Loc: s.cfg.BaseURL + "/" + release.EscapePath(dir), LastMod: dateOr(s.updated(feedScope{items: items, gone: gone}), time.RFC3339)})
+		sm.url(s.cfg.BaseURL+"/"+release.EscapePath(dir), dateOr(s.updated(feedScope{items: items, gone: gone}), time.RFC3339))
 	}
 	list("", m.items, s.goneAt(""))
 	for _, lang := range m.langs {
@@ -430,7 +424,7 @@ func (s *Site) sitemap(buf *bytes.Buffer, m *model) error {
 	}
 	for _, f := range m.folders {
 		if !f.shadowed {
-			doc.URLs = append(doc.URLs, u{Loc: s.cfg.BaseURL + "/" + release.EscapePath(f.Dir), LastMod: dateOr(s.folderChanged(f), time.RFC3339)})
+			sm.url(s.cfg.BaseURL+"/"+release.EscapePath(f.Dir), dateOr(s.folderChanged(f), time.RFC3339))
 		}
 	}
 	for _, it := range m.items {
@@ -438,9 +432,54 @@ func (s *Site) sitemap(buf *bytes.Buffer, m *model) error {
 		if gone := s.goneKeyAt(it.e.Release.TranslationKey); gone.After(changed) {
 			changed = gone // a translation it linked was withdrawn
 		}
-		doc.URLs = append(doc.URLs, u{Loc: it.URL, LastMod: changed.Format(time.RFC3339)})
+		sm.buf.WriteString("\n  <url>\n    <loc>")
+		sm.text(it.URL)
+		sm.buf.WriteString("</loc>\n    <lastmod>")
+		sm.buf.Write(changed.AppendFormat(sm.buf.AvailableBuffer(), time.RFC3339))
+		sm.buf.WriteString("</lastmod>\n  </url>")
 	}
-	return marshalXML(buf, doc)
+	sm.close()
+	return nil
+}
+
+// sitemapWriter writes a sitemap's XML as encoding/xml marshals it with
+// two spaces of indent, without its reflection, which cost more than the
+// rest of the sitemap: one url element per release.
+type sitemapWriter struct{ buf *bytes.Buffer }
+
+// open writes the XML header and the urlset start tag.
+func (w sitemapWriter) open() {
+	w.buf.WriteString(xml.Header)
+	w.buf.WriteString(`<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">`)
+}
+
+// url writes one url element; an empty lastMod is left out.
+func (w sitemapWriter) url(loc, lastMod string) {
+	w.buf.WriteString("\n  <url>\n    <loc>")
+	w.text(loc)
+	w.buf.WriteString("</loc>")
+	if lastMod != "" {
+		w.buf.WriteString("\n    <lastmod>")
+		w.text(lastMod)
+		w.buf.WriteString("</lastmod>")
+	}
+	w.buf.WriteString("\n  </url>")
+}
+
+// close writes the urlset end tag and the final newline.
+func (w sitemapWriter) close() { w.buf.WriteString("\n</urlset>\n") }
+
+// text writes s as character data, escaped as encoding/xml escapes it. A
+// URL, made of printable ASCII other than quotes, &, < and >, is written
+// as it is.
+func (w sitemapWriter) text(s string) {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || strings.IndexByte(`"'&<>`, c) >= 0 {
+			_ = xml.EscapeText(w.buf, []byte(s)) // a bytes.Buffer does not fail
+			return
+		}
+	}
+	w.buf.WriteString(s)
 }
 
 // pageChanged is the latest change among what the item's page shows: the

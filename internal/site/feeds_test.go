@@ -480,3 +480,44 @@ func sitemapLastmods(t *testing.T, b []byte) map[string]string {
 	}
 	return out
 }
+
+// TestSitemapWriter checks that the sitemap's own XML writer gives what
+// encoding/xml gives for the same elements, escapes included.
+func TestSitemapWriter(t *testing.T) {
+	type u struct {
+		Loc     string `xml:"loc"`
+		LastMod string `xml:"lastmod,omitempty"`
+	}
+	for _, tc := range []struct{ name, loc, lastMod string }{
+		{"plain", "https://example.org/releases/2024/a/", "2024-01-02T03:04:05+05:00"},
+		{"no lastmod", "https://example.org/", ""},
+		{"quote", "https://example.org/o'neil/", "x"},
+		{"double quote", `https://example.org/"q"/`, "x"},
+		{"amp", "https://example.org/a&b/", "x"},
+		{"angles", "https://example.org/<b>/", "x"},
+		{"tab", "https://example.org/a\tb/", "x"},
+		{"newline", "https://example.org/a\nb/", "x"},
+		{"carriage return", "https://example.org/a\rb/", "x"},
+		{"control", "https://example.org/a\x01b/", "x"},
+		{"delete", "https://example.org/a\x7fb/", "x"},
+		{"non-ASCII", "https://example.org/пресса/", "x"},
+		{"invalid UTF-8", "https://example.org/\x80/", "x"},
+	} {
+		doc := struct {
+			XMLName xml.Name `xml:"http://www.sitemaps.org/schemas/sitemap/0.9 urlset"`
+			URLs    []u      `xml:"url"`
+		}{URLs: []u{{Loc: tc.loc, LastMod: tc.lastMod}, {Loc: "https://example.org/z/", LastMod: "y"}}}
+		var want, got bytes.Buffer
+		if err := marshalXML(&want, doc); err != nil {
+			t.Fatal(err)
+		}
+		w := sitemapWriter{buf: &got}
+		w.open()
+		w.url(tc.loc, tc.lastMod)
+		w.url("https://example.org/z/", "y")
+		w.close()
+		if got.String() != want.String() {
+			t.Errorf("%s: got\n%s\nwant\n%s", tc.name, got.String(), want.String())
+		}
+	}
+}

@@ -45,11 +45,15 @@ type item struct {
 	BodyImages []string
 	Alts       []*item // the translation group, self included, by language
 
-	imgSrc   string    // how the body opens a local picture (Site.imgSrc)
-	inFeed   bool      // a feed carries it (set before pages are made)
+	imgSrc string // how the body opens a local picture (Site.imgSrc)
+	inFeed bool   // a feed carries it (set before pages are made)
+	// posts: the entry may have posts (Posts or Render set when the
+	// item was made), so its page's task writes posts.json too. Set
+	// once, as Render sets Posts while other workers make tasks.
+	posts    bool
 	loadOnce sync.Once // runs e.Render, if any (see load)
 	rowOnce  sync.Once // the list fragment, rendered on first use
-	row      string
+	row      []string  // split by splitHrefs
 	rowErr   error
 }
 
@@ -68,8 +72,10 @@ type model struct {
 	items  []*item            // newest first
 	langs  []string           // index order
 	byLang map[string][]*item // newest first
-	tags   []*tag             // by slug
-	// folders are the archive's folders, releases/ first, depth first.
+	// tags are the tag pages, by slug, and folders the archive's folders,
+	// releases/ first, depth first: made by the function releaseTasks
+	// returns, while the release pages are written, which need neither.
+	tags    []*tag
 	folders []*folder
 	chrome  sync.Map // page chrome by depth, language, scope (*chrome)
 	frags   sync.Map // release page fragments by partial and key (template.HTML)
@@ -88,7 +94,7 @@ func (s *Site) model(entries []Entry) (*model, error) {
 		}
 		seen[it.ID] = true
 	}
-	slices.SortFunc(items, func(a, b *item) int {
+	sortHalves(items, func(a, b *item) int {
 		return cmp.Or(b.Pub.Compare(a.Pub), strings.Compare(a.ID, b.ID))
 	})
 	m := &model{items: items, byLang: map[string][]*item{}}
@@ -96,8 +102,6 @@ func (s *Site) model(entries []Entry) (*model, error) {
 		m.byLang[it.Lang] = append(m.byLang[it.Lang], it)
 	}
 	m.langs = s.langOrder(m.byLang)
-	m.tags = groupTags(items)
-	m.folders = folders(items)
 	linkTranslations(items, m.langs)
 	return m, nil
 }
@@ -126,8 +130,9 @@ func (s *Site) newItems(entries []Entry) ([]*item, error) {
 	var wg sync.WaitGroup
 	for w := range n {
 		wg.Go(func() {
+			tags := tagRefs{}
 			for i := w * len(entries) / n; i < (w+1)*len(entries)/n; i++ {
-				items[i], errs[i] = s.newItem(&entries[i])
+				items[i], errs[i] = s.newItem(&entries[i], tags)
 			}
 		})
 	}
@@ -140,8 +145,24 @@ func (s *Site) newItems(entries []Entry) ([]*item, error) {
 	return items, nil
 }
 
-// newItem prepares one entry.
-func (s *Site) newItem(e *Entry) (*item, error) {
+// tagRefs holds the tag references made so far by one goroutine, by the
+// tag as written: a newsroom's releases share a few hundred tags, and
+// making a slug costs more than looking one up.
+type tagRefs map[string]tagRef
+
+// ref returns the reference to tag t.
+func (refs tagRefs) ref(t string) tagRef {
+	r, ok := refs[t]
+	if !ok {
+		sl := slug(t)
+		r = tagRef{Name: t, Slug: sl, Esc: release.EscapePath(sl)}
+		refs[t] = r
+	}
+	return r
+}
+
+// newItem prepares one entry, with the tag references made so far.
+func (s *Site) newItem(e *Entry, tags tagRefs) (*item, error) {
 	r := e.Release
 	if err := checkID(r.ID); err != nil {
 		return nil, err
@@ -173,6 +194,7 @@ func (s *Site) newItem(e *Entry) (*item, error) {
 		Path: p, Href: s.dirLink(release.EscapePath(p)), URL: r.PageURL(s.cfg.BaseURL),
 		Date: formatDate(dated, lang), DateISO: dated.Format(time.RFC3339), dated: dated,
 		Pub: pub, Upd: upd.In(s.cfg.Zone), ImageAbs: r.ImageURL(s.cfg.BaseURL), imgSrc: s.imgSrc,
+		posts: e.Posts != nil || e.Render != nil,
 	}
 	if it.Upd.After(pub) {
 		it.ModifiedISO = it.Upd.Format(time.RFC3339)
@@ -184,8 +206,8 @@ func (s *Site) newItem(e *Entry) (*item, error) {
 		}
 	}
 	for _, t := range s.cfg.PrivateTags.Public(r.Tags) {
-		if sl := slug(t); sl != "" && !slices.ContainsFunc(it.Tags, func(x tagRef) bool { return x.Slug == sl }) {
-			it.Tags = append(it.Tags, tagRef{Name: t, Slug: sl, Esc: release.EscapePath(sl)})
+		if ref := tags.ref(t); ref.Slug != "" && !slices.ContainsFunc(it.Tags, func(x tagRef) bool { return x.Slug == ref.Slug }) {
+			it.Tags = append(it.Tags, ref)
 		}
 	}
 	return it, nil

@@ -100,22 +100,23 @@ func (l *lines) add(h template.HTML) {
 	l.b.WriteString(string(h))
 }
 
-// addRooted appends the fragment h, written with links relative to the
-// site root, on a new line with root in front of every href. Escaped text
-// never contains a raw '"', so `href="` finds only attributes.
-func (l *lines) addRooted(h, root string) {
+// addRooted appends a fragment written with links relative to the site
+// root, split before each href value (splitHrefs), on a new line with
+// root in front of every href.
+func (l *lines) addRooted(parts []string, root string) {
 	l.b.WriteByte('\n')
-	for {
-		i := strings.Index(h, `href="`)
-		if i < 0 {
-			break
-		}
-		l.b.WriteString(h[:i+len(`href="`)])
+	l.b.WriteString(parts[0])
+	for _, p := range parts[1:] {
 		l.b.WriteString(root)
-		h = h[i+len(`href="`):]
+		l.b.WriteString(p)
 	}
-	l.b.WriteString(h)
 }
+
+// splitHrefs splits the fragment h after every `href="`, where addRooted
+// puts the root: a list item shows on several list pages, and is split
+// once. Escaped text never contains a raw '"', so `href="` finds only
+// attributes.
+func splitHrefs(h string) []string { return strings.SplitAfter(h, `href="`) }
 
 // html returns the joined fragments.
 func (l *lines) html() template.HTML { return template.HTML(l.b.String()) }
@@ -257,7 +258,7 @@ func (s *Site) addRow(rows *lines, it *item, root string) error {
 	it.rowOnce.Do(func() {
 		var buf bytes.Buffer
 		it.rowErr = s.tmpl.list.Execute(&buf, "item", it)
-		it.row = buf.String()
+		it.row = splitHrefs(buf.String())
 	})
 	if it.rowErr != nil {
 		return fmt.Errorf("site: list item %s: %w", it.ID, it.rowErr)

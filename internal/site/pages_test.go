@@ -393,14 +393,16 @@ func TestReleaseFragmentsPerRelease(t *testing.T) {
 // between their parent folders, and that none is lost or repeated.
 func TestInterleaved(t *testing.T) {
 	var items []*item
-	for _, p := range []string{"releases/2024/a/", "releases/2024/b/", "releases/2024/c/", "releases/2023/d/", "releases/2022/e/", "releases/2022/f/"} {
+	for _, p := range []string{"releases/2024/a/", "releases/2024/b/", "releases/2024/c/", "releases/2023/d/", "releases/2022/e/", "releases/2022/f/",
+		"releases/g/", "releases/h/", "releases/2022/x/i/", "releases/2022/x/j/"} {
 		items = append(items, &item{Path: p})
 	}
 	var got []string
 	for _, it := range interleaved(items) {
 		got = append(got, it.Path)
 	}
-	want := []string{"releases/2024/a/", "releases/2023/d/", "releases/2022/e/", "releases/2024/b/", "releases/2022/f/", "releases/2024/c/"}
+	want := []string{"releases/2024/a/", "releases/2023/d/", "releases/2022/e/", "releases/g/", "releases/2022/x/i/",
+		"releases/2024/b/", "releases/2022/f/", "releases/h/", "releases/2022/x/j/", "releases/2024/c/"}
 	if !slices.Equal(got, want) {
 		t.Errorf("interleaved = %v, want %v", got, want)
 	}
@@ -1100,5 +1102,23 @@ func TestFeedUpdatedNeverGoesBack(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestAddRooted checks that a list item's fragment, split once, gets the
+// root in front of every href value.
+func TestAddRooted(t *testing.T) {
+	for _, tc := range []struct{ h, root, want string }{
+		{"", "../", "\n"},
+		{"<li>no link</li>", "../", "\n<li>no link</li>"},
+		{`<li><a href="releases/a/">A</a></li>`, "../../", "\n" + `<li><a href="../../releases/a/">A</a></li>`},
+		{`<a href="x/">x</a> <a href="tags/y/">y</a>`, "./", "\n" + `<a href="./x/">x</a> <a href="./tags/y/">y</a>`},
+		{`<a href="`, "../", "\n" + `<a href="../`},
+	} {
+		var l lines
+		l.addRooted(splitHrefs(tc.h), tc.root)
+		if got := string(l.html()); got != tc.want {
+			t.Errorf("addRooted(%q, %q) = %q, want %q", tc.h, tc.root, got, tc.want)
+		}
 	}
 }

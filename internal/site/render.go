@@ -3,8 +3,8 @@ package site
 import (
 	"bytes"
 	"fmt"
-	"path"
 	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -22,8 +22,37 @@ type job func(buf *bytes.Buffer) (string, error)
 // worker (a large release takes tens of milliseconds).
 type task struct{ job, then job }
 
-// tasks lists every file of the newsroom.
-func (s *Site) tasks(m *model) []task {
+// releaseOrder returns the items in the order their pages are written,
+// and a function that lists every other file. The release pages need
+// only what model makes; the other files also need the tag and folder
+// groups, which that function makes first, so that it can run while the
+// release pages are written. The feeds' jobs are made here, as they mark
+// the items a feed carries, which a release job must know.
+func (s *Site) releaseOrder(m *model) (order []*item, rest func() []task) {
+	feeds := s.feedJobs(m)
+	return interleaved(m.items), func() []task {
+		m.tags = groupTags(m.items)
+		m.folders = folders(m.items)
+		var out []task
+		for _, j := range s.pageJobs(m, feeds) {
+			out = append(out, task{job: j})
+		}
+		return out
+	}
+}
+
+// releaseTask is the task of an item's page and posts.
+func (s *Site) releaseTask(m *model, it *item) task {
+	t := task{job: s.releaseJob(m, it)}
+	if it.posts {
+		t.then = postsJob(it)
+	}
+	return t
+}
+
+// pageJobs lists every file but the release pages, the feeds last but
+// the sitemap, robots.txt and the style sheet.
+func (s *Site) pageJobs(m *model, feeds []job) []job {
 	lang := uiLang(s.defaultLang())
 	w := wordsFor(lang)
 	var jobs []job
@@ -38,24 +67,12 @@ func (s *Site) tasks(m *model) []task {
 	}
 	jobs = append(jobs, s.folderJobs(m)...)
 	jobs = append(jobs, s.tagIndexJob(m), s.noticeJob(m, NotFoundPage, notFoundNotice), s.noticeJob(m, GonePage, withdrawnNotice))
-	jobs = append(jobs, s.feedJobs(m)...)
-	jobs = append(jobs,
+	jobs = append(jobs, feeds...)
+	return append(jobs,
 		func(buf *bytes.Buffer) (string, error) { return "sitemap.xml", s.sitemap(buf, m) },
 		func(buf *bytes.Buffer) (string, error) { buf.WriteString(s.robots()); return "robots.txt", nil },
 		func(buf *bytes.Buffer) (string, error) { buf.Write(s.tmpl.css); return "style.css", nil },
 	)
-	tasks := make([]task, 0, len(m.items)+len(jobs))
-	for _, it := range interleaved(m.items) {
-		t := task{job: s.releaseJob(m, it)}
-		if it.e.Posts != nil || it.e.Render != nil {
-			t.then = postsJob(it)
-		}
-		tasks = append(tasks, t)
-	}
-	for _, j := range jobs {
-		tasks = append(tasks, task{job: j})
-	}
-	return tasks
 }
 
 // postsJob writes the release's posts as posts.json next to its page.
@@ -87,7 +104,7 @@ func interleaved(items []*item) []*item {
 		index  = map[string]int{}
 	)
 	for _, it := range items {
-		parent := path.Dir(path.Dir(it.Path)) // Path ends in "/"
+		parent := parentOf(it.Path)
 		i, ok := index[parent]
 		if !ok {
 			i = len(groups)
@@ -107,24 +124,38 @@ func interleaved(items []*item) []*item {
 	return out
 }
 
+// parentOf returns the parent of page folder p, which ends in "/" and is
+// clean ("releases/2024/x/" → "releases/2024/"), without path.Dir's
+// copy: it took half of interleaved's time.
+func parentOf(p string) string {
+	return p[:strings.LastIndexByte(p[:len(p)-1], '/')+1]
+}
+
 // generate runs every job on workers goroutines and hands each file to
 // emit, which must be safe for concurrent use. b belongs to the worker and
 // is reused for its next file: emit must not keep it. generate stops at
-// the first error.
+// the first error. The jobs of the files other than release pages are
+// made meanwhile (see releaseTasks), and run after the release pages.
 func (s *Site) generate(m *model, workers int, emit func(path string, b []byte) error) error {
-	tasks := s.tasks(m)
+	first, makeRest := s.releaseOrder(m)
 	var (
-		next    atomic.Int64
-		errOnce sync.Once
-		first   error
-		failed  atomic.Bool
-		wg      sync.WaitGroup
+		rest     []task
+		ready    = make(chan struct{})
+		next     atomic.Int64
+		errOnce  sync.Once
+		errFirst error
+		failed   atomic.Bool
+		wg       sync.WaitGroup
 	)
+	go func() {
+		rest = makeRest()
+		close(ready)
+	}()
 	fail := func(err error) {
-		errOnce.Do(func() { first = err })
+		errOnce.Do(func() { errFirst = err })
 		failed.Store(true)
 	}
-	for range min(workers, len(tasks)) {
+	for range workers {
 		wg.Go(func() {
 			var buf bytes.Buffer
 			run := func(j job) error {
@@ -136,13 +167,13 @@ func (s *Site) generate(m *model, workers int, emit func(path string, b []byte) 
 				return err
 			}
 			for !failed.Load() {
-				i := int(next.Add(1)) - 1
-				if i >= len(tasks) {
+				t, ok := s.taskAt(m, first, &rest, ready, int(next.Add(1))-1)
+				if !ok {
 					return
 				}
-				err := run(tasks[i].job)
-				if err == nil && tasks[i].then != nil {
-					err = run(tasks[i].then)
+				err := run(t.job)
+				if err == nil && t.then != nil {
+					err = run(t.then)
 				}
 				if err != nil {
 					fail(err)
@@ -151,7 +182,22 @@ func (s *Site) generate(m *model, workers int, emit func(path string, b []byte) 
 		})
 	}
 	wg.Wait()
-	return first
+	<-ready // rest's maker writes to m: it must be done when generate returns
+	return errFirst
+}
+
+// taskAt returns task i: the page of first[i], or after them task i of
+// *rest, which is set when ready is closed; false when there is no task
+// i. A release's task is made here, on the worker that runs it.
+func (s *Site) taskAt(m *model, first []*item, rest *[]task, ready <-chan struct{}, i int) (task, bool) {
+	if i < len(first) {
+		return s.releaseTask(m, first[i]), true
+	}
+	<-ready
+	if i -= len(first); i < len(*rest) {
+		return (*rest)[i], true
+	}
+	return task{}, false
 }
 
 // render collects every file in a map.

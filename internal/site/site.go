@@ -88,6 +88,10 @@ type Entry struct {
 	// known (0 and "" when not).
 	ImageSize int64
 	ImageType string
+	// ImageMissing says that the local image was looked for in MediaDir
+	// already and is not there: Write does not look for it again to
+	// copy it (unless a body shows it too).
+	ImageMissing bool
 	// Posts, when set, are written next to the release page as
 	// posts.json (release.Rendering): what each channel publishes.
 	Posts []release.Post

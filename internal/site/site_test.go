@@ -329,3 +329,40 @@ func TestRenderCalledOnce(t *testing.T) {
 		t.Error("posts.json for an entry without posts")
 	}
 }
+
+// TestTagRefs checks that the tag references a build shares keep each
+// spelling of a tag, with its slug and escaped slug.
+func TestTagRefs(t *testing.T) {
+	refs := tagRefs{}
+	for _, tc := range []struct{ tag, slug, esc string }{
+		{"Aral Sea", "aral-sea", "aral-sea"},
+		{"aral sea", "aral-sea", "aral-sea"},
+		{"Aral Sea", "aral-sea", "aral-sea"},
+		{"Орол", "орол", "%D0%BE%D1%80%D0%BE%D0%BB"},
+		{"!!", "t-2121", "t-2121"},
+		{" ", "", ""},
+	} {
+		got := refs.ref(tc.tag)
+		if want := (tagRef{Name: tc.tag, Slug: tc.slug, Esc: tc.esc}); got != want {
+			t.Errorf("ref(%q) = %+v, want %+v", tc.tag, got, want)
+		}
+	}
+}
+
+// TestRenderWhileTasksAreMade checks, under the race detector, that a
+// list page may render an entry (its Render sets Posts) while a worker
+// is still making the release tasks: a task must not read Posts.
+func TestRenderWhileTasksAreMade(t *testing.T) {
+	s := newSite(t, Config{BaseURL: testBase, PerPage: 1})
+	for range 200 {
+		entries := benchEntries(3)
+		for i := range entries {
+			entries[i].Render = func(e *Entry) {
+				e.Posts = []release.Post{{Channel: "x", Kind: release.KindX, Parts: []release.Part{{Format: "text", Text: "post"}}}}
+			}
+		}
+		if _, err := s.Files(entries); err != nil {
+			t.Fatal(err)
+		}
+	}
+}

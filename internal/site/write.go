@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -268,7 +269,10 @@ func rootedImages(body, attr, root string) string {
 // copyMedia copies each referenced local image found under MediaDir to
 // dir/media/ and returns the slash paths it wrote, then a warning for each
 // picture it must not copy (see SkippedMedia). Missing images are left
-// out silently: callers report them (see StatImage).
+// out silently: callers report them (see StatImage). The pictures are
+// looked up and copied on several goroutines, each a file system call
+// or more (an archive whose pictures are missing has thousands to look
+// up); the results are taken in order.
 func (s *Site) copyMedia(ds *dirs, dir string, m *model) (written []string, skipped *SkippedMedia, err error) {
 	skipped = &SkippedMedia{}
 	if s.cfg.MediaDir == "" {
@@ -279,19 +283,61 @@ func (s *Site) copyMedia(ds *dirs, dir string, m *model) (written []string, skip
 		return nil, nil, fmt.Errorf("site: media: %w", err)
 	}
 	defer root.Close()
-	for _, img := range localImages(m) {
-		ok, err := ds.copyFrom(root, img, filepath.Join(dir, "media", filepath.FromSlash(img)))
+	imgs := slices.DeleteFunc(localImages(m), knownMissing(m))
+	copied := make([]bool, len(imgs))
+	errs := make([]error, len(imgs))
+	inParallel(len(imgs), 2*runtime.GOMAXPROCS(0), func(i int) {
+		copied[i], errs[i] = ds.copyFrom(root, imgs[i], filepath.Join(dir, "media", filepath.FromSlash(imgs[i])))
+	})
+	for i, img := range imgs {
 		var bad *badMedia
 		switch {
-		case errors.As(err, &bad):
+		case errors.As(errs[i], &bad):
 			skipped.add(img, s.mediaProblem(m, img, bad))
-		case err != nil:
-			return nil, nil, err
-		case ok:
+		case errs[i] != nil:
+			return nil, nil, errs[i]
+		case copied[i]:
 			written = append(written, "media/"+img)
 		}
 	}
 	return written, skipped, nil
+}
+
+// knownMissing returns whether a picture is one that Entry.ImageMissing
+// says is not in MediaDir, and that no body shows.
+func knownMissing(m *model) func(img string) bool {
+	missing := map[string]bool{}
+	for _, it := range m.items {
+		if it.e.ImageMissing && it.Image != "" {
+			missing[it.Image] = true
+		}
+	}
+	if len(missing) == 0 {
+		return func(string) bool { return false }
+	}
+	for _, it := range m.items {
+		for _, img := range it.BodyImages {
+			delete(missing, img)
+		}
+	}
+	return func(img string) bool { return missing[img] }
+}
+
+// inParallel calls do with every index below n, on up to workers
+// goroutines.
+func inParallel(n, workers int, do func(i int)) {
+	var (
+		next atomic.Int64
+		wg   sync.WaitGroup
+	)
+	for range min(workers, n) {
+		wg.Go(func() {
+			for i := int(next.Add(1)) - 1; i < n; i = int(next.Add(1)) - 1 {
+				do(i)
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // copyFrom copies name inside root to dst, giving the copy the source's
@@ -345,7 +391,7 @@ func (ds *dirs) updateManifest(dir string, written map[string]bool) error {
 	for p := range written {
 		paths = append(paths, p)
 	}
-	slices.Sort(paths)
+	sortHalves(paths, strings.Compare)
 	list := strings.Join(paths, "\n") + "\n"
 	if list == string(old) {
 		return nil

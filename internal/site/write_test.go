@@ -506,3 +506,40 @@ func TestBodyPicturesOpenedFromDisk(t *testing.T) {
 		}
 	}
 }
+
+// TestWriteTrustsImageMissing checks that Write does not copy a picture
+// that Entry.ImageMissing says is missing (here it is there, to tell),
+// unless a body shows it too.
+func TestWriteTrustsImageMissing(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		missing  bool
+		inBody   bool
+		wantCopy bool
+	}{
+		{"looked up", false, false, true},
+		{"known missing", true, false, false},
+		{"known missing, in a body", true, true, true},
+	} {
+		cfg := testConfig()
+		cfg.MediaDir = mediaDir(t)
+		s := newSite(t, cfg)
+		entries := fixture(t)
+		for i := range entries {
+			if entries[i].Release.Image != "" {
+				entries[i].ImageMissing = tc.missing
+			}
+		}
+		if tc.inBody {
+			entries[len(entries)-1].BodyHTML += template.HTML(s.imgSrc + `images/2020/imts.jpg" alt="">`)
+		}
+		out := t.TempDir()
+		if err := s.Write(out, entries); err != nil {
+			t.Fatal(err)
+		}
+		_, err := os.Stat(filepath.Join(out, "media", "images", "2020", "imts.jpg"))
+		if copied := err == nil; copied != tc.wantCopy {
+			t.Errorf("%s: copied %v, want %v", tc.name, copied, tc.wantCopy)
+		}
+	}
+}
