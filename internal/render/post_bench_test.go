@@ -7,18 +7,13 @@ import (
 	"github.com/pressbot/pressbot/internal/release"
 )
 
-// BenchmarkPosts renders the Telegram post, and the post of every kind, for the corpus (parsed
-// before the timing, every profile rendered anew in each round): the
-// work a build's -posts adds to a release's parse and web render; the
-// benchmark's thread CPU time is reported too (less disturbed by load).
+// BenchmarkPosts renders the Telegram post, and the post of every kind,
+// for the corpus (parsed before the timing, every profile rendered anew
+// in each round): the work a build's -posts adds to a release's parse
+// and web render; the benchmark's thread CPU time is reported too (less
+// disturbed by load).
 func BenchmarkPosts(b *testing.B) {
-	rels := benchCorpus(b)
-	r := newTestRenderer(b)
-	rels = rels[:min(len(rels), 3000)]
-	docs := make([]*doc, len(rels))
-	for i, rel := range rels {
-		docs[i] = r.newDoc(rel)
-	}
+	r, docs := benchDocs(b)
 	tg := []Channel{{Name: release.KindTelegram, Kind: release.KindTelegram}}
 	for _, c := range []struct {
 		name  string

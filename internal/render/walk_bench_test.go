@@ -6,13 +6,7 @@ import "testing"
 // corpus (parsed before the timing): in one walk, and in two walks of
 // goldmark's renderer.
 func BenchmarkBodies(b *testing.B) {
-	rels := benchCorpus(b)
-	r := newTestRenderer(b)
-	rels = rels[:min(len(rels), 3000)]
-	docs := make([]*doc, len(rels))
-	for i, rel := range rels {
-		docs[i] = r.newDoc(rel)
-	}
+	_, docs := benchDocs(b)
 	b.Run("one-walk", func(b *testing.B) {
 		for b.Loop() {
 			for _, d := range docs {
@@ -31,4 +25,18 @@ func BenchmarkBodies(b *testing.B) {
 			}
 		}
 	})
+}
+
+// benchDocs returns a test renderer and the parsed documents of the
+// corpus's first 3,000 releases.
+func benchDocs(b *testing.B) (*Renderer, []*doc) {
+	b.Helper()
+	rels := benchCorpus(b)
+	r := newTestRenderer(b)
+	rels = rels[:min(len(rels), 3000)]
+	docs := make([]*doc, len(rels))
+	for i, rel := range rels {
+		docs[i] = r.newDoc(rel)
+	}
+	return r, docs
 }
