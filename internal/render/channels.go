@@ -150,10 +150,11 @@ func (r *Renderer) facebook(d *doc) ([]release.Part, error) {
 	if err != nil {
 		return nil, fmt.Errorf("template foot: %w", err)
 	}
-	text, n := joinCount(head, d.plainBody().buf, foot)
+	body := d.plainBody().buf
+	text, n := joinCount(head, body, foot)
 	if n > FacebookLimit {
 		budget := FacebookLimit - utf8fast.RuneCount(join(head, "…", foot)) - 1
-		cut, _, _, _ := cutText(string(d.plainBody().buf), budget, false, false)
+		cut, _, _, _ := cutText(string(body), budget, false, false)
 		text = join(head, strings.TrimSpace(cut)+" …", foot)
 		n = utf8fast.RuneCount(text)
 	}

@@ -73,7 +73,7 @@ type model struct {
 	langs  []string           // index order
 	byLang map[string][]*item // newest first
 	// tags are the tag pages, by slug, and folders the archive's folders,
-	// releases/ first, depth first: made by the function releaseTasks
+	// releases/ first, depth first: made by the function releaseOrder
 	// returns, while the release pages are written, which need neither.
 	tags    []*tag
 	folders []*folder

@@ -135,7 +135,7 @@ func parentOf(p string) string {
 // emit, which must be safe for concurrent use. b belongs to the worker and
 // is reused for its next file: emit must not keep it. generate stops at
 // the first error. The jobs of the files other than release pages are
-// made meanwhile (see releaseTasks), and run after the release pages.
+// made meanwhile (see releaseOrder), and run after the release pages.
 func (s *Site) generate(m *model, workers int, emit func(path string, b []byte) error) error {
 	first, makeRest := s.releaseOrder(m)
 	var (
