@@ -432,11 +432,7 @@ func (s *Site) sitemap(buf *bytes.Buffer, m *model) error {
 		if gone := s.goneKeyAt(it.e.Release.TranslationKey); gone.After(changed) {
 			changed = gone // a translation it linked was withdrawn
 		}
-		sm.buf.WriteString("\n  <url>\n    <loc>")
-		sm.text(it.URL)
-		sm.buf.WriteString("</loc>\n    <lastmod>")
-		sm.buf.Write(changed.AppendFormat(sm.buf.AvailableBuffer(), time.RFC3339))
-		sm.buf.WriteString("</lastmod>\n  </url>")
+		sm.url(it.URL, changed.Format(time.RFC3339))
 	}
 	sm.close()
 	return nil
