@@ -228,8 +228,9 @@ func buildAll(f buildFlags, now time.Time, stdout, stderr io.Writer) int {
 	}
 	// ImageDir: a local picture that is missing gets its warning, and one
 	// that is there its digest, so that each release's hash (posts.json)
-	// is the one serve and render give.
-	res, err := content.Load(f.content, content.Options{Zone: f.zone, DefaultLang: f.lang, Channels: f.known, ImageDir: f.content})
+	// is the one serve and render give. Only posts.json shows the hash:
+	// without -posts, the bodies are not hashed.
+	res, err := content.Load(f.content, content.Options{Zone: f.zone, DefaultLang: f.lang, Channels: f.known, ImageDir: f.content, NoHash: !f.posts})
 	if err != nil {
 		fmt.Fprintf(stderr, "pressbot build: %v\n", err)
 		return exitProblems
