@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -84,6 +85,20 @@ func TestLazyEntriesMatchEager(t *testing.T) {
 		if diag.Len() != 0 {
 			t.Errorf("posts=%v: diagnostics %q, want none (content.Load reports a missing image)", posts, diag.String())
 		}
+	}
+}
+
+// TestLazyEntriesAllocs checks that lazyEntriesKnown allocates the
+// entries and one render function per release, and no copy of each
+// release besides: a build of 10,000 releases made 3.5 MB of them.
+func TestLazyEntriesAllocs(t *testing.T) {
+	rels := slices.Repeat(testReleases(), 50)
+	missing := func(r *release.Release) bool { return r.Image != "" }
+	allocs := testing.AllocsPerRun(5, func() {
+		lazyEntriesKnown(nil, rels, nil, missing)
+	})
+	if limit := float64(len(rels) + 4); allocs > limit {
+		t.Errorf("lazyEntriesKnown made %.0f allocations for %d releases, want at most %.0f", allocs, len(rels), limit)
 	}
 }
 

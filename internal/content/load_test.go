@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -221,4 +222,46 @@ func releaseIDs(res Result) []string {
 		ids = append(ids, r.ID)
 	}
 	return ids
+}
+
+// TestLoadNoHash checks that Options.NoHash changes nothing but
+// Release.Hash, which content.Hash then gives as a load without it does.
+func TestLoadNoHash(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"en.md":        releaseFile("IMTs", "image: images/a.jpg\nimage_alt: A\n"),
+		"ru.md":        releaseFile("ИМТ", "lang: ru\nimage: images/missing.jpg\nimage_alt: Б\n"),
+		"body.md":      "---\ntitle: T\ndate: 2020-02-06\n---\nText ![x](images/a.jpg)\n",
+		"crlf.md":      "\ufeff---\r\ntitle: T\r\ndate: 2020-02-06\r\n---\r\nText.  \r\n\r\n",
+		"broken.md":    "no front matter\n",
+		"warned.md":    releaseFile("Warned", "titel: x\n"),
+		"images/a.jpg": "JPEG",
+	})
+	for _, name := range []string{dir, filepath.Join("testdata", "files")} {
+		opts := Options{ImageDir: name}
+		want, err := Load(name, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		opts.NoHash = true
+		got, err := Load(name, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got.Problems, want.Problems) || len(got.Releases) != len(want.Releases) {
+			t.Fatalf("%s: NoHash changed the problems or the releases:\n%s\nwant:\n%s", name, problemLines(got.Problems), problemLines(want.Problems))
+		}
+		for i, r := range got.Releases {
+			if r.Hash != "" {
+				t.Errorf("%s: %s: Hash %q, want none", name, r.ID, r.Hash)
+			}
+			if h := Hash(r); h != want.Releases[i].Hash {
+				t.Errorf("%s: %s: Hash(r) = %q, want %q", name, r.ID, h, want.Releases[i].Hash)
+			}
+			r.Hash = want.Releases[i].Hash
+			if !reflect.DeepEqual(r, want.Releases[i]) {
+				t.Errorf("%s: NoHash changed release %s:\n%+v\nwant:\n%+v", name, r.ID, r, want.Releases[i])
+			}
+		}
+	}
 }

@@ -36,6 +36,11 @@ type Options struct {
 	// check, which shows no hash and should stay fast on a folder of
 	// large pictures.
 	NoImageDigest bool
+	// NoHash leaves Release.Hash empty, for a caller that shows no hash
+	// (build without -posts): hashing every body costs about a fifth of
+	// a load's CPU. ImageDigest is still set (content.Hash(r) gives the
+	// hash later).
+	NoHash bool
 	// TranslationHeld, when set, returns a release other than id that
 	// already holds translation_key key in lang in pressbot's database
 	// (""when none does): serve and approve refuse a new file that claims
@@ -61,6 +66,7 @@ type settings struct {
 	names       []string
 	imageDir    string
 	noDigest    bool
+	noHash      bool
 	held        func(id, key, lang string) string
 
 	// langTags caches langTag's answers: a corpus uses a few lang values.
@@ -96,7 +102,7 @@ func (s *settings) langTag(v string) (string, bool) {
 
 // resolve applies the defaults to o.
 func (o Options) resolve() *settings {
-	s := &settings{zone: o.Zone, lang: o.DefaultLang, names: o.Channels, imageDir: o.ImageDir, noDigest: o.NoImageDigest, held: o.TranslationHeld}
+	s := &settings{zone: o.Zone, lang: o.DefaultLang, names: o.Channels, imageDir: o.ImageDir, noDigest: o.NoImageDigest, noHash: o.NoHash, held: o.TranslationHeld}
 	if s.zone == nil {
 		s.zone = tashkent()
 	}

@@ -82,7 +82,9 @@ func parse(path, id string, data []byte, s *settings) (release.Release, []Proble
 	b.build()
 	info.translationKeyAt = b.at(keyTranslationKey)
 	b.checkTranslationHeld(info.translationKeyAt)
-	r.Hash = Hash(r)
+	if !s.noHash {
+		r.Hash = Hash(r)
+	}
 	return r, ps.list, info
 }
 
