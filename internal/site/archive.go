@@ -149,7 +149,7 @@ func (s *Site) folderJob(m *model, f *folder) job {
 			}
 			p.Folders = append(p.Folders, fl)
 		}
-		return f.Dir + "index.html", execute(buf, s.tmpl.list, &p)
+		return f.Dir + "index.html", execute(buf, s.tmpl.list, p)
 	}
 }
 

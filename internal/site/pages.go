@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/pressbot/pressbot/internal/htmlexec"
 	"github.com/pressbot/pressbot/internal/release"
@@ -125,17 +126,19 @@ func (l *lines) html() template.HTML { return template.HTML(l.b.String()) }
 // language and feed scope, rendered once from the layout's partials.
 type chrome struct{ Head, Header, Footer template.HTML }
 
-// basePage fills what every page has for the page directory dir ("" for
-// the root, "ru/", "releases/2020/x/"), in language lang, with feeds of
-// scope feedLang ("" for all languages).
-func (s *Site) basePage(m *model, dir, lang, feedLang string) (page, error) {
-	return s.basePageAt(m, dir, rootFor(dir), lang, feedLang)
+// basePage fills in p what every page has for the page directory dir
+// ("" for the root, "ru/", "releases/2020/x/"), in language lang, with
+// feeds of scope feedLang ("" for all languages). p is filled in place,
+// not returned: a page escapes to the heap (a template runs with it), and
+// a page returned by value was one copy more of some 700 bytes.
+func (s *Site) basePage(p *page, m *model, dir, lang, feedLang string) error {
+	return s.basePageAt(p, m, dir, rootFor(dir), lang, feedLang)
 }
 
 // basePageAt is basePage with the page's path to the root given: the
 // site's absolute URL for a page that may be served at any address.
-func (s *Site) basePageAt(m *model, dir, root, lang, feedLang string) (page, error) {
-	p := page{
+func (s *Site) basePageAt(p *page, m *model, dir, root, lang, feedLang string) error {
+	*p = page{
 		Lang: lang, Root: root, SiteTitle: s.cfg.Title, W: wordsFor(lang), Index: s.index,
 		Canonical: s.cfg.BaseURL + "/" + release.EscapePath(dir),
 	}
@@ -146,10 +149,10 @@ func (s *Site) basePageAt(m *model, dir, root, lang, feedLang string) (page, err
 	if dir == "" || slices.Contains(m.langs, strings.TrimSuffix(dir, "/")) {
 		current = dir
 	}
-	key := root + "\x00" + lang + "\x00" + feedLang + "\x00" + current
-	if c, ok := m.chrome.Load(key); ok {
-		p.Chrome = c.(*chrome)
-		return p, nil
+	key := chromeKey{root, lang, feedLang, current}
+	if c, ok := m.chrome.load(key); ok {
+		p.Chrome = c
+		return nil
 	}
 	p.Nav = append(p.Nav, link{Href: s.dirLink(root), Text: p.W.AllLangs, Current: dir == ""})
 	for _, l := range m.langs {
@@ -166,14 +169,54 @@ func (s *Site) basePageAt(m *model, dir, root, lang, feedLang string) (page, err
 		name string
 	}{{&c.Head, "head-links"}, {&c.Header, "site-header"}, {&c.Footer, "site-footer"}} {
 		var buf bytes.Buffer
-		if err := s.tmpl.list.Execute(&buf, part.name, &p); err != nil {
-			return p, fmt.Errorf("site: %s: %w", part.name, err)
+		if err := s.tmpl.list.Execute(&buf, part.name, p); err != nil {
+			return fmt.Errorf("site: %s: %w", part.name, err)
 		}
 		*part.dst = template.HTML(buf.String()) // html/template output, escaped in the same context
 	}
-	actual, _ := m.chrome.LoadOrStore(key, c)
-	p.Chrome = actual.(*chrome)
-	return p, nil
+	p.Chrome = m.chrome.loadOrStore(key, c)
+	return nil
+}
+
+// chromeKey is what a page's chrome depends on: its path to the root, its
+// language, the scope of its feeds and, for the pages of the menu, which
+// one it is.
+type chromeKey struct{ root, lang, feedLang, current string }
+
+// fragKey names a fragment of release pages: its partial, the page's
+// path to the root (for relative links) and what it shows.
+type fragKey struct{ name, root, id, more string }
+
+// cache is a map under a read-write lock, of what a build renders once
+// and then reads for many pages. Its struct keys cost a look-up no
+// allocation, where a sync.Map's key (an interface) and the string
+// concatenated for it cost two per look-up, several per page.
+type cache[K comparable, V any] struct {
+	mu sync.RWMutex
+	m  map[K]V
+}
+
+// load returns the value stored for k, if any.
+func (c *cache[K, V]) load(k K) (V, bool) {
+	c.mu.RLock()
+	v, ok := c.m[k]
+	c.mu.RUnlock()
+	return v, ok
+}
+
+// loadOrStore stores v for k unless a value is stored already, and
+// returns the value stored.
+func (c *cache[K, V]) loadOrStore(k K, v V) V {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if old, ok := c.m[k]; ok {
+		return old
+	}
+	if c.m == nil {
+		c.m = map[K]V{}
+	}
+	c.m[k] = v
+	return v
 }
 
 // rootFor returns the relative path from page directory dir to the root.
@@ -214,17 +257,17 @@ func (s *Site) listJobs(m *model, dir, lang, feedLang, heading, title string, it
 			if err != nil {
 				return "", err
 			}
-			return pageDir(dir, n) + "index.html", execute(buf, s.tmpl.list, &p)
+			return pageDir(dir, n) + "index.html", execute(buf, s.tmpl.list, p)
 		})
 	}
 	return jobs
 }
 
 // listPage fills page n of pages of list l, which shows rows.
-func (s *Site) listPage(m *model, l listing, rows []*item, n, pages int) (page, error) {
-	p, err := s.basePage(m, pageDir(l.dir, n), l.lang, l.feedLang)
-	if err != nil {
-		return p, err
+func (s *Site) listPage(m *model, l listing, rows []*item, n, pages int) (*page, error) {
+	p := new(page)
+	if err := s.basePage(p, m, pageDir(l.dir, n), l.lang, l.feedLang); err != nil {
+		return nil, err
 	}
 	p.Heading, p.PageNo, p.Pages = l.heading, n, pages
 	p.Title = l.title
@@ -238,7 +281,7 @@ func (s *Site) listPage(m *model, l listing, rows []*item, n, pages int) (page, 
 	out.b.Grow(len(rows) * 512) // a list item is about 450 bytes
 	for _, it := range rows {
 		if err := s.addRow(&out, it, p.Root); err != nil {
-			return p, err
+			return nil, err
 		}
 	}
 	p.Rows = out.html()
@@ -290,8 +333,8 @@ func (s *Site) releaseJob(m *model, it *item) job {
 
 // releasePage renders the page of one release into buf.
 func (s *Site) releasePage(m *model, it *item, buf *bytes.Buffer) (string, error) {
-	p, err := s.basePage(m, it.Path, it.Lang, it.Lang)
-	if err != nil {
+	p := new(page)
+	if err := s.basePage(p, m, it.Path, it.Lang, it.Lang); err != nil {
 		return "", err
 	}
 	it.load()
@@ -310,10 +353,10 @@ func (s *Site) releasePage(m *model, it *item, buf *bytes.Buffer) (string, error
 	case it.ImageAbs != "":
 		p.Img = &image{Src: it.ImageAbs, Alt: it.e.Release.ImageAlt}
 	}
-	if err := s.releaseLinks(m, it, &p); err != nil {
+	if err := s.releaseLinks(m, it, p); err != nil {
 		return "", err
 	}
-	return it.Path + "index.html", execute(buf, s.tmpl.release, &p)
+	return it.Path + "index.html", execute(buf, s.tmpl.release, p)
 }
 
 // releaseLinks adds a release page's language alternates, links to its
@@ -321,13 +364,13 @@ func (s *Site) releasePage(m *model, it *item, buf *bytes.Buffer) (string, error
 func (s *Site) releaseLinks(m *model, it *item, p *page) error {
 	var alternates, others, tags lines
 	for _, a := range it.Alts {
-		f, err := s.fragment(m, "alternate", a.ID, link{Href: a.URL, Lang: a.Lang})
+		f, err := s.fragment(m, fragKey{name: "alternate", id: a.ID}, link{Href: a.URL, Lang: a.Lang})
 		if err != nil {
 			return err
 		}
 		alternates.add(f)
 		if a != it {
-			f, err := s.fragment(m, "translation", p.Root+"\x00"+a.ID, link{Href: p.Root + a.Href, Text: a.Title, Lang: a.Lang, Name: langName(a.Lang)})
+			f, err := s.fragment(m, fragKey{name: "translation", root: p.Root, id: a.ID}, link{Href: p.Root + a.Href, Text: a.Title, Lang: a.Lang, Name: langName(a.Lang)})
 			if err != nil {
 				return err
 			}
@@ -337,14 +380,14 @@ func (s *Site) releaseLinks(m *model, it *item, p *page) error {
 	if len(it.Alts) > 1 {
 		// x-default: the version in the menu's first language, for readers
 		// whose language has none.
-		f, err := s.fragment(m, "alternate", "x-default\x00"+it.Alts[0].ID, link{Href: it.Alts[0].URL, Lang: "x-default"})
+		f, err := s.fragment(m, fragKey{name: "alternate", id: it.Alts[0].ID, more: "x-default"}, link{Href: it.Alts[0].URL, Lang: "x-default"})
 		if err != nil {
 			return err
 		}
 		alternates.add(f)
 	}
 	for _, t := range it.Tags {
-		f, err := s.fragment(m, "tag-link", p.Root+"\x00"+t.Slug+"\x00"+t.Name, tagLink{Root: p.Root, Esc: t.Esc, Name: t.Name, Index: s.index})
+		f, err := s.fragment(m, fragKey{name: "tag-link", root: p.Root, id: t.Slug, more: t.Name}, tagLink{Root: p.Root, Esc: t.Esc, Name: t.Name, Index: s.index})
 		if err != nil {
 			return err
 		}
@@ -358,35 +401,33 @@ func (s *Site) releaseLinks(m *model, it *item, p *page) error {
 // is its slug escaped for a URL (tagRef.Esc).
 type tagLink struct{ Root, Esc, Name, Index string }
 
-// fragment returns the partial name of the release templates executed
+// fragment returns the partial k.name of the release templates executed
 // with data, rendered once per build for each key and then reused: the
 // same translation links and tag links recur on many pages, and executing
 // a template costs far more than looking one up.
-func (s *Site) fragment(m *model, name, key string, data any) (template.HTML, error) {
-	k := name + "\x00" + key
-	if f, ok := m.frags.Load(k); ok {
-		return f.(template.HTML), nil
+func (s *Site) fragment(m *model, k fragKey, data any) (template.HTML, error) {
+	if f, ok := m.frags.load(k); ok {
+		return f, nil
 	}
 	var buf bytes.Buffer
-	if err := s.tmpl.release.Execute(&buf, name, data); err != nil {
-		return "", fmt.Errorf("site: %s: %w", name, err)
+	if err := s.tmpl.release.Execute(&buf, k.name, data); err != nil {
+		return "", fmt.Errorf("site: %s: %w", k.name, err)
 	}
 	// html/template output, escaped in the context the page inserts it in.
-	f, _ := m.frags.LoadOrStore(k, template.HTML(buf.String()))
-	return f.(template.HTML), nil
+	return m.frags.loadOrStore(k, template.HTML(buf.String())), nil
 }
 
 // tagIndexJob renders the list of all tags.
 func (s *Site) tagIndexJob(m *model) job {
 	return func(buf *bytes.Buffer) (string, error) {
 		lang := uiLang(s.defaultLang())
-		p, err := s.basePage(m, "tags/", lang, "")
-		if err != nil {
+		p := new(page)
+		if err := s.basePage(p, m, "tags/", lang, ""); err != nil {
 			return "", err
 		}
 		p.Heading, p.TagList = p.W.TagsTitle, m.tags
 		p.Title = p.W.TagsTitle + " — " + s.cfg.Title
-		return "tags/index.html", execute(buf, s.tmpl.tags, &p)
+		return "tags/index.html", execute(buf, s.tmpl.tags, p)
 	}
 }
 
@@ -416,8 +457,8 @@ func (s *Site) noticeJob(m *model, file string, say notice) job {
 	}
 	return func(buf *bytes.Buffer) (string, error) {
 		lang := uiLang(s.defaultLang())
-		p, err := s.basePageAt(m, file, root, lang, "")
-		if err != nil {
+		p := new(page)
+		if err := s.basePageAt(p, m, file, root, lang, ""); err != nil {
 			return "", err
 		}
 		heading, text := say(p.W)
@@ -432,7 +473,7 @@ func (s *Site) noticeJob(m *model, file string, say notice) job {
 				p.Links = append(p.Links, link{Lang: uiLang(l), Text: text, Href: s.dirLink(p.Root + l + "/"), Name: w.Latest})
 			}
 		}
-		return file, execute(buf, s.tmpl.notFound, &p)
+		return file, execute(buf, s.tmpl.notFound, p)
 	}
 }
 
