@@ -95,12 +95,6 @@ type page struct {
 // costs. The fragments are html/template output already.
 type lines struct{ b strings.Builder }
 
-// add appends a fragment on a new line.
-func (l *lines) add(h template.HTML) {
-	l.b.WriteByte('\n')
-	l.b.WriteString(string(h))
-}
-
 // addRooted appends a fragment written with links relative to the site
 // root, split before each href value (splitHrefs), on a new line with
 // root in front of every href.
@@ -121,6 +115,23 @@ func splitHrefs(h string) []string { return strings.SplitAfter(h, `href="`) }
 
 // html returns the joined fragments.
 func (l *lines) html() template.HTML { return template.HTML(l.b.String()) }
+
+// joinLines joins fragments as lines does, into a string of the exact
+// size: a release page joins a few short ones three times, and a
+// growing builder allocated several times for each.
+func joinLines(fs []template.HTML) template.HTML {
+	n := 0
+	for _, f := range fs {
+		n += 1 + len(f)
+	}
+	var b strings.Builder
+	b.Grow(n)
+	for _, f := range fs {
+		b.WriteByte('\n')
+		b.WriteString(string(f))
+	}
+	return template.HTML(b.String())
+}
 
 // chrome is the parts of a page shared by every page of the same depth,
 // language and feed scope, rendered once from the layout's partials.
@@ -300,6 +311,7 @@ func (s *Site) addRow(rows *lines, it *item, root string) error {
 	it.load()
 	it.rowOnce.Do(func() {
 		var buf bytes.Buffer
+		buf.Grow(1024) // an item is about 450 bytes: the buffer need not grow five times from 64
 		it.rowErr = s.tmpl.list.Execute(&buf, "item", it)
 		it.row = splitHrefs(buf.String())
 	})
@@ -361,39 +373,47 @@ func (s *Site) releasePage(m *model, it *item, buf *bytes.Buffer) (string, error
 
 // releaseLinks adds a release page's language alternates, links to its
 // other languages and tag links, each a fragment rendered once per build.
+// The fragments are gathered in arrays on the stack, and each list joined
+// once.
 func (s *Site) releaseLinks(m *model, it *item, p *page) error {
-	var alternates, others, tags lines
+	var altArr, otherArr, tagArr [8]template.HTML
+	alternates, others, tags := altArr[:0], otherArr[:0], tagArr[:0]
 	for _, a := range it.Alts {
-		f, err := s.fragment(m, fragKey{name: "alternate", id: a.ID}, link{Href: a.URL, Lang: a.Lang})
+		f, err := s.fragment(m, fragKey{name: "alternate", id: a.ID}, func() any { return link{Href: a.URL, Lang: a.Lang} })
 		if err != nil {
 			return err
 		}
-		alternates.add(f)
+		alternates = append(alternates, f)
 		if a != it {
-			f, err := s.fragment(m, fragKey{name: "translation", root: p.Root, id: a.ID}, link{Href: p.Root + a.Href, Text: a.Title, Lang: a.Lang, Name: langName(a.Lang)})
+			f, err := s.fragment(m, fragKey{name: "translation", root: p.Root, id: a.ID}, func() any {
+				return link{Href: p.Root + a.Href, Text: a.Title, Lang: a.Lang, Name: langName(a.Lang)}
+			})
 			if err != nil {
 				return err
 			}
-			others.add(f)
+			others = append(others, f)
 		}
 	}
 	if len(it.Alts) > 1 {
 		// x-default: the version in the menu's first language, for readers
 		// whose language has none.
-		f, err := s.fragment(m, fragKey{name: "alternate", id: it.Alts[0].ID, more: "x-default"}, link{Href: it.Alts[0].URL, Lang: "x-default"})
+		first := it.Alts[0]
+		f, err := s.fragment(m, fragKey{name: "alternate", id: first.ID, more: "x-default"}, func() any { return link{Href: first.URL, Lang: "x-default"} })
 		if err != nil {
 			return err
 		}
-		alternates.add(f)
+		alternates = append(alternates, f)
 	}
 	for _, t := range it.Tags {
-		f, err := s.fragment(m, fragKey{name: "tag-link", root: p.Root, id: t.Slug, more: t.Name}, tagLink{Root: p.Root, Esc: t.Esc, Name: t.Name, Index: s.index})
+		f, err := s.fragment(m, fragKey{name: "tag-link", root: p.Root, id: t.Slug, more: t.Name}, func() any {
+			return tagLink{Root: p.Root, Esc: t.Esc, Name: t.Name, Index: s.index}
+		})
 		if err != nil {
 			return err
 		}
-		tags.add(f)
+		tags = append(tags, f)
 	}
-	p.Alternates, p.Others, p.TagLinks = alternates.html(), others.html(), tags.html()
+	p.Alternates, p.Others, p.TagLinks = joinLines(alternates), joinLines(others), joinLines(tags)
 	return nil
 }
 
@@ -402,15 +422,17 @@ func (s *Site) releaseLinks(m *model, it *item, p *page) error {
 type tagLink struct{ Root, Esc, Name, Index string }
 
 // fragment returns the partial k.name of the release templates executed
-// with data, rendered once per build for each key and then reused: the
-// same translation links and tag links recur on many pages, and executing
-// a template costs far more than looking one up.
-func (s *Site) fragment(m *model, k fragKey, data any) (template.HTML, error) {
+// with what data returns, rendered once per build for each key and then
+// reused: the same translation links and tag links recur on many pages,
+// and executing a template costs far more than looking one up. data is
+// called only to render, as making the data (a string or two, boxed in an
+// interface) cost more than the look-up.
+func (s *Site) fragment(m *model, k fragKey, data func() any) (template.HTML, error) {
 	if f, ok := m.frags.load(k); ok {
 		return f, nil
 	}
 	var buf bytes.Buffer
-	if err := s.tmpl.release.Execute(&buf, k.name, data); err != nil {
+	if err := s.tmpl.release.Execute(&buf, k.name, data()); err != nil {
 		return "", fmt.Errorf("site: %s: %w", k.name, err)
 	}
 	// html/template output, escaped in the context the page inserts it in.
