@@ -88,22 +88,15 @@ type page struct {
 	Alternates, TagLinks, Others template.HTML
 }
 
-// lines joins HTML fragments for a page, each after a newline. A page
-// inserts the whole with one template action rather than one per
-// fragment: html/template runs every action's output through its
-// escaper by a reflective call, which is most of what executing a page
-// costs. The fragments are html/template output already.
-type lines struct{ b strings.Builder }
-
-// addRooted appends a fragment written with links relative to the site
+// writeRooted writes a fragment written with links relative to the site
 // root, split before each href value (splitHrefs), on a new line with
 // root in front of every href.
-func (l *lines) addRooted(parts []string, root string) {
-	l.b.WriteByte('\n')
-	l.b.WriteString(parts[0])
+func writeRooted(buf *bytes.Buffer, parts []string, root string) {
+	buf.WriteByte('\n')
+	buf.WriteString(parts[0])
 	for _, p := range parts[1:] {
-		l.b.WriteString(root)
-		l.b.WriteString(p)
+		buf.WriteString(root)
+		buf.WriteString(p)
 	}
 }
 
@@ -113,12 +106,11 @@ func (l *lines) addRooted(parts []string, root string) {
 // attributes.
 func splitHrefs(h string) []string { return strings.SplitAfter(h, `href="`) }
 
-// html returns the joined fragments.
-func (l *lines) html() template.HTML { return template.HTML(l.b.String()) }
-
-// joinLines joins fragments as lines does, into a string of the exact
-// size: a release page joins a few short ones three times, and a
-// growing builder allocated several times for each.
+// joinLines joins HTML fragments for a page, each after a newline, into a
+// string of the exact size. A page inserts the whole with one template
+// action rather than one per fragment: html/template runs every action's
+// output through its escaper by a reflective call, which is most of what
+// executing a page costs. The fragments are html/template output already.
 func joinLines(fs []template.HTML) template.HTML {
 	n := 0
 	for _, f := range fs {
@@ -264,38 +256,32 @@ func (s *Site) listJobs(m *model, dir, lang, feedLang, heading, title string, it
 	jobs := make([]job, 0, pages)
 	for n := 1; n <= pages; n++ {
 		jobs = append(jobs, func(buf *bytes.Buffer) (string, error) {
-			p, err := s.listPage(m, l, items[(n-1)*per:min(n*per, len(items))], n, pages)
+			rows := items[(n-1)*per : min(n*per, len(items))]
+			p, err := s.listPage(m, l, len(rows) == 0, n, pages)
 			if err != nil {
 				return "", err
 			}
-			return pageDir(dir, n) + "index.html", execute(buf, s.tmpl.list, p)
+			return pageDir(dir, n) + "index.html", s.executeList(buf, p, rows)
 		})
 	}
 	return jobs
 }
 
-// listPage fills page n of pages of list l, which shows rows.
-func (s *Site) listPage(m *model, l listing, rows []*item, n, pages int) (*page, error) {
+// listPage fills page n of pages of list l, but for its rows (see
+// executeList); empty says it has none.
+func (s *Site) listPage(m *model, l listing, empty bool, n, pages int) (*page, error) {
 	p := new(page)
 	if err := s.basePage(p, m, pageDir(l.dir, n), l.lang, l.feedLang); err != nil {
 		return nil, err
 	}
 	p.Heading, p.PageNo, p.Pages = l.heading, n, pages
 	p.Title = l.title
-	if len(rows) == 0 && s.hadWithdrawn(l.feedLang) {
+	if empty && s.hadWithdrawn(l.feedLang) {
 		p.W.Empty = p.W.EmptyNow
 	}
 	if n > 1 {
 		p.Title = l.heading + ", " + p.W.Page + " " + strconv.Itoa(n) + " — " + s.cfg.Title
 	}
-	var out lines
-	out.b.Grow(len(rows) * 512) // a list item is about 450 bytes
-	for _, it := range rows {
-		if err := s.addRow(&out, it, p.Root); err != nil {
-			return nil, err
-		}
-	}
-	p.Rows = out.html()
 	if n > 1 {
 		p.Prev = s.dirLink(p.Root + release.EscapePath(pageDir(l.dir, n-1)))
 	}
@@ -305,9 +291,69 @@ func (s *Site) listPage(m *model, l listing, rows []*item, n, pages int) (*page,
 	return p, nil
 }
 
-// addRow adds an item as shown in lists on a page whose path to the root
-// is root. The fragment is rendered once per item with root-relative links.
-func (s *Site) addRow(rows *lines, it *item, root string) error {
+// rowsMark stands for a list page's rows while its template runs:
+// executeList then writes the rows in its place, straight into the page's
+// buffer, rather than joining them in a string first (some 10 KB per
+// page) that the template then copies. It is found as the page's first
+// NUL byte: the rest of a list page is template text (without NUL) and
+// values that html/template's escapers wrote, which turn a NUL into
+// U+FFFD (text, attributes) or %00 (URLs), or the chrome, made likewise.
+const rowsMark = "\x00rows\x00"
+
+// executeList runs the list template with p into buf, with the items rows
+// as its list: each on a line, in place of p.Rows (see rowsMark).
+func (s *Site) executeList(buf *bytes.Buffer, p *page, rows []*item) error {
+	if len(rows) == 0 {
+		return execute(buf, s.tmpl.list, p)
+	}
+	start := buf.Len()
+	p.Rows = rowsMark
+	if err := execute(buf, s.tmpl.list, p); err != nil {
+		return err
+	}
+	at := bytes.IndexByte(buf.Bytes()[start:], 0)
+	if at < 0 || !bytes.HasPrefix(buf.Bytes()[start+at:], []byte(rowsMark)) {
+		buf.Truncate(start) // cannot happen (see rowsMark): to be sure
+		return s.executeListPlain(buf, p, rows)
+	}
+	at += start
+	var tailArr [2048]byte // the pager and the footer after the list
+	tail := append(tailArr[:0], buf.Bytes()[at+len(rowsMark):]...)
+	buf.Truncate(at)
+	if err := s.writeRows(buf, rows, p.Root); err != nil {
+		return err
+	}
+	buf.Write(tail)
+	return nil
+}
+
+// executeListPlain is executeList the plain way: the rows joined into
+// p.Rows before the template runs.
+func (s *Site) executeListPlain(buf *bytes.Buffer, p *page, rows []*item) error {
+	var b bytes.Buffer
+	b.Grow(len(rows) * 512) // a list item is about 450 bytes
+	if err := s.writeRows(&b, rows, p.Root); err != nil {
+		return err
+	}
+	p.Rows = template.HTML(b.String())
+	return execute(buf, s.tmpl.list, p)
+}
+
+// writeRows writes the items as shown in lists on a page whose path to
+// the root is root, each on a new line.
+func (s *Site) writeRows(buf *bytes.Buffer, rows []*item, root string) error {
+	for _, it := range rows {
+		if err := s.addRow(buf, it, root); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// addRow writes an item as shown in lists on a page whose path to the
+// root is root, on a new line. The fragment is rendered once per item
+// with root-relative links.
+func (s *Site) addRow(buf *bytes.Buffer, it *item, root string) error {
 	it.load()
 	it.rowOnce.Do(func() {
 		var buf bytes.Buffer
@@ -318,7 +364,7 @@ func (s *Site) addRow(rows *lines, it *item, root string) error {
 	if it.rowErr != nil {
 		return fmt.Errorf("site: list item %s: %w", it.ID, it.rowErr)
 	}
-	rows.addRooted(it.row, root)
+	writeRooted(buf, it.row, root)
 	return nil
 }
 
