@@ -138,7 +138,7 @@ func (s *Site) folderJob(m *model, f *folder) job {
 			heading += ": " + name
 		}
 		l := listing{dir: f.Dir, lang: lang, heading: heading, title: heading + " — " + s.cfg.Title}
-		p, err := s.listPage(m, l, f.Items, 1, 1)
+		p, err := s.listPage(m, l, len(f.Items) == 0, 1, 1)
 		if err != nil {
 			return "", err
 		}
@@ -149,7 +149,7 @@ func (s *Site) folderJob(m *model, f *folder) job {
 			}
 			p.Folders = append(p.Folders, fl)
 		}
-		return f.Dir + "index.html", execute(buf, s.tmpl.list, &p)
+		return f.Dir + "index.html", s.executeList(buf, p, f.Items)
 	}
 }
 

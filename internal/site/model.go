@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"encoding/hex"
 	"fmt"
+	"html/template"
 	"path"
 	"path/filepath"
 	"runtime"
@@ -77,8 +78,8 @@ type model struct {
 	// returns, while the release pages are written, which need neither.
 	tags    []*tag
 	folders []*folder
-	chrome  sync.Map // page chrome by depth, language, scope (*chrome)
-	frags   sync.Map // release page fragments by partial and key (template.HTML)
+	chrome  cache[chromeKey, *chrome]     // page chrome by depth, language, scope
+	frags   cache[fragKey, template.HTML] // release page fragments by partial and key
 }
 
 // model validates the entries and groups them.

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/pressbot/pressbot/internal/htmlexec"
 	"github.com/pressbot/pressbot/internal/release"
@@ -87,28 +88,15 @@ type page struct {
 	Alternates, TagLinks, Others template.HTML
 }
 
-// lines joins HTML fragments for a page, each after a newline. A page
-// inserts the whole with one template action rather than one per
-// fragment: html/template runs every action's output through its
-// escaper by a reflective call, which is most of what executing a page
-// costs. The fragments are html/template output already.
-type lines struct{ b strings.Builder }
-
-// add appends a fragment on a new line.
-func (l *lines) add(h template.HTML) {
-	l.b.WriteByte('\n')
-	l.b.WriteString(string(h))
-}
-
-// addRooted appends a fragment written with links relative to the site
+// writeRooted writes a fragment written with links relative to the site
 // root, split before each href value (splitHrefs), on a new line with
 // root in front of every href.
-func (l *lines) addRooted(parts []string, root string) {
-	l.b.WriteByte('\n')
-	l.b.WriteString(parts[0])
+func writeRooted(buf *bytes.Buffer, parts []string, root string) {
+	buf.WriteByte('\n')
+	buf.WriteString(parts[0])
 	for _, p := range parts[1:] {
-		l.b.WriteString(root)
-		l.b.WriteString(p)
+		buf.WriteString(root)
+		buf.WriteString(p)
 	}
 }
 
@@ -118,24 +106,42 @@ func (l *lines) addRooted(parts []string, root string) {
 // attributes.
 func splitHrefs(h string) []string { return strings.SplitAfter(h, `href="`) }
 
-// html returns the joined fragments.
-func (l *lines) html() template.HTML { return template.HTML(l.b.String()) }
+// joinLines joins HTML fragments for a page, each after a newline, into a
+// string of the exact size. A page inserts the whole with one template
+// action rather than one per fragment: html/template runs every action's
+// output through its escaper by a reflective call, which is most of what
+// executing a page costs. The fragments are html/template output already.
+func joinLines(fs []template.HTML) template.HTML {
+	n := 0
+	for _, f := range fs {
+		n += 1 + len(f)
+	}
+	var b strings.Builder
+	b.Grow(n)
+	for _, f := range fs {
+		b.WriteByte('\n')
+		b.WriteString(string(f))
+	}
+	return template.HTML(b.String())
+}
 
 // chrome is the parts of a page shared by every page of the same depth,
 // language and feed scope, rendered once from the layout's partials.
 type chrome struct{ Head, Header, Footer template.HTML }
 
-// basePage fills what every page has for the page directory dir ("" for
-// the root, "ru/", "releases/2020/x/"), in language lang, with feeds of
-// scope feedLang ("" for all languages).
-func (s *Site) basePage(m *model, dir, lang, feedLang string) (page, error) {
-	return s.basePageAt(m, dir, rootFor(dir), lang, feedLang)
+// basePage fills in p what every page has for the page directory dir
+// ("" for the root, "ru/", "releases/2020/x/"), in language lang, with
+// feeds of scope feedLang ("" for all languages). p is filled in place,
+// not returned: a page escapes to the heap (a template runs with it), and
+// a page returned by value was one copy more of some 700 bytes.
+func (s *Site) basePage(p *page, m *model, dir, lang, feedLang string) error {
+	return s.basePageAt(p, m, dir, rootFor(dir), lang, feedLang)
 }
 
 // basePageAt is basePage with the page's path to the root given: the
 // site's absolute URL for a page that may be served at any address.
-func (s *Site) basePageAt(m *model, dir, root, lang, feedLang string) (page, error) {
-	p := page{
+func (s *Site) basePageAt(p *page, m *model, dir, root, lang, feedLang string) error {
+	*p = page{
 		Lang: lang, Root: root, SiteTitle: s.cfg.Title, W: wordsFor(lang), Index: s.index,
 		Canonical: s.cfg.BaseURL + "/" + release.EscapePath(dir),
 	}
@@ -146,10 +152,10 @@ func (s *Site) basePageAt(m *model, dir, root, lang, feedLang string) (page, err
 	if dir == "" || slices.Contains(m.langs, strings.TrimSuffix(dir, "/")) {
 		current = dir
 	}
-	key := root + "\x00" + lang + "\x00" + feedLang + "\x00" + current
-	if c, ok := m.chrome.Load(key); ok {
-		p.Chrome = c.(*chrome)
-		return p, nil
+	key := chromeKey{root, lang, feedLang, current}
+	if c, ok := m.chrome.load(key); ok {
+		p.Chrome = c
+		return nil
 	}
 	p.Nav = append(p.Nav, link{Href: s.dirLink(root), Text: p.W.AllLangs, Current: dir == ""})
 	for _, l := range m.langs {
@@ -166,14 +172,54 @@ func (s *Site) basePageAt(m *model, dir, root, lang, feedLang string) (page, err
 		name string
 	}{{&c.Head, "head-links"}, {&c.Header, "site-header"}, {&c.Footer, "site-footer"}} {
 		var buf bytes.Buffer
-		if err := s.tmpl.list.Execute(&buf, part.name, &p); err != nil {
-			return p, fmt.Errorf("site: %s: %w", part.name, err)
+		if err := s.tmpl.list.Execute(&buf, part.name, p); err != nil {
+			return fmt.Errorf("site: %s: %w", part.name, err)
 		}
 		*part.dst = template.HTML(buf.String()) // html/template output, escaped in the same context
 	}
-	actual, _ := m.chrome.LoadOrStore(key, c)
-	p.Chrome = actual.(*chrome)
-	return p, nil
+	p.Chrome = m.chrome.loadOrStore(key, c)
+	return nil
+}
+
+// chromeKey is what a page's chrome depends on: its path to the root, its
+// language, the scope of its feeds and, for the pages of the menu, which
+// one it is.
+type chromeKey struct{ root, lang, feedLang, current string }
+
+// fragKey names a fragment of release pages: its partial, the page's
+// path to the root (for relative links) and what it shows.
+type fragKey struct{ name, root, id, more string }
+
+// cache is a map under a read-write lock, of what a build renders once
+// and then reads for many pages. Its struct keys cost a look-up no
+// allocation, where a sync.Map's key (an interface) and the string
+// concatenated for it cost two per look-up, several per page.
+type cache[K comparable, V any] struct {
+	mu sync.RWMutex
+	m  map[K]V
+}
+
+// load returns the value stored for k, if any.
+func (c *cache[K, V]) load(k K) (V, bool) {
+	c.mu.RLock()
+	v, ok := c.m[k]
+	c.mu.RUnlock()
+	return v, ok
+}
+
+// loadOrStore stores v for k unless a value is stored already, and
+// returns the value stored.
+func (c *cache[K, V]) loadOrStore(k K, v V) V {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if old, ok := c.m[k]; ok {
+		return old
+	}
+	if c.m == nil {
+		c.m = map[K]V{}
+	}
+	c.m[k] = v
+	return v
 }
 
 // rootFor returns the relative path from page directory dir to the root.
@@ -210,38 +256,32 @@ func (s *Site) listJobs(m *model, dir, lang, feedLang, heading, title string, it
 	jobs := make([]job, 0, pages)
 	for n := 1; n <= pages; n++ {
 		jobs = append(jobs, func(buf *bytes.Buffer) (string, error) {
-			p, err := s.listPage(m, l, items[(n-1)*per:min(n*per, len(items))], n, pages)
+			rows := items[(n-1)*per : min(n*per, len(items))]
+			p, err := s.listPage(m, l, len(rows) == 0, n, pages)
 			if err != nil {
 				return "", err
 			}
-			return pageDir(dir, n) + "index.html", execute(buf, s.tmpl.list, &p)
+			return pageDir(dir, n) + "index.html", s.executeList(buf, p, rows)
 		})
 	}
 	return jobs
 }
 
-// listPage fills page n of pages of list l, which shows rows.
-func (s *Site) listPage(m *model, l listing, rows []*item, n, pages int) (page, error) {
-	p, err := s.basePage(m, pageDir(l.dir, n), l.lang, l.feedLang)
-	if err != nil {
-		return p, err
+// listPage fills page n of pages of list l, but for its rows (see
+// executeList); empty says it has none.
+func (s *Site) listPage(m *model, l listing, empty bool, n, pages int) (*page, error) {
+	p := new(page)
+	if err := s.basePage(p, m, pageDir(l.dir, n), l.lang, l.feedLang); err != nil {
+		return nil, err
 	}
 	p.Heading, p.PageNo, p.Pages = l.heading, n, pages
 	p.Title = l.title
-	if len(rows) == 0 && s.hadWithdrawn(l.feedLang) {
+	if empty && s.hadWithdrawn(l.feedLang) {
 		p.W.Empty = p.W.EmptyNow
 	}
 	if n > 1 {
 		p.Title = l.heading + ", " + p.W.Page + " " + strconv.Itoa(n) + " — " + s.cfg.Title
 	}
-	var out lines
-	out.b.Grow(len(rows) * 512) // a list item is about 450 bytes
-	for _, it := range rows {
-		if err := s.addRow(&out, it, p.Root); err != nil {
-			return p, err
-		}
-	}
-	p.Rows = out.html()
 	if n > 1 {
 		p.Prev = s.dirLink(p.Root + release.EscapePath(pageDir(l.dir, n-1)))
 	}
@@ -251,19 +291,80 @@ func (s *Site) listPage(m *model, l listing, rows []*item, n, pages int) (page, 
 	return p, nil
 }
 
-// addRow adds an item as shown in lists on a page whose path to the root
-// is root. The fragment is rendered once per item with root-relative links.
-func (s *Site) addRow(rows *lines, it *item, root string) error {
+// rowsMark stands for a list page's rows while its template runs:
+// executeList then writes the rows in its place, straight into the page's
+// buffer, rather than joining them in a string first (some 10 KB per
+// page) that the template then copies. It is found as the page's first
+// NUL byte: the rest of a list page is template text (without NUL) and
+// values that html/template's escapers wrote, which turn a NUL into
+// U+FFFD (text, attributes) or %00 (URLs), or the chrome, made likewise.
+const rowsMark = "\x00rows\x00"
+
+// executeList runs the list template with p into buf, with the items rows
+// as its list: each on a line, in place of p.Rows (see rowsMark).
+func (s *Site) executeList(buf *bytes.Buffer, p *page, rows []*item) error {
+	if len(rows) == 0 {
+		return execute(buf, s.tmpl.list, p)
+	}
+	start := buf.Len()
+	p.Rows = rowsMark
+	if err := execute(buf, s.tmpl.list, p); err != nil {
+		return err
+	}
+	at := bytes.IndexByte(buf.Bytes()[start:], 0)
+	if at < 0 || !bytes.HasPrefix(buf.Bytes()[start+at:], []byte(rowsMark)) {
+		buf.Truncate(start) // cannot happen (see rowsMark): to be sure
+		return s.executeListPlain(buf, p, rows)
+	}
+	at += start
+	var tailArr [2048]byte // the pager and the footer after the list
+	tail := append(tailArr[:0], buf.Bytes()[at+len(rowsMark):]...)
+	buf.Truncate(at)
+	if err := s.writeRows(buf, rows, p.Root); err != nil {
+		return err
+	}
+	buf.Write(tail)
+	return nil
+}
+
+// executeListPlain is executeList the plain way: the rows joined into
+// p.Rows before the template runs.
+func (s *Site) executeListPlain(buf *bytes.Buffer, p *page, rows []*item) error {
+	var b bytes.Buffer
+	b.Grow(len(rows) * 512) // a list item is about 450 bytes
+	if err := s.writeRows(&b, rows, p.Root); err != nil {
+		return err
+	}
+	p.Rows = template.HTML(b.String())
+	return execute(buf, s.tmpl.list, p)
+}
+
+// writeRows writes the items as shown in lists on a page whose path to
+// the root is root, each on a new line.
+func (s *Site) writeRows(buf *bytes.Buffer, rows []*item, root string) error {
+	for _, it := range rows {
+		if err := s.addRow(buf, it, root); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// addRow writes an item as shown in lists on a page whose path to the
+// root is root, on a new line. The fragment is rendered once per item
+// with root-relative links.
+func (s *Site) addRow(buf *bytes.Buffer, it *item, root string) error {
 	it.load()
 	it.rowOnce.Do(func() {
 		var buf bytes.Buffer
+		buf.Grow(1024) // an item is about 450 bytes: the buffer need not grow five times from 64
 		it.rowErr = s.tmpl.list.Execute(&buf, "item", it)
 		it.row = splitHrefs(buf.String())
 	})
 	if it.rowErr != nil {
 		return fmt.Errorf("site: list item %s: %w", it.ID, it.rowErr)
 	}
-	rows.addRooted(it.row, root)
+	writeRooted(buf, it.row, root)
 	return nil
 }
 
@@ -290,8 +391,8 @@ func (s *Site) releaseJob(m *model, it *item) job {
 
 // releasePage renders the page of one release into buf.
 func (s *Site) releasePage(m *model, it *item, buf *bytes.Buffer) (string, error) {
-	p, err := s.basePage(m, it.Path, it.Lang, it.Lang)
-	if err != nil {
+	p := new(page)
+	if err := s.basePage(p, m, it.Path, it.Lang, it.Lang); err != nil {
 		return "", err
 	}
 	it.load()
@@ -310,47 +411,55 @@ func (s *Site) releasePage(m *model, it *item, buf *bytes.Buffer) (string, error
 	case it.ImageAbs != "":
 		p.Img = &image{Src: it.ImageAbs, Alt: it.e.Release.ImageAlt}
 	}
-	if err := s.releaseLinks(m, it, &p); err != nil {
+	if err := s.releaseLinks(m, it, p); err != nil {
 		return "", err
 	}
-	return it.Path + "index.html", execute(buf, s.tmpl.release, &p)
+	return it.Path + "index.html", execute(buf, s.tmpl.release, p)
 }
 
 // releaseLinks adds a release page's language alternates, links to its
 // other languages and tag links, each a fragment rendered once per build.
+// The fragments are gathered in arrays on the stack, and each list joined
+// once.
 func (s *Site) releaseLinks(m *model, it *item, p *page) error {
-	var alternates, others, tags lines
+	var altArr, otherArr, tagArr [8]template.HTML
+	alternates, others, tags := altArr[:0], otherArr[:0], tagArr[:0]
 	for _, a := range it.Alts {
-		f, err := s.fragment(m, "alternate", a.ID, link{Href: a.URL, Lang: a.Lang})
+		f, err := s.fragment(m, fragKey{name: "alternate", id: a.ID}, func() any { return link{Href: a.URL, Lang: a.Lang} })
 		if err != nil {
 			return err
 		}
-		alternates.add(f)
+		alternates = append(alternates, f)
 		if a != it {
-			f, err := s.fragment(m, "translation", p.Root+"\x00"+a.ID, link{Href: p.Root + a.Href, Text: a.Title, Lang: a.Lang, Name: langName(a.Lang)})
+			f, err := s.fragment(m, fragKey{name: "translation", root: p.Root, id: a.ID}, func() any {
+				return link{Href: p.Root + a.Href, Text: a.Title, Lang: a.Lang, Name: langName(a.Lang)}
+			})
 			if err != nil {
 				return err
 			}
-			others.add(f)
+			others = append(others, f)
 		}
 	}
 	if len(it.Alts) > 1 {
 		// x-default: the version in the menu's first language, for readers
 		// whose language has none.
-		f, err := s.fragment(m, "alternate", "x-default\x00"+it.Alts[0].ID, link{Href: it.Alts[0].URL, Lang: "x-default"})
+		first := it.Alts[0]
+		f, err := s.fragment(m, fragKey{name: "alternate", id: first.ID, more: "x-default"}, func() any { return link{Href: first.URL, Lang: "x-default"} })
 		if err != nil {
 			return err
 		}
-		alternates.add(f)
+		alternates = append(alternates, f)
 	}
 	for _, t := range it.Tags {
-		f, err := s.fragment(m, "tag-link", p.Root+"\x00"+t.Slug+"\x00"+t.Name, tagLink{Root: p.Root, Esc: t.Esc, Name: t.Name, Index: s.index})
+		f, err := s.fragment(m, fragKey{name: "tag-link", root: p.Root, id: t.Slug, more: t.Name}, func() any {
+			return tagLink{Root: p.Root, Esc: t.Esc, Name: t.Name, Index: s.index}
+		})
 		if err != nil {
 			return err
 		}
-		tags.add(f)
+		tags = append(tags, f)
 	}
-	p.Alternates, p.Others, p.TagLinks = alternates.html(), others.html(), tags.html()
+	p.Alternates, p.Others, p.TagLinks = joinLines(alternates), joinLines(others), joinLines(tags)
 	return nil
 }
 
@@ -358,35 +467,35 @@ func (s *Site) releaseLinks(m *model, it *item, p *page) error {
 // is its slug escaped for a URL (tagRef.Esc).
 type tagLink struct{ Root, Esc, Name, Index string }
 
-// fragment returns the partial name of the release templates executed
-// with data, rendered once per build for each key and then reused: the
-// same translation links and tag links recur on many pages, and executing
-// a template costs far more than looking one up.
-func (s *Site) fragment(m *model, name, key string, data any) (template.HTML, error) {
-	k := name + "\x00" + key
-	if f, ok := m.frags.Load(k); ok {
-		return f.(template.HTML), nil
+// fragment returns the partial k.name of the release templates executed
+// with what data returns, rendered once per build for each key and then
+// reused: the same translation links and tag links recur on many pages,
+// and executing a template costs far more than looking one up. data is
+// called only to render, as making the data (a string or two, boxed in an
+// interface) cost more than the look-up.
+func (s *Site) fragment(m *model, k fragKey, data func() any) (template.HTML, error) {
+	if f, ok := m.frags.load(k); ok {
+		return f, nil
 	}
 	var buf bytes.Buffer
-	if err := s.tmpl.release.Execute(&buf, name, data); err != nil {
-		return "", fmt.Errorf("site: %s: %w", name, err)
+	if err := s.tmpl.release.Execute(&buf, k.name, data()); err != nil {
+		return "", fmt.Errorf("site: %s: %w", k.name, err)
 	}
 	// html/template output, escaped in the context the page inserts it in.
-	f, _ := m.frags.LoadOrStore(k, template.HTML(buf.String()))
-	return f.(template.HTML), nil
+	return m.frags.loadOrStore(k, template.HTML(buf.String())), nil
 }
 
 // tagIndexJob renders the list of all tags.
 func (s *Site) tagIndexJob(m *model) job {
 	return func(buf *bytes.Buffer) (string, error) {
 		lang := uiLang(s.defaultLang())
-		p, err := s.basePage(m, "tags/", lang, "")
-		if err != nil {
+		p := new(page)
+		if err := s.basePage(p, m, "tags/", lang, ""); err != nil {
 			return "", err
 		}
 		p.Heading, p.TagList = p.W.TagsTitle, m.tags
 		p.Title = p.W.TagsTitle + " — " + s.cfg.Title
-		return "tags/index.html", execute(buf, s.tmpl.tags, &p)
+		return "tags/index.html", execute(buf, s.tmpl.tags, p)
 	}
 }
 
@@ -416,8 +525,8 @@ func (s *Site) noticeJob(m *model, file string, say notice) job {
 	}
 	return func(buf *bytes.Buffer) (string, error) {
 		lang := uiLang(s.defaultLang())
-		p, err := s.basePageAt(m, file, root, lang, "")
-		if err != nil {
+		p := new(page)
+		if err := s.basePageAt(p, m, file, root, lang, ""); err != nil {
 			return "", err
 		}
 		heading, text := say(p.W)
@@ -432,7 +541,7 @@ func (s *Site) noticeJob(m *model, file string, say notice) job {
 				p.Links = append(p.Links, link{Lang: uiLang(l), Text: text, Href: s.dirLink(p.Root + l + "/"), Name: w.Latest})
 			}
 		}
-		return file, execute(buf, s.tmpl.notFound, &p)
+		return file, execute(buf, s.tmpl.notFound, p)
 	}
 }
 

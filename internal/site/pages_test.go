@@ -1105,9 +1105,9 @@ func TestFeedUpdatedNeverGoesBack(t *testing.T) {
 	}
 }
 
-// TestAddRooted checks that a list item's fragment, split once, gets the
+// TestWriteRooted checks that a list item's fragment, split once, gets the
 // root in front of every href value.
-func TestAddRooted(t *testing.T) {
+func TestWriteRooted(t *testing.T) {
 	for _, tc := range []struct{ h, root, want string }{
 		{"", "../", "\n"},
 		{"<li>no link</li>", "../", "\n<li>no link</li>"},
@@ -1115,10 +1115,10 @@ func TestAddRooted(t *testing.T) {
 		{`<a href="x/">x</a> <a href="tags/y/">y</a>`, "./", "\n" + `<a href="./x/">x</a> <a href="./tags/y/">y</a>`},
 		{`<a href="`, "../", "\n" + `<a href="../`},
 	} {
-		var l lines
-		l.addRooted(splitHrefs(tc.h), tc.root)
-		if got := string(l.html()); got != tc.want {
-			t.Errorf("addRooted(%q, %q) = %q, want %q", tc.h, tc.root, got, tc.want)
+		var b bytes.Buffer
+		writeRooted(&b, splitHrefs(tc.h), tc.root)
+		if got := b.String(); got != tc.want {
+			t.Errorf("writeRooted(%q, %q) = %q, want %q", tc.h, tc.root, got, tc.want)
 		}
 	}
 }

@@ -95,12 +95,44 @@ func (s *Site) Write(dir string, entries []Entry) error {
 type dirs struct {
 	mu    sync.Mutex
 	fresh map[string]bool // folder → true if this Write made it
+	root  string          // the output folder, cleaned
 }
 
 // newDirs returns a record that holds the output folder dir, which
 // exists already.
 func newDirs(dir string) *dirs {
-	return &dirs{fresh: map[string]bool{filepath.Clean(dir): false}}
+	root := filepath.Clean(dir)
+	return &dirs{fresh: map[string]bool{root: false}, root: root}
+}
+
+// join returns filepath.Join(dir, filepath.FromSlash(p)) and its folder,
+// as filepath.Dir gives it. Both clean the path, which took more user
+// time than the rest of writeFile. A page's path needs no cleaning: when
+// dir is the output folder and already clean (not "."), and p is a clean
+// relative slash path, dir/p is clean as it is, and its folder is what
+// comes before its last slash; any other path takes the plain way.
+func (ds *dirs) join(dir, p string) (full, parent string) {
+	if os.PathSeparator != '/' || dir != ds.root || dir == "." || !cleanRel(p) {
+		full = filepath.Join(dir, filepath.FromSlash(p))
+		return full, filepath.Dir(full)
+	}
+	sep := "/"
+	if dir == "/" {
+		sep = ""
+	}
+	full = dir + sep + p
+	if i := strings.LastIndexByte(p, '/'); i >= 0 {
+		return full, full[:len(dir)+len(sep)+i]
+	}
+	return full, dir
+}
+
+// cleanRel reports whether the slash path p is relative and clean: not
+// empty, and without empty, "." or ".." elements. It is cautious: an
+// element that starts with a dot (".well-known") makes it say no too.
+func cleanRel(p string) bool {
+	return p != "" && p[0] != '/' && p[0] != '.' && p[len(p)-1] != '/' &&
+		!strings.Contains(p, "//") && !strings.Contains(p, "/.")
 }
 
 // lookup reports whether folder d is recorded, and whether this Write
@@ -148,8 +180,8 @@ func (ds *dirs) ensure(d string) (bool, error) {
 // that does not exist yet is written in place: there is no old version to
 // protect, and a rename costs a journaled metadata update per file.
 func (ds *dirs) writeFile(dir, p string, b []byte) error {
-	full := filepath.Join(dir, filepath.FromSlash(p))
-	fresh, err := ds.ensure(filepath.Dir(full))
+	full, parent := ds.join(dir, p)
+	fresh, err := ds.ensure(parent)
 	if err != nil {
 		return err
 	}
