@@ -22,6 +22,22 @@ func TestValidRunes(t *testing.T) {
 	}
 }
 
+// TestValidRunesLong counts texts around the 32-byte blocks and the 63
+// blocks after which validRunes sums its lanes, all continuation bytes
+// (the fullest lanes) and none, at every offset of a block.
+func TestValidRunesLong(t *testing.T) {
+	for _, fill := range []string{"я", "€", "😀", "x", "Ташкент — o‘zbek "} {
+		for _, size := range []int{31, 32, 33, 63 * 32, 64 * 32, 127 * 32, 10000} {
+			for pre := range 33 {
+				s := strings.Repeat("x", pre) + strings.Repeat(fill, size/len(fill)+1)
+				if got, want := validRunes(s), utf8.RuneCountInString(s); got != want {
+					t.Fatalf("validRunes(%d bytes of %q after %d) = %d, want %d", len(s), fill, pre, got, want)
+				}
+			}
+		}
+	}
+}
+
 func TestJoinCount(t *testing.T) {
 	for _, head := range []string{"", " <b>Head</b> \n", "Ünïcödé 😀", "\xff\xe2\x80"} {
 		for _, body := range validRunesCases {

@@ -97,6 +97,8 @@ type Renderer struct {
 	// text/template).
 	fast      map[string]map[string]fastTemplate[wrapData]
 	fastReply *fastTemplate[replyData]
+	// tags remembers the hashtags of the tags seen.
+	tags hashtagCache
 }
 
 // New checks cfg and returns a Renderer.

@@ -185,7 +185,11 @@ func FuzzTextMatchesReference(f *testing.F) {
 	})
 }
 
-// FuzzHashtagMatchesReference: hashtags as the reference makes them.
+// fuzzTags is the cache FuzzHashtagMatchesReference fills.
+var fuzzTags hashtagCache
+
+// FuzzHashtagMatchesReference: hashtags as the reference makes them,
+// and from a cache.
 func FuzzHashtagMatchesReference(f *testing.F) {
 	for _, s := range []string{"climate", "gender-equality", "COVID-19", "sog‘liqni saqlash", "ta’lim", "中文 标签", "2030", "\u0301abc def", "ǅx", "İ i I", "Σσς", "'a'b"} {
 		f.Add(s)
@@ -197,6 +201,11 @@ func FuzzHashtagMatchesReference(f *testing.F) {
 		tags := strings.Fields(s)
 		if got, want := hashtags(tags), refHashtags(tags); strings.Join(got, " ") != strings.Join(want, " ") {
 			t.Fatalf("hashtags(%q) = %q, want %q", tags, got, want)
+		}
+		for range 2 { // made, then from the cache
+			if got, want := fuzzTags.hashtags(tags), refHashtags(tags); strings.Join(got, " ") != strings.Join(want, " ") {
+				t.Fatalf("cached hashtags(%q) = %q, want %q", tags, got, want)
+			}
 		}
 	})
 }

@@ -1,7 +1,10 @@
 package render
 
 import (
+	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -121,31 +124,63 @@ func isApostrophe(r rune) bool {
 // hashtags returns the distinct hashtags of tags, in order; two that are
 // the same in lower case are one.
 func hashtags(tags []string) []string {
-	var out, lower []string // lower[i]: out[i] in lower case, once needed
+	return (*hashtagCache)(nil).hashtags(tags)
+}
+
+// hashtagCache remembers the hashtag of each tag a Renderer has seen, up
+// to maxCachedTags of them: an archive uses a few dozen tags over and
+// over, and Hashtag costs Unicode look-ups and two allocations a tag,
+// hashtags a lower-case copy for each pair it compares. A nil cache
+// remembers nothing. It is safe for concurrent use.
+type hashtagCache struct {
+	m sync.Map // tag → *hashtagOf
+	n atomic.Int32
+}
+
+// maxCachedTags bounds a hashtagCache: tags beyond it are made anew each
+// time (a service that renders for months keeps no unbounded map).
+const maxCachedTags = 4096
+
+// hashtagOf is what hashtags needs of a tag: its hashtag and, to find
+// duplicates, the hashtag in lower case and its count of runes.
+type hashtagOf struct {
+	hashtag, lower string
+	runes          int
+}
+
+// of returns the hashtag of tag, from the cache when it is there.
+func (c *hashtagCache) of(tag string) *hashtagOf {
+	if c != nil {
+		if h, ok := c.m.Load(tag); ok {
+			return h.(*hashtagOf)
+		}
+	}
+	h := Hashtag(tag)
+	ho := &hashtagOf{hashtag: h, lower: strings.ToLower(h), runes: utf8.RuneCountInString(h)}
+	if c != nil && c.n.Load() < maxCachedTags {
+		if _, loaded := c.m.LoadOrStore(tag, ho); !loaded {
+			c.n.Add(1)
+		}
+	}
+	return ho
+}
+
+// hashtags is the package's hashtags with the hashtags of c: two are the
+// same when they have as many runes and the same lower case (ToLower maps
+// rune to rune, so a different count is a different hashtag).
+func (c *hashtagCache) hashtags(tags []string) []string {
+	var out []string
+	var seen [8]*hashtagOf
+	kept := seen[:0]
 	for _, t := range tags {
-		h := Hashtag(t)
-		if h == "" {
+		h := c.of(t)
+		if h.hashtag == "" || slices.ContainsFunc(kept, func(o *hashtagOf) bool {
+			return o.runes == h.runes && o.lower == h.lower
+		}) {
 			continue
 		}
-		dup := false
-		for i, o := range out {
-			// strings.ToLower maps rune to rune: a different count of
-			// runes is a different hashtag.
-			if utf8.RuneCountInString(o) != utf8.RuneCountInString(h) {
-				continue
-			}
-			if lower[i] == "" {
-				lower[i] = strings.ToLower(o)
-			}
-			if lower[i] == strings.ToLower(h) {
-				dup = true
-				break
-			}
-		}
-		if !dup {
-			out = append(out, h)
-			lower = append(lower, "")
-		}
+		out = append(out, h.hashtag)
+		kept = append(kept, h)
 	}
 	return out
 }

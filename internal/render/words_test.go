@@ -1,6 +1,7 @@
 package render
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -30,6 +31,35 @@ func TestHashtag(t *testing.T) {
 	}
 	if got := hashtags([]string{"Water", "water", "2030", "SDGs"}); len(got) != 2 || got[0] != "#Water" || got[1] != "#SDGs" {
 		t.Errorf("hashtags = %q", got)
+	}
+}
+
+// TestHashtagCache checks that hashtags from a cache are those made
+// anew, the first time and the next (and past the cache's bound), with
+// duplicates that differ in case, apostrophes and Unicode case mappings.
+func TestHashtagCache(t *testing.T) {
+	lists := [][]string{
+		nil, {}, {"Water", "water", "2030", "SDGs"}, {"водные ресурсы", "ВОДНЫЕ ресурсы", "Водные-ресурсы"},
+		{"ta’lim", "ta'lim", "TA‘LIM", "talim"}, {"İ i", "i̇ i", "I i"}, {"Σσς", "σσσ", "ΣΣΣ"},
+		{"中文 标签", "2030", "!!!", ""}, {"a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "A", "J"},
+		{"K", "k", "\u212a"}, {"ǅx", "ǆx", "Ǆx"},
+	}
+	var c hashtagCache
+	for round := range 2 {
+		for _, tags := range lists {
+			if got, want := c.hashtags(tags), refHashtags(tags); strings.Join(got, " ") != strings.Join(want, " ") || len(got) != len(want) {
+				t.Errorf("round %d: cached hashtags(%q) = %q, want %q", round, tags, got, want)
+			}
+		}
+	}
+	for i := range maxCachedTags + 10 {
+		c.hashtags([]string{"tag" + strconv.Itoa(i)})
+	}
+	if n := c.n.Load(); n != maxCachedTags {
+		t.Errorf("the cache holds %d tags, want %d", n, maxCachedTags)
+	}
+	if got := c.hashtags([]string{"tag9999", "TAG9999", "water"}); strings.Join(got, " ") != "#Tag9999 #Water" {
+		t.Errorf("past the bound: hashtags = %q", got)
 	}
 }
 

@@ -136,7 +136,7 @@ func (r *Renderer) wrap(d *doc) wrapData {
 	}
 	rel := d.rel
 	date := rel.Date.In(r.zone)
-	tags := hashtags(r.cfg.PrivateTags.Public(rel.Tags))
+	tags := r.tags.hashtags(r.cfg.PrivateTags.Public(rel.Tags))
 	data := wrapData{
 		Title:    strings.TrimSpace(rel.Title),
 		Date:     dateOnly(date, rel.Lang),
