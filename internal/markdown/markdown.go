@@ -8,6 +8,8 @@ import (
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/parser"
+
+	"github.com/pressbot/pressbot/internal/markdown/fastparser"
 )
 
 // Extensions are the GFM extensions of every rendering, in GFM's order,
@@ -20,5 +22,12 @@ var Extensions = []goldmark.Extender{
 // NewParser returns a goldmark parser with Extensions. It is safe for
 // concurrent use.
 func NewParser() parser.Parser {
-	return goldmark.New(goldmark.WithExtensions(Extensions...)).Parser()
+	return New(Extensions...).Parser()
+}
+
+// New returns goldmark with exts and the parser of package fastparser,
+// which builds the same trees as goldmark's own in about two thirds of
+// the time.
+func New(exts ...goldmark.Extender) goldmark.Markdown {
+	return goldmark.New(goldmark.WithParser(fastparser.Default()), goldmark.WithExtensions(exts...))
 }

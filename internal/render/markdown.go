@@ -27,7 +27,7 @@ func newMarkdown(base string) goldmark.Markdown {
 // newMarkdownWith is newMarkdown with other goldmark extensions (tests
 // compare fastLinkify with goldmark's own Linkify through it).
 func newMarkdownWith(base string, exts []goldmark.Extender) goldmark.Markdown {
-	md := goldmark.New(goldmark.WithExtensions(exts...))
+	md := markdown.New(exts...)
 	md.Renderer().AddOptions(
 		renderer.WithNodeRenderers(util.Prioritized(&webOverrides{base: base}, 100)),
 		html.WithWriter(webWriter{}),
