@@ -429,6 +429,7 @@ func (p *fastParser) parseBlock(block text.BlockReader, parent ast.Node, pc pars
 	escaped := false
 	source := block.Source()
 	block.Reset(parent.Lines())
+	blockEnd := lastStop(parent.Lines()) // pressbot: see advance
 	for {
 	retry:
 		line, _ := block.PeekLine()
@@ -533,7 +534,7 @@ func (p *fastParser) parseBlock(block text.BlockReader, parent ast.Node, pc pars
 			n++
 		}
 		if n != 0 {
-			block.Advance(n)
+			advance(block, n, blockEnd) // pressbot: was block.Advance(n)
 		}
 		currentL, currentPosition := block.Position()
 		if l != currentL {

@@ -3,7 +3,8 @@
 // every paragraph, heading and table cell to see whether an inline parser
 // starts there; in press releases almost no byte does, and that loop was
 // about a third of the parse. This package's parseBlock passes over runs
-// of bytes that cannot start anything in one step; everything else is
+// of bytes that cannot start anything in one step, and moves to the end
+// of a block's last line at once (see advance); everything else is
 // goldmark v1.8.7's parser/parser.go as it is (parser.go here), and the
 // node types, block and inline parsers and extensions are goldmark's own.
 // TestSameTreeAsGoldmark and FuzzSameTreeAsGoldmark compare the trees it
@@ -12,6 +13,7 @@ package fastparser
 
 import (
 	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
 )
 
@@ -43,4 +45,33 @@ func Default() parser.Parser {
 		parser.WithInlineParsers(parser.DefaultInlineParsers()...),
 		parser.WithParagraphTransformers(parser.DefaultParagraphTransformers()...),
 	)
+}
+
+// lastStop returns where the last of lines ends (0 when there are none):
+// the end of the block a BlockReader reset to lines reads.
+func lastStop(lines *text.Segments) int {
+	if lines.Len() == 0 {
+		return 0
+	}
+	return lines.At(lines.Len() - 1).Stop
+}
+
+// advance does what block.Advance(n) does, in one step where goldmark's
+// takes one per byte. Advance moves the position n bytes at once only
+// when they end before the current line does; otherwise it steps byte
+// by byte, to go on to the next line at the end of this one. On the
+// block's last line (the current line ends at last, the Stop of its last
+// line) without padding there is no next line to go on to, so the steps
+// only add n to the start. That is the case at the end of every
+// paragraph, whose last line goldmark keeps without its newline: press
+// releases are mostly one-line paragraphs, which Advance stepped through
+// byte by byte.
+func advance(block text.BlockReader, n, last int) {
+	line, pos := block.Position()
+	if pos.Padding != 0 || pos.Stop < last {
+		block.Advance(n)
+		return
+	}
+	pos.Start += n
+	block.SetPosition(line, pos)
 }
