@@ -1,6 +1,7 @@
 // Copied from github.com/yuin/goldmark v1.8.7, parser/parser.go
 // (MIT License, Copyright (c) 2019 Yusuke Inuzuka; see LICENSE.goldmark),
-// with one change, marked "pressbot:" in parseBlock.
+// with two changes in parseBlock (and the field and set-up they need),
+// each marked "pressbot:".
 
 package fastparser
 
